@@ -1,0 +1,1 @@
+"""Processes: settings, channels, the CLI and the worker. Nothing imports `bot`."""

@@ -1,0 +1,40 @@
+"""Storage: tables, engine and sessions, data-access functions, migrations, encryption."""
+
+from storage.crypto import FieldCipher, InvalidKey, generate_key, hash_pin, verify_pin
+from storage.db import is_sqlite, make_engine, session_scope, upgrade
+from storage.models import (
+    Attachment,
+    Conversation,
+    Delivery,
+    InboundUpdate,
+    OutboxItem,
+    OutboxStatus,
+    Report,
+    ReportEvent,
+    ReportKind,
+    ReportStatus,
+    utcnow,
+)
+
+__all__ = [
+    "Attachment",
+    "Conversation",
+    "Delivery",
+    "FieldCipher",
+    "InboundUpdate",
+    "InvalidKey",
+    "OutboxItem",
+    "OutboxStatus",
+    "Report",
+    "ReportEvent",
+    "ReportKind",
+    "ReportStatus",
+    "generate_key",
+    "hash_pin",
+    "is_sqlite",
+    "make_engine",
+    "session_scope",
+    "upgrade",
+    "utcnow",
+    "verify_pin",
+]

@@ -1,0 +1,5 @@
+"""`python -m bot` is `homeward`."""
+
+from bot.cli import main
+
+main()

@@ -1,0 +1,46 @@
+"""The console channel: the interview in a terminal, for a trial or a hotline operator."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import TextIO
+
+from handlers import Inbound, InboundKind, Intake, render_text
+
+__all__ = ["CHANNEL", "parse_line", "run_console"]
+
+CHANNEL = "console"
+
+
+def parse_line(line: str, *, user_id: str) -> Inbound:
+    """A typed line as an inbound message: `/word` is a command, anything else text."""
+    text = line.strip()
+    if text.startswith("/") and len(text) > 1 and " " not in text:
+        return Inbound(CHANNEL, user_id, InboundKind.COMMAND, text=text[1:])
+    return Inbound(CHANNEL, user_id, InboundKind.TEXT, text=text)
+
+
+def run_console(
+    intake: Intake,
+    *,
+    language: str | None,
+    session: str | None = None,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+) -> None:
+    """Run the interview on stdin/stdout until end of input."""
+    user_id = session or getpass.getuser()
+
+    def send(inbound: Inbound) -> None:
+        stdout.write(render_text(intake.handle(inbound)) + "\n> ")
+        stdout.flush()
+
+    send(Inbound(CHANNEL, user_id, InboundKind.COMMAND, text="start", language_hint=language))
+    for line in stdin:
+        if not line.strip():
+            stdout.write("> ")
+            stdout.flush()
+            continue
+        send(parse_line(line, user_id=user_id))
+    stdout.write("\n")

@@ -1,0 +1,108 @@
+"""Deployment settings from environment variables (and a .env file), checked at start-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from handlers import InterviewConfig
+from storage import FieldCipher, InvalidKey, generate_key
+
+__all__ = ["Settings", "SettingsError"]
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+class Settings(BaseSettings):
+    """Everything a deployment configures; see README "Configuration"."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    homeward_env: Literal["development", "production"] = "development"
+    homeward_data_dir: Path = Path(".homeward")
+    database_url: str | None = None
+    redis_url: str | None = None
+    homeward_secret_key: str | None = Field(default=None, repr=False)
+    emergency_number: str = "110"
+    phone_region: str = "CN"
+    homeward_timezone: str = "Asia/Shanghai"
+    draft_ttl_days: int = Field(default=7, ge=1, le=365)
+    max_answer_length: int = Field(default=1000, ge=50, le=10000)
+    sweep_interval_seconds: int = Field(default=60, ge=5)
+    log_level: str = "INFO"
+    port: int = 8000
+    max_media_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+
+    # Telegram: the channel is on when TELEGRAM_BOT_TOKEN is set.
+    telegram_bot_token: str | None = Field(default=None, repr=False)
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = Field(default=None, repr=False)
+    coordinator_chat_id: int | None = None
+
+    # WeChat Official Account: the channel is on when WECHAT_TOKEN is set.
+    wechat_token: str | None = Field(default=None, repr=False)
+    wechat_app_id: str | None = None
+    wechat_app_secret: str | None = Field(default=None, repr=False)
+    wechat_encoding_aes_key: str | None = Field(default=None, repr=False)
+    wechat_api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
+    wechat_timestamp_window_seconds: int = Field(default=300, ge=10)
+
+    @field_validator("phone_region")
+    @classmethod
+    def _region_upper(cls, value: str) -> str:
+        return value.upper()
+
+    @property
+    def production(self) -> bool:
+        """True for a production deployment (strict about secrets)."""
+        return self.homeward_env == "production"
+
+    def database(self) -> str:
+        """The database URL; the embedded default is a SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        if self.production:
+            raise SettingsError("DATABASE_URL is required when HOMEWARD_ENV=production")
+        self.homeward_data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.homeward_data_dir / 'homeward.db').resolve()}"
+
+    def cipher(self) -> FieldCipher:
+        """The field cipher; in development a key is generated once and kept locally."""
+        key = self.homeward_secret_key
+        if not key:
+            if self.production:
+                raise SettingsError(
+                    "HOMEWARD_SECRET_KEY is required when HOMEWARD_ENV=production "
+                    "(create one with `homeward keygen` and keep it safe)"
+                )
+            key = self._local_key()
+        try:
+            return FieldCipher(key)
+        except InvalidKey as exc:
+            raise SettingsError(f"HOMEWARD_SECRET_KEY is malformed: {exc}") from exc
+
+    def _local_key(self) -> str:
+        path = self.homeward_data_dir / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(generate_key())
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def interview(self) -> InterviewConfig:
+        """The interview's part of the settings."""
+        return InterviewConfig(
+            emergency_number=self.emergency_number,
+            phone_region=self.phone_region,
+            timezone=self.homeward_timezone,
+            max_answer_length=self.max_answer_length,
+            draft_ttl=timedelta(days=self.draft_ttl_days),
+        )

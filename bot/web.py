@@ -1,0 +1,79 @@
+"""The web process: one Starlette app serving every configured channel's webhook."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import Protocol
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.settings import SettingsError
+from bot.wiring import Services
+
+__all__ = ["Channel", "configured_channels", "create_app"]
+
+log = logging.getLogger(__name__)
+
+
+class Channel(Protocol):
+    """A messaging platform adapter living in the web process."""
+
+    name: str
+
+    def routes(self) -> list[BaseRoute]:
+        """The HTTP routes the platform calls (webhooks)."""
+
+    async def start(self) -> None:
+        """Connect to the platform (and start polling, where there is no webhook)."""
+
+    async def stop(self) -> None:
+        """Finish in-flight work and disconnect."""
+
+
+def configured_channels(svc: Services) -> list[Channel]:
+    """Every channel whose settings are present; malformed settings raise SettingsError."""
+    channels: list[Channel] = []
+    settings = svc.settings
+    if settings.telegram_bot_token:
+        from bot.telegram import TelegramChannel
+
+        channels.append(TelegramChannel(svc))
+    if settings.wechat_token:
+        from bot.wechat import WeChatChannel
+
+        channels.append(WeChatChannel(svc))
+    if not channels:
+        raise SettingsError(
+            "no channel configured: set TELEGRAM_BOT_TOKEN and/or WECHAT_TOKEN "
+            "(or try the tip line in a terminal with `homeward chat`)"
+        )
+    return channels
+
+
+async def _health(request: Request) -> JSONResponse:
+    return JSONResponse({"ok": True})
+
+
+def create_app(svc: Services, channels: Sequence[Channel]) -> Starlette:
+    """The ASGI app: channel routes plus a health check; channels start and stop with it."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        for channel in channels:
+            await channel.start()
+            log.info("channel %s started", channel.name)
+        try:
+            yield
+        finally:
+            for channel in reversed(channels):
+                await channel.stop()
+
+    routes: list[BaseRoute] = [Route("/healthz", _health)]
+    for channel in channels:
+        routes.extend(channel.routes())
+    return Starlette(routes=routes, lifespan=lifespan)

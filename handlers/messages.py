@@ -1,0 +1,72 @@
+"""Channel-neutral messages: what a tipster sent (Inbound) and what we answer (Reply)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["Choice", "Inbound", "InboundKind", "Reply"]
+
+
+class InboundKind(StrEnum):
+    """What kind of thing the tipster sent."""
+
+    TEXT = "text"
+    CHOICE = "choice"  # a tapped button: `text` is the choice value, `step` its question
+    COMMAND = "command"  # `text` is the command name without the slash
+    LOCATION = "location"
+    CONTACT = "contact"  # the tipster shared their own phone number
+    MEDIA = "media"  # photo, video, voice or document, by channel reference
+    UNSUPPORTED = "unsupported"  # stickers, links, mini-program cards, ...
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a tipster, already stripped of its platform's types."""
+
+    channel: str
+    user_id: str
+    kind: InboundKind
+    text: str = ""
+    delivery_id: str | None = None
+    step: str | None = None
+    language_hint: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    phone: str | None = None
+    media_type: str | None = None
+    media_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a question: a stable value and the label shown."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the tipster; choices, if any, belong to the question `step`."""
+
+    text: str
+    step: str | None = None
+    language: str | None = None
+    choices: tuple[Choice, ...] = ()
+    multi: bool = False
+    selected: tuple[str, ...] = ()
+    accepts_location: bool = False
+    accepts_contact: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form, for replaying the same answer to a re-delivery."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
+        """Rebuild a reply stored with `to_dict`."""
+        choices = tuple(Choice(**c) for c in data.get("choices", ()))
+        return cls(**{**data, "choices": choices, "selected": tuple(data.get("selected", ()))})

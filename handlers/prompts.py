@@ -1,0 +1,85 @@
+"""Turning a step into the question the tipster sees: text, choices, ticks."""
+
+from __future__ import annotations
+
+from handlers.messages import Choice, Reply
+from handlers.state import Env, State
+from handlers.steps import SPECS, Answer, Step, flow_for
+
+__all__ = ["ask", "choice_values", "editable_steps", "label"]
+
+_NOT_EDITABLE = {Step.SAFETY, Step.PHONE, Step.REVIEW}
+
+
+def label(env: Env, language: str | None, step: str, value: str) -> str:
+    """The label of one choice of a step."""
+    if step == Step.LANGUAGE:
+        return env.texts.text(value, "language.name")
+    if step == Step.EDIT:
+        return env.t(language, f"section.{value}")
+    return env.t(language, f"choice.{step}.{value}")
+
+
+def editable_steps(state: State) -> tuple[str, ...]:
+    """The parts of the report a tipster can change from the review."""
+    return tuple(s.value for s in flow_for(state.kind or "sighting") if s not in _NOT_EDITABLE)
+
+
+def choice_values(state: State, step: str) -> tuple[str, ...]:
+    """The values a step offers, in display order."""
+    if step == Step.LANGUAGE:
+        return env_languages()
+    if step == Step.EDIT:
+        return editable_steps(state)
+    spec = SPECS.get(Step(step))
+    return spec.choices if spec else ()
+
+
+def env_languages() -> tuple[str, ...]:
+    """Languages offered; every catalogue language."""
+    from handlers.catalogue import catalogue
+
+    return catalogue().languages
+
+
+def _prompt_key(env: Env, state: State, step: str) -> str:
+    specific = f"ask.{step}.{state.kind}"
+    return (
+        specific
+        if state.kind and env.texts.has(state.language or "en", specific)
+        else f"ask.{step}"
+    )
+
+
+def ask(env: Env, state: State, step: str | None = None, *, before: str = "") -> Reply:
+    """The question for `step` (default: the current one), optionally after a short notice."""
+    step = step or state.step or Step.KIND
+    lang = state.language
+    if step == Step.LANGUAGE and lang is None:
+        text = "\n\n".join(env.texts.text(code, "ask.language") for code in env_languages())
+    elif step == Step.REVIEW:
+        from handlers.review import summary
+
+        text = summary(env, state) + "\n\n" + env.t(lang, "ask.review")
+    else:
+        text = env.t(lang, _prompt_key(env, state, step))
+    spec = SPECS.get(Step(step))
+    if spec and spec.optional:
+        text += "\n" + env.t(lang, "hint.optional")
+    if state.editing and step != Step.REVIEW:
+        text += "\n" + env.t(lang, "hint.editing")
+    if before:
+        text = before + "\n\n" + text
+    values = choice_values(state, step)
+    selected: tuple[str, ...] = ()
+    if step == Step.SIGNS:
+        selected = tuple(state.draft.get("signs", {}).get("selected", []))
+    return Reply(
+        text=text,
+        step=step,
+        choices=tuple(Choice(v, label(env, lang, step, v)) for v in values),
+        multi=bool(spec and spec.answer is Answer.MULTI),
+        selected=selected,
+        accepts_location=step == Step.WHERE,
+        accepts_contact=step == Step.PHONE,
+    )

@@ -1,0 +1,70 @@
+"""The per-conversation interview state, stored as JSON after every answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from handlers.catalogue import Catalogue, catalogue
+
+__all__ = ["Env", "InterviewConfig", "State"]
+
+
+@dataclass
+class State:
+    """Where one tipster is in the interview and what they have answered so far."""
+
+    language: str | None = None
+    step: str | None = None  # None: no report in progress
+    kind: str | None = None
+    draft_id: str | None = None
+    draft: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)  # steps answered, for /back
+    editing: bool = False  # changing one answer from the review
+    return_to: str | None = None  # the step to go back to after /language or /start
+    touched_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> State:
+        """Rebuild from `to_dict` output; unknown keys from older versions are dropped."""
+        known = {k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def reset(self) -> None:
+        """Forget the draft, keep the language."""
+        language = self.language
+        self.__init__()  # type: ignore[misc]
+        self.language = language
+
+
+@dataclass(frozen=True)
+class InterviewConfig:
+    """Deployment choices the interview needs."""
+
+    emergency_number: str = "110"
+    phone_region: str = "CN"
+    timezone: str = "Asia/Shanghai"
+    max_answer_length: int = 1000
+    draft_ttl: timedelta = timedelta(days=7)
+    max_attachments: int = 20
+
+
+@dataclass(frozen=True)
+class Env:
+    """What one step of the interview may use besides the state: config, clock, crypto."""
+
+    config: InterviewConfig
+    now: datetime
+    encrypt: Callable[[str], str]
+    texts: Catalogue = field(default_factory=catalogue)
+
+    def t(self, language: str | None, key: str, **params: object) -> str:
+        """Catalogue text with the deployment's emergency number always available."""
+        params.setdefault("emergency", self.config.emergency_number)
+        return self.texts.text(language or "en", key, **params)

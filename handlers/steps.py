@@ -1,0 +1,148 @@
+"""The interview as one table: every question, what it accepts, and the order per report kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from storage import ReportKind
+
+__all__ = ["FLOWS", "SPECS", "Answer", "Step", "StepSpec", "flow_for"]
+
+
+class Step(StrEnum):
+    """A question in the interview, named after what it asks."""
+
+    LANGUAGE = "language"
+    KIND = "kind"
+    RESUME = "resume"
+    SAFETY = "safety"
+    WHERE = "where"
+    WHEN = "when"
+    PRESENCE = "presence"
+    CHILD_SEX = "child_sex"
+    CHILD_AGE = "child_age"
+    CHILD_LOOKS = "child_looks"
+    NAMES_USED = "names_used"
+    NAMES_GIVEN = "names_given"
+    CHILD_SAID = "child_said"
+    DIALECT = "dialect"
+    DIALECT_DIFFERS = "dialect_differs"
+    SIGNS = "signs"
+    ADULTS = "adults"
+    DETAILS = "details"
+    MEDIA = "media"
+    CONTACT = "contact"
+    PHONE = "phone"
+    REVIEW = "review"
+    EDIT = "edit"
+
+
+class Answer(StrEnum):
+    """How a question is answered."""
+
+    CHOICE = "choice"  # one of the choices, by button, number or words
+    CHOICE_OR_TEXT = "choice_or_text"  # a choice, or free text the step parses
+    TEXT = "text"
+    NAMES = "names"  # free text split into several names
+    AGE = "age"
+    PLACE = "place"  # free text or a location pin
+    MULTI = "multi"  # tick several, then Done; free text is kept as a note
+    MEDIA = "media"  # attachments, then Done
+    PHONE = "phone"  # typed number or a shared contact
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """What one question accepts."""
+
+    answer: Answer
+    choices: tuple[str, ...] = ()
+    optional: bool = False
+    max_length: int | None = None
+
+
+SIGNS = (
+    "wants_home",
+    "afraid",
+    "no_school",
+    "begging_working",
+    "injuries",
+    "story_mismatch",
+    "lost_place",
+    "arrived_recently",
+)
+DIALECTS = (
+    "mandarin_accent",
+    "cantonese",
+    "southwestern",
+    "minnan",
+    "hakka",
+    "wu",
+    "xiang",
+    "gan",
+    "jin",
+    "minority",
+    "not_sure",
+)
+
+SPECS: dict[Step, StepSpec] = {
+    Step.KIND: StepSpec(Answer.CHOICE, tuple(k.value for k in ReportKind)),
+    Step.RESUME: StepSpec(Answer.CHOICE, ("resume", "start_over")),
+    Step.SAFETY: StepSpec(Answer.CHOICE, ("continue",)),
+    Step.WHERE: StepSpec(Answer.PLACE, max_length=500),
+    Step.WHEN: StepSpec(Answer.CHOICE_OR_TEXT, ("now", "today", "yesterday", "this_week")),
+    Step.PRESENCE: StepSpec(Answer.CHOICE, ("there_now", "lives_nearby", "seen_once", "not_sure")),
+    Step.CHILD_SEX: StepSpec(Answer.CHOICE, ("boy", "girl", "not_sure")),
+    Step.CHILD_AGE: StepSpec(Answer.AGE, ("not_sure",)),
+    Step.CHILD_LOOKS: StepSpec(Answer.TEXT, optional=True),
+    Step.NAMES_USED: StepSpec(Answer.NAMES, optional=True, max_length=300),
+    Step.NAMES_GIVEN: StepSpec(Answer.NAMES, optional=True, max_length=300),
+    Step.CHILD_SAID: StepSpec(Answer.TEXT, optional=True),
+    Step.DIALECT: StepSpec(Answer.CHOICE_OR_TEXT, DIALECTS, max_length=300),
+    Step.DIALECT_DIFFERS: StepSpec(Answer.CHOICE, ("yes", "no", "not_sure")),
+    Step.SIGNS: StepSpec(Answer.MULTI, (*SIGNS, "done")),
+    Step.ADULTS: StepSpec(Answer.TEXT, optional=True),
+    Step.DETAILS: StepSpec(Answer.TEXT),
+    Step.MEDIA: StepSpec(Answer.MEDIA, ("done",), optional=True),
+    Step.CONTACT: StepSpec(Answer.CHOICE, ("anonymous", "phone")),
+    Step.PHONE: StepSpec(Answer.PHONE, max_length=40),
+    Step.REVIEW: StepSpec(Answer.CHOICE, ("submit", "change", "cancel")),
+}
+
+_TAIL = (Step.MEDIA, Step.CONTACT, Step.PHONE, Step.REVIEW)
+_SIGHTING = (
+    Step.SAFETY,
+    Step.WHERE,
+    Step.WHEN,
+    Step.PRESENCE,
+    Step.CHILD_SEX,
+    Step.CHILD_AGE,
+    Step.CHILD_LOOKS,
+    Step.NAMES_USED,
+    Step.NAMES_GIVEN,
+    Step.CHILD_SAID,
+    Step.DIALECT,
+    Step.DIALECT_DIFFERS,
+    Step.SIGNS,
+    Step.ADULTS,
+    *_TAIL,
+)
+# Missing child, searching for my family and other information share a shorter flow for
+# now; the prompts are worded per kind in the catalogue (``ask.where.missing_child``).
+_SHORT = (Step.SAFETY, Step.WHERE, Step.WHEN, Step.DETAILS, *_TAIL)
+
+FLOWS: dict[ReportKind, tuple[Step, ...]] = {
+    ReportKind.SIGHTING: _SIGHTING,
+    ReportKind.MISSING_CHILD: _SHORT,
+    ReportKind.SEARCHING_FAMILY: _SHORT,
+    ReportKind.OTHER: _SHORT,
+}
+
+# Steps that only follow another step's answer; after an edit we continue into them.
+DEPENDENT = {Step.PHONE: (Step.CONTACT, "phone")}
+
+
+def flow_for(kind: str) -> tuple[Step, ...]:
+    """The ordered questions for a report kind."""
+    return FLOWS[ReportKind(kind)]

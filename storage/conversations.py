@@ -1,0 +1,81 @@
+"""Data access for conversations and handled deliveries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, delete, select
+
+from storage.models import Conversation, Delivery
+
+__all__ = [
+    "create_conversation",
+    "find_delivery",
+    "lock_conversation",
+    "purge_expired_drafts",
+    "purge_old_deliveries",
+    "record_delivery",
+]
+
+
+def lock_conversation(*, session: Session, channel: str, user_key: str) -> Conversation | None:
+    """Load a conversation and lock its row until the transaction ends (per-tipster order)."""
+    statement = (
+        select(Conversation)
+        .where(Conversation.channel == channel, Conversation.user_key == user_key)
+        .with_for_update()
+    )
+    return session.exec(statement).first()
+
+
+def create_conversation(
+    *, session: Session, channel: str, user_key: str, user_ref: str
+) -> Conversation:
+    """Start a conversation for a tipster we have not seen on this channel."""
+    conversation = Conversation(channel=channel, user_key=user_key, user_ref=user_ref, state={})
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def find_delivery(*, session: Session, channel: str, delivery_key: str) -> Delivery | None:
+    """The record of an inbound message we already handled, if any."""
+    statement = select(Delivery).where(
+        Delivery.channel == channel, Delivery.delivery_key == delivery_key
+    )
+    return session.exec(statement).first()
+
+
+def record_delivery(
+    *, session: Session, channel: str, delivery_key: str, conversation_id: int | None, replies: str
+) -> Delivery:
+    """Remember that an inbound message was handled and what we answered."""
+    delivery = Delivery(
+        channel=channel,
+        delivery_key=delivery_key,
+        conversation_id=conversation_id,
+        replies=replies,
+    )
+    session.add(delivery)
+    session.flush()
+    return delivery
+
+
+def purge_expired_drafts(*, session: Session, untouched_since: datetime) -> int:
+    """Delete unfinished drafts idle since before a moment; keep only the language."""
+    statement = select(Conversation).where(col(Conversation.updated_at) < untouched_since)
+    purged = 0
+    for conversation in session.exec(statement):
+        state = conversation.state or {}
+        if state.get("step") is None and not state.get("draft"):
+            continue
+        conversation.state = {"language": state.get("language")}
+        session.add(conversation)
+        purged += 1
+    return purged
+
+
+def purge_old_deliveries(*, session: Session, before: datetime) -> int:
+    """Forget delivery records (and the replies kept for re-deliveries) older than a moment."""
+    result = session.exec(delete(Delivery).where(col(Delivery.created_at) < before))
+    return int(result.rowcount or 0)

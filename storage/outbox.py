@@ -1,0 +1,60 @@
+"""Data access for the outbox: follow-up work waiting to be queued or done."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from storage.models import OutboxItem, OutboxStatus, utcnow
+
+__all__ = ["claim_outbox_item", "due_outbox_items", "mark_enqueued", "pending_count"]
+
+
+def due_outbox_items(
+    *, session: Session, stale_before: datetime, limit: int = 500
+) -> list[OutboxItem]:
+    """Items never queued, or queued long ago and still not done (their job was lost)."""
+    statement = (
+        select(OutboxItem)
+        .where(
+            or_(
+                OutboxItem.status == OutboxStatus.PENDING,
+                (OutboxItem.status == OutboxStatus.ENQUEUED)
+                & (col(OutboxItem.enqueued_at) < stale_before),
+            )
+        )
+        .order_by(col(OutboxItem.id))
+        .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def mark_enqueued(*, session: Session, item_id: int) -> None:
+    """Note that an item's job is on the queue."""
+    item = session.get(OutboxItem, item_id)
+    if item is not None and item.status != OutboxStatus.DONE:
+        item.status = OutboxStatus.ENQUEUED
+        item.enqueued_at = utcnow()
+        item.attempts += 1
+        session.add(item)
+
+
+def claim_outbox_item(*, session: Session, report_id: int, job: str) -> OutboxItem | None:
+    """Lock an item for its job; None if it is already done (the job ran before)."""
+    statement = (
+        select(OutboxItem)
+        .where(OutboxItem.report_id == report_id, OutboxItem.job == job)
+        .with_for_update()
+    )
+    item = session.exec(statement).first()
+    if item is None or item.status == OutboxStatus.DONE:
+        return None
+    return item
+
+
+def pending_count(*, session: Session) -> int:
+    """How many items are not done yet."""
+    statement = select(OutboxItem).where(OutboxItem.status != OutboxStatus.DONE)
+    return len(list(session.exec(statement)))

@@ -1,0 +1,100 @@
+"""Data access for reports: saving with their outbox rows, events, lookups."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage.models import Attachment, OutboxItem, Report, ReportEvent
+
+__all__ = [
+    "FOLLOW_UP",
+    "append_event",
+    "get_report",
+    "list_events",
+    "list_reports",
+    "new_pin",
+    "new_ref",
+    "save_report",
+]
+
+FOLLOW_UP = "follow_up"
+# No 0/O, 1/I/L: the code is read aloud and copied from a phone screen.
+REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_ref() -> str:
+    """A short reference code such as HW-7K3P-Q9."""
+    chars = "".join(secrets.choice(REF_ALPHABET) for _ in range(6))
+    return f"HW-{chars[:4]}-{chars[4:]}"
+
+
+def new_pin() -> str:
+    """A six-digit secret PIN for following up anonymously."""
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def save_report(
+    *,
+    session: Session,
+    report: Report,
+    attachments: Iterable[Attachment] = (),
+    jobs: Sequence[str] = (FOLLOW_UP,),
+    actor: str = "tipster",
+) -> Report:
+    """Add a report, its attachments, its outbox rows and a 'submitted' event, not committed."""
+    session.add(report)
+    session.flush()
+    assert report.id is not None
+    for attachment in attachments:
+        attachment.report_id = report.id
+        session.add(attachment)
+    for job in jobs:
+        session.add(OutboxItem(report_id=report.id, job=job))
+    append_event(
+        session=session,
+        report_id=report.id,
+        actor=actor,
+        action="submitted",
+        detail={"channel": report.channel, "kind": report.kind},
+    )
+    return report
+
+
+def append_event(
+    *,
+    session: Session,
+    report_id: int,
+    actor: str,
+    action: str,
+    detail: dict[str, Any] | None = None,
+) -> ReportEvent:
+    """Record something that happened to a report (the log is append-only)."""
+    event = ReportEvent(report_id=report_id, actor=actor, action=action, detail=detail or {})
+    session.add(event)
+    return event
+
+
+def get_report(*, session: Session, ref: str) -> Report | None:
+    """A report by its reference code (case and dashes forgiven)."""
+    cleaned = ref.strip().upper().replace(" ", "")
+    if not cleaned.startswith("HW-") and len(cleaned) == 8:
+        cleaned = f"HW-{cleaned[:4]}-{cleaned[4:]}"
+    return session.exec(select(Report).where(Report.ref == cleaned)).first()
+
+
+def list_reports(*, session: Session, status: str | None = None, limit: int = 100) -> list[Report]:
+    """Reports, newest first, optionally of one status."""
+    statement = select(Report).order_by(col(Report.created_at).desc(), col(Report.id).desc())
+    if status:
+        statement = statement.where(Report.status == status)
+    return list(session.exec(statement.limit(limit)))
+
+
+def list_events(*, session: Session, report_id: int) -> list[ReportEvent]:
+    """A report's event log in order."""
+    statement = select(ReportEvent).where(ReportEvent.report_id == report_id)
+    return list(session.exec(statement.order_by(col(ReportEvent.id))))

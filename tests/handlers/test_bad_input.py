@@ -1,0 +1,90 @@
+"""Bad input always gets a clear, kind answer and the interview goes on."""
+
+from __future__ import annotations
+
+from tests.stories import Tipster
+
+
+def reach(tipster: Tipster, step: str) -> None:
+    tipster.says("/start")
+    tipster.taps("sighting")
+    tipster.taps("continue")
+    answers = {"where": "北京", "when": "昨天", "presence": "1", "child_sex": "1"}
+    for name, answer in answers.items():
+        if tipster.step == step:
+            return
+        assert tipster.step == name
+        tipster.says(answer)
+    assert tipster.step == step
+
+
+def test_a_sticker_where_text_is_needed(tipster):
+    reach(tipster, "where")
+    tipster.sends_sticker()
+    assert "无法识别" in tipster.text and tipster.step == "where"
+
+
+def test_an_answer_over_the_length_limit(tipster):
+    reach(tipster, "where")
+    tipster.says("很" * 600)
+    assert "太长" in tipster.text and "500" in tipster.text and tipster.step == "where"
+
+
+def test_an_unparseable_date_and_a_future_date(tipster):
+    reach(tipster, "when")
+    tipster.says("香蕉")
+    assert "没看懂这个日期" in tipster.text and tipster.step == "when"
+    tipster.says("2099-01-01")
+    assert "未来" in tipster.text and tipster.step == "when"
+    tipster.says("3天前")
+    assert tipster.step == "presence"
+
+
+def test_an_age_of_forty(tipster):
+    reach(tipster, "child_age")
+    tipster.says("40")
+    assert "17" in tipster.text and tipster.step == "child_age"
+    tipster.says("不知道几岁")
+    assert tipster.step == "child_age"
+    tipster.says("十二三岁")
+    assert tipster.step == "child_looks"
+
+
+def test_an_invalid_phone_number_says_what_is_wrong(english_tipster):
+    tipster = english_tipster
+    tipster.says("/start")
+    tipster.taps("Other information (traffickers, buyers, places)")
+    tipster.taps("Continue")
+    tipster.says("Guiyang")
+    tipster.taps("Today")
+    tipster.says("details")
+    tipster.taps("Done")
+    tipster.taps("Leave a phone number")
+    tipster.says("call me")
+    assert "doesn't look like a phone number" in tipster.text
+    tipster.says("123")
+    assert "too few or too many digits" in tipster.text
+    tipster.says("12345678901")
+    assert tipster.step == "phone"
+    tipster.shares_contact("+8613800138000")
+    assert tipster.step == "review"
+
+
+def test_an_unknown_or_stale_button(tipster):
+    reach(tipster, "presence")
+    tipster.send(
+        tipster.question.__class__ and __import__("handlers").InboundKind.CHOICE,
+        text="boy",
+        step="child_sex",
+    )
+    assert "之前的问题" in tipster.text and tipster.step == "presence"
+    tipster.send(__import__("handlers").InboundKind.CHOICE, text="bogus", step="presence")
+    assert tipster.step == "presence"
+    tipster.says("7")
+    assert "请选择其中一个选项" in tipster.text
+
+
+def test_a_photo_sent_early_is_kept(tipster):
+    reach(tipster, "where")
+    tipster.sends_photo("early-photo")
+    assert "已收到" in tipster.text and tipster.step == "where"

@@ -1,0 +1,81 @@
+"""Story helpers: a tipster who says, taps and sends things through the real intake."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from handlers import Inbound, InboundKind, Intake, Reply
+
+_deliveries = itertools.count(1)
+
+
+class Tipster:
+    """One person on one channel; every message goes through `Intake.handle`."""
+
+    def __init__(
+        self,
+        intake: Intake,
+        *,
+        channel: str = "test",
+        user_id: str = "tipster-1",
+        language_hint: str | None = None,
+    ) -> None:
+        self.intake = intake
+        self.channel = channel
+        self.user_id = user_id
+        self.language_hint = language_hint
+        self.replies: list[Reply] = []
+
+    def send(self, kind: InboundKind, **fields: Any) -> list[Reply]:
+        """Send one inbound message with a fresh delivery id."""
+        fields.setdefault("delivery_id", f"d{next(_deliveries)}")
+        fields.setdefault("language_hint", self.language_hint)
+        self.replies = self.intake.handle(Inbound(self.channel, self.user_id, kind, **fields))
+        return self.replies
+
+    def says(self, text: str) -> list[Reply]:
+        """Type a message (a leading slash makes it a command, as channels do)."""
+        if text.startswith("/"):
+            return self.send(InboundKind.COMMAND, text=text[1:])
+        return self.send(InboundKind.TEXT, text=text)
+
+    def taps(self, label: str) -> list[Reply]:
+        """Tap the button with this label (or value) on the last question."""
+        question = self.question
+        for choice in question.choices:
+            if label in (choice.label, choice.value):
+                return self.send(InboundKind.CHOICE, text=choice.value, step=question.step)
+        raise AssertionError(f"no button {label!r} in {[c.label for c in question.choices]}")
+
+    def sends_location(self, lat: float, lon: float) -> list[Reply]:
+        """Share a location pin."""
+        return self.send(InboundKind.LOCATION, latitude=lat, longitude=lon)
+
+    def sends_photo(self, ref: str = "photo-1") -> list[Reply]:
+        """Send a photo (by channel reference)."""
+        return self.send(InboundKind.MEDIA, media_type="photo", media_ref=ref)
+
+    def shares_contact(self, phone: str) -> list[Reply]:
+        """Share their own phone number with the channel's contact button."""
+        return self.send(InboundKind.CONTACT, phone=phone)
+
+    def sends_sticker(self) -> list[Reply]:
+        """Send something the interview can't read."""
+        return self.send(InboundKind.UNSUPPORTED)
+
+    @property
+    def question(self) -> Reply:
+        """The last reply, which asks the open question."""
+        assert self.replies, "no reply yet"
+        return self.replies[-1]
+
+    @property
+    def step(self) -> str | None:
+        """The question being asked now."""
+        return self.question.step
+
+    @property
+    def text(self) -> str:
+        """Everything the last replies said."""
+        return "\n".join(r.text for r in self.replies)

@@ -1,0 +1,23 @@
+"""Explainable matching of sightings against missing-child reports."""
+
+from triage.matching.evidence import Evidence, Feature, Reliability
+from triage.matching.index import CandidateIndex
+from triage.matching.profiles import Match, RegistryKind, RegistryProfile, Sex, TipProfile
+from triage.matching.ranking import Matcher
+from triage.matching.rarity import Rarity
+from triage.matching.scoring import score_pair
+
+__all__ = [
+    "CandidateIndex",
+    "Evidence",
+    "Feature",
+    "Match",
+    "Matcher",
+    "Rarity",
+    "RegistryKind",
+    "RegistryProfile",
+    "Reliability",
+    "Sex",
+    "TipProfile",
+    "score_pair",
+]

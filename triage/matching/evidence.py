@@ -1,0 +1,51 @@
+"""One feature's verdict on a tip/registry pair, and how much such a verdict weighs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Feature(StrEnum):
+    """The facts a volunteer would compare by hand."""
+
+    SEX = "sex"
+    AGE = "age"
+    NAMES = "names"
+    DIALECT = "dialect"
+    MARKS = "marks"
+    TIMELINE = "timeline"
+    PLACE = "place"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A score in [0, 1] (None = unknown, no evidence) with a short human reason."""
+
+    feature: Feature
+    score: float | None
+    reason: str
+    # How often an unrelated entry would agree this well; names set it from rarity.
+    chance: float | None = None
+
+
+def no_evidence(feature: Feature, reason: str) -> Evidence:
+    """An unknown on either side: it must neither help nor hurt."""
+    return Evidence(feature, None, reason)
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """How often a feature agrees for the same child, and by chance for another child."""
+
+    if_same: float
+    by_chance: float
+
+    def log_likelihood_ratio(self, score: float, chance: float | None = None) -> float:
+        """Interpolate between the disagree and agree log-likelihood ratios by score."""
+        other = min(max(chance if chance is not None else self.by_chance, 1e-6), 0.99)
+        same = min(max(self.if_same, other), 0.999)
+        agree = math.log(same / other)
+        disagree = math.log((1.0 - same) / (1.0 - other))
+        return disagree + (agree - disagree) * min(max(score, 0.0), 1.0)

@@ -1,0 +1,103 @@
+"""Candidate narrowing: inverted indexes so only a few hundred entries get full scoring."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from triage.matching.keys import (
+    NAME_KEY_FACTORS,
+    cell_query,
+    mark_query,
+    name_query,
+    registry_keys,
+)
+from triage.matching.profiles import RegistryProfile, TipProfile
+from triage.matching.rarity import Rarity
+
+DEFAULT_BUDGET = 300  # entries fully scored per tip
+
+
+class CandidateIndex:
+    """Registry entries filed under name, nickname, demographic and mark keys."""
+
+    def __init__(self, entries: Iterable[RegistryProfile] = ()) -> None:
+        self._entries: list[RegistryProfile | None] = []
+        self._positions: dict[str, int] = {}
+        self._postings: defaultdict[str, list[int]] = defaultdict(list)
+        self.rarity = Rarity(self.frequency, self.__len__)
+        for entry in entries:
+            self.add(entry)
+
+    def __len__(self) -> int:
+        """Number of live entries."""
+        return len(self._positions)
+
+    def __iter__(self) -> Iterator[RegistryProfile]:
+        """Live entries in insertion order."""
+        return (e for e in self._entries if e is not None)
+
+    def frequency(self, key: str) -> int:
+        """How many live entries are filed under a key."""
+        postings = self._postings.get(key)
+        return len(postings) if postings else 0
+
+    def add(self, entry: RegistryProfile) -> None:
+        """File an entry, replacing any earlier version with the same case id."""
+        self.remove(entry.case_id)
+        position = len(self._entries)
+        self._entries.append(entry)
+        self._positions[entry.case_id] = position
+        for key in registry_keys(entry):
+            self._postings[key].append(position)
+
+    def remove(self, case_id: str) -> None:
+        """Unfile an entry if present."""
+        position = self._positions.pop(case_id, None)
+        if position is None:
+            return
+        entry = self._entries[position]
+        assert entry is not None
+        for key in registry_keys(entry):
+            postings = self._postings[key]
+            postings.remove(position)
+            if not postings:
+                del self._postings[key]
+        self._entries[position] = None
+
+    def get(self, case_id: str) -> RegistryProfile | None:
+        """The live entry with this case id, if any."""
+        position = self._positions.get(case_id)
+        return None if position is None else self._entries[position]
+
+    def name_weights(self, tip: TipProfile) -> dict[str, float]:
+        """Name keys a tip opens, weighted by rarity (IDF): shared nicknames count little."""
+        weights = {}
+        size = len(self) + 1
+        for key in name_query(tip):
+            count = self.frequency(key)
+            if count:
+                weights[key] = NAME_KEY_FACTORS[key.split(":", 1)[0]] * math.log(size / count)
+        return weights
+
+    def candidates(
+        self, tip: TipProfile, *, today: date, budget: int = DEFAULT_BUDGET
+    ) -> list[RegistryProfile]:
+        """The entries sharing the most weighted keys with a tip, at most `budget` of them."""
+        totals: defaultdict[int, float] = defaultdict(float)
+        for key, weight in (self.name_weights(tip) | mark_query(tip)).items():
+            for position in self._postings.get(key, ()):
+                totals[position] += weight
+        # An entry filed under several provinces still agrees on demographics only once.
+        in_cells: set[int] = set()
+        for key, weight in cell_query(tip, today=today).items():
+            for position in self._postings.get(key, ()):
+                if position not in in_cells:
+                    in_cells.add(position)
+                    totals[position] += weight
+        best = heapq.nlargest(budget, totals.items(), key=lambda item: item[1])
+        found = (self._entries[position] for position, _ in best)
+        return [entry for entry in found if entry is not None]

@@ -1,0 +1,102 @@
+"""Blocking keys: what a registry entry is filed under, and which files a tip opens."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import date
+
+from triage.matching.age import age_tolerance, apparent_range
+from triage.matching.dialect import home_provinces, tip_provinces
+from triage.matching.mark_terms import MarkConcepts, kind_share, read_marks
+from triage.matching.name_forms import NameForm, parse_name
+from triage.matching.names import registry_names
+from triage.matching.profiles import RegistryProfile, TipProfile
+from triage.matching.rarity import NameKey, name_key
+
+SYLLABLE = "syl"  # one syllable of a given name: the door to fuzzy matches
+# How much a shared name key counts, relative to its rarity (IDF), when pre-ranking.
+NAME_KEY_FACTORS: dict[str, float] = {
+    NameKey.CHARS.value: 1.0, NameKey.FULL.value: 1.0, NameKey.GIVEN.value: 0.8,
+    NameKey.NICK.value: 0.5, SYLLABLE: 0.3,
+}  # fmt: skip
+# Fixed pre-ranking weights, roughly the log-likelihood ratios of agreeing on them.
+CELL_WEIGHT = 3.5  # same sex, birth year and province
+YEAR_CELL_WEIGHT = 1.5  # same sex and birth year, province unknown
+PROVINCE_WEIGHT = 1.5  # same province, age unknown
+_MARK_IF_SAME = 0.6
+_UNKNOWN = "?"
+
+
+def registry_keys(entry: RegistryProfile) -> set[str]:
+    """Every key a registry entry is filed under."""
+    keys = set(_name_keys(registry_names(entry)))
+    sex = entry.sex or _UNKNOWN
+    year = str(entry.birth_date.year) if entry.birth_date else _UNKNOWN
+    keys.add(f"y:{sex}:{year}")
+    for province in home_provinces(entry):
+        keys.update((f"d:{sex}:{year}:{province}", f"p:{province}"))
+    keys.update(key for key, _ in _mark_keys(read_marks(entry.marks), query=False))
+    return keys
+
+
+def name_query(tip: TipProfile) -> set[str]:
+    """Name keys a tip looks up; their weight depends on rarity, known only to the index."""
+    forms = [f for f in map(parse_name, [*tip.given_names, *tip.names]) if f is not None]
+    return set(_name_keys(forms))
+
+
+def cell_query(tip: TipProfile, *, today: date) -> dict[str, float]:
+    """Sex, birth-year and province cells a tip looks up; an entry counts one cell at most."""
+    sexes = [tip.sex, _UNKNOWN] if tip.sex else ["M", "F", _UNKNOWN]
+    provinces = tip_provinces(tip)
+    years = birth_years(tip, today=today)
+    if years and provinces:
+        cells = (f"d:{s}:{y}:{p}" for s in sexes for y in years for p in provinces)
+        return dict.fromkeys(cells, CELL_WEIGHT)
+    if years:
+        return dict.fromkeys((f"y:{s}:{y}" for s in sexes for y in years), YEAR_CELL_WEIGHT)
+    return dict.fromkeys((f"p:{p}" for p in provinces), PROVINCE_WEIGHT)
+
+
+def mark_query(tip: TipProfile) -> dict[str, float]:
+    """Mark keys a tip looks up, weighted by how rare the mark is."""
+    return dict(_mark_keys(read_marks(tip.marks_text), query=True))
+
+
+def birth_years(tip: TipProfile, *, today: date) -> list[int]:
+    """Birth years that fit the apparent age, widened by the age tolerance."""
+    seen = apparent_range(tip)
+    if seen is None:
+        return []
+    on = tip.seen_on or today
+    slack = age_tolerance(seen[1], year_only=True)
+    first = math.floor(on.year - seen[1] - 1 - slack)
+    last = math.ceil(on.year - seen[0] + slack)
+    return list(range(first, last + 1))
+
+
+def _name_keys(forms: list[NameForm]) -> Iterator[str]:
+    """Chars, pinyin, given-name, nickname and syllable keys of parsed names."""
+    for form in forms:
+        if form.chars:
+            yield name_key(NameKey.CHARS, form.chars)
+        yield name_key(NameKey.FULL, form.full_key)
+        if form.surname:
+            yield name_key(NameKey.GIVEN, form.given_key)
+        elif form.nickname is None:
+            yield name_key(NameKey.GIVEN, form.full_key)  # a bare given name
+        yield name_key(NameKey.NICK, form.nickname or form.given[-1])
+        if form.nickname is None:
+            yield from (f"{SYLLABLE}:{s}" for s in form.given)
+
+
+def _mark_keys(clauses: tuple[MarkConcepts, ...], *, query: bool) -> Iterator[tuple[str, float]]:
+    """Kind-on-part keys, plus the bare kind when it is rare or asked for."""
+    for clause in clauses:
+        for kind in clause.kinds:
+            share = kind_share(kind)
+            for part in clause.parts:
+                yield f"m:{kind}:{part}", math.log(_MARK_IF_SAME * 6 / share)
+            if query or share <= 0.05 or not clause.parts:
+                yield f"m:{kind}", math.log(_MARK_IF_SAME / share)

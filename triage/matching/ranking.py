@@ -1,0 +1,73 @@
+"""The matcher: narrow the registry with the index, then score and rank the few left."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+
+from triage.matching.index import DEFAULT_BUDGET, CandidateIndex
+from triage.matching.profiles import Match, RegistryProfile, TipProfile
+from triage.matching.scoring import collect_evidence, combine
+
+logger = logging.getLogger(__name__)
+
+
+def _best(matches: Iterable[Match], limit: int) -> list[Match]:
+    """Highest score first; ties broken by id so results are stable."""
+    return sorted(matches, key=lambda m: (-m.score, m.case_id, m.tip_id))[:limit]
+
+
+class Matcher:
+    """Ranks registry entries for a tip, and tips for a new registry entry."""
+
+    def __init__(
+        self,
+        entries: Iterable[RegistryProfile] = (),
+        *,
+        budget: int = DEFAULT_BUDGET,
+        today: date | None = None,
+    ) -> None:
+        self._index = CandidateIndex(entries)
+        self._budget = budget
+        self._today = today  # None: the real date, used when a tip has no sighting date
+        self.last_scored = 0  # entries fully scored by the last rank() call
+        self.total_scored = 0
+
+    def __len__(self) -> int:
+        """Number of registry entries."""
+        return len(self._index)
+
+    def add(self, entry: RegistryProfile) -> None:
+        """Add or replace a registry entry."""
+        self._index.add(entry)
+
+    def remove(self, case_id: str) -> None:
+        """Drop a registry entry, e.g. once the child is found."""
+        self._index.remove(case_id)
+
+    def rank(self, tip: TipProfile, *, limit: int = 5) -> list[Match]:
+        """Best registry matches for a tip, most likely first."""
+        today = self._today or date.today()
+        candidates = self._index.candidates(tip, today=today, budget=self._budget)
+        self.last_scored = len(candidates)
+        self.total_scored += len(candidates)
+        logger.debug("matching.ranked tip=%s scored=%d", tip.tip_id, len(candidates))
+        rarity = self._index.rarity
+        return _best(
+            (combine(e.case_id, tip.tip_id, collect_evidence(tip, e, rarity=rarity, today=today))
+             for e in candidates),
+            limit,
+        )  # fmt: skip
+
+    def rank_tips(
+        self, entry: RegistryProfile, tips: Iterable[TipProfile], *, limit: int = 5
+    ) -> list[Match]:
+        """Best open tips for a new registry entry: every tip is scored, rarity from the registry."""
+        today = self._today or date.today()
+        rarity = self._index.rarity
+        return _best(
+            (combine(entry.case_id, t.tip_id, collect_evidence(t, entry, rarity=rarity, today=today))
+             for t in tips),
+            limit,
+        )  # fmt: skip

@@ -1,0 +1,36 @@
+"""Telling coordinators about new reports, behind a one-method interface."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+__all__ = ["LogNotifier", "MemoryNotifier", "Notifier"]
+
+log = logging.getLogger(__name__)
+
+
+class Notifier(Protocol):
+    """Something that tells coordinators a report is waiting."""
+
+    def report_queued(self, report_id: int, ref: str) -> None:
+        """A report is ready for review."""
+
+
+class LogNotifier:
+    """Writes a log line: the default until a coordinator channel is configured."""
+
+    def report_queued(self, report_id: int, ref: str) -> None:
+        """Log the report id and reference, never its content."""
+        log.info("report %s (%s) queued for review", report_id, ref)
+
+
+class MemoryNotifier:
+    """Keeps notifications in a list, for tests running jobs in-process."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    def report_queued(self, report_id: int, ref: str) -> None:
+        """Remember the notification."""
+        self.sent.append((report_id, ref))

@@ -1,0 +1,89 @@
+"""Putting outbox work on the rq queue, now or later (the sweeper)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import redis
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlalchemy.engine import Engine
+
+from storage import OutboxItem, session_scope, utcnow
+from storage.outbox import due_outbox_items, mark_enqueued
+from storage.reports import FOLLOW_UP
+from triage.jobs import follow_up
+
+__all__ = ["QUEUE_NAME", "dispatch_report", "enqueue_item", "job_id", "requeue_due"]
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "homeward"
+JOBS = {FOLLOW_UP: follow_up}
+RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])
+_LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+def job_id(item: OutboxItem) -> str:
+    """A stable job id per outbox item, so re-enqueueing never makes a second job."""
+    return f"{item.job.replace('_', '-')}-{item.report_id}"
+
+
+def enqueue_item(queue: Queue, item: OutboxItem) -> None:
+    """Put one outbox item's job on the queue unless it is already waiting or running."""
+    try:
+        existing = Job.fetch(job_id(item), connection=queue.connection)
+        if existing.get_status(refresh=False) in _LIVE:
+            return
+    except NoSuchJobError:
+        pass
+    queue.enqueue(
+        JOBS[item.job],
+        item.report_id,
+        job_id=job_id(item),
+        retry=RETRY,
+        result_ttl=86400,
+        failure_ttl=30 * 86400,
+    )
+
+
+def _enqueue_all(engine: Engine, queue: Queue, items: list[OutboxItem]) -> int:
+    queued = 0
+    for item in items:
+        try:
+            enqueue_item(queue, item)
+        except redis.RedisError:
+            log.warning(
+                "queue unavailable; report %s follow-up waits for the sweeper", item.report_id
+            )
+            break
+        with session_scope(engine) as session:
+            mark_enqueued(session=session, item_id=item.id or 0)
+        queued += 1
+    return queued
+
+
+def dispatch_report(engine: Engine, queue: Queue, report_id: int) -> int:
+    """Queue a just-saved report's outbox items; a Redis outage leaves them for the sweeper."""
+    with session_scope(engine) as session:
+        items = [
+            i
+            for i in due_outbox_items(session=session, stale_before=utcnow())
+            if i.report_id == report_id
+        ]
+    return _enqueue_all(engine, queue, items)
+
+
+def requeue_due(
+    engine: Engine,
+    queue: Queue,
+    *,
+    now: datetime | None = None,
+    stale_after: timedelta = timedelta(minutes=10),
+) -> int:
+    """Queue every item never queued, or queued long ago and not done; returns how many."""
+    now = now or utcnow()
+    with session_scope(engine) as session:
+        items = due_outbox_items(session=session, stale_before=now - stale_after)
+    return _enqueue_all(engine, queue, items)

@@ -1,0 +1,55 @@
+"""What jobs need in the worker process: the database and the notifier, set at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import Engine
+
+from storage import make_engine
+from triage.notify import LogNotifier, Notifier
+
+if TYPE_CHECKING:
+    from triage.media import MediaFetcher
+
+__all__ = ["Runtime", "configure", "current"]
+
+
+@dataclass
+class Runtime:
+    """Per-process resources for jobs; the engine is rebuilt after a fork."""
+
+    database_url: str
+    notifier: Notifier = field(default_factory=LogNotifier)
+    fetchers: dict[str, MediaFetcher] = field(default_factory=dict)
+    media_dir: str = ".homeward/media"
+    max_media_bytes: int = 20 * 1024 * 1024
+    _engine: Engine | None = None
+    _pid: int = 0
+
+    @property
+    def engine(self) -> Engine:
+        """The engine for this process (a forked work-horse must not reuse its parent's)."""
+        if self._engine is None or self._pid != os.getpid():
+            if self._engine is not None:
+                self._engine.dispose(close=False)
+            self._engine, self._pid = make_engine(self.database_url), os.getpid()
+        return self._engine
+
+
+_current: Runtime | None = None
+
+
+def configure(runtime: Runtime) -> None:
+    """Set the runtime jobs in this process use."""
+    global _current
+    _current = runtime
+
+
+def current() -> Runtime:
+    """The configured runtime; jobs fail clearly if the worker was started without one."""
+    if _current is None:
+        raise RuntimeError("triage runtime not configured: start jobs with `homeward worker`")
+    return _current

@@ -1,0 +1,100 @@
+"""Reading tips for coordinators: one report as a plain dict, identity masked by default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from storage import Attachment, FieldCipher, Report
+from storage.reports import append_event, list_events
+
+__all__ = ["mask_phone", "tip_as_dict", "tip_summary"]
+
+
+def mask_phone(e164: str) -> str:
+    """Show the country code, the first three and the last four digits only."""
+    return e164[:6] + "*" * max(len(e164) - 10, 2) + e164[-4:]
+
+
+def tip_summary(report: Report) -> dict[str, Any]:
+    """One line of the queue."""
+    return {
+        "ref": report.ref,
+        "kind": report.kind,
+        "status": report.status,
+        "created_at": report.created_at.isoformat(),
+        "province": report.province,
+        "city": report.city,
+        "channel": report.channel,
+    }
+
+
+def tip_as_dict(
+    *,
+    session: Session,
+    report: Report,
+    cipher: FieldCipher,
+    reveal: bool = False,
+    actor: str = "cli",
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Every field of a tip; revealing the contact is recorded in the event log."""
+    assert report.id is not None
+    phone = cipher.decrypt(report.contact_phone) if report.contact_phone else None
+    if phone and reveal:
+        append_event(
+            session=session,
+            report_id=report.id,
+            actor=actor,
+            action="contact_revealed",
+            detail={"reason": reason or ""},
+        )
+    attachments = session.exec(select(Attachment).where(Attachment.report_id == report.id)).all()
+    return {
+        **tip_summary(report),
+        "language": report.language,
+        "place": {
+            "text": report.place_text,
+            "province": report.province,
+            "city": report.city,
+            "latitude": report.latitude,
+            "longitude": report.longitude,
+        },
+        "seen": {
+            "date": report.seen_on.isoformat() if report.seen_on else None,
+            "text": report.seen_text,
+        },
+        "presence": report.presence,
+        "child": {
+            "sex": report.child_sex,
+            "age_min": report.child_age_min,
+            "age_max": report.child_age_max,
+            "description": report.child_description,
+        },
+        "names_used": report.names_used,
+        "names_given": report.names_given,
+        "child_said": report.child_said,
+        "dialect": {
+            "group": report.dialect,
+            "text": report.dialect_text,
+            "differs_from_local": report.dialect_differs,
+            "candidate_provinces": report.candidate_provinces,
+        },
+        "signs": report.signs,
+        "signs_text": report.signs_text,
+        "adults": report.adults,
+        "details": report.details,
+        "contact": {
+            "anonymous": phone is None,
+            "phone": (phone if reveal else mask_phone(phone)) if phone else None,
+        },
+        "attachments": [
+            {"type": a.media_type, "stored": a.stored_path is not None} for a in attachments
+        ],
+        "answers": report.answers,
+        "events": [
+            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "detail": e.detail}
+            for e in list_events(session=session, report_id=report.id)
+        ],
+    }
