@@ -16,9 +16,10 @@ from triage.tips import tip_as_dict, tip_summary
 __all__ = ["main"]
 
 
-def _settings() -> Settings:
+def _settings(*, quiet: bool = False) -> Settings:
     settings = Settings()
-    configure_logging(settings.log_level)
+    # In a terminal conversation, routine log lines would interleave with the questions.
+    configure_logging("WARNING" if quiet else settings.log_level)
     return settings
 
 
@@ -34,7 +35,7 @@ def chat(lang: str | None, session: str | None) -> None:
     """Take a report in this terminal (reads stdin, so it can be scripted)."""
     from bot.console import run_console
 
-    settings = _settings()
+    settings = _settings(quiet=True)
     upgrade(settings.database())
     with services(settings) as svc:
         run_console(svc.intake, language=lang, session=session)

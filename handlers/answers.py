@@ -48,7 +48,9 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
         "RETURN_AS_TIMEZONE_AWARE": True,
         "TO_TIMEZONE": "UTC",
     }
-    parsed = dateparser.parse(text.strip(), languages=["zh", "en"], settings=settings)  # type: ignore[arg-type]
+    parsed: datetime | None = dateparser.parse(
+        text.strip(), languages=["zh", "en"], settings=settings
+    )
     if parsed is None:
         raise AnswerError("error.when_unparsed")
     if parsed > now + timedelta(minutes=5):

@@ -127,7 +127,7 @@ def _back(state: State, env: Env) -> Outcome:
 
 def _skip(state: State, env: Env) -> Outcome:
     spec = SPECS.get(Step(state.step)) if state.step in SPECS else None
-    if spec is None or not spec.optional:
+    if spec is None or not spec.optional or state.step is None:
         return _reask(state, env, env.t(state.language, "error.cannot_skip"))
     if state.step == Step.MEDIA:
         state.draft.setdefault(Step.MEDIA, [])
@@ -137,7 +137,7 @@ def _skip(state: State, env: Env) -> Outcome:
 
 
 def _next_step(state: State) -> str:
-    current = Step(state.step)
+    current = Step(state.step or Step.KIND)
     if state.editing:
         for dependent, (parent, value) in DEPENDENT.items():
             if current == parent and state.draft.get(parent) == value:
@@ -192,7 +192,7 @@ def _choose_language(state: State, msg: Inbound, env: Env) -> Outcome:
 
 
 def _navigate(state: State, msg: Inbound, env: Env) -> Outcome:
-    step = Step(state.step)
+    step = Step(state.step or Step.KIND)
     choice = resolve_choice(env, state, step, msg)
     if choice is None:
         raise AnswerError("error.choose_one")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxItem, OutboxStatus, utcnow
@@ -20,9 +20,11 @@ def due_outbox_items(
         select(OutboxItem)
         .where(
             or_(
-                OutboxItem.status == OutboxStatus.PENDING,
-                (OutboxItem.status == OutboxStatus.ENQUEUED)
-                & (col(OutboxItem.enqueued_at) < stale_before),
+                col(OutboxItem.status) == OutboxStatus.PENDING,
+                and_(
+                    col(OutboxItem.status) == OutboxStatus.ENQUEUED,
+                    col(OutboxItem.enqueued_at) < stale_before,
+                ),
             )
         )
         .order_by(col(OutboxItem.id))

@@ -1,0 +1,159 @@
+"""`homeward chat` as a hotline operator or a first-time user runs it: a real process on stdin."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+SIGHTING = [
+    "1",  # a sighting
+    "继续",
+    "广东省东莞市长安镇的一家电子厂门口",
+    "3天前",
+    "孩子现在就在那里",
+    "女孩",
+    "七八岁",
+    "右手有一道疤",
+    "妞妞",
+    "王小丽, 丽丽",
+    "她说她家在四川，想找妈妈",
+    "四川话 / 西南官话",
+    "1",
+    "1 2 4",
+    "晚上在路边卖花",
+    "9",
+    "两个男人，自称是她叔叔",
+    "/skip",
+    "留下电话号码",
+    "138 0013 8000",
+    "提交",
+]
+
+
+def homeward(args: list[str], env: dict[str, str], cwd: Path, stdin: str = "") -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(params=["embedded", "servers"])
+def env(
+    request: pytest.FixtureRequest, tmp_path: Path, database_url: str, engine
+) -> dict[str, str]:
+    """The embedded default (SQLite + embedded Redis), or the test database and Redis."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL"))}
+    env["HOMEWARD_DATA_DIR"] = str(tmp_path / "data")
+    if request.param == "servers":
+        from tests.conftest import REDIS_URL
+
+        env["DATABASE_URL"] = database_url
+        env["REDIS_URL"] = REDIS_URL
+    return env
+
+
+def redis_servers(expected: set[int] | None = None) -> set[int]:
+    """Live redis-server processes; waits a moment for an exiting one to be gone."""
+    deadline = time.monotonic() + 5
+    while True:
+        live = {
+            p.pid
+            for p in psutil.process_iter(["name", "status"])
+            if p.info["name"] == "redis-server" and p.info["status"] != psutil.STATUS_ZOMBIE
+        }
+        if expected is None or live == expected or time.monotonic() > deadline:
+            return live
+        time.sleep(0.1)
+
+
+def test_a_scripted_chat_completes_a_sighting_and_tips_show_has_every_field(env, tmp_path):
+    before = redis_servers()
+    out = homeward(
+        ["chat", "--lang", "zh", "--session", "operator-1"],
+        env,
+        tmp_path,
+        "\n".join(SIGHTING) + "\n",
+    )
+    assert redis_servers(before) == before  # the embedded Redis was stopped with the process
+    assert "报告编号" in out
+    ref = out.split("报告编号：")[1].split()[0]
+
+    listing = json.loads(homeward(["tips", "list", "--json"], env, tmp_path))
+    assert [t["ref"] for t in listing] == [ref]
+    tip = json.loads(homeward(["tips", "show", ref, "--json"], env, tmp_path))
+
+    assert tip["kind"] == "sighting" and tip["status"] == "new"
+    assert tip["place"]["province"] == "广东" and tip["place"]["city"] == "东莞市"
+    assert tip["place"]["text"] == "广东省东莞市长安镇的一家电子厂门口"
+    assert tip["seen"]["text"] == "3天前" and tip["seen"]["date"]
+    assert tip["presence"] == "there_now"
+    assert tip["child"] == {
+        "sex": "girl",
+        "age_min": 7,
+        "age_max": 8,
+        "description": "右手有一道疤",
+    }
+    assert tip["names_used"] == ["妞妞"]
+    assert tip["names_given"] == ["王小丽", "丽丽"]
+    assert tip["child_said"] == "她说她家在四川，想找妈妈"
+    assert tip["dialect"]["group"] == "southwestern"
+    assert tip["dialect"]["candidate_provinces"][0] == "四川"
+    assert tip["dialect"]["differs_from_local"] == "yes"
+    assert tip["signs"] == ["wants_home", "afraid", "begging_working"]
+    assert tip["signs_text"] == "晚上在路边卖花"
+    assert tip["adults"] == "两个男人，自称是她叔叔"
+    assert tip["contact"] == {"anonymous": False, "phone": "+86138****8000"}
+    assert "13800138000" not in json.dumps(tip)
+    assert [e["action"] for e in tip["events"]] == ["submitted"]
+
+    revealed = json.loads(
+        homeward(
+            ["tips", "show", ref, "--json", "--reveal", "--reason", "police asked"], env, tmp_path
+        )
+    )
+    assert revealed["contact"]["phone"] == "+8613800138000"
+    assert revealed["events"][-1]["action"] == "contact_revealed"
+
+
+@pytest.mark.parametrize("env", ["embedded"], indirect=True)
+def test_a_report_survives_the_process_ending_mid_interview(env, tmp_path):
+    first = homeward(
+        ["chat", "--lang", "en", "--session", "caller-7"],
+        env,
+        tmp_path,
+        "1\nContinue\nGuangzhou South station\n",
+    )
+    assert "When did you last see the child?" in first
+    second = homeward(["chat", "--session", "caller-7"], env, tmp_path, "1\nyesterday\n")
+    assert "unfinished report" in second
+    assert "Is the child still there?" in second
+
+
+@pytest.mark.parametrize("env", ["embedded"], indirect=True)
+def test_worker_burst_runs_the_follow_up(env, tmp_path):
+    homeward(
+        ["chat", "--lang", "en", "--session", "w"],
+        env,
+        tmp_path,
+        "4\nContinue\nKunming\nToday\nA van with children\nDone\nStay anonymous\nSubmit\n",
+    )
+    before = redis_servers()
+    homeward(["worker", "--burst"], env, tmp_path)
+    assert redis_servers(before) == before
+    ref = json.loads(homeward(["tips", "list", "--json"], env, tmp_path))[0]["ref"]
+    tip = json.loads(homeward(["tips", "show", ref, "--json"], env, tmp_path))
+    assert [e["action"] for e in tip["events"]] == ["submitted", "queued_for_review"]
