@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from bot.cli_triage import add_triage_commands
 from bot.settings import Settings, SettingsError
 from bot.wiring import configure_logging, services
 from storage import generate_key, session_scope, upgrade
@@ -148,6 +149,9 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None) -> None
             click.echo(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     for event in data["events"]:
         click.echo(f"  {event['at'][:19]} {event['actor']}: {event['action']}")
+
+
+add_triage_commands(cli, tips, _settings)
 
 
 def main() -> None:

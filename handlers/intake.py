@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from handlers.followup_port import StoredFollowup
 from handlers.interview import handle
 from handlers.messages import Inbound, Reply
 from handlers.state import Env, InterviewConfig, State
@@ -49,6 +50,8 @@ class Intake:
         self.engine = engine
         self.cipher = cipher
         self.config = config or InterviewConfig()
+        # Called after commit with each report that got new follow-up work (a submission,
+        # a tipster's answer), to queue it; the sweeper catches up if this fails.
         self.after_submit = after_submit
         self.clock = clock
 
@@ -56,7 +59,7 @@ class Intake:
         """Handle one inbound message durably and return the replies to send."""
         for attempt in range(_ATTEMPTS):
             try:
-                replies, report_id = self._handle_once(msg)
+                replies, touched = self._handle_once(msg)
                 break
             except (IntegrityError, OperationalError):
                 # A concurrent first message from the same tipster, the same delivery handled
@@ -65,11 +68,13 @@ class Intake:
                 if attempt == _ATTEMPTS - 1:
                     raise
                 log.info("intake retry after conflict (attempt %d)", attempt + 1)
-        if report_id is not None and self.after_submit is not None:
-            self.after_submit(report_id)
+        if self.after_submit is not None:
+            for report_id in sorted(touched):
+                self.after_submit(report_id)
         return replies
 
-    def _handle_once(self, msg: Inbound) -> tuple[list[Reply], int | None]:
+    def _handle_once(self, msg: Inbound) -> tuple[list[Reply], set[int]]:
+        """One transaction; returns the replies and the reports with new outbox work."""
         user_key = self.cipher.blind_index(f"{msg.channel}:{msg.user_id}")
         with session_scope(self.engine) as session:
             conversation = lock_conversation(
@@ -88,12 +93,13 @@ class Intake:
                 )
                 if seen is not None:
                     log.info("conversation %s: repeated delivery answered again", conversation.id)
-                    return self._load_replies(seen.replies), None
+                    return self._load_replies(seen.replies), set()
             now = self.clock()
             state = State.from_dict(conversation.state)
-            env = Env(config=self.config, now=now, encrypt=self.cipher.encrypt)
+            followup = StoredFollowup(session=session, who=user_key, channel=msg.channel, now=now)
+            env = Env(config=self.config, now=now, encrypt=self.cipher.encrypt, followup=followup)
             outcome = handle(state, msg, env)
-            replies, report_id = outcome.replies, None
+            replies, touched = outcome.replies, followup.touched
             if outcome.submission is not None:
                 ref, pin = new_ref(), new_pin()
                 report, attachments = build_report(
@@ -102,9 +108,11 @@ class Intake:
                     pin=pin,
                     channel=msg.channel,
                     tipster_ref=conversation.user_ref,
+                    tipster_key=user_key,
                 )
                 save_report(session=session, report=report, attachments=attachments)
-                report_id = report.id
+                report_id = report.id or 0
+                touched.add(report_id)
                 lang = outcome.submission.language
                 replies = [Reply(env.t(lang, "receipt", ref=ref, pin=pin), language=lang)]
                 log.info("report %s submitted (conversation %s)", report_id, conversation.id)
@@ -120,7 +128,7 @@ class Intake:
                     replies=self.cipher.encrypt(json.dumps([r.to_dict() for r in replies])),
                 )
             log.debug("conversation %s now at step %s", conversation.id, state.step)
-        return replies, report_id
+        return replies, touched
 
     def _load_replies(self, stored: str) -> list[Reply]:
         return [Reply.from_dict(r) for r in json.loads(self.cipher.decrypt(stored))]

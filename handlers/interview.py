@@ -13,14 +13,21 @@ from typing import Any
 
 from handlers.answering import Stay, add_media, apply_answer, resolve_choice
 from handlers.answers import AnswerError
+from handlers.followup import (
+    answer_pending_question,
+    handle_followup,
+    leave_followup,
+    start_followup,
+    start_reply,
+)
 from handlers.messages import Inbound, InboundKind, Reply
 from handlers.prompts import ask
 from handlers.state import Env, State
-from handlers.steps import DEPENDENT, SPECS, Step, flow_for
+from handlers.steps import DEPENDENT, FOLLOWUP_STEPS, SPECS, Step, flow_for
 
 __all__ = ["Outcome", "Submission", "handle"]
 
-COMMANDS = ("start", "help", "cancel", "back", "skip", "language")
+COMMANDS = ("start", "help", "cancel", "back", "skip", "language", "followup", "reply")
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ def handle(state: State, msg: Inbound, env: Env) -> Outcome:
     notice = _expire_if_stale(state, env)
     if msg.kind is InboundKind.COMMAND:
         outcome = _command(state, msg, env, notice)
+    elif state.step is None and state.pending_reply:
+        outcome = Outcome(answer_pending_question(state, msg, env))
     elif state.step is None:
         outcome = _greet(state, msg, env, notice)
     else:
@@ -88,6 +97,12 @@ def _command(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
         return _reask(state, env, env.t(lang, "error.unknown_command"))
     if name == "help":
         return _reask(state, env, env.t(lang, "help"))
+    if name == "followup":
+        return Outcome(start_followup(state, env))
+    if name == "reply":
+        return Outcome(start_reply(state, env))
+    if state.step in FOLLOWUP_STEPS and name in ("cancel", "back", "start"):
+        return Outcome(leave_followup(state, env, ""))
     if name == "language":
         state.return_to = state.step
         return _go(state, Step.LANGUAGE, env, notice)
@@ -162,6 +177,8 @@ def _advance(state: State, env: Env, before: str = "") -> Outcome:
 
 
 def _answer(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
+    if state.step in FOLLOWUP_STEPS:
+        return Outcome(handle_followup(state, msg, env))
     if msg.kind is InboundKind.UNSUPPORTED:
         return _reask(state, env, env.t(state.language, "error.unsupported"))
     if msg.kind is InboundKind.MEDIA and state.step not in (Step.MEDIA, Step.LANGUAGE):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from handlers.catalogue import Catalogue, catalogue
 
-__all__ = ["Env", "InterviewConfig", "State"]
+__all__ = ["Env", "FollowupPort", "InterviewConfig", "State"]
 
 
 @dataclass
@@ -23,7 +23,9 @@ class State:
     draft: dict[str, Any] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)  # steps answered, for /back
     editing: bool = False  # changing one answer from the review
-    return_to: str | None = None  # the step to go back to after /language or /start
+    return_to: str | None = None  # the step to go back to after /language, /start, /followup
+    followup: dict[str, Any] | None = None  # the submitted tip this tipster came back to
+    pending_reply: dict[str, Any] | None = None  # a coordinator's question awaiting an answer
     touched_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,10 +39,10 @@ class State:
         return cls(**known)
 
     def reset(self) -> None:
-        """Forget the draft, keep the language."""
-        language = self.language
+        """Forget the draft, keep the language and any coordinator question still open."""
+        language, pending = self.language, self.pending_reply
         self.__init__()  # type: ignore[misc]
-        self.language = language
+        self.language, self.pending_reply = language, pending
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,22 @@ class InterviewConfig:
     max_attachments: int = 20
 
 
+class FollowupPort(Protocol):
+    """What coming back to a submitted tip needs from storage (bound to one tipster)."""
+
+    def check(self, ref: str, pin: str) -> tuple[int, str]:
+        """(report id, reference) for a code + PIN; raises AnswerError with the reason."""
+
+    def status(self, report_id: int) -> str:
+        """The tipster-safe status: received, reviewing, referred or closed."""
+
+    def add_message(self, report_id: int, text: str) -> None:
+        """Attach what the tipster said to the tip and tell coordinators."""
+
+    def add_attachment(self, report_id: int, media_type: str, media_ref: str) -> None:
+        """Attach a photo or other file to the tip."""
+
+
 @dataclass(frozen=True)
 class Env:
     """What one step of the interview may use besides the state: config, clock, crypto."""
@@ -63,6 +81,7 @@ class Env:
     now: datetime
     encrypt: Callable[[str], str]
     texts: Catalogue = field(default_factory=catalogue)
+    followup: FollowupPort | None = None
 
     def t(self, language: str | None, key: str, **params: object) -> str:
         """Catalogue text with the deployment's emergency number always available."""

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from storage import ReportKind
 
-__all__ = ["FLOWS", "SPECS", "Answer", "Step", "StepSpec", "flow_for"]
+__all__ = ["FLOWS", "FOLLOWUP_STEPS", "SPECS", "Answer", "Step", "StepSpec", "flow_for"]
 
 
 class Step(StrEnum):
@@ -36,6 +36,10 @@ class Step(StrEnum):
     PHONE = "phone"
     REVIEW = "review"
     EDIT = "edit"
+    FOLLOWUP_REF = "followup_ref"
+    FOLLOWUP_PIN = "followup_pin"
+    FOLLOWUP_MENU = "followup_menu"
+    FOLLOWUP_MESSAGE = "followup_message"
 
 
 class Answer(StrEnum):
@@ -108,7 +112,14 @@ SPECS: dict[Step, StepSpec] = {
     Step.CONTACT: StepSpec(Answer.CHOICE, ("anonymous", "phone")),
     Step.PHONE: StepSpec(Answer.PHONE, max_length=40),
     Step.REVIEW: StepSpec(Answer.CHOICE, ("submit", "change", "cancel")),
+    Step.FOLLOWUP_REF: StepSpec(Answer.TEXT, max_length=20),
+    Step.FOLLOWUP_PIN: StepSpec(Answer.TEXT, max_length=12),
+    Step.FOLLOWUP_MENU: StepSpec(Answer.CHOICE, ("add_info", "status", "done")),
+    Step.FOLLOWUP_MESSAGE: StepSpec(Answer.TEXT),
 }
+FOLLOWUP_STEPS = frozenset(
+    {Step.FOLLOWUP_REF, Step.FOLLOWUP_PIN, Step.FOLLOWUP_MENU, Step.FOLLOWUP_MESSAGE}
+)
 
 _TAIL = (Step.MEDIA, Step.CONTACT, Step.PHONE, Step.REVIEW)
 _SIGHTING = (

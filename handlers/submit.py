@@ -18,7 +18,7 @@ def _get(draft: dict[str, Any], step: str, key: str) -> Any:
 
 
 def build_report(
-    submission: Submission, *, ref: str, pin: str, channel: str, tipster_ref: str
+    submission: Submission, *, ref: str, pin: str, channel: str, tipster_ref: str, tipster_key: str
 ) -> tuple[Report, list[Attachment]]:
     """A report row and its attachments from a draft; the raw answers are kept as they were."""
     draft = submission.draft
@@ -31,6 +31,7 @@ def build_report(
         language=submission.language,
         channel=channel,
         tipster_ref=tipster_ref,
+        tipster_key=tipster_key,
         place_text=_get(draft, Step.WHERE, "text"),
         province=_get(draft, Step.WHERE, "province"),
         city=_get(draft, Step.WHERE, "city"),

@@ -15,10 +15,26 @@ from storage.models import (
     ReportStatus,
     utcnow,
 )
+from storage.workflow_models import (
+    Coordinator,
+    FollowupAttempt,
+    Note,
+    Referral,
+    RelayDirection,
+    RelayMessage,
+    Role,
+)
 
 __all__ = [
     "Attachment",
     "Conversation",
+    "Coordinator",
+    "FollowupAttempt",
+    "Note",
+    "Referral",
+    "RelayDirection",
+    "RelayMessage",
+    "Role",
     "Delivery",
     "FieldCipher",
     "InboundUpdate",

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 __all__ = [
@@ -24,13 +24,40 @@ __all__ = [
 ]
 
 
+# Named constraints, so later migrations can drop or alter them on every database.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 def utcnow() -> datetime:
     """Now, timezone-aware in UTC."""
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite drops the zone on its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: use storage.utcnow() or an aware datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 def _ts(**kwargs: Any) -> Any:
-    return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
+    return Field(sa_column=Column(UTCDateTime(), **kwargs))
 
 
 def _json() -> Any:
@@ -122,6 +149,9 @@ class Report(SQLModel, table=True):
     language: str = Field(max_length=8)
     channel: str = Field(max_length=32)
     tipster_ref: str | None = Field(default=None, description="platform user id, encrypted")
+    tipster_key: str | None = Field(
+        default=None, max_length=64, index=True, description="blind index"
+    )
     place_text: str | None = None
     province: str | None = Field(default=None, max_length=16, index=True)
     city: str | None = Field(default=None, max_length=32)
@@ -147,7 +177,15 @@ class Report(SQLModel, table=True):
     details: str | None = None
     contact_phone: str | None = Field(default=None, description="E.164 phone, encrypted")
     answers: dict[str, Any] = _json()
+    claimed_by_id: int | None = Field(
+        default=None, foreign_key="coordinator.id", ondelete="SET NULL"
+    )
+    claimed_until: datetime | None = _ts(nullable=True)
+    close_reason: str | None = Field(default=None, max_length=32)
+    urgency: int = Field(default=0, index=True)
+    urgency_reasons: list[str] = _json_list()
     created_at: datetime = _ts(nullable=False, default=utcnow, index=True)
+    updated_at: datetime = _ts(nullable=False, default=utcnow)
 
 
 class Attachment(SQLModel, table=True):
@@ -167,11 +205,12 @@ class Attachment(SQLModel, table=True):
 class OutboxItem(SQLModel, table=True):
     """Follow-up work written in the same transaction as its report."""
 
-    __table_args__ = (UniqueConstraint("report_id", "job"),)
+    __table_args__ = (UniqueConstraint("report_id", "job", "subject_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
     job: str = Field(max_length=64)
+    subject_id: int = Field(default=0, description="what the job is about besides the report")
     status: str = Field(default=OutboxStatus.PENDING, max_length=16, index=True)
     attempts: int = 0
     created_at: datetime = _ts(nullable=False, default=utcnow)

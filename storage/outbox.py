@@ -9,7 +9,13 @@ from sqlmodel import Session, col, select
 
 from storage.models import OutboxItem, OutboxStatus, utcnow
 
-__all__ = ["claim_outbox_item", "due_outbox_items", "mark_enqueued", "pending_count"]
+__all__ = [
+    "add_outbox_item",
+    "claim_outbox_item",
+    "due_outbox_items",
+    "mark_enqueued",
+    "pending_count",
+]
 
 
 def due_outbox_items(
@@ -43,11 +49,27 @@ def mark_enqueued(*, session: Session, item_id: int) -> None:
         session.add(item)
 
 
-def claim_outbox_item(*, session: Session, report_id: int, job: str) -> OutboxItem | None:
+def add_outbox_item(
+    *, session: Session, report_id: int, job: str, subject_id: int = 0
+) -> OutboxItem:
+    """Add follow-up work to the current transaction (it commits with what caused it)."""
+    item = OutboxItem(report_id=report_id, job=job, subject_id=subject_id)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def claim_outbox_item(
+    *, session: Session, report_id: int, job: str, subject_id: int = 0
+) -> OutboxItem | None:
     """Lock an item for its job; None if it is already done (the job ran before)."""
     statement = (
         select(OutboxItem)
-        .where(OutboxItem.report_id == report_id, OutboxItem.job == job)
+        .where(
+            OutboxItem.report_id == report_id,
+            OutboxItem.job == job,
+            OutboxItem.subject_id == subject_id,
+        )
         .with_for_update()
     )
     item = session.exec(statement).first()

@@ -16,6 +16,9 @@ class Notifier(Protocol):
     def report_queued(self, report_id: int, ref: str) -> None:
         """A report is ready for review."""
 
+    def tipster_replied(self, report_id: int, ref: str) -> None:
+        """The tipster of a report added information or answered a question."""
+
 
 class LogNotifier:
     """Writes a log line: the default until a coordinator channel is configured."""
@@ -23,6 +26,10 @@ class LogNotifier:
     def report_queued(self, report_id: int, ref: str) -> None:
         """Log the report id and reference, never its content."""
         log.info("report %s (%s) queued for review", report_id, ref)
+
+    def tipster_replied(self, report_id: int, ref: str) -> None:
+        """Log the report id and reference, never what the tipster said."""
+        log.info("report %s (%s): the tipster replied", report_id, ref)
 
 
 class MemoryNotifier:
@@ -34,3 +41,7 @@ class MemoryNotifier:
     def report_queued(self, report_id: int, ref: str) -> None:
         """Remember the notification."""
         self.sent.append((report_id, ref))
+
+    def tipster_replied(self, report_id: int, ref: str) -> None:
+        """Remember the notification."""
+        self.sent.append((report_id, f"reply:{ref}"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import redis
@@ -13,21 +14,29 @@ from sqlalchemy.engine import Engine
 
 from storage import OutboxItem, session_scope, utcnow
 from storage.outbox import due_outbox_items, mark_enqueued
+from storage.relay import RELAY_TO_TIPSTER, TIPSTER_REPLIED
 from storage.reports import FOLLOW_UP
 from triage.jobs import follow_up
+from triage.relay_jobs import relay_to_tipster, tipster_replied
 
 __all__ = ["QUEUE_NAME", "dispatch_report", "enqueue_item", "job_id", "requeue_due"]
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "homeward"
-JOBS = {FOLLOW_UP: follow_up}
+# Outbox job name → the rq job that does it (each takes the report id, then the subject id).
+JOBS: dict[str, Callable[..., str]] = {
+    FOLLOW_UP: follow_up,
+    RELAY_TO_TIPSTER: relay_to_tipster,
+    TIPSTER_REPLIED: tipster_replied,
+}
 RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])
 _LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
 def job_id(item: OutboxItem) -> str:
     """A stable job id per outbox item, so re-enqueueing never makes a second job."""
-    return f"{item.job.replace('_', '-')}-{item.report_id}"
+    suffix = f"-{item.subject_id}" if item.subject_id else ""
+    return f"{item.job.replace('_', '-')}-{item.report_id}{suffix}"
 
 
 def enqueue_item(queue: Queue, item: OutboxItem) -> None:
@@ -38,9 +47,10 @@ def enqueue_item(queue: Queue, item: OutboxItem) -> None:
             return
     except NoSuchJobError:
         pass
+    args = (item.report_id, item.subject_id) if item.subject_id else (item.report_id,)
     queue.enqueue(
         JOBS[item.job],
-        item.report_id,
+        *args,
         job_id=job_id(item),
         retry=RETRY,
         result_ttl=86400,

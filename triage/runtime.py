@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
-from storage import make_engine
+from storage import FieldCipher, make_engine
 from triage.notify import LogNotifier, Notifier
 
 if TYPE_CHECKING:
     from triage.media import MediaFetcher
+    from triage.relay_jobs import RelaySender
 
 __all__ = ["Runtime", "configure", "current"]
 
@@ -24,6 +25,8 @@ class Runtime:
     database_url: str
     notifier: Notifier = field(default_factory=LogNotifier)
     fetchers: dict[str, MediaFetcher] = field(default_factory=dict)
+    senders: dict[str, RelaySender] = field(default_factory=dict)
+    cipher: FieldCipher | None = None
     media_dir: str = ".homeward/media"
     max_media_bytes: int = 20 * 1024 * 1024
     _engine: Engine | None = None

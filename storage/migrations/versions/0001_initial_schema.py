@@ -28,13 +28,40 @@ def upgrade() -> None:
         sa.Column("state", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("channel", "user_key"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_conversation")),
+        sa.UniqueConstraint("channel", "user_key", name=op.f("uq_conversation_channel_user_key")),
     )
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_conversation_updated_at"), ["updated_at"], unique=False
         )
+
+    op.create_table(
+        "coordinator",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("telegram_user_id", sa.BigInteger(), nullable=True),
+        sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_coordinator")),
+        sa.UniqueConstraint("telegram_user_id", name=op.f("uq_coordinator_telegram_user_id")),
+    )
+    with op.batch_alter_table("coordinator", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_coordinator_name"), ["name"], unique=True)
+
+    op.create_table(
+        "followupattempt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("success", sa.Boolean(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_followupattempt")),
+    )
+    with op.batch_alter_table("followupattempt", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_followupattempt_at"), ["at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_followupattempt_key"), ["key"], unique=False)
 
     op.create_table(
         "inboundupdate",
@@ -44,13 +71,37 @@ def upgrade() -> None:
         sa.Column("payload", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("channel", "update_key"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inboundupdate")),
+        sa.UniqueConstraint(
+            "channel", "update_key", name=op.f("uq_inboundupdate_channel_update_key")
+        ),
     )
     with op.batch_alter_table("inboundupdate", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_inboundupdate_received_at"), ["received_at"], unique=False
         )
+
+    op.create_table(
+        "delivery",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("delivery_key", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column("conversation_id", sa.Integer(), nullable=True),
+        sa.Column("replies", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["conversation.id"],
+            name=op.f("fk_delivery_conversation_id_conversation"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_delivery")),
+        sa.UniqueConstraint(
+            "channel", "delivery_key", name=op.f("uq_delivery_channel_delivery_key")
+        ),
+    )
+    with op.batch_alter_table("delivery", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_delivery_created_at"), ["created_at"], unique=False)
 
     op.create_table(
         "report",
@@ -63,6 +114,7 @@ def upgrade() -> None:
         sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("tipster_ref", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("tipster_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("place_text", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("province", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("city", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
@@ -88,15 +140,29 @@ def upgrade() -> None:
         sa.Column("details", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("contact_phone", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("answers", sa.JSON(), nullable=False),
+        sa.Column("claimed_by_id", sa.Integer(), nullable=True),
+        sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("close_reason", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("urgency", sa.Integer(), nullable=False),
+        sa.Column("urgency_reasons", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("draft_id"),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["claimed_by_id"],
+            ["coordinator.id"],
+            name=op.f("fk_report_claimed_by_id_coordinator"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report")),
+        sa.UniqueConstraint("draft_id", name=op.f("uq_report_draft_id")),
     )
     with op.batch_alter_table("report", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_report_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_report_province"), ["province"], unique=False)
         batch_op.create_index(batch_op.f("ix_report_ref"), ["ref"], unique=True)
         batch_op.create_index(batch_op.f("ix_report_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_report_tipster_key"), ["tipster_key"], unique=False)
+        batch_op.create_index(batch_op.f("ix_report_urgency"), ["urgency"], unique=False)
 
     op.create_table(
         "attachment",
@@ -107,43 +173,115 @@ def upgrade() -> None:
         sa.Column("channel_ref", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("stored_path", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["report_id"], ["report.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+            name=op.f("fk_attachment_report_id_report"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_attachment")),
     )
     with op.batch_alter_table("attachment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_attachment_report_id"), ["report_id"], unique=False)
 
     op.create_table(
-        "delivery",
+        "note",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("delivery_key", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
-        sa.Column("conversation_id", sa.Integer(), nullable=True),
-        sa.Column("replies", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("coordinator_id", sa.Integer(), nullable=True),
+        sa.Column("body", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["conversation_id"], ["conversation.id"], ondelete="SET NULL"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("channel", "delivery_key"),
+        sa.ForeignKeyConstraint(
+            ["coordinator_id"],
+            ["coordinator.id"],
+            name=op.f("fk_note_coordinator_id_coordinator"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["report.id"], name=op.f("fk_note_report_id_report"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_note")),
     )
-    with op.batch_alter_table("delivery", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_delivery_created_at"), ["created_at"], unique=False)
+    with op.batch_alter_table("note", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_note_report_id"), ["report_id"], unique=False)
 
     op.create_table(
         "outboxitem",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("report_id", sa.Integer(), nullable=False),
         sa.Column("job", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("enqueued_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["report_id"], ["report.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("report_id", "job"),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+            name=op.f("fk_outboxitem_report_id_report"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outboxitem")),
+        sa.UniqueConstraint(
+            "report_id", "job", "subject_id", name=op.f("uq_outboxitem_report_id_job_subject_id")
+        ),
     )
     with op.batch_alter_table("outboxitem", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outboxitem_status"), ["status"], unique=False)
+
+    op.create_table(
+        "referral",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("coordinator_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("to_whom", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("reference", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["coordinator_id"],
+            ["coordinator.id"],
+            name=op.f("fk_referral_coordinator_id_coordinator"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+            name=op.f("fk_referral_report_id_report"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_referral")),
+    )
+    with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_referral_report_id"), ["report_id"], unique=False)
+
+    op.create_table(
+        "relaymessage",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("direction", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("coordinator_id", sa.Integer(), nullable=True),
+        sa.Column("body", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("failure", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["coordinator_id"],
+            ["coordinator.id"],
+            name=op.f("fk_relaymessage_coordinator_id_coordinator"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+            name=op.f("fk_relaymessage_report_id_report"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_relaymessage")),
+    )
+    with op.batch_alter_table("relaymessage", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_relaymessage_report_id"), ["report_id"], unique=False)
 
     op.create_table(
         "reportevent",
@@ -153,8 +291,13 @@ def upgrade() -> None:
         sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["report_id"], ["report.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+            name=op.f("fk_reportevent_report_id_report"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reportevent")),
     )
     with op.batch_alter_table("reportevent", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_reportevent_report_id"), ["report_id"], unique=False)
@@ -168,29 +311,52 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_reportevent_report_id"))
 
     op.drop_table("reportevent")
+    with op.batch_alter_table("relaymessage", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_relaymessage_report_id"))
+
+    op.drop_table("relaymessage")
+    with op.batch_alter_table("referral", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_referral_report_id"))
+
+    op.drop_table("referral")
     with op.batch_alter_table("outboxitem", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outboxitem_status"))
 
     op.drop_table("outboxitem")
-    with op.batch_alter_table("delivery", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_delivery_created_at"))
+    with op.batch_alter_table("note", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_note_report_id"))
 
-    op.drop_table("delivery")
+    op.drop_table("note")
     with op.batch_alter_table("attachment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_attachment_report_id"))
 
     op.drop_table("attachment")
     with op.batch_alter_table("report", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_report_urgency"))
+        batch_op.drop_index(batch_op.f("ix_report_tipster_key"))
         batch_op.drop_index(batch_op.f("ix_report_status"))
         batch_op.drop_index(batch_op.f("ix_report_ref"))
         batch_op.drop_index(batch_op.f("ix_report_province"))
         batch_op.drop_index(batch_op.f("ix_report_created_at"))
 
     op.drop_table("report")
+    with op.batch_alter_table("delivery", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_delivery_created_at"))
+
+    op.drop_table("delivery")
     with op.batch_alter_table("inboundupdate", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_inboundupdate_received_at"))
 
     op.drop_table("inboundupdate")
+    with op.batch_alter_table("followupattempt", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_followupattempt_key"))
+        batch_op.drop_index(batch_op.f("ix_followupattempt_at"))
+
+    op.drop_table("followupattempt")
+    with op.batch_alter_table("coordinator", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_coordinator_name"))
+
+    op.drop_table("coordinator")
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_conversation_updated_at"))
 

@@ -1,0 +1,110 @@
+"""Jobs of the anonymous relay: a coordinator's question out, the tipster's answer noticed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from sqlmodel import Session
+
+from storage import RelayMessage, Report, session_scope, utcnow
+from storage.conversations import lock_conversation
+from storage.outbox import claim_outbox_item
+from storage.relay import RELAY_TO_TIPSTER, TIPSTER_REPLIED
+from storage.reports import append_event
+from triage import runtime
+
+__all__ = ["DeliveryRefused", "RelaySender", "relay_to_tipster", "tipster_replied"]
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryRefused(RuntimeError):
+    """The platform will not deliver this message, now or later (blocked, outside its window)."""
+
+
+class RelaySender(Protocol):
+    """Sends a coordinator's question to a tipster on one channel, worded in their language."""
+
+    def send_question(self, user_id: str, *, language: str, ref: str, question: str) -> None:
+        """Deliver the question; raise DeliveryRefused if it can never be delivered."""
+
+
+def _await_reply(session: Session, report: Report) -> None:
+    """Mark the tipster's conversation so their next message is taken as the answer."""
+
+    if not report.tipster_key:
+        return
+    # Locked like the intake locks it, so a message arriving meanwhile is not overwritten.
+    conversation = lock_conversation(
+        session=session, channel=report.channel, user_key=report.tipster_key
+    )
+    if conversation is not None:
+        conversation.state = {
+            **conversation.state,
+            "pending_reply": {"report_id": report.id, "ref": report.ref},
+        }
+        session.add(conversation)
+
+
+def relay_to_tipster(report_id: int, relay_id: int) -> str:
+    """Send a coordinator's question through the tipster's own channel; safe to run twice."""
+    rt = runtime.current()
+    with session_scope(rt.engine) as session:
+        item = claim_outbox_item(
+            session=session, report_id=report_id, job=RELAY_TO_TIPSTER, subject_id=relay_id
+        )
+        message = session.get(RelayMessage, relay_id)
+        report = session.get(Report, report_id)
+        if item is None or message is None or report is None:
+            return "already done"
+        sender = rt.senders.get(report.channel)
+        if sender is None or rt.cipher is None or not report.tipster_ref:
+            raise RuntimeError(f"no sender for channel {report.channel}")  # retried later
+        try:
+            sender.send_question(
+                rt.cipher.decrypt(report.tipster_ref),
+                language=report.language,
+                ref=report.ref,
+                question=message.body,
+            )
+        except DeliveryRefused as refused:
+            message.failure = str(refused)[:128]
+            append_event(
+                session=session,
+                report_id=report_id,
+                actor="system",
+                action="relay_failed",
+                detail={"relay_id": relay_id, "why": message.failure},
+            )
+            log.info("report %s: relay %s refused by the platform", report_id, relay_id)
+        else:
+            message.delivered_at = utcnow()
+            _await_reply(session, report)
+            append_event(
+                session=session,
+                report_id=report_id,
+                actor="system",
+                action="relay_delivered",
+                detail={"relay_id": relay_id},
+            )
+        session.add(message)
+        item.status, item.done_at = "done", utcnow()
+        session.add(item)
+    return "done"
+
+
+def tipster_replied(report_id: int, relay_id: int) -> str:
+    """Tell coordinators that a tipster answered or added information."""
+    rt = runtime.current()
+    with session_scope(rt.engine) as session:
+        item = claim_outbox_item(
+            session=session, report_id=report_id, job=TIPSTER_REPLIED, subject_id=relay_id
+        )
+        report = session.get(Report, report_id)
+        if item is None or report is None:
+            return "already done"
+        rt.notifier.tipster_replied(report_id, report.ref)
+        item.status, item.done_at = "done", utcnow()
+        session.add(item)
+    return "done"

@@ -1,0 +1,270 @@
+"""The coordinators' workflow on one tip: claim, status, notes, questions, referral.
+
+Every action checks who may do it, refuses clearly (`WorkflowError`), and is recorded in the
+tip's append-only event log. Interfaces (CLI, Telegram group, dashboard) only call these.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from storage import (
+    Coordinator,
+    Note,
+    Referral,
+    RelayDirection,
+    RelayMessage,
+    Report,
+    ReportStatus,
+    Role,
+)
+from storage.outbox import add_outbox_item
+from storage.relay import RELAY_TO_TIPSTER
+from storage.reports import append_event
+
+__all__ = [
+    "CLOSE_REASONS",
+    "TRANSITIONS",
+    "CloseReason",
+    "WorkflowError",
+    "add_note",
+    "ask_tipster",
+    "change_status",
+    "claim_tip",
+    "reassign_tip",
+    "refer_tip",
+    "release_tip",
+]
+
+S = ReportStatus
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.NEW: frozenset({S.IN_REVIEW, S.CLOSED}),
+    S.IN_REVIEW: frozenset({S.VERIFIED, S.REFERRED, S.CLOSED}),
+    S.VERIFIED: frozenset({S.IN_REVIEW, S.REFERRED, S.CLOSED}),
+    S.REFERRED: frozenset({S.VERIFIED, S.CLOSED}),
+    S.CLOSED: frozenset({S.IN_REVIEW}),  # reopening
+}
+REACHABLE_CHANNELS = frozenset({"telegram", "wechat", "test"})
+
+
+class CloseReason(StrEnum):
+    """Why a tip was closed."""
+
+    RESOLVED = "resolved"
+    UNFOUNDED = "unfounded"
+    DUPLICATE = "duplicate"
+    NO_ACTION_POSSIBLE = "no_action_possible"
+
+
+CLOSE_REASONS = tuple(r.value for r in CloseReason)
+
+
+class WorkflowError(ValueError):
+    """An action that isn't allowed now; the message says why, for the coordinator."""
+
+
+def _is_lead(coordinator: Coordinator) -> bool:
+    return coordinator.role in (Role.LEAD, Role.ADMIN)
+
+
+def _claim_holder(report: Report, now: datetime) -> int | None:
+    if report.claimed_by_id is None or report.claimed_until is None:
+        return None
+    return report.claimed_by_id if report.claimed_until > now else None
+
+
+def _require_claim(report: Report, coordinator: Coordinator, now: datetime) -> None:
+    holder = _claim_holder(report, now)
+    if holder != coordinator.id and not (_is_lead(coordinator) and holder is None):
+        if holder is None:
+            raise WorkflowError(f"claim {report.ref} first")
+        raise WorkflowError(f"{report.ref} is claimed by someone else")
+
+
+def _log(
+    session: Session, report: Report, coordinator: Coordinator, action: str, **detail: object
+) -> None:
+    report.updated_at = datetime.now(report.created_at.tzinfo)
+    session.add(report)
+    append_event(
+        session=session,
+        report_id=report.id or 0,
+        actor=coordinator.name,
+        action=action,
+        detail=dict(detail),
+    )
+
+
+def claim_tip(
+    *,
+    session: Session,
+    report: Report,
+    coordinator: Coordinator,
+    now: datetime,
+    ttl: timedelta = timedelta(hours=4),
+) -> None:
+    """Take a tip so nobody else works it at the same time; a new tip goes into review."""
+    holder = _claim_holder(report, now)
+    if holder is not None and holder != coordinator.id:
+        raise WorkflowError(f"{report.ref} is already claimed by someone else")
+    if report.status == S.CLOSED:
+        raise WorkflowError(f"{report.ref} is closed; reopen it first")
+    report.claimed_by_id, report.claimed_until = coordinator.id, now + ttl
+    _log(session, report, coordinator, "claimed", until=report.claimed_until.isoformat())
+    if report.status == S.NEW:
+        _set_status(session, report, coordinator, S.IN_REVIEW, reason="claimed")
+
+
+def release_tip(
+    *, session: Session, report: Report, coordinator: Coordinator, now: datetime
+) -> None:
+    """Give a claimed tip back to the queue."""
+    _require_claim(report, coordinator, now)
+    report.claimed_by_id = report.claimed_until = None
+    _log(session, report, coordinator, "released")
+
+
+def reassign_tip(
+    *,
+    session: Session,
+    report: Report,
+    lead: Coordinator,
+    to: Coordinator,
+    now: datetime,
+    ttl: timedelta = timedelta(hours=4),
+) -> None:
+    """A lead hands a tip to another coordinator."""
+    if not _is_lead(lead):
+        raise WorkflowError("only a lead can reassign tips")
+    report.claimed_by_id, report.claimed_until = to.id, now + ttl
+    _log(session, report, lead, "reassigned", to=to.name)
+
+
+def _set_status(
+    session: Session,
+    report: Report,
+    coordinator: Coordinator,
+    to: str,
+    reason: str | None = None,
+    close_reason: str | None = None,
+) -> None:
+    before = report.status
+    if to not in TRANSITIONS[before]:
+        raise WorkflowError(f"{report.ref} can't go from {before} to {to}")
+    if to == S.CLOSED:
+        if close_reason not in CLOSE_REASONS:
+            raise WorkflowError(f"closing needs a reason: one of {', '.join(CLOSE_REASONS)}")
+        report.close_reason = close_reason
+        report.claimed_by_id = report.claimed_until = None
+    elif before == S.CLOSED:
+        report.close_reason = None
+    report.status = to
+    _log(
+        session,
+        report,
+        coordinator,
+        "status_changed",
+        **{"from": before, "to": to},
+        reason=reason,
+        close_reason=close_reason,
+    )
+
+
+def change_status(
+    *,
+    session: Session,
+    report: Report,
+    coordinator: Coordinator,
+    to: str,
+    now: datetime,
+    reason: str | None = None,
+    close_reason: str | None = None,
+) -> None:
+    """Move a tip along the workflow (verify, close with a reason, reopen)."""
+    if to not in TRANSITIONS:
+        raise WorkflowError(f"unknown status {to!r}: one of {', '.join(TRANSITIONS)}")
+    if report.status == S.CLOSED and to == S.IN_REVIEW:
+        report.claimed_by_id, report.claimed_until = coordinator.id, now + timedelta(hours=4)
+    else:
+        _require_claim(report, coordinator, now)
+    _set_status(session, report, coordinator, to, reason=reason, close_reason=close_reason)
+
+
+def add_note(*, session: Session, report: Report, coordinator: Coordinator, body: str) -> Note:
+    """An internal note; the tipster never sees it."""
+    if not body.strip():
+        raise WorkflowError("a note can't be empty")
+    note = Note(report_id=report.id or 0, coordinator_id=coordinator.id, body=body.strip())
+    session.add(note)
+    session.flush()
+    _log(session, report, coordinator, "note_added", note_id=note.id)
+    return note
+
+
+def ask_tipster(
+    *, session: Session, report: Report, coordinator: Coordinator, question: str, now: datetime
+) -> RelayMessage:
+    """Queue a question to the tipster through their own channel, without names either way."""
+    _require_claim(report, coordinator, now)
+    if report.channel not in REACHABLE_CHANNELS or not report.tipster_ref:
+        raise WorkflowError(
+            f"{report.ref} came by {report.channel}; there is no channel to ask back"
+        )
+    if not question.strip():
+        raise WorkflowError("the question is empty")
+    message = RelayMessage(
+        report_id=report.id or 0,
+        direction=RelayDirection.TO_TIPSTER,
+        coordinator_id=coordinator.id,
+        body=question.strip(),
+    )
+    session.add(message)
+    session.flush()
+    add_outbox_item(
+        session=session, report_id=report.id or 0, job=RELAY_TO_TIPSTER, subject_id=message.id or 0
+    )
+    _log(session, report, coordinator, "asked_tipster", relay_id=message.id)
+    return message
+
+
+def refer_tip(
+    *,
+    session: Session,
+    report: Report,
+    coordinator: Coordinator,
+    kind: str,
+    to_whom: str,
+    reference: str | None,
+    now: datetime,
+) -> Referral:
+    """Record that a tip went to the police, a partner NGO or a DNA-sampling referral."""
+    if kind not in ("police", "ngo", "dna_sampling"):
+        raise WorkflowError("referral kind is one of police, ngo, dna_sampling")
+    if not to_whom.strip():
+        raise WorkflowError("say to whom the tip is referred")
+    _require_claim(report, coordinator, now)
+    if report.status != S.REFERRED:
+        _set_status(session, report, coordinator, S.REFERRED, reason=f"referred to {kind}")
+    referral = Referral(
+        report_id=report.id or 0,
+        coordinator_id=coordinator.id,
+        kind=kind,
+        to_whom=to_whom.strip(),
+        reference=reference,
+    )
+    session.add(referral)
+    session.flush()
+    _log(
+        session,
+        report,
+        coordinator,
+        "referred",
+        referral_id=referral.id,
+        kind=kind,
+        to_whom=referral.to_whom,
+        reference=reference,
+    )
+    return referral
