@@ -11,7 +11,7 @@ from rq import Queue
 from sqlmodel import Session
 
 from bot.settings import Settings
-from storage import Coordinator, Report, Role, make_engine, session_scope, utcnow
+from storage import Coordinator, Report, ReportStatus, Role, make_engine, session_scope, utcnow
 from storage.coordinators import (
     add_coordinator,
     find_coordinator,
@@ -94,7 +94,7 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
 
     @tips.command("status")
     @click.argument("ref")
-    @click.argument("status", type=click.Choice(list(workflow.TRANSITIONS)))
+    @click.argument("status", type=click.Choice([s.value for s in ReportStatus]))
     @click.option("--reason", default=None)
     @click.option("--close-reason", type=click.Choice(workflow.CLOSE_REASONS), default=None)
     @acting_as

@@ -1,0 +1,94 @@
+"""Coordinators work the queue from the command line, acting as themselves."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REDIS_URL
+
+
+def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_coordinators_claim_note_refer_and_export_from_the_cli(
+    database_url, engine, tmp_path: Path
+):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "HOMEWARD_DATA_DIR": str(tmp_path),
+    }
+    chat = run(
+        ["chat", "--lang", "en", "--session", "caller"],
+        env,
+        "4\nContinue\nKunming\nToday\nA van with children\nDone\nLeave a phone number\n"
+        "13800138000\nSubmit\n",
+    )
+    ref = "HW-" + chat.stdout.split("Reference code: HW-")[1].split()[0]
+
+    assert run(["coordinators", "add", "alice"], env).returncode == 0
+    assert run(["coordinators", "add", "lee", "--role", "lead"], env).returncode == 0
+    assert "alice  coordinator" in run(["coordinators", "list"], env).stdout
+
+    refused = run(["tips", "claim", ref, "--as", "mallory"], env)
+    assert refused.returncode != 0 and "not on the coordinator allow-list" in refused.stderr
+    assert run(["tips", "claim", ref, "--as", "alice"], env).returncode == 0
+    second = run(["tips", "claim", ref, "--as", "lee"], env)
+    assert second.returncode != 0 and "claimed by someone else" in second.stderr
+    assert run(["tips", "note", ref, "checked the plate", "--as", "alice"], env).returncode == 0
+    bad = run(["tips", "status", ref, "closed", "--as", "alice"], env)
+    assert "closing needs a reason" in bad.stderr
+    refer = run(
+        ["tips", "refer", ref, "--kind", "police", "--to", "Kunming PSB", "--as", "alice"], env
+    )
+    assert refer.returncode == 0, refer.stderr
+
+    exported = run(["tips", "export", ref, "--format", "csv", "--as", "alice"], env)
+    rows = dict(row for row in csv.reader(io.StringIO(exported.stdout)) if row)
+    assert rows["status"] == "referred" and rows["contact.phone"] == ""
+    assert "13800138000" not in exported.stdout and "checked the plate" not in exported.stdout
+    with_identity = run(["tips", "export", ref, "--include-identity", "--as", "alice"], env)
+    assert "needs a reason" in with_identity.stderr
+    with_identity = run(
+        [
+            "tips",
+            "export",
+            ref,
+            "--include-identity",
+            "--reason",
+            "police request",
+            "--as",
+            "alice",
+        ],
+        env,
+    )
+    assert json.loads(with_identity.stdout)["contact"]["phone"] == "+8613800138000"
+
+    events = json.loads(run(["tips", "show", ref, "--json"], env).stdout)["events"]
+    assert [(e["actor"], e["action"]) for e in events] == [
+        ("tipster", "submitted"),
+        ("unlisted:mallory", "refused"),
+        ("alice", "claimed"),
+        ("alice", "status_changed"),
+        ("alice", "note_added"),
+        ("alice", "status_changed"),
+        ("alice", "referred"),
+        ("alice", "exported"),
+        ("alice", "contact_revealed"),
+        ("alice", "exported"),
+    ]
