@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.models import Attachment, OutboxItem, Report, ReportEvent
+from storage.models import Attachment, OutboxItem, Report, ReportEvent, ReportStatus
 
 __all__ = [
     "FOLLOW_UP",
@@ -18,6 +18,7 @@ __all__ = [
     "list_reports",
     "new_pin",
     "new_ref",
+    "open_queue",
     "save_report",
 ]
 
@@ -91,6 +92,16 @@ def list_reports(*, session: Session, status: str | None = None, limit: int = 10
     statement = select(Report).order_by(col(Report.created_at).desc(), col(Report.id).desc())
     if status:
         statement = statement.where(Report.status == status)
+    return list(session.exec(statement.limit(limit)))
+
+
+def open_queue(*, session: Session, limit: int = 100) -> list[Report]:
+    """Tips not closed: imminent first, then most urgent, then oldest."""
+    statement = (
+        select(Report)
+        .where(Report.status != ReportStatus.CLOSED)
+        .order_by(col(Report.imminent).desc(), col(Report.urgency).desc(), col(Report.created_at))
+    )
     return list(session.exec(statement.limit(limit)))
 
 

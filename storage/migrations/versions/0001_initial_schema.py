@@ -144,6 +144,7 @@ def upgrade() -> None:
         sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("close_reason", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("urgency", sa.Integer(), nullable=False),
+        sa.Column("imminent", sa.Boolean(), nullable=False),
         sa.Column("urgency_reasons", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -158,6 +159,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("report", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_report_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_report_imminent"), ["imminent"], unique=False)
         batch_op.create_index(batch_op.f("ix_report_province"), ["province"], unique=False)
         batch_op.create_index(batch_op.f("ix_report_ref"), ["ref"], unique=True)
         batch_op.create_index(batch_op.f("ix_report_status"), ["status"], unique=False)
@@ -337,6 +339,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_report_status"))
         batch_op.drop_index(batch_op.f("ix_report_ref"))
         batch_op.drop_index(batch_op.f("ix_report_province"))
+        batch_op.drop_index(batch_op.f("ix_report_imminent"))
         batch_op.drop_index(batch_op.f("ix_report_created_at"))
 
     op.drop_table("report")
