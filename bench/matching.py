@@ -1,6 +1,6 @@
 """Matching benchmark: recall and latency on a synthetic registry with realistic noise.
 
-Run with `python -m bench.matching [--sizes 1000,10000,20000,100000] [--tips 400]`.
+Run with `python -m bench.matching [--sizes 1000,10000,20000,100000] [--tips 600]`.
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ import argparse
 import random
 import statistics
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from pypinyin import Style, lazy_pinyin
@@ -29,8 +28,15 @@ SURNAMES = {
     "唐": 0.5, "许": 0.45, "韩": 0.44, "冯": 0.43, "邓": 0.43, "曹": 0.42, "彭": 0.41,
     "曾": 0.4, "肖": 0.4, "田": 0.39, "董": 0.38, "袁": 0.37, "潘": 0.36, "蒋": 0.35,
 }  # fmt: skip
-BOY_CHARS = "伟勇军杰涛明浩磊强鹏宇俊豪辉超鑫龙飞波斌家子文博轩晨阳凯建志华平东海林峰刚健成亮"
-GIRL_CHARS = "丽娟静敏燕婷雪琳欣怡佳雨梦思晶慧玲萍红芳霞月琪涵悦颖倩洁瑶蓉丹玉兰秀娜艳子"
+# Common given-name characters, commonest first.
+BOY_CHARS = (
+    "伟勇军杰涛明浩磊强鹏宇俊豪辉超鑫龙飞波斌家子文博轩晨阳凯建志华平东海林峰刚健成亮"
+    "翔宏伦泽锐睿航毅恒瑞嘉彬帅旭晖程锋坤洋铭宁新春光亚国庆永安广德福顺利兵振凡锦奕鸣诚瀚"
+)
+GIRL_CHARS = (
+    "丽娟静敏燕婷雪琳欣怡佳雨梦思晶慧玲萍红芳霞月琪涵悦颖倩洁瑶蓉丹玉兰秀娜艳子"
+    "媛菲彤妍诗萱薇璐露茜莉丝岚桂凤梅英芬娇妮楠晓璇梓晴可馨雯冰萌心语若宁乐嘉美文淑舒"
+)
 # More name characters, so most given-name characters have a homophone to be mistaken for.
 HOMOPHONE_POOL = (
     "涌永咏泳卫威维玮薇君均峻骏捷婕节滔韬鸣铭名昊皓灏垒蕾朋彭语羽郡毫晖惠会潮朝欣新心馨星兴"
@@ -38,7 +44,8 @@ HOMOPHONE_POOL = (
     "纲诚程城靓莉立力俐涓隽婧菁精庭亭薛宜仪逸萌丝斯宏鸿虹方夏侠越岳琦奇晗寒韩莹盈英茜遥尧"
     "耀容荣融蓝岚绣纳雁彦"
 )
-COMMON_NICKNAMES = "小宝 宝宝 毛毛 乐乐 豆豆 贝贝 丫丫 妞妞 球球 壮壮 胖胖 甜甜 小虎 东东".split()
+_NICKNAME_LIST = "小宝 宝宝 毛毛 乐乐 豆豆 贝贝 丫丫 妞妞 球球 壮壮 胖胖 甜甜 小虎 东东"
+COMMON_NICKNAMES = _NICKNAME_LIST.split()
 PROVINCES = {
     "四川": (12, "四川话", "凉山 南充 达州 绵阳"), "贵州": (10, "贵州话", "毕节 遵义 贵阳"),
     "云南": (9, "云南话", "昭通 大理 昆明"), "河南": (9, "河南话", "周口 商丘 南阳"),
@@ -55,9 +62,11 @@ RARE_MARKS = {"六指": "extra finger", "兔唇": "cleft lip", "双旋": "double
 PARTS = {"脸": "cheek", "额头": "forehead", "耳朵": "ear", "脖子": "neck", "手背": "hand",
          "胳膊": "arm", "腿": "leg", "后背": "back", "眼角": "eye", "肩膀": "shoulder"}  # fmt: skip
 SIDES = {"左": "left", "右": "right"}
+COLOURS = {"red": "红色的", "brown": "褐色的", "black": "黑色的", "blue": "青色的"}
+SIZES = {"米粒大的": "small", "硬币大的": "coin-sized", "巴掌大的": "large"}
 SCENARIOS = {  # share of true-match tips
-    "homophone": 0.2, "pinyin": 0.05, "original_name": 0.15, "surname_change": 0.15,
-    "nickname": 0.15, "used_name_only": 0.2, "no_names": 0.1,
+    "homophone": 0.2, "pinyin": 0.05, "original_name": 0.15, "surname_change": 0.2,
+    "nickname": 0.15, "used_name_only": 0.2, "no_names": 0.05,
 }  # fmt: skip
 
 
@@ -68,7 +77,7 @@ def weighted(rng: random.Random, table: dict[str, float]) -> str:
 
 def zipf_pick(rng: random.Random, pool: str) -> str:
     """Earlier characters are much commoner, so many children share names."""
-    return rng.choices(pool, weights=[1 / (i + 1) ** 0.9 for i in range(len(pool))])[0]
+    return rng.choices(pool, weights=[1 / (i + 1) ** 0.7 for i in range(len(pool))])[0]
 
 
 def homophones() -> dict[str, list[str]]:
@@ -79,14 +88,40 @@ def homophones() -> dict[str, list[str]]:
     return {c: [o for o in g if o != c] for g in groups.values() for c in g if len(g) > 1}
 
 
-def make_mark(rng: random.Random) -> tuple[str, str]:
-    """One mark as (Chinese, English) text."""
+@dataclass(frozen=True)
+class Mark:
+    """One distinguishing mark, rendered later in either language."""
+
+    kind: str
+    part: str
+    side: str
+    colour: str
+    size: str
+
+    def render(self, rng: random.Random, *, chinese: bool, vague: bool = False) -> str:
+        """Text as a family or tipster writes it; vague tipsters drop details."""
+        side, colour, size = (
+            "" if vague and rng.random() < 0.3 else attr
+            for attr in (self.side, self.colour, self.size)
+        )
+        if chinese:
+            return f"{side}{self.part}有{size}{COLOURS.get(colour, '')}{self.kind}"
+        words = [SIZES.get(size, ""), colour, MARK_KINDS.get(self.kind) or RARE_MARKS[self.kind]]
+        where = " ".join(filter(None, [SIDES.get(side, ""), PARTS[self.part]]))
+        return f"{' '.join(filter(None, words))} on the {where}"
+
+
+def make_mark(rng: random.Random) -> Mark:
+    """One random mark; birthmarks and moles often come with a colour and a size."""
     kind = rng.choice(list(RARE_MARKS)) if rng.random() < 0.05 else rng.choice(list(MARK_KINDS))
-    part = rng.choice(list(PARTS))
-    side = rng.choice(list(SIDES)) if rng.random() < 0.6 else ""
-    english_kind = MARK_KINDS.get(kind) or RARE_MARKS[kind]
-    english_side = f"{SIDES[side]} " if side else ""
-    return f"{side}{part}有{kind}", f"{english_kind} on the {english_side}{PARTS[part]}"
+    coloured = kind in ("胎记", "痣")
+    return Mark(
+        kind=kind,
+        part=rng.choice(list(PARTS)),
+        side=rng.choice(list(SIDES)) if rng.random() < 0.6 else "",
+        colour=rng.choice(list(COLOURS)) if coloured and rng.random() < 0.6 else "",
+        size=rng.choice(list(SIZES)) if coloured and rng.random() < 0.4 else "",
+    )
 
 
 def place_name(province: str, city: str) -> str:
@@ -102,7 +137,7 @@ class Child:
     entry: RegistryProfile
     surname: str
     given: str
-    marks: list[tuple[str, str]]
+    marks: list[Mark]
     home: str
 
 
@@ -135,7 +170,7 @@ def make_child(rng: random.Random, number: int) -> Child:
         missing_place=place_name(where, rng.choice(cities.split()) if where == home else ""),
         home_province=home if rng.random() < 0.85 else None,
         dialect=dialect if rng.random() < 0.7 else None,
-        marks="，".join(m[0] if rng.random() < 0.75 else m[1] for m in marks),
+        marks="，".join(m.render(rng, chinese=rng.random() < 0.75) for m in marks),
     )
     return Child(entry, surname, given, marks, home)
 
@@ -166,9 +201,10 @@ class TipMaker:
         assert entry.birth_date and entry.missing_date
         seen = entry.missing_date + timedelta(days=rng.randrange(60, 1500))
         seen = min(seen, TODAY)
-        age = (seen - entry.birth_date).days / 365.25 + rng.gauss(0, 0.5 + 0.08 * (seen.year - entry.birth_date.year))
-        if rng.random() < 0.2:
-            age += rng.choice([-2, -1, 1, 2])
+        true_age = (seen - entry.birth_date).days / 365.25
+        age = true_age + rng.gauss(0, 0.3 + 0.1 * true_age)
+        if rng.random() < 0.2:  # ages off by a year or two, more for older children
+            age += rng.choice([-1, 1] if true_age < 6 else [-2, -1, 1, 2])
         width = rng.choice([0, 1, 2])
         needs_context = scenario in ("used_name_only", "no_names")
         provinces = [child.home] if needs_context or rng.random() < 0.8 else []
@@ -176,12 +212,11 @@ class TipMaker:
             provinces.append(NEIGHBOURS[child.home])
         marks = ""
         if child.marks and (needs_context or rng.random() < 0.7):
-            zh, en = rng.choice(child.marks)
-            marks = zh if rng.random() < 0.5 else en
+            marks = rng.choice(child.marks).render(rng, chinese=rng.random() < 0.5, vague=True)
         names, given_names = self.names(child, scenario)
         return TipProfile(
             tip_id=tip_id,
-            sex=entry.sex if rng.random() < 0.75 else None,
+            sex=entry.sex if rng.random() < 0.8 else None,
             age_min=None if rng.random() < 0.1 else max(0, round(age - width / 2)),
             age_max=max(0, round(age + width / 2)),
             seen_on=seen,
@@ -233,100 +268,104 @@ def make_tips(
     return tips
 
 
-def naive_rank(entries: Sequence[RegistryProfile], tip: TipProfile, limit: int) -> list[str]:
+def naive_rank(entries: Sequence[RegistryProfile], tip: TipProfile) -> list[tuple[str, float]]:
     """Baseline: a fixed weighted sum of character similarities over the whole registry."""
     said = [*tip.given_names, *tip.names]
     seen_age = tip.age_max if tip.age_max is not None else tip.age_min
     scored = []
     for e in entries:
-        names = [e.name, *e.other_names]
-        name = max((ratio(a, b) for a in said for b in names), default=0.0) / 100
+        name = max((ratio(a, b) for a in said for b in [e.name, *e.other_names]), default=0.0)
         sex = 1.0 if tip.sex and tip.sex == e.sex else 0.0
         age = 0.0
         if seen_age is not None and e.birth_date and tip.seen_on:
             age = max(0.0, 1 - abs((tip.seen_on - e.birth_date).days / 365.25 - seen_age) / 5)
         place = 1.0 if e.home_province in tip.candidate_provinces else 0.0
         marks = ratio(tip.marks_text, e.marks) / 100 if tip.marks_text and e.marks else 0.0
-        scored.append((0.4 * name + 0.15 * sex + 0.2 * age + 0.15 * place + 0.1 * marks, e.case_id))
-    scored.sort(reverse=True)
-    return [case_id for _, case_id in scored[:limit]]
+        total = 0.4 * name / 100 + 0.15 * sex + 0.2 * age + 0.15 * place + 0.1 * marks
+        scored.append((total, e.case_id))
+    return [(case_id, total) for total, case_id in sorted(scored, reverse=True)[:5]]
 
 
 @dataclass
 class Result:
-    """Figures for one registry size."""
+    """What one matcher did with one registry size."""
 
     label: str
     size: int
-    recall1: float
-    recall5: float
-    mean_ms: float
-    p95_ms: float
-    scored: float
     build_s: float
-    by_scenario: dict[str, tuple[float, float]]
+    ranks: dict[str, list[int | None]] = field(default_factory=dict)  # true match's rank
+    times_ms: list[float] = field(default_factory=list)  # wall clock
+    cpu_ms: list[float] = field(default_factory=list)  # this process only: fair on a busy machine
+    scored: list[int] = field(default_factory=list)
+    top_true: list[float] = field(default_factory=list)  # best score when it was right
+    top_distractor: list[float] = field(default_factory=list)  # best score, child not registered
+
+    def recall(self, k: int, scenario: str | None = None) -> float:
+        """Share of true-match tips whose match is in the top k."""
+        ranks = self.ranks.get(scenario, []) if scenario else sum(self.ranks.values(), [])
+        return sum(r is not None and r < k for r in ranks) / max(len(ranks), 1)
+
+    def row(self) -> str:
+        """One line of the main table."""
+        p95 = statistics.quantiles(self.times_ms, n=20)[18]
+        medians = "      -" if self.label.startswith("naive") else (
+            f"{statistics.median(self.top_true):>6.2f}/{statistics.median(self.top_distractor):.2f}"
+        )  # fmt: skip
+        return (
+            f"{self.label:<11}{self.size:>8}{self.recall(1):>10.3f}{self.recall(5):>10.3f}"
+            f"{statistics.fmean(self.times_ms):>9.1f}{p95:>8.1f}{statistics.fmean(self.cpu_ms):>8.1f}"
+            f"{statistics.fmean(self.scored):>8.0f}{self.build_s:>9.1f}  {medians}"
+        )
 
 
 def evaluate(
-    label: str, size: int, tips: list[tuple[TipProfile, str | None, str]],
-    rank: Callable[[TipProfile], list[str]], build_s: float, scored: Callable[[], int],
+    result: Result, tips: list[tuple[TipProfile, str | None, str]],
+    rank: Callable[[TipProfile], list[tuple[str, float]]], scored: Callable[[], int],
 ) -> Result:  # fmt: skip
-    """Run every tip once and measure recall and latency."""
-    hits1, hits5, times, per_scenario = 0, 0, [], Counter[tuple[str, int]]()
-    true_tips = 0
-    scored_total = 0
+    """Run every tip once, timing it and noting where the true match ranked."""
     for tip, truth, scenario in tips:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         found = rank(tip)
-        times.append((time.perf_counter() - started) * 1000)
-        scored_total += scored()
+        result.times_ms.append((time.perf_counter() - started) * 1000)
+        result.cpu_ms.append((time.process_time() - started_cpu) * 1000)
+        result.scored.append(scored())
+        ids = [case_id for case_id, _ in found]
+        top = found[0][1] if found else 0.0
         if truth is None:
+            result.top_distractor.append(top)
             continue
-        true_tips += 1
-        per_scenario[(scenario, 0)] += 1
-        per_scenario[(scenario, 1)] += found[:1] == [truth]
-        per_scenario[(scenario, 5)] += truth in found[:5]
-        hits1 += found[:1] == [truth]
-        hits5 += truth in found[:5]
-    quantiles = statistics.quantiles(times, n=20)
-    by_scenario = {
-        s: (per_scenario[(s, 1)] / n, per_scenario[(s, 5)] / n)
-        for (s, k), n in per_scenario.items()
-        if k == 0
-    }
-    return Result(
-        label, size, hits1 / true_tips, hits5 / true_tips, statistics.fmean(times),
-        quantiles[18], scored_total / len(tips), build_s, by_scenario,
-    )  # fmt: skip
+        result.ranks.setdefault(scenario, []).append(ids.index(truth) if truth in ids else None)
+        if ids[:1] == [truth]:
+            result.top_true.append(top)
+    return result
 
 
 def run_indexed(children: list[Child], size: int, tip_count: int) -> Result:
     """The real matcher on the first `size` children."""
     started = time.perf_counter()
     matcher = Matcher((c.entry for c in children[:size]), today=TODAY)
-    build_s = time.perf_counter() - started
+    result = Result("indexed", size, time.perf_counter() - started)
     tips = make_tips(children[:size], tip_count, random.Random(SEED + size))
 
-    def rank(tip: TipProfile) -> list[str]:
-        return [m.case_id for m in matcher.rank(tip, limit=5)]
+    def rank(tip: TipProfile) -> list[tuple[str, float]]:
+        return [(m.case_id, m.score) for m in matcher.rank(tip, limit=5)]
 
-    return evaluate("indexed", size, tips, rank, build_s, lambda: matcher.last_scored)
+    return evaluate(result, tips, rank, lambda: matcher.last_scored)
 
 
 def run_naive(children: list[Child], size: int, tip_count: int) -> Result:
     """The naive full scan, on fewer tips because it is slow."""
     entries = [c.entry for c in children[:size]]
     tips = make_tips(children[:size], tip_count, random.Random(SEED + size))
-    return evaluate(
-        "naive scan", size, tips, lambda t: naive_rank(entries, t, 5), 0.0, lambda: size
-    )
+    result = Result("naive scan", size, 0.0)
+    return evaluate(result, tips, lambda tip: naive_rank(entries, tip), lambda: size)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Print recall and latency for each registry size, then the naive baseline."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000,20000,100000")
-    parser.add_argument("--tips", type=int, default=400)
+    parser.add_argument("--tips", type=int, default=600)
     parser.add_argument("--baseline-size", type=int, default=20000)
     parser.add_argument("--baseline-tips", type=int, default=100)
     args = parser.parse_args(argv)
@@ -337,18 +376,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.baseline_size:
         results.append(run_naive(children, args.baseline_size, args.baseline_tips))
     print(f"{'matcher':<11}{'entries':>8}{'recall@1':>10}{'recall@5':>10}{'mean ms':>9}"
-          f"{'p95 ms':>8}{'scored':>8}{'build s':>9}")  # fmt: skip
-    for r in results:
-        print(f"{r.label:<11}{r.size:>8}{r.recall1:>10.3f}{r.recall5:>10.3f}{r.mean_ms:>9.1f}"
-              f"{r.p95_ms:>8.1f}{r.scored:>8.0f}{r.build_s:>9.1f}")  # fmt: skip
-    print("\nrecall@1 / recall@5 by tip kind")
-    print(f"{'kind':<16}" + "".join(f"{r.label[:7]} {r.size:>7}  " for r in results))
+          f"{'p95 ms':>8}{'cpu ms':>8}{'scored':>8}{'build s':>9}  top score right/no match")  # fmt: skip
+    print("\n".join(r.row() for r in results))
+    print("scored: entries fully scored per tip. top score: median best score when it was the")
+    print("true child / when the child is not registered (10% of tips, excluded from recall).")
+    print(f"\nrecall@1/recall@5 by tip kind\n{'kind':<16}", end="")
+    print("".join(f"{r.label[:7]:>8}{r.size:>7}" for r in results))
     for scenario in SCENARIOS:
-        cells = "".join(
-            f"{r.by_scenario.get(scenario, (0.0, 0.0))[0]:>7.2f}/{r.by_scenario.get(scenario, (0.0, 0.0))[1]:<7.2f}"
-            for r in results
-        )
-        print(f"{scenario:<16}{cells}")
+        cells = (f"{r.recall(1, scenario):>9.2f}/{r.recall(5, scenario):<5.2f}" for r in results)
+        print(f"{scenario:<16}{''.join(cells)}")
 
 
 if __name__ == "__main__":

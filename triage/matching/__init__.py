@@ -1,4 +1,9 @@
-"""Explainable matching of sightings against missing-child reports."""
+"""Explainable matching of sightings against missing-child reports.
+
+A `Matcher` narrows the registry with inverted indexes (`index`, `keys`), asks each feature
+(`names`, `age`, `sex`, `dialect`, `marks`, `timeline`) for a verdict, weighs the verdicts as
+log-likelihood ratios (`scoring`) and turns them into probabilities (`calibration`).
+"""
 
 from triage.matching.evidence import Evidence, Feature, Reliability
 from triage.matching.index import CandidateIndex

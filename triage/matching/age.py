@@ -46,7 +46,8 @@ def age_evidence(tip: TipProfile, entry: RegistryProfile, *, today: date) -> Evi
     low, high = seen
     tolerance = age_tolerance(expected, year_only=entry.birth_year_only)
     gap = max(low - expected, expected - high, 0.0)
-    score = 1.0 if gap <= tolerance else max(0.0, 1.0 - (gap - tolerance) / (2.0 * tolerance))
+    # Quadratic in the gap, like a normal error: one tolerance off costs little, three rule out.
+    score = max(0.0, 1.0 - (gap / tolerance) ** 2 / 9.0)
     # A wide apparent range fits many children by chance, so it proves less.
     chance = min((high - low + 2.0 * tolerance) / _AGE_SPAN, 0.9)
     shown = f"{low}" if low == high else f"{low}-{high}"

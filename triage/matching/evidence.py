@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Feature(StrEnum):
@@ -44,8 +45,14 @@ class Reliability:
 
     def log_likelihood_ratio(self, score: float, chance: float | None = None) -> float:
         """Interpolate between the disagree and agree log-likelihood ratios by score."""
-        other = min(max(chance if chance is not None else self.by_chance, 1e-6), 0.99)
-        same = min(max(self.if_same, other), 0.999)
-        agree = math.log(same / other)
-        disagree = math.log((1.0 - same) / (1.0 - other))
+        other = chance if chance is not None else self.by_chance
+        disagree, agree = _bounds(self.if_same, other)
         return disagree + (agree - disagree) * min(max(score, 0.0), 1.0)
+
+
+@lru_cache(maxsize=1 << 12)
+def _bounds(if_same: float, by_chance: float) -> tuple[float, float]:
+    """Log-likelihood ratios of a full disagreement and a full agreement."""
+    other = min(max(by_chance, 1e-6), 0.99)
+    same = min(max(if_same, other), 0.999)
+    return math.log((1.0 - same) / (1.0 - other)), math.log(same / other)

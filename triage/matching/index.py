@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from triage.matching.keys import (
-    NAME_KEY_FACTORS,
     cell_query,
     mark_query,
     name_query,
@@ -18,7 +17,7 @@ from triage.matching.keys import (
 from triage.matching.profiles import RegistryProfile, TipProfile
 from triage.matching.rarity import Rarity
 
-DEFAULT_BUDGET = 300  # entries fully scored per tip
+DEFAULT_BUDGET = 200  # entries fully scored per tip
 
 
 class CandidateIndex:
@@ -73,31 +72,41 @@ class CandidateIndex:
         position = self._positions.get(case_id)
         return None if position is None else self._entries[position]
 
-    def name_weights(self, tip: TipProfile) -> dict[str, float]:
-        """Name keys a tip opens, weighted by rarity (IDF): shared nicknames count little."""
-        weights = {}
-        size = len(self) + 1
-        for key in name_query(tip):
-            count = self.frequency(key)
-            if count:
-                weights[key] = NAME_KEY_FACTORS[key.split(":", 1)[0]] * math.log(size / count)
-        return weights
+    def idf(self, key: str) -> float:
+        """Inverse document frequency: rare keys count more."""
+        return math.log((len(self) + 1) / (self.frequency(key) + 1))
 
     def candidates(
         self, tip: TipProfile, *, today: date, budget: int = DEFAULT_BUDGET
     ) -> list[RegistryProfile]:
         """The entries sharing the most weighted keys with a tip, at most `budget` of them."""
         totals: defaultdict[int, float] = defaultdict(float)
-        for key, weight in (self.name_weights(tip) | mark_query(tip)).items():
+        self._add_names(tip, totals)
+        for key, weight in mark_query(tip).items():
             for position in self._postings.get(key, ()):
                 totals[position] += weight
-        # An entry filed under several provinces still agrees on demographics only once.
-        in_cells: set[int] = set()
+        self._add_cells(tip, totals, today=today)
+        ranked = heapq.nlargest(budget, totals.items(), key=lambda item: item[1])
+        found = (self._entries[position] for position, _ in ranked)
+        return [entry for entry in found if entry is not None]
+
+    def _add_names(self, tip: TipProfile, totals: defaultdict[int, float]) -> None:
+        """Each tip name adds its single best key per entry, weighted by rarity."""
+        for probes in name_query(tip):
+            best: dict[int, float] = {}
+            for probe in probes:
+                weight = probe.factor * self.idf(probe.rarity_key)
+                for position in self._postings.get(probe.key, ()):
+                    if weight > best.get(position, 0.0):
+                        best[position] = weight
+            for position, weight in best.items():
+                totals[position] += weight
+
+    def _add_cells(self, tip: TipProfile, totals: defaultdict[int, float], *, today: date) -> None:
+        """Demographic cells count once per entry, though it may be filed under several provinces."""
+        counted: set[int] = set()
         for key, weight in cell_query(tip, today=today).items():
             for position in self._postings.get(key, ()):
-                if position not in in_cells:
-                    in_cells.add(position)
+                if position not in counted:
+                    counted.add(position)
                     totals[position] += weight
-        best = heapq.nlargest(budget, totals.items(), key=lambda item: item[1])
-        found = (self._entries[position] for position, _ in best)
-        return [entry for entry in found if entry is not None]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from triage.matching.age import age_tolerance, apparent_range
@@ -18,7 +19,7 @@ SYLLABLE = "syl"  # one syllable of a given name: the door to fuzzy matches
 # How much a shared name key counts, relative to its rarity (IDF), when pre-ranking.
 NAME_KEY_FACTORS: dict[str, float] = {
     NameKey.CHARS.value: 1.0, NameKey.FULL.value: 1.0, NameKey.GIVEN.value: 0.8,
-    NameKey.NICK.value: 0.5, SYLLABLE: 0.3,
+    NameKey.NICK.value: 0.7, SYLLABLE: 0.3,
 }  # fmt: skip
 # Fixed pre-ranking weights, roughly the log-likelihood ratios of agreeing on them.
 CELL_WEIGHT = 3.5  # same sex, birth year and province
@@ -40,17 +41,36 @@ def registry_keys(entry: RegistryProfile) -> set[str]:
     return keys
 
 
-def name_query(tip: TipProfile) -> set[str]:
-    """Name keys a tip looks up; their weight depends on rarity, known only to the index."""
+@dataclass(frozen=True)
+class NameProbe:
+    """One key a tip name opens; it weighs `factor` times the rarity (IDF) of `rarity_key`."""
+
+    key: str
+    factor: float
+    rarity_key: str
+
+
+def name_query(tip: TipProfile) -> list[list[NameProbe]]:
+    """Per tip name, the keys it opens; an entry counts only its best key per tip name."""
     forms = [f for f in map(parse_name, [*tip.given_names, *tip.names]) if f is not None]
-    return set(_name_keys(forms))
+    return [list(_probes(form)) for form in forms]
+
+
+def _probes(form: NameForm) -> Iterator[NameProbe]:
+    """A nickname is only as rare as its syllable: any child named ...伟 may be called 伟伟."""
+    tail = name_key(NameKey.NICK, form.nickname or form.given[-1])
+    for key in _name_keys([form]):
+        factor = NAME_KEY_FACTORS[key.split(":", 1)[0]]
+        yield NameProbe(key, factor, tail if form.nickname else key)
 
 
 def cell_query(tip: TipProfile, *, today: date) -> dict[str, float]:
     """Sex, birth-year and province cells a tip looks up; an entry counts one cell at most."""
     sexes = [tip.sex, _UNKNOWN] if tip.sex else ["M", "F", _UNKNOWN]
     provinces = tip_provinces(tip)
-    years = birth_years(tip, today=today)
+    years: list[int | str] = [*birth_years(tip, today=today)]
+    if years:
+        years.append(_UNKNOWN)  # entries without a birth date stay reachable
     if years and provinces:
         cells = (f"d:{s}:{y}:{p}" for s in sexes for y in years for p in provinces)
         return dict.fromkeys(cells, CELL_WEIGHT)

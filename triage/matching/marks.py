@@ -41,6 +41,8 @@ def compare_qualities(
     """(qualities both name alike, quality groups where they contradict), e.g. left vs right."""
     agreed: dict[str, str] = {}
     conflicts: list[str] = []
+    if not (seen.qualities and registered.qualities):
+        return agreed, conflicts
     for group in QUALITIES:
         mine, theirs = seen.quality(group), registered.quality(group)
         if mine and theirs:

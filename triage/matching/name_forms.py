@@ -60,7 +60,7 @@ def parse_name(text: str) -> NameForm | None:
     chars = chinese_chars(text)
     if chars:
         return _parse_chinese(text, chars)
-    sounds = syllables(text)
+    sounds = _surname_first(text)
     return _parse_latin(text, sounds) if sounds else None
 
 
@@ -78,6 +78,15 @@ def _parse_chinese(text: str, chars: str) -> NameForm:
         sounds = (SURNAME_READINGS[chars[0]], *sounds[1:])
     given = sounds[surname_len:]
     return NameForm(text, chars, sounds, sounds[:surname_len], given, nickname)
+
+
+def _surname_first(text: str) -> tuple[str, ...]:
+    """Pinyin of a latin name, turning western order ("Yong Li") into Chinese order."""
+    words = [syllables(word) for word in text.split()]
+    known = surname_pinyin()
+    if len(words) == 2 and words[1] in known and words[0] not in known:
+        words.reverse()
+    return tuple(s for word in words for s in word)
 
 
 def _parse_latin(text: str, sounds: tuple[str, ...]) -> NameForm:

@@ -39,15 +39,15 @@ def registry_names(entry: RegistryProfile) -> list[NameForm]:
 
 def link_names(said: NameForm, registered: NameForm, label: str = "name") -> NameLink | None:
     """The strongest way a tip name agrees with a registry name, if any."""
-    pair = f"{said.text} ~ {registered.text}"
-    if said.chars and said.chars == registered.chars:
-        why = f"{label} {said.text} = {registered.text}"
+    same_chars = bool(said.chars) and said.chars == registered.chars
+    if same_chars or said.syllables == registered.syllables:
+        pinyin = "" if same_chars else f" (same pinyin {said.full_key})"
+        why = f"{label} {said.text} {'=' if same_chars else '~'} {registered.text}{pinyin}"
         if said.nickname:
             # Any child named ...勇 may be called 勇勇, registered or not: rarity of the tail.
-            return NameLink(0.8, NameKey.NICK, said.nickname, why)
-        return NameLink(1.0, NameKey.CHARS, said.chars, why)
-    if said.syllables == registered.syllables:
-        why = f"{label} {pair} (same pinyin {said.full_key})"
+            return NameLink(0.8 if same_chars else 0.75, NameKey.NICK, said.nickname, why)
+        if same_chars:
+            return NameLink(1.0, NameKey.CHARS, said.chars, why)
         return NameLink(0.92, NameKey.FULL, said.full_key, why)
     return (
         _given_link(said, registered, label)
@@ -79,7 +79,7 @@ def _nickname_link(said: NameForm, registered: NameForm, label: str) -> NameLink
     said_tail = said.nickname or said.given[-1]
     if said_tail != (registered.nickname or registered.given[-1]):
         return None
-    why = f"{label} {said.text} fits nickname of {registered.text}"
+    why = f"{label} {said.text} ~ {registered.text} (nickname)"
     return NameLink(0.55, NameKey.NICK, said_tail, why)
 
 
@@ -102,27 +102,29 @@ def name_evidence(tip: TipProfile, entry: RegistryProfile, rarity: Rarity) -> Ev
     adults_say = _parsed(tip.names)
     if not registered or not (child_said or adults_say):
         return no_evidence(Feature.NAMES, "names unknown")
-    best: tuple[float, float, float, str] | None = None  # (information, score, chance, reason)
-    for forms, weight, label in (
-        (child_said, _CHILD_SAID, "child's name"),
-        (adults_say, _ADULTS_SAY, "name"),
-    ):
-        for said in forms:
-            for other in registered:
-                link = link_names(said, other, label)
-                if link is None:
-                    continue
-                chance = min(rarity.chance(link.kind, link.value) * link.chance_factor, 0.5)
-                information = link.score * weight * -math.log(chance)
-                if best is None or information > best[0]:
-                    best = (information, link.score * weight, chance, link.reason)
+    sources = ((child_said, _CHILD_SAID, "child's name"), (adults_say, _ADULTS_SAY, "name"))
+    found = (
+        _weighed(link, weight, rarity)
+        for forms, weight, label in sources
+        for said in forms
+        for other in registered
+        if (link := link_names(said, other, label)) is not None
+    )
+    best = max(found, key=lambda evidence: evidence[0], default=None)
     if best is not None:
-        return Evidence(Feature.NAMES, best[1], best[3], chance=best[2])
+        return best[1]
     if child_said:
         spoken = "/".join(f.text for f in child_said)
         why = f"child's name {spoken} shares nothing with {entry.name}"
         return Evidence(Feature.NAMES, 0.0, why)
     return no_evidence(Feature.NAMES, "no name in common")
+
+
+def _weighed(link: NameLink, weight: float, rarity: Rarity) -> tuple[float, Evidence]:
+    """(information, evidence) of one link: a shared rare name tells more than a shared 小宝."""
+    chance = min(rarity.chance(link.kind, link.value) * link.chance_factor, 0.5)
+    score = link.score * weight
+    return score * -math.log(chance), Evidence(Feature.NAMES, score, link.reason, chance)
 
 
 def _parsed(texts: Iterable[str]) -> list[NameForm]:

@@ -51,6 +51,6 @@ class Match:
     """One ranked candidate: how likely the pair is the same child, and why."""
 
     case_id: str
-    score: float  # calibrated into [0, 1]
+    score: float  # probability in [0, 1] that this is the child, given the registry
     reasons: list[str]
     tip_id: str = ""

@@ -6,16 +6,21 @@ import logging
 from collections.abc import Iterable
 from datetime import date
 
+from triage.matching.calibration import ISOLATED_POPULATION, posteriors
 from triage.matching.index import DEFAULT_BUDGET, CandidateIndex
 from triage.matching.profiles import Match, RegistryProfile, TipProfile
-from triage.matching.scoring import collect_evidence, combine
+from triage.matching.scoring import WeighedPair, weigh_pair
 
 logger = logging.getLogger(__name__)
 
 
-def _best(matches: Iterable[Match], limit: int) -> list[Match]:
-    """Highest score first; ties broken by id so results are stable."""
-    return sorted(matches, key=lambda m: (-m.score, m.case_id, m.tip_id))[:limit]
+def _best(pairs: list[WeighedPair], population: int, limit: int) -> list[Match]:
+    """Highest posterior first, ties broken by id; only the shown few get their reasons."""
+    scores = posteriors([p.log_likelihood_ratio for p in pairs], population=population)
+    ranked = sorted(
+        zip(scores, pairs, strict=True), key=lambda s: (-s[0], s[1].case_id, s[1].tip_id)
+    )
+    return [pair.to_match(score) for score, pair in ranked[:limit]]
 
 
 class Matcher:
@@ -54,20 +59,15 @@ class Matcher:
         self.total_scored += len(candidates)
         logger.debug("matching.ranked tip=%s scored=%d", tip.tip_id, len(candidates))
         rarity = self._index.rarity
-        return _best(
-            (combine(e.case_id, tip.tip_id, collect_evidence(tip, e, rarity=rarity, today=today))
-             for e in candidates),
-            limit,
-        )  # fmt: skip
+        weighed = [weigh_pair(tip, e, rarity=rarity, today=today) for e in candidates]
+        return _best(weighed, max(len(self._index), ISOLATED_POPULATION), limit)
 
     def rank_tips(
         self, entry: RegistryProfile, tips: Iterable[TipProfile], *, limit: int = 5
     ) -> list[Match]:
-        """Best open tips for a new registry entry: every tip is scored, rarity from the registry."""
+        """Best open tips for a new registry entry; every tip is scored, rarity from the registry."""
         today = self._today or date.today()
         rarity = self._index.rarity
-        return _best(
-            (combine(entry.case_id, t.tip_id, collect_evidence(t, entry, rarity=rarity, today=today))
-             for t in tips),
-            limit,
-        )  # fmt: skip
+        weighed = [weigh_pair(t, entry, rarity=rarity, today=today) for t in tips]
+        # As if each tip were one among many: a new entry rarely has its sighting waiting.
+        return _best(weighed, max(len(weighed), ISOLATED_POPULATION), limit)

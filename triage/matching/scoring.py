@@ -1,11 +1,12 @@
-"""Combine per-feature evidence into one calibrated score with its reasons."""
+"""Combine per-feature evidence into one log-likelihood ratio with its reasons."""
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 from datetime import date
 
 from triage.matching.age import age_evidence
+from triage.matching.calibration import ISOLATED_POPULATION, posteriors
 from triage.matching.dialect import dialect_evidence
 from triage.matching.evidence import Evidence, Feature, Reliability
 from triage.matching.marks import marks_evidence
@@ -26,9 +27,6 @@ RELIABILITY: dict[Feature, Reliability] = {
     Feature.TIMELINE: Reliability(if_same=0.99, by_chance=0.8),
     Feature.PLACE: Reliability(if_same=0.2, by_chance=0.1),
 }
-# Prior odds that a tip and one plausible candidate are the same child, before evidence;
-# fixed so that scores mean the same whatever the size of the registry.
-PRIOR_LOG_ODDS = math.log(1 / 300)
 
 
 def collect_evidence(
@@ -53,22 +51,33 @@ def weigh(evidence: Evidence) -> float:
     return RELIABILITY[evidence.feature].log_likelihood_ratio(evidence.score, evidence.chance)
 
 
-def calibrate(log_likelihood_ratio: float) -> float:
-    """Posterior probability in [0, 1] under the fixed prior odds."""
-    log_odds = max(min(PRIOR_LOG_ODDS + log_likelihood_ratio, 50.0), -50.0)
-    return 1.0 / (1.0 + math.exp(-log_odds))
+@dataclass(frozen=True)
+class WeighedPair:
+    """A tip/entry pair's verdicts and their total log-likelihood ratio."""
+
+    case_id: str
+    tip_id: str
+    log_likelihood_ratio: float
+    weighed: list[tuple[float, Evidence]]  # known verdicts with their weights
+
+    def reasons(self) -> list[str]:
+        """Each known feature's reason with its weight, heaviest first."""
+        ordered = sorted(self.weighed, key=lambda pair: abs(pair[0]), reverse=True)
+        return [f"{evidence.reason} [{weight:+.1f}]" for weight, evidence in ordered]
+
+    def to_match(self, score: float) -> Match:
+        """The explainable result shown to coordinators."""
+        return Match(self.case_id, score, self.reasons(), self.tip_id)
 
 
-def combine(case_id: str, tip_id: str, evidence: list[Evidence]) -> Match:
-    """Sum the log-likelihood ratios and explain each known feature, heaviest first."""
-    weighed = sorted(
-        ((weigh(e), e) for e in evidence if e.score is not None),
-        key=lambda pair: abs(pair[0]),
-        reverse=True,
-    )
+def weigh_pair(
+    tip: TipProfile, entry: RegistryProfile, *, rarity: Rarity, today: date
+) -> WeighedPair:
+    """Every feature's verdict on one pair, weighed and summed."""
+    evidence = collect_evidence(tip, entry, rarity=rarity, today=today)
+    weighed = [(weigh(e), e) for e in evidence if e.score is not None]
     total = sum(weight for weight, _ in weighed)
-    reasons = [f"{e.reason} [{weight:+.1f}]" for weight, e in weighed]
-    return Match(case_id=case_id, score=calibrate(total), reasons=reasons, tip_id=tip_id)
+    return WeighedPair(entry.case_id, tip.tip_id, total, weighed)
 
 
 def score_pair(
@@ -78,8 +87,9 @@ def score_pair(
     rarity: Rarity | None = None,
     today: date | None = None,
 ) -> Match:
-    """Full explainable score of one tip against one registry entry."""
-    found = collect_evidence(
+    """One tip against one entry alone, scored as if among a small registry of strangers."""
+    pair = weigh_pair(
         tip, entry, rarity=rarity or Rarity.from_priors(), today=today or date.today()
     )
-    return combine(entry.case_id, tip.tip_id, found)
+    [score] = posteriors([pair.log_likelihood_ratio], population=ISOLATED_POPULATION)
+    return pair.to_match(score)
