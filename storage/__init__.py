@@ -15,6 +15,13 @@ from storage.models import (
     ReportStatus,
     utcnow,
 )
+from storage.registry_models import (
+    MatchCandidate,
+    MatchStatus,
+    RegistryEntry,
+    RegistryKind,
+    SameChildLink,
+)
 from storage.workflow_models import (
     Coordinator,
     FollowupAttempt,
@@ -39,6 +46,11 @@ __all__ = [
     "FieldCipher",
     "InboundUpdate",
     "InvalidKey",
+    "MatchCandidate",
+    "MatchStatus",
+    "RegistryEntry",
+    "RegistryKind",
+    "SameChildLink",
     "OutboxItem",
     "OutboxStatus",
     "Report",

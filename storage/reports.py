@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 FOLLOW_UP = "follow_up"
+ASSESS = "assess"
 # No 0/O, 1/I/L: the code is read aloud and copied from a phone screen.
 REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -43,7 +44,7 @@ def save_report(
     session: Session,
     report: Report,
     attachments: Iterable[Attachment] = (),
-    jobs: Sequence[str] = (FOLLOW_UP,),
+    jobs: Sequence[str] = (FOLLOW_UP, ASSESS),
     actor: str = "tipster",
 ) -> Report:
     """Add a report, its attachments, its outbox rows and a 'submitted' event, not committed."""

@@ -19,6 +19,12 @@ class Notifier(Protocol):
     def tipster_replied(self, report_id: int, ref: str) -> None:
         """The tipster of a report added information or answered a question."""
 
+    def imminent(self, report_id: int, ref: str) -> None:
+        """A tip means a child in danger right now."""
+
+    def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
+        """A registry entry may be the child of a tip."""
+
 
 class LogNotifier:
     """Writes a log line: the default until a coordinator channel is configured."""
@@ -30,6 +36,16 @@ class LogNotifier:
     def tipster_replied(self, report_id: int, ref: str) -> None:
         """Log the report id and reference, never what the tipster said."""
         log.info("report %s (%s): the tipster replied", report_id, ref)
+
+    def imminent(self, report_id: int, ref: str) -> None:
+        """Log loudly: a child may be in danger now."""
+        log.warning("report %s (%s) is IMMINENT: a child may be in danger now", report_id, ref)
+
+    def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
+        """Log the ids and the score."""
+        log.info(
+            "report %s (%s) may match registry entry %s (%.2f)", report_id, ref, entry_id, score
+        )
 
 
 class MemoryNotifier:
@@ -45,3 +61,11 @@ class MemoryNotifier:
     def tipster_replied(self, report_id: int, ref: str) -> None:
         """Remember the notification."""
         self.sent.append((report_id, f"reply:{ref}"))
+
+    def imminent(self, report_id: int, ref: str) -> None:
+        """Remember the alert."""
+        self.sent.append((report_id, f"imminent:{ref}"))
+
+    def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
+        """Remember the match."""
+        self.sent.append((report_id, f"match:{ref}:{entry_id}"))

@@ -16,6 +16,7 @@ from storage import OutboxItem, session_scope, utcnow
 from storage.outbox import due_outbox_items, mark_enqueued
 from storage.relay import RELAY_TO_TIPSTER, TIPSTER_REPLIED
 from storage.reports import FOLLOW_UP
+from triage.assess import ASSESS, assess_report
 from triage.jobs import follow_up
 from triage.relay_jobs import relay_to_tipster, tipster_replied
 
@@ -26,6 +27,7 @@ QUEUE_NAME = "homeward"
 # Outbox job name → the rq job that does it (each takes the report id, then the subject id).
 JOBS: dict[str, Callable[..., str]] = {
     FOLLOW_UP: follow_up,
+    ASSESS: assess_report,
     RELAY_TO_TIPSTER: relay_to_tipster,
     TIPSTER_REPLIED: tipster_replied,
 }

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from storage import Attachment, FieldCipher, Report
 from storage.reports import append_event, list_events
+from triage.matching_jobs import candidates_of
 
 __all__ = ["mask_phone", "tip_as_dict", "tip_summary"]
 
@@ -89,6 +90,15 @@ def tip_as_dict(
             "anonymous": phone is None,
             "phone": (phone if reveal else mask_phone(phone)) if phone else None,
         },
+        "urgency": {
+            "score": report.urgency,
+            "imminent": report.imminent,
+            "reasons": report.urgency_reasons,
+        },
+        "matches": [
+            {"case_id": m["case_id"], "score": m["score"], "reasons": m["reasons"]}
+            for m in candidates_of(session, report.id)
+        ],
         "attachments": [
             {"type": a.media_type, "stored": a.stored_path is not None} for a in attachments
         ],

@@ -7,6 +7,7 @@ from sqlalchemy import pool
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.registry_models  # noqa: F401
 import storage.workflow_models  # noqa: F401
 from storage.db import make_engine
 from storage.models import UTCDateTime

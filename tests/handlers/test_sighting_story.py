@@ -65,9 +65,9 @@ def test_a_sighting_is_reported_in_chinese_and_queued_once(tipster, engine, ciph
         assert cipher.decrypt(report.contact_phone) == "+8613800138000"
         assert report.tipster_ref and cipher.decrypt(report.tipster_ref) == tipster.user_id
         assert session.exec(select(Attachment)).one().channel_ref == "photo-abc"
-        assert session.exec(select(OutboxItem)).one().status == "enqueued"
+        assert [i.status for i in session.exec(select(OutboxItem))] == ["enqueued", "enqueued"]
         assert [e.action for e in session.exec(select(ReportEvent))] == ["submitted"]
-    assert queue.job_ids == [f"follow-up-{report.id}"]
+    assert queue.job_ids == [f"follow-up-{report.id}", f"assess-{report.id}"]
 
 
 def test_an_english_tipster_reports_anonymously_with_a_location_pin(english_tipster, engine):

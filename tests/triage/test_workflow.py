@@ -121,6 +121,8 @@ def test_the_whole_triage_story(english_tipster, engine, cipher, queue, redis_cl
     assert event_log(engine, ref) == [
         ("tipster", "submitted"),
         ("system", "queued_for_review"),
+        ("system", "assessed"),
+        ("system", "matched"),
         ("alice", "claimed"),
         ("alice", "status_changed"),
         ("alice", "note_added"),

@@ -305,9 +305,121 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_reportevent_report_id"), ["report_id"], unique=False)
 
     # ### end Alembic commands ###
+    op.create_table(
+        "registryentry",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("other_names", sa.JSON(), nullable=False),
+        sa.Column("sex", sqlmodel.sql.sqltypes.AutoString(length=1), nullable=True),
+        sa.Column("birth_date", sa.Date(), nullable=True),
+        sa.Column("birth_year_only", sa.Boolean(), nullable=False),
+        sa.Column("missing_date", sa.Date(), nullable=True),
+        sa.Column("missing_place", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("home_province", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+        sa.Column("dialect", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("marks", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("description", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=True),
+        sa.Column("verified", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+            name=op.f("fk_registryentry_report_id_report"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_registryentry")),
+    )
+    with op.batch_alter_table("registryentry", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_registryentry_case_id"), ["case_id"], unique=True)
+
+    op.create_table(
+        "samechildlink",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("other_report_id", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("decided_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["other_report_id"],
+            ["report.id"],
+            name=op.f("fk_samechildlink_other_report_id_report"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+            name=op.f("fk_samechildlink_report_id_report"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_samechildlink")),
+        sa.UniqueConstraint(
+            "report_id", "other_report_id", name=op.f("uq_samechildlink_report_id_other_report_id")
+        ),
+    )
+    with op.batch_alter_table("samechildlink", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_samechildlink_other_report_id"), ["other_report_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_samechildlink_report_id"), ["report_id"], unique=False)
+
+    op.create_table(
+        "matchcandidate",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("notified", sa.Boolean(), nullable=False),
+        sa.Column("decided_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["registryentry.id"],
+            name=op.f("fk_matchcandidate_entry_id_registryentry"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+            name=op.f("fk_matchcandidate_report_id_report"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_matchcandidate")),
+        sa.UniqueConstraint(
+            "report_id", "entry_id", name=op.f("uq_matchcandidate_report_id_entry_id")
+        ),
+    )
+    with op.batch_alter_table("matchcandidate", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_matchcandidate_entry_id"), ["entry_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_matchcandidate_report_id"), ["report_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("matchcandidate", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_matchcandidate_report_id"))
+        batch_op.drop_index(batch_op.f("ix_matchcandidate_entry_id"))
+
+    op.drop_table("matchcandidate")
+    with op.batch_alter_table("samechildlink", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_samechildlink_report_id"))
+        batch_op.drop_index(batch_op.f("ix_samechildlink_other_report_id"))
+
+    op.drop_table("samechildlink")
+    with op.batch_alter_table("registryentry", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_registryentry_case_id"))
+
+    op.drop_table("registryentry")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table("reportevent", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reportevent_report_id"))

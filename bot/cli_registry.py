@@ -1,0 +1,87 @@
+"""`homeward registry import|list|show` and `homeward match REF`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from sqlmodel import select
+
+from bot.settings import Settings
+from storage import RegistryEntry, make_engine, session_scope
+from storage.reports import get_report
+from triage.matching_jobs import candidates_of, match_entry, match_report
+from triage.registry import ImportFailed, entry_as_dict, import_registry_csv, list_entries
+
+__all__ = ["add_registry_commands"]
+
+
+def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> None:
+    """Register the registry and matching commands."""
+
+    @cli.group()
+    def registry() -> None:
+        """The missing-child registry."""
+
+    @registry.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def registry_import(path: Path) -> None:
+        """Load a UTF-8 CSV (all rows or none); re-importing a case_id updates it."""
+        engine = make_engine(load().database())
+        try:
+            with session_scope(engine) as session:
+                entries, new = import_registry_csv(
+                    session=session, text=path.read_text(encoding="utf-8")
+                )
+                for entry in entries:
+                    match_entry(session=session, entry=entry)
+        except ImportFailed as failed:
+            for error in failed.errors:
+                click.echo(f"line {error.line}: {error.reason}", err=True)
+            raise click.ClickException(str(failed)) from failed
+        click.echo(f"imported {len(entries)} entries ({new} new, {len(entries) - new} updated)")
+
+    @registry.command("list")
+    @click.option("--json", "as_json", is_flag=True)
+    def registry_list(as_json: bool) -> None:
+        """Registry entries by case id."""
+        with session_scope(make_engine(load().database())) as session:
+            rows = [entry_as_dict(e) for e in list_entries(session=session)]
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for row in rows:
+            click.echo(
+                f"{row['case_id']}  {row['kind']:<21} {row['name']}  {row['home_province'] or '-'}"
+            )
+
+    @registry.command("show")
+    @click.argument("case_id")
+    def registry_show(case_id: str) -> None:
+        """One registry entry as JSON."""
+        with session_scope(make_engine(load().database())) as session:
+            entry = session.exec(
+                select(RegistryEntry).where(RegistryEntry.case_id == case_id)
+            ).first()
+            if entry is None:
+                raise click.ClickException(f"no registry entry {case_id}")
+            click.echo(json.dumps(entry_as_dict(entry), ensure_ascii=False, indent=2))
+
+    @cli.command()
+    @click.argument("ref")
+    @click.option("--json", "as_json", is_flag=True)
+    def match(ref: str, as_json: bool) -> None:
+        """Recompute a tip's registry matches and print them, best first."""
+        with session_scope(make_engine(load().database())) as session:
+            report = get_report(session=session, ref=ref)
+            if report is None:
+                raise click.ClickException(f"no tip {ref}")
+            match_report(session=session, report=report)
+            matches = candidates_of(session, report.id or 0)
+        if as_json:
+            click.echo(json.dumps(matches, ensure_ascii=False, indent=2))
+            return
+        for m in matches:
+            click.echo(f"{m['case_id']}  {m['score']:.2f}  {'; '.join(m['reasons'])}")  # type: ignore[arg-type]

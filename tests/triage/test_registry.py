@@ -1,0 +1,159 @@
+"""The registry: importing a list, and tips matched against it when they are queued."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rq import SimpleWorker
+from sqlmodel import Session, select
+
+from storage import MatchCandidate, RegistryEntry, SameChildLink
+from tests.stories import Tipster
+from triage import MemoryNotifier, Runtime, configure
+from triage.registry import ImportFailed, import_registry_csv
+from triage.tips import tip_as_dict
+
+SAMPLE = Path(__file__).parents[2] / "samples" / "registry.csv"
+HEADER = "case_id,kind,name,other_names,sex,birth_date,missing_date,missing_place,home_province,dialect,marks,description\n"
+
+
+def load(engine, text: str) -> tuple[int, int]:
+    with Session(engine) as session:
+        entries, new = import_registry_csv(session=session, text=text)
+        session.commit()
+        return len(entries), new
+
+
+def test_the_sample_registry_imports_and_reimporting_updates(engine):
+    assert load(engine, SAMPLE.read_text(encoding="utf-8")) == (5, 5)
+    changed = (
+        HEADER
+        + "BBH-2019-0412,family_seeking_child,李勇,勇勇;小勇;宝宝,M,2015-03-02,2019-06-01,成都,四川,,,\n"
+    )
+    assert load(engine, changed) == (1, 0)
+    with Session(engine) as session:
+        entry = session.exec(
+            select(RegistryEntry).where(RegistryEntry.case_id == "BBH-2019-0412")
+        ).one()
+        assert entry.other_names == ["勇勇", "小勇", "宝宝"]
+        assert len(session.exec(select(RegistryEntry)).all()) == 5
+        year_only = session.exec(
+            select(RegistryEntry).where(RegistryEntry.case_id == "BBH-2020-1187")
+        ).one()
+        assert year_only.birth_year_only and year_only.birth_date.year == 2016
+
+
+def test_a_bad_file_reports_every_bad_row_and_imports_nothing(engine):
+    bad = HEADER + (
+        "OK-1,family_seeking_child,甲,,M,2015-01-01,2019-01-01,,,,,\n"
+        "BAD-1,family_seeking_kid,乙,,M,2015,,,,,,\n"
+        "BAD-2,child_seeking_family,丙,,X,,,,,,,\n"
+        "BAD-3,family_seeking_child,丁,,F,2015-13-01,,,,,,\n"
+        ",family_seeking_child,戊,,F,,,,,,,\n"
+        "OK-1,family_seeking_child,甲,,M,2015-01-01,2019-01-01,,,,,\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        load(engine, bad)
+    assert [(e.line, e.reason.split()[0]) for e in failed.value.errors] == [
+        (3, "kind"),
+        (4, "sex"),
+        (5, "birth_date"),
+        (6, "case_id"),
+        (7, "case_id"),
+    ]
+    with Session(engine) as session:
+        assert session.exec(select(RegistryEntry)).all() == []
+
+
+def test_a_file_without_the_columns_is_refused(engine):
+    with pytest.raises(ImportFailed, match="bad row") as failed:
+        load(engine, "id,name\n1,x\n")
+    assert "missing column(s)" in failed.value.errors[0].reason
+
+
+def sighting(
+    tipster: Tipster, *, place: str, names_given: str, dialect: str, age: str, marks: str
+) -> None:
+    tipster.says("/start")
+    tipster.taps("sighting")
+    tipster.taps("continue")
+    tipster.says(place)
+    tipster.says("3天前")
+    tipster.taps("lives_nearby")
+    tipster.taps("boy")
+    tipster.says(age)
+    tipster.says(marks)
+    tipster.says("狗娃")
+    tipster.says(names_given)
+    tipster.says("/skip")
+    tipster.says(dialect)
+    tipster.taps("yes")
+    tipster.taps("wants_home")
+    tipster.taps("done")
+    tipster.says("/skip")
+    tipster.taps("done")
+    tipster.taps("anonymous")
+    tipster.taps("submit")
+
+
+def test_a_queued_tip_is_matched_with_reasons_and_coordinators_are_told(
+    engine, intake, cipher, queue, redis_client, database_url
+):
+    load(engine, SAMPLE.read_text(encoding="utf-8"))
+    notifier = MemoryNotifier()
+    configure(Runtime(database_url=database_url, notifier=notifier, cipher=cipher))
+    sighting(
+        Tipster(intake, language_hint="zh"),
+        place="广东东莞长安镇",
+        names_given="李涌",
+        dialect="四川话",
+        age="十一二岁",
+        marks="左脸有红色胎记",
+    )
+    SimpleWorker([queue], connection=redis_client).work(burst=True)
+
+    with Session(engine) as session:
+        best = session.exec(select(MatchCandidate).order_by(MatchCandidate.score.desc())).first()
+        entry = session.get(RegistryEntry, best.entry_id)
+        assert entry.case_id == "BBH-2019-0412"
+        assert any("li yong" in reason for reason in best.reasons)
+        from storage import Report
+
+        report = session.exec(select(Report)).one()
+        shown = tip_as_dict(session=session, report=report, cipher=cipher)
+    assert shown["matches"][0]["case_id"] == "BBH-2019-0412"
+    assert shown["matches"] == sorted(shown["matches"], key=lambda m: -m["score"])
+    assert shown["urgency"]["score"] > 0 and not shown["urgency"]["imminent"]
+    assert best.score >= 0.5, best.reasons
+    assert [text for _, text in notifier.sent if text.startswith("match:")] == [
+        f"match:{report.ref}:{entry.id}"
+    ]
+
+
+def test_two_tipsters_about_one_child_are_linked(
+    engine, intake, cipher, queue, redis_client, database_url
+):
+    configure(Runtime(database_url=database_url, notifier=MemoryNotifier(), cipher=cipher))
+    for user in ("t1", "t2"):
+        sighting(
+            Tipster(intake, user_id=user, language_hint="zh"),
+            place="东莞市长安镇车站",
+            names_given="李勇",
+            dialect="四川话",
+            age="11",
+            marks="瘦",
+        )
+    sighting(
+        Tipster(intake, user_id="t3", language_hint="zh"),
+        place="北京西站",
+        names_given="王强",
+        dialect="粤语",
+        age="4",
+        marks="胖",
+    )
+    SimpleWorker([queue], connection=redis_client).work(burst=True)
+    with Session(engine) as session:
+        links = session.exec(select(SameChildLink)).all()
+    assert [(link.report_id, link.other_report_id) for link in links] == [(1, 2)]
+    assert "same city 东莞市" in links[0].reasons and "similar names" in links[0].reasons

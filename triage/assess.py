@@ -1,0 +1,61 @@
+"""The assessment job: urgency, same-child links and registry matches for a queued tip."""
+
+from __future__ import annotations
+
+import logging
+
+from storage import Report, session_scope, utcnow
+from storage.outbox import claim_outbox_item
+from storage.reports import ASSESS, append_event
+from triage import runtime
+from triage.clustering import link_same_child
+from triage.matching_jobs import MATCH_THRESHOLD, match_report
+from triage.urgency import assess
+
+__all__ = ["ASSESS", "assess_report", "reassess"]
+
+log = logging.getLogger(__name__)
+
+
+def reassess(report: Report) -> bool:
+    """Recompute a tip's urgency in place; True if it became imminent just now."""
+    urgency = assess(report, utcnow())
+    became_imminent = urgency.imminent and not report.imminent
+    report.urgency, report.imminent, report.urgency_reasons = (
+        urgency.score,
+        urgency.imminent,
+        urgency.reasons,
+    )
+    return became_imminent
+
+
+def assess_report(report_id: int) -> str:
+    """Score urgency, propose same-child links and registry matches; alert on what matters."""
+    rt = runtime.current()
+    with session_scope(rt.engine) as session:
+        item = claim_outbox_item(session=session, report_id=report_id, job=ASSESS)
+        report = session.get(Report, report_id)
+        if item is None or report is None:
+            return "already done"
+        imminent = reassess(report)
+        session.add(report)
+        append_event(
+            session=session,
+            report_id=report_id,
+            actor="system",
+            action="assessed",
+            detail={"urgency": report.urgency, "imminent": report.imminent},
+        )
+        links = link_same_child(session=session, report=report)
+        candidates = match_report(session=session, report=report)
+        if imminent:
+            rt.notifier.imminent(report_id, report.ref)
+        for candidate in candidates:
+            if candidate.score >= MATCH_THRESHOLD and not candidate.notified:
+                rt.notifier.match_found(report_id, report.ref, candidate.entry_id, candidate.score)
+                candidate.notified = True
+                session.add(candidate)
+        item.status, item.done_at = "done", utcnow()
+        session.add(item)
+    log.info("report %s assessed (%d links, %d candidates)", report_id, len(links), len(candidates))
+    return "done"

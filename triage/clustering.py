@@ -1,0 +1,89 @@
+"""Same child, several tipsters: tips probably about one child, proposed for confirmation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pypinyin import lazy_pinyin
+from rapidfuzz import fuzz
+from sqlmodel import Session, col, select
+
+from storage import Report, ReportStatus, SameChildLink
+
+__all__ = ["LINK_THRESHOLD", "link_same_child", "similarity"]
+
+LINK_THRESHOLD = 0.6
+WINDOW = timedelta(days=30)
+
+
+def _pinyin(name: str) -> str:
+    return "".join(lazy_pinyin(name)).lower().replace(" ", "")
+
+
+def _names_alike(a: Report, b: Report) -> bool:
+    left = [_pinyin(n) for n in (a.names_used or []) + (a.names_given or [])]
+    right = [_pinyin(n) for n in (b.names_used or []) + (b.names_given or [])]
+    return any(fuzz.ratio(x, y) >= 85 for x in left for y in right if x and y)
+
+
+def similarity(a: Report, b: Report) -> tuple[float, list[str]]:
+    """How likely two tips describe the same child (0–1), and why; 0 when facts conflict."""
+    if (
+        a.child_sex
+        and b.child_sex
+        and "not_sure" not in (a.child_sex, b.child_sex)
+        and a.child_sex != b.child_sex
+    ):
+        return 0.0, ["different sex"]
+    if None not in (a.child_age_min, a.child_age_max, b.child_age_min, b.child_age_max):
+        gap = max(a.child_age_min - b.child_age_max, b.child_age_min - a.child_age_max, 0)  # type: ignore[operator]
+        if gap > 2:
+            return 0.0, ["ages too far apart"]
+    score, reasons = 0.0, list[str]()
+    if a.city and a.city == b.city:
+        score, reasons = score + 0.3, [*reasons, f"same city {a.city}"]
+    elif a.province and a.province == b.province:
+        score, reasons = score + 0.15, [*reasons, f"same province {a.province}"]
+    if a.seen_on and b.seen_on and abs(a.seen_on - b.seen_on) <= timedelta(days=14):
+        score, reasons = score + 0.2, [*reasons, "seen within two weeks of each other"]
+    if _names_alike(a, b):
+        score, reasons = score + 0.3, [*reasons, "similar names"]
+    if a.dialect and a.dialect == b.dialect and a.dialect != "not_sure":
+        score, reasons = score + 0.1, [*reasons, f"same dialect {a.dialect}"]
+    if a.child_sex and a.child_sex == b.child_sex and a.child_sex != "not_sure":
+        score, reasons = score + 0.05, [*reasons, "same sex"]
+    if a.child_age_min is not None and b.child_age_min is not None:
+        score, reasons = score + 0.05, [*reasons, "ages overlap"]
+    return min(score, 1.0), reasons
+
+
+def link_same_child(*, session: Session, report: Report) -> list[SameChildLink]:
+    """Propose links from a tip to earlier open tips about probably the same child."""
+    statement = select(Report).where(
+        Report.id != report.id,
+        Report.status != ReportStatus.CLOSED,
+        Report.kind == report.kind,
+    )
+    if report.province:
+        statement = statement.where(Report.province == report.province)
+    if report.seen_on:
+        statement = statement.where(
+            col(Report.seen_on) >= report.seen_on - WINDOW,
+            col(Report.seen_on) <= report.seen_on + WINDOW,
+        )
+    links = []
+    for other in session.exec(statement.limit(500)):
+        score, reasons = similarity(report, other)
+        if score < LINK_THRESHOLD:
+            continue
+        low, high = sorted((report.id or 0, other.id or 0))
+        link = session.exec(
+            select(SameChildLink).where(
+                SameChildLink.report_id == low, SameChildLink.other_report_id == high
+            )
+        ).first() or SameChildLink(report_id=low, other_report_id=high, score=score)
+        link.score, link.reasons = round(score, 3), reasons
+        session.add(link)
+        links.append(link)
+    session.flush()
+    return links

@@ -1,0 +1,164 @@
+"""The missing-child registry: importing a CSV list all-or-nothing, and reading entries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage import RegistryEntry, RegistryKind, utcnow
+
+__all__ = [
+    "COLUMNS",
+    "ImportFailed",
+    "RowError",
+    "entry_as_dict",
+    "import_registry_csv",
+    "list_entries",
+]
+
+COLUMNS = (
+    "case_id",
+    "kind",
+    "name",
+    "other_names",
+    "sex",
+    "birth_date",
+    "missing_date",
+    "missing_place",
+    "home_province",
+    "dialect",
+    "marks",
+    "description",
+)
+_KINDS = {k.value for k in RegistryKind}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad row: its line in the file and why."""
+
+    line: int
+    reason: str
+
+
+class ImportFailed(ValueError):
+    """The file had bad rows; nothing was imported."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} bad row(s); nothing imported")
+        self.errors = errors
+
+
+def _date(value: str, field: str) -> tuple[date | None, bool]:
+    """YYYY-MM-DD or YYYY (year only)."""
+    value = value.strip()
+    if not value:
+        return None, False
+    if re.fullmatch(r"\d{4}", value):
+        return date(int(value), 7, 1), True  # mid-year: the best guess for a year alone
+    try:
+        return date.fromisoformat(value), False
+    except ValueError:
+        raise ValueError(f"{field} {value!r} is not YYYY-MM-DD or YYYY") from None
+
+
+def _parse_row(row: dict[str, str]) -> dict[str, Any]:
+    case_id = (row.get("case_id") or "").strip()
+    if not case_id:
+        raise ValueError("case_id is empty")
+    kind = (row.get("kind") or "").strip()
+    if kind not in _KINDS:
+        raise ValueError(f"kind {kind!r} is not family_seeking_child or child_seeking_family")
+    sex = (row.get("sex") or "").strip().upper()
+    if sex not in ("", "M", "F"):
+        raise ValueError(f"sex {sex!r} is not M, F or empty")
+    birth, year_only = _date(row.get("birth_date") or "", "birth_date")
+    missing, _ = _date(row.get("missing_date") or "", "missing_date")
+    if birth and missing and missing < birth and not year_only:
+        raise ValueError("missing_date is before birth_date")
+    if birth and birth > date.today():
+        raise ValueError("birth_date is in the future")
+    return {
+        "case_id": case_id,
+        "kind": kind,
+        "name": (row.get("name") or "").strip(),
+        "other_names": [n.strip() for n in (row.get("other_names") or "").split(";") if n.strip()],
+        "sex": sex or None,
+        "birth_date": birth,
+        "birth_year_only": year_only,
+        "missing_date": missing,
+        "missing_place": (row.get("missing_place") or "").strip(),
+        "home_province": (row.get("home_province") or "").strip() or None,
+        "dialect": (row.get("dialect") or "").strip() or None,
+        "marks": (row.get("marks") or "").strip(),
+        "description": (row.get("description") or "").strip(),
+    }
+
+
+def import_registry_csv(*, session: Session, text: str) -> tuple[list[RegistryEntry], int]:
+    """Validate every row, then insert or update by case_id; returns (entries, how many new)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportFailed([RowError(1, f"missing column(s): {', '.join(missing)}")])
+    parsed: list[dict[str, Any]] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        try:
+            values = _parse_row(row)
+        except ValueError as exc:
+            errors.append(RowError(line, str(exc)))
+            continue
+        if values["case_id"] in seen:
+            errors.append(
+                RowError(
+                    line, f"case_id {values['case_id']} repeats line {seen[values['case_id']]}"
+                )
+            )
+            continue
+        seen[values["case_id"]] = line
+        parsed.append(values)
+    if errors:
+        raise ImportFailed(errors)
+    existing = {
+        e.case_id: e
+        for e in session.exec(
+            select(RegistryEntry).where(col(RegistryEntry.case_id).in_(list(seen)))
+        )
+    }
+    entries = []
+    for values in parsed:
+        entry = existing.get(values["case_id"])
+        if entry is None:
+            entry = RegistryEntry(**values, source="import")
+        for key, value in values.items():
+            setattr(entry, key, value)
+        entry.updated_at = utcnow()
+        session.add(entry)
+        entries.append(entry)
+    session.flush()
+    return entries, len(parsed) - len(existing)
+
+
+def list_entries(*, session: Session, limit: int = 1000) -> list[RegistryEntry]:
+    """Registry entries by case id."""
+    return list(
+        session.exec(select(RegistryEntry).order_by(col(RegistryEntry.case_id)).limit(limit))
+    )
+
+
+def entry_as_dict(entry: RegistryEntry) -> dict[str, Any]:
+    """An entry for printing as JSON."""
+    data = entry.model_dump(exclude={"id"})
+    for key in ("birth_date", "missing_date", "created_at", "updated_at"):
+        if data.get(key) is not None:
+            data[key] = data[key].isoformat()
+    return data
