@@ -11,6 +11,7 @@ from handlers.answers import (
     AnswerError,
     mask_phone,
     parse_age,
+    parse_birth,
     parse_phone,
     parse_when,
     quick_when,
@@ -68,7 +69,7 @@ def _text(env: Env, state: State, step: str, msg: Inbound) -> str:
     return text
 
 
-def _place(env: Env, state: State, msg: Inbound) -> dict[str, Any]:
+def _place(env: Env, state: State, step: str, msg: Inbound) -> dict[str, Any]:
     if msg.kind is InboundKind.LOCATION and msg.latitude is not None and msg.longitude is not None:
         guess = places.place_from_coordinates(msg.latitude, msg.longitude)
         return {
@@ -78,7 +79,7 @@ def _place(env: Env, state: State, msg: Inbound) -> dict[str, Any]:
             "province": guess.province,
             "city": guess.city,
         }
-    text = _text(env, state, Step.WHERE, msg)
+    text = _text(env, state, step, msg)
     guess = places.parse_place(text)
     return {"text": text, "lat": None, "lon": None, "province": guess.province, "city": guess.city}
 
@@ -165,6 +166,13 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
         draft[step] = _when(env, state, msg, choice)
     elif step == Step.DIALECT:
         draft[step] = _dialect(env, state, msg, choice)
+    elif spec.answer is Answer.BIRTH:
+        if choice:
+            draft[step] = {"unknown": True}
+        else:
+            text = _text(env, state, step, msg)
+            born, year_only = parse_birth(text, now=env.now)
+            draft[step] = {"date": born.isoformat(), "year_only": year_only, "text": text}
     elif spec.answer is Answer.AGE:
         text = "" if choice else _text(env, state, step, msg)
         low_high = None if choice else parse_age(text)
@@ -174,7 +182,7 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
             else {"min": low_high[0], "max": low_high[1], "text": text}
         )
     elif spec.answer is Answer.PLACE:
-        draft[step] = _place(env, state, msg)
+        draft[step] = _place(env, state, step, msg)
     elif spec.answer is Answer.PHONE:
         raw = (
             msg.phone

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -13,6 +13,7 @@ __all__ = [
     "AnswerError",
     "mask_phone",
     "parse_age",
+    "parse_birth",
     "parse_phone",
     "parse_when",
     "quick_when",
@@ -53,6 +54,11 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
     )
     if parsed is None:
         raise AnswerError("error.when_unparsed")
+    local = parsed.astimezone(zone)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        # A date without a time: keep it at local noon, so it is the same day in UTC too.
+        noon = local.replace(hour=12).astimezone(parsed.tzinfo)
+        parsed = min(noon, now) if local.date() <= now.astimezone(zone).date() else noon
     if parsed > now + timedelta(minutes=5):
         raise AnswerError("error.when_future")
     return parsed
@@ -71,6 +77,29 @@ def _zh_numerals_to_digits(text: str) -> str:
 
     text = re.sub(r"([一二两三四五六七八九])?十([一二三四五六七八九])?", tens, text)
     return "".join(f" {_ZH_DIGITS[ch]} " if ch in _ZH_DIGITS else ch for ch in text)
+
+
+def parse_birth(text: str, *, now: datetime) -> tuple[date, bool]:
+    """A birth date or just a year ("2015", "2015年3月2日"); returns (date, year_only)."""
+    cleaned = text.strip()
+    year = re.fullmatch(r"(?:about\s+|大约|约)?(\d{4})\s*年?", cleaned, flags=re.IGNORECASE)
+    if year:
+        born = date(int(year.group(1)), 7, 1)  # mid-year: the best guess for a year alone
+        year_only = True
+    else:
+        parsed = dateparser.parse(
+            cleaned,
+            languages=["zh", "en"],
+            settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"]},
+        )
+        if parsed is None:
+            raise AnswerError("error.birth_unparsed")
+        born, year_only = parsed.date(), False
+    if born > now.date():
+        raise AnswerError("error.birth_future")
+    if born.year < now.year - 100:
+        raise AnswerError("error.birth_unparsed")
+    return born, year_only
 
 
 def parse_age(text: str) -> tuple[int, int]:

@@ -23,7 +23,7 @@ from handlers.followup import (
 from handlers.messages import Inbound, InboundKind, Reply
 from handlers.prompts import ask
 from handlers.state import Env, State
-from handlers.steps import DEPENDENT, FOLLOWUP_STEPS, SPECS, Step, flow_for
+from handlers.steps import DEPENDENT, FOLLOWUP_STEPS, SPECS, Step, flow_for, is_optional
 
 __all__ = ["Outcome", "Submission", "handle"]
 
@@ -141,8 +141,7 @@ def _back(state: State, env: Env) -> Outcome:
 
 
 def _skip(state: State, env: Env) -> Outcome:
-    spec = SPECS.get(Step(state.step)) if state.step in SPECS else None
-    if spec is None or not spec.optional or state.step is None:
+    if state.step is None or state.step not in SPECS or not is_optional(state.step, state.kind):
         return _reask(state, env, env.t(state.language, "error.cannot_skip"))
     if state.step == Step.MEDIA:
         state.draft.setdefault(Step.MEDIA, [])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from handlers.messages import Choice, Reply
 from handlers.state import Env, State
-from handlers.steps import SPECS, Answer, Step, flow_for
+from handlers.steps import SPECS, Answer, Step, flow_for, is_optional
 
-__all__ = ["ask", "choice_values", "editable_steps", "label"]
+__all__ = ["ask", "choice_values", "editable_steps", "label", "section_label"]
 
 _NOT_EDITABLE = {Step.SAFETY, Step.PHONE, Step.REVIEW}
 
@@ -15,9 +15,14 @@ def label(env: Env, language: str | None, step: str, value: str) -> str:
     """The label of one choice of a step."""
     if step == Step.LANGUAGE:
         return env.texts.text(value, "language.name")
-    if step == Step.EDIT:
-        return env.t(language, f"section.{value}")
     return env.t(language, f"choice.{step}.{value}")
+
+
+def section_label(env: Env, state: State, step: str) -> str:
+    """The name of one part of the report, worded for the report's kind where it differs."""
+    specific = f"section.{step}.{state.kind}"
+    key = specific if env.texts.has(state.language or "en", specific) else f"section.{step}"
+    return env.t(state.language, key)
 
 
 def editable_steps(state: State) -> tuple[str, ...]:
@@ -64,7 +69,7 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
     else:
         text = env.t(lang, _prompt_key(env, state, step))
     spec = SPECS.get(Step(step))
-    if spec and spec.optional:
+    if is_optional(step, state.kind):
         text += "\n" + env.t(lang, "hint.optional")
     if state.editing and step != Step.REVIEW:
         text += "\n" + env.t(lang, "hint.editing")
@@ -77,7 +82,12 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
     return Reply(
         text=text,
         step=step,
-        choices=tuple(Choice(v, label(env, lang, step, v)) for v in values),
+        choices=tuple(
+            Choice(
+                v, section_label(env, state, v) if step == Step.EDIT else label(env, lang, step, v)
+            )
+            for v in values
+        ),
         multi=bool(spec and spec.answer is Answer.MULTI),
         selected=selected,
         accepts_location=step == Step.WHERE,

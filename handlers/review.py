@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.prompts import editable_steps, label
+from handlers.prompts import editable_steps, label, section_label
 from handlers.state import Env, State
 from handlers.steps import Step
 
@@ -15,7 +15,11 @@ def _value(env: Env, state: State, step: str, value: Any) -> str:
     lang = state.language
     if value is None:
         return env.t(lang, "review.skipped")
-    if step == Step.WHERE:
+    if step == Step.BIRTH_DATE:
+        if value.get("unknown"):
+            return label(env, lang, step, "not_sure")
+        return str(value["date"][:4] if value.get("year_only") else value["date"])
+    if step in (Step.WHERE, Step.HOME):
         place = value.get("text") or env.t(lang, "review.pin", lat=value["lat"], lon=value["lon"])
         region = " ".join(p for p in (value.get("province"), value.get("city")) if p)
         return f"{place} ({region})" if region else place
@@ -62,7 +66,6 @@ def summary(env: Env, state: State) -> str:
     lines = [env.t(lang, "review.title", kind=env.t(lang, f"choice.kind.{state.kind}"))]
     for step in editable_steps(state):
         if step in state.draft:
-            lines.append(
-                f"• {env.t(lang, f'section.{step}')}: {_value(env, state, step, state.draft[step])}"
-            )
+            shown = _value(env, state, step, state.draft[step])
+            lines.append(f"• {section_label(env, state, step)}: {shown}")
     return "\n".join(lines)

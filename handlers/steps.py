@@ -7,7 +7,16 @@ from enum import StrEnum
 
 from storage import ReportKind
 
-__all__ = ["FLOWS", "FOLLOWUP_STEPS", "SPECS", "Answer", "Step", "StepSpec", "flow_for"]
+__all__ = [
+    "FLOWS",
+    "FOLLOWUP_STEPS",
+    "SPECS",
+    "is_optional",
+    "Answer",
+    "Step",
+    "StepSpec",
+    "flow_for",
+]
 
 
 class Step(StrEnum):
@@ -26,6 +35,8 @@ class Step(StrEnum):
     NAMES_USED = "names_used"
     NAMES_GIVEN = "names_given"
     CHILD_SAID = "child_said"
+    BIRTH_DATE = "birth_date"
+    HOME = "home"
     DIALECT = "dialect"
     DIALECT_DIFFERS = "dialect_differs"
     SIGNS = "signs"
@@ -50,6 +61,7 @@ class Answer(StrEnum):
     TEXT = "text"
     NAMES = "names"  # free text split into several names
     AGE = "age"
+    BIRTH = "birth"  # a date or just a year, never in the future
     PLACE = "place"  # free text or a location pin
     MULTI = "multi"  # tick several, then Done; free text is kept as a note
     MEDIA = "media"  # attachments, then Done
@@ -103,6 +115,8 @@ SPECS: dict[Step, StepSpec] = {
     Step.NAMES_USED: StepSpec(Answer.NAMES, optional=True, max_length=300),
     Step.NAMES_GIVEN: StepSpec(Answer.NAMES, optional=True, max_length=300),
     Step.CHILD_SAID: StepSpec(Answer.TEXT, optional=True),
+    Step.BIRTH_DATE: StepSpec(Answer.BIRTH, ("not_sure",), max_length=40),
+    Step.HOME: StepSpec(Answer.PLACE, optional=True, max_length=300),
     Step.DIALECT: StepSpec(Answer.CHOICE_OR_TEXT, DIALECTS, max_length=300),
     Step.DIALECT_DIFFERS: StepSpec(Answer.CHOICE, ("yes", "no", "not_sure")),
     Step.SIGNS: StepSpec(Answer.MULTI, (*SIGNS, "done")),
@@ -139,19 +153,43 @@ _SIGHTING = (
     Step.ADULTS,
     *_TAIL,
 )
-# Missing child, searching for my family and other information share a shorter flow for
-# now; the prompts are worded per kind in the catalogue (``ask.where.missing_child``).
+# A family's missing child, and a person searching for their own family, ask what the
+# registry and the matcher need; prompts are worded per kind (``ask.where.missing_child``).
+_REGISTRY = (
+    Step.SAFETY,
+    Step.NAMES_USED,
+    Step.CHILD_SEX,
+    Step.BIRTH_DATE,
+    Step.WHEN,
+    Step.WHERE,
+    Step.HOME,
+    Step.DIALECT,
+    Step.CHILD_LOOKS,
+    Step.DETAILS,
+    *_TAIL,
+)
 _SHORT = (Step.SAFETY, Step.WHERE, Step.WHEN, Step.DETAILS, *_TAIL)
 
 FLOWS: dict[ReportKind, tuple[Step, ...]] = {
     ReportKind.SIGHTING: _SIGHTING,
-    ReportKind.MISSING_CHILD: _SHORT,
-    ReportKind.SEARCHING_FAMILY: _SHORT,
+    ReportKind.MISSING_CHILD: _REGISTRY,
+    ReportKind.SEARCHING_FAMILY: _REGISTRY,
     ReportKind.OTHER: _SHORT,
 }
 
 # Steps that only follow another step's answer; after an edit we continue into them.
 DEPENDENT = {Step.PHONE: (Step.CONTACT, "phone")}
+
+
+# Questions optional for some kinds only: details are the heart of "other information",
+# but an extra for a family that has already answered the registry's questions.
+OPTIONAL_FOR = {Step.DETAILS: {ReportKind.MISSING_CHILD, ReportKind.SEARCHING_FAMILY}}
+
+
+def is_optional(step: str, kind: str | None) -> bool:
+    """Whether a question may be skipped in a report of this kind."""
+    spec = SPECS.get(Step(step))
+    return bool(spec and (spec.optional or kind in OPTIONAL_FOR.get(Step(step), ())))
 
 
 def flow_for(kind: str) -> tuple[Step, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from handlers.interview import Submission
@@ -47,6 +47,12 @@ def build_report(
         names_used=draft.get(Step.NAMES_USED) or [],
         names_given=draft.get(Step.NAMES_GIVEN) or [],
         child_said=draft.get(Step.CHILD_SAID),
+        birth_date=date.fromisoformat(born)
+        if (born := _get(draft, Step.BIRTH_DATE, "date"))
+        else None,
+        birth_year_only=bool(_get(draft, Step.BIRTH_DATE, "year_only")),
+        home_text=_get(draft, Step.HOME, "text"),
+        home_province=_get(draft, Step.HOME, "province"),
         dialect=_get(draft, Step.DIALECT, "group"),
         dialect_text=_get(draft, Step.DIALECT, "text"),
         dialect_differs=draft.get(Step.DIALECT_DIFFERS),

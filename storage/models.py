@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -167,6 +167,10 @@ class Report(SQLModel, table=True):
     names_used: list[str] = _json_list()
     names_given: list[str] = _json_list()
     child_said: str | None = None
+    birth_date: date | None = None
+    birth_year_only: bool = False
+    home_text: str | None = None
+    home_province: str | None = Field(default=None, max_length=16)
     dialect: str | None = Field(default=None, max_length=32)
     dialect_text: str | None = None
     dialect_differs: str | None = Field(default=None, max_length=16)

@@ -9,7 +9,8 @@ from storage.outbox import claim_outbox_item
 from storage.reports import ASSESS, append_event
 from triage import runtime
 from triage.clustering import link_same_child
-from triage.matching_jobs import MATCH_THRESHOLD, match_report
+from triage.matching_jobs import MATCH_THRESHOLD, match_entry, match_report
+from triage.registry import entry_from_report
 from triage.urgency import assess
 
 __all__ = ["ASSESS", "assess_report", "reassess"]
@@ -46,8 +47,20 @@ def assess_report(report_id: int) -> str:
             action="assessed",
             detail={"urgency": report.urgency, "imminent": report.imminent},
         )
-        links = link_same_child(session=session, report=report)
-        candidates = match_report(session=session, report=report)
+        links, candidates = [], []
+        entry = entry_from_report(session=session, report=report)
+        if entry is not None:  # a family or a searcher: compare with the open sightings
+            append_event(
+                session=session,
+                report_id=report_id,
+                actor="system",
+                action="registry_entry_pending",
+                detail={"case_id": entry.case_id},
+            )
+            candidates = match_entry(session=session, entry=entry)
+        elif report.kind == "sighting":
+            links = link_same_child(session=session, report=report)
+            candidates = match_report(session=session, report=report)
         if imminent:
             rt.notifier.imminent(report_id, report.ref)
         for candidate in candidates:

@@ -116,8 +116,9 @@ def candidates_of(session: Session, report_id: int) -> list[dict[str, object]]:
 
 
 def open_tips(session: Session) -> list[Report]:
-    """Tips a new registry entry is compared against."""
-    return list(session.exec(select(Report).where(Report.status != ReportStatus.CLOSED)))
+    """Sightings a new registry entry is compared against."""
+    statement = select(Report).where(Report.status != ReportStatus.CLOSED, Report.kind == "sighting")
+    return list(session.exec(statement))
 
 
 def match_entry(

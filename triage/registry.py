@@ -11,13 +11,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage import RegistryEntry, RegistryKind, utcnow
+from storage import RegistryEntry, RegistryKind, Report, ReportKind, utcnow
 
 __all__ = [
     "COLUMNS",
     "ImportFailed",
     "RowError",
     "entry_as_dict",
+    "entry_from_report",
     "import_registry_csv",
     "list_entries",
 ]
@@ -146,6 +147,40 @@ def import_registry_csv(*, session: Session, text: str) -> tuple[list[RegistryEn
         entries.append(entry)
     session.flush()
     return entries, len(parsed) - len(existing)
+
+
+_FROM_KIND = {
+    ReportKind.MISSING_CHILD: RegistryKind.FAMILY_SEEKING_CHILD,
+    ReportKind.SEARCHING_FAMILY: RegistryKind.CHILD_SEEKING_FAMILY,
+}
+
+
+def entry_from_report(*, session: Session, report: Report) -> RegistryEntry | None:
+    """The registry entry (pending verification) a family's or a searcher's report makes."""
+    kind = _FROM_KIND.get(ReportKind(report.kind))
+    if kind is None:
+        return None
+    names = list(report.names_used or [])
+    entry = session.exec(select(RegistryEntry).where(RegistryEntry.case_id == report.ref)).first()
+    entry = entry or RegistryEntry(
+        case_id=report.ref, kind=kind, source="report", report_id=report.id
+    )
+    entry.name, entry.other_names = (names[0] if names else ""), names[1:]
+    entry.sex = {"boy": "M", "girl": "F"}.get(report.child_sex or "")
+    entry.birth_date, entry.birth_year_only = report.birth_date, report.birth_year_only
+    entry.missing_date = report.seen_on.date() if report.seen_on else None
+    entry.missing_place = report.place_text or ""
+    candidates = list(report.candidate_provinces or [])
+    entry.home_province = (
+        report.home_province or report.province or (candidates[0] if candidates else None)
+    )
+    entry.dialect = report.dialect_text or report.dialect
+    entry.marks = report.child_description or ""
+    entry.description = report.details or ""
+    entry.updated_at = utcnow()
+    session.add(entry)
+    session.flush()
+    return entry
 
 
 def list_entries(*, session: Session, limit: int = 1000) -> list[RegistryEntry]:

@@ -156,4 +156,4 @@ def test_worker_burst_runs_the_follow_up(env, tmp_path):
     assert redis_servers(before) == before
     ref = json.loads(homeward(["tips", "list", "--json"], env, tmp_path))[0]["ref"]
     tip = json.loads(homeward(["tips", "show", ref, "--json"], env, tmp_path))
-    assert [e["action"] for e in tip["events"]] == ["submitted", "queued_for_review", "assessed", "matched"]
+    assert [e["action"] for e in tip["events"]] == ["submitted", "queued_for_review", "assessed"]

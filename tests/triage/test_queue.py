@@ -53,13 +53,13 @@ def test_follow_up_runs_once_on_a_real_worker(tipster, engine, queue, redis_clie
 
     Worker([queue], connection=redis_client).work(burst=True)
 
-    assert actions(engine, report.id) == ["submitted", "queued_for_review", "assessed", "matched"]
+    assert actions(engine, report.id) == ["submitted", "queued_for_review", "assessed"]
     with Session(engine) as session:
         assert {i.status for i in session.exec(select(OutboxItem))} == {"done"}
     # Dispatching again (a duplicate enqueue) and running again changes nothing.
     assert dispatch_report(engine, queue, report.id) == 0
     SimpleWorker([queue], connection=redis_client).work(burst=True)
-    assert actions(engine, report.id) == ["submitted", "queued_for_review", "assessed", "matched"]
+    assert actions(engine, report.id) == ["submitted", "queued_for_review", "assessed"]
 
 
 def test_a_job_run_twice_has_one_effect(tipster, engine, worker_runtime):
@@ -106,7 +106,7 @@ def test_redis_down_at_submit_delays_follow_up_but_loses_nothing(
     assert result.requeued == 2
     Worker([queue], connection=connection).work(burst=True)
 
-    assert actions(engine, report.id) == ["submitted", "queued_for_review", "assessed", "matched"]
+    assert actions(engine, report.id) == ["submitted", "queued_for_review", "assessed"]
 
 
 def test_sweeper_requeues_a_job_lost_from_redis(

@@ -122,7 +122,6 @@ def test_the_whole_triage_story(english_tipster, engine, cipher, queue, redis_cl
         ("tipster", "submitted"),
         ("system", "queued_for_review"),
         ("system", "assessed"),
-        ("system", "matched"),
         ("alice", "claimed"),
         ("alice", "status_changed"),
         ("alice", "note_added"),
