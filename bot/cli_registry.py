@@ -7,13 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+from rq import Queue
 from sqlmodel import select
 
 from bot.settings import Settings
 from storage import RegistryEntry, make_engine, session_scope
 from storage.reports import get_report
+from triage import QUEUE_NAME, dispatch_report, redis_connection
 from triage.matching_jobs import candidates_of, match_entry, match_report
 from triage.registry import ImportFailed, entry_as_dict, import_registry_csv, list_entries
+from triage.tips_import import import_tips_jsonl
 
 __all__ = ["add_registry_commands"]
 
@@ -68,6 +71,31 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
             if entry is None:
                 raise click.ClickException(f"no registry entry {case_id}")
             click.echo(json.dumps(entry_as_dict(entry), ensure_ascii=False, indent=2))
+
+    tips = cli.commands["tips"]
+    assert isinstance(tips, click.Group)
+
+    @tips.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def tips_import(path: Path) -> None:
+        """Load tips taken outside the bot (JSON lines, as `tips show --json` prints them)."""
+        settings = load()
+        engine = make_engine(settings.database())
+        try:
+            with session_scope(engine) as session:
+                added = import_tips_jsonl(
+                    session=session, text=path.read_text(encoding="utf-8"), cipher=settings.cipher()
+                )
+                ids = [r.id or 0 for r in added]
+        except ImportFailed as failed:
+            for error in failed.errors:
+                click.echo(f"line {error.line}: {error.reason}", err=True)
+            raise click.ClickException(str(failed)) from failed
+        with redis_connection(settings.redis_url, settings.homeward_data_dir) as connection:
+            queue = Queue(QUEUE_NAME, connection=connection)
+            for report_id in ids:
+                dispatch_report(engine, queue, report_id)
+        click.echo(f"imported {len(ids)} tip(s)")
 
     @cli.command()
     @click.argument("ref")

@@ -1,0 +1,100 @@
+"""The registry and tip imports from the command line, and `homeward match`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REDIS_URL
+from tests.triage.test_registry import HEADER, SAMPLE
+
+SIGHTING = (
+    "\n".join(
+        [
+            "1",
+            "继续",
+            "广东东莞长安镇",
+            "3天前",
+            "1",
+            "男孩",
+            "十一二岁",
+            "左脸有红色胎记",
+            "狗娃",
+            "李涌",
+            "/skip",
+            "四川话",
+            "1",
+            "1",
+            "9",
+            "/skip",
+            "1",
+            "保持匿名",
+            "提交",
+        ]
+    )
+    + "\n"
+)
+
+
+def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_registry_import_match_and_tips_round_trip(database_url, engine, tmp_path: Path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "HOMEWARD_DATA_DIR": str(tmp_path),
+    }
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "X-1,family_seeking_kid,甲,,M,,,,,,,\n", encoding="utf-8")
+    refused = run(["registry", "import", str(bad)], env)
+    assert refused.returncode != 0 and "line 2: kind" in refused.stderr
+    imported = run(["registry", "import", str(SAMPLE)], env)
+    assert "imported 5 entries (5 new, 0 updated)" in imported.stdout
+    assert "BBH-2019-0412" in run(["registry", "list"], env).stdout
+    assert json.loads(run(["registry", "show", "BBH-2019-0412"], env).stdout)["name"] == "李勇"
+
+    chat = run(["chat", "--lang", "zh", "--session", "w"], env, SIGHTING)
+    ref = "HW-" + chat.stdout.split("报告编号：HW-")[1].split()[0]
+    matches = json.loads(run(["match", ref, "--json"], env).stdout)
+    assert matches[0]["case_id"] == "BBH-2019-0412" and matches[0]["score"] > 0.5
+    assert all(set(m) >= {"case_id", "score", "reasons"} for m in matches)
+    shown = json.loads(run(["tips", "show", ref, "--json"], env).stdout)
+    assert [m["case_id"] for m in shown["matches"]] == [m["case_id"] for m in matches]
+
+    exported = dict(shown, ref="HW-2222-33")
+    lines = tmp_path / "tips.jsonl"
+    lines.write_text(json.dumps(exported, ensure_ascii=False) + "\n{not json}\n", encoding="utf-8")
+    assert "line 2" in run(["tips", "import", str(lines)], env).stderr
+    lines.write_text(json.dumps(exported, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert "imported 1 tip(s)" in run(["tips", "import", str(lines)], env).stdout
+    again = json.loads(run(["tips", "show", "HW-2222-33", "--json"], env).stdout)
+    for field in (
+        "kind",
+        "place",
+        "seen",
+        "presence",
+        "child",
+        "names_used",
+        "names_given",
+        "dialect",
+        "signs",
+        "signs_text",
+        "adults",
+        "answers",
+    ):
+        assert again[field] == shown[field], field
+    assert again["channel"] == "import"
+    assert "imported 0 tip(s)" in run(["tips", "import", str(lines)], env).stdout  # idempotent
