@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     phone_region: str = "CN"
     homeward_timezone: str = "Asia/Shanghai"
     draft_ttl_days: int = Field(default=7, ge=1, le=365)
+    retention_closed_days: int = Field(default=365, ge=1)
+    retention_attachment_days: int = Field(default=90, ge=1)
     max_answer_length: int = Field(default=1000, ge=50, le=10000)
     sweep_interval_seconds: int = Field(default=60, ge=5)
     log_level: str = "INFO"
@@ -54,6 +56,11 @@ class Settings(BaseSettings):
     wechat_encoding_aes_key: str | None = Field(default=None, repr=False)
     wechat_api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
     wechat_timestamp_window_seconds: int = Field(default=300, ge=10)
+
+    # The coordinators' dashboard at /dashboard.
+    dashboard_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    dashboard_session_hours: int = Field(default=12, ge=1, le=7 * 24)
+    dashboard_refresh_seconds: int = Field(default=30, ge=1, le=3600)
 
     @field_validator("phone_region")
     @classmethod
@@ -96,6 +103,10 @@ class Settings(BaseSettings):
             path.write_text(generate_key())
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def dashboard_secret(self, cipher: FieldCipher | None = None) -> str:
+        """The key signing dashboard sessions, derived from HOMEWARD_SECRET_KEY (never stored)."""
+        return (cipher or self.cipher()).blind_index("homeward dashboard sessions v1")
 
     def interview(self) -> InterviewConfig:
         """The interview's part of the settings."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 from rq import Worker
 
 from bot.wiring import Services
-from triage import Runtime, configure, sweep
+from triage import Retention, Runtime, configure, sweep
+from triage.media import MediaFetcher
 
 __all__ = ["run_worker", "run_sweep"]
 
@@ -17,7 +19,12 @@ log = logging.getLogger(__name__)
 
 def run_sweep(svc: Services) -> None:
     """Run the sweeper once."""
-    sweep(svc.engine, svc.queue, draft_ttl=svc.settings.interview().draft_ttl)
+    settings = svc.settings
+    retention = Retention(
+        closed_reports=timedelta(days=settings.retention_closed_days),
+        attachments=timedelta(days=settings.retention_attachment_days),
+    )
+    sweep(svc.engine, svc.queue, draft_ttl=settings.interview().draft_ttl, retention=retention)
 
 
 def _sweep_forever(svc: Services, stop: threading.Event) -> None:
@@ -28,9 +35,30 @@ def _sweep_forever(svc: Services, stop: threading.Event) -> None:
             log.exception("sweep failed; trying again next interval")
 
 
+def _fetchers(svc: Services) -> dict[str, MediaFetcher]:
+    """Media downloaders of the configured channels, by channel name."""
+    fetchers: dict[str, MediaFetcher] = {}
+    if svc.settings.wechat_token:
+        from bot.wechat import configure_worker
+
+        fetchers["wechat"] = configure_worker(svc)
+    if svc.settings.telegram_bot_token:
+        from bot.telegram import telegram_fetcher
+
+        fetchers["telegram"] = telegram_fetcher(svc.settings)
+    return fetchers
+
+
 def run_worker(svc: Services, *, burst: bool) -> None:
     """Work the queue (until empty with `burst`), sweeping first and then periodically."""
-    configure(Runtime(database_url=svc.settings.database()))
+    configure(
+        Runtime(
+            database_url=svc.settings.database(),
+            fetchers=_fetchers(svc),
+            media_dir=str(svc.settings.homeward_data_dir / "media"),
+            max_media_bytes=svc.settings.max_media_bytes,
+        )
+    )
     run_sweep(svc)
     stop = threading.Event()
     sweeper = threading.Thread(target=_sweep_forever, args=(svc, stop), daemon=True)

@@ -28,6 +28,7 @@ from storage.conversations import (
     record_delivery,
 )
 from storage.reports import new_pin, new_ref, save_report
+from storage.retention import forget_tipster
 
 __all__ = ["Intake"]
 
@@ -116,6 +117,11 @@ class Intake:
                 lang = outcome.submission.language
                 replies = [Reply(env.t(lang, "receipt", ref=ref, pin=pin), language=lang)]
                 log.info("report %s submitted (conversation %s)", report_id, conversation.id)
+            if outcome.forget_tipster:
+                forget_tipster(session=session, channel=msg.channel, user_key=user_key)
+                log.info(
+                    "conversation %s: the tipster's data was deleted on request", conversation.id
+                )
             conversation.state = state.to_dict()
             conversation.updated_at = now
             session.add(conversation)

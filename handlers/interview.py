@@ -27,7 +27,7 @@ from handlers.steps import DEPENDENT, FOLLOWUP_STEPS, SPECS, Step, flow_for, is_
 
 __all__ = ["Outcome", "Submission", "handle"]
 
-COMMANDS = ("start", "help", "cancel", "back", "skip", "language", "followup", "reply")
+COMMANDS = ("start", "help", "cancel", "back", "skip", "language", "followup", "reply", "delete")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Outcome:
 
     replies: list[Reply] = field(default_factory=list)
     submission: Submission | None = None
+    forget_tipster: bool = False  # the tipster asked us to delete their data
 
 
 def handle(state: State, msg: Inbound, env: Env) -> Outcome:
@@ -106,6 +107,9 @@ def _command(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
     if name == "language":
         state.return_to = state.step
         return _go(state, Step.LANGUAGE, env, notice)
+    if name == "delete":
+        state.return_to = state.step if state.step != Step.DELETE else state.return_to
+        return _go(state, Step.DELETE, env, notice)
     if name == "cancel":
         had_draft = state.kind is not None
         state.reset()
@@ -186,6 +190,8 @@ def _answer(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
     try:
         if state.step == Step.LANGUAGE:
             return _choose_language(state, msg, env)
+        if state.step == Step.DELETE:
+            return _confirm_delete(state, msg, env)
         if state.step in (Step.KIND, Step.RESUME, Step.REVIEW, Step.EDIT):
             return _navigate(state, msg, env)
         kept = apply_answer(env, state, msg)
@@ -194,6 +200,22 @@ def _answer(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
     if isinstance(kept, Stay):
         return Outcome([ask(env, state, before="\n\n".join(filter(None, [notice, kept.notice])))])
     return _advance(state, env, notice)
+
+
+def _confirm_delete(state: State, msg: Inbound, env: Env) -> Outcome:
+    choice = resolve_choice(env, state, Step.DELETE, msg)
+    if choice is None:
+        raise AnswerError("error.choose_one")
+    if choice == "keep":
+        target, state.return_to = state.return_to, None
+        if target:
+            return _go(state, target, env, env.t(state.language, "notice.nothing_deleted"))
+        state.step = None
+        return Outcome([Reply(env.t(state.language, "notice.nothing_deleted"))])
+    language = state.language
+    state.reset()
+    state.pending_reply = None
+    return Outcome([Reply(env.t(language, "notice.data_deleted"))], forget_tipster=True)
 
 
 def _choose_language(state: State, msg: Inbound, env: Env) -> Outcome:

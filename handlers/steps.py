@@ -47,6 +47,7 @@ class Step(StrEnum):
     PHONE = "phone"
     REVIEW = "review"
     EDIT = "edit"
+    DELETE = "delete"
     FOLLOWUP_REF = "followup_ref"
     FOLLOWUP_PIN = "followup_pin"
     FOLLOWUP_MENU = "followup_menu"
@@ -126,6 +127,7 @@ SPECS: dict[Step, StepSpec] = {
     Step.CONTACT: StepSpec(Answer.CHOICE, ("anonymous", "phone")),
     Step.PHONE: StepSpec(Answer.PHONE, max_length=40),
     Step.REVIEW: StepSpec(Answer.CHOICE, ("submit", "change", "cancel")),
+    Step.DELETE: StepSpec(Answer.CHOICE, ("delete", "keep")),
     Step.FOLLOWUP_REF: StepSpec(Answer.TEXT, max_length=20),
     Step.FOLLOWUP_PIN: StepSpec(Answer.TEXT, max_length=12),
     Step.FOLLOWUP_MENU: StepSpec(Answer.CHOICE, ("add_info", "status", "done")),

@@ -2,6 +2,7 @@
 
 from storage.crypto import FieldCipher, InvalidKey, generate_key, hash_pin, verify_pin
 from storage.db import is_sqlite, make_engine, session_scope, upgrade
+from storage.logins import LoginAttempt, LoginOutcome
 from storage.models import (
     Attachment,
     Conversation,
@@ -26,6 +27,7 @@ from storage.workflow_models import (
     Coordinator,
     FollowupAttempt,
     Note,
+    PurgeRecord,
     Referral,
     RelayDirection,
     RelayMessage,
@@ -38,6 +40,7 @@ __all__ = [
     "Coordinator",
     "FollowupAttempt",
     "Note",
+    "PurgeRecord",
     "Referral",
     "RelayDirection",
     "RelayMessage",
@@ -46,6 +49,8 @@ __all__ = [
     "FieldCipher",
     "InboundUpdate",
     "InvalidKey",
+    "LoginAttempt",
+    "LoginOutcome",
     "MatchCandidate",
     "MatchStatus",
     "RegistryEntry",

@@ -85,4 +85,7 @@ class SameChildLink(SQLModel, table=True):
 
     def pair(self) -> dict[str, Any]:
         """The two report ids, smaller first."""
-        return {"a": min(self.report_id, self.other_report_id), "b": max(self.report_id, self.other_report_id)}
+        return {
+            "a": min(self.report_id, self.other_report_id),
+            "b": max(self.report_id, self.other_report_id),
+        }

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import BigInteger, Column
+from sqlalchemy import JSON, BigInteger, Column
 from sqlmodel import Field, SQLModel
 
 from storage.models import _ts, utcnow
@@ -14,6 +15,7 @@ __all__ = [
     "Coordinator",
     "FollowupAttempt",
     "Note",
+    "PurgeRecord",
     "Referral",
     "RelayDirection",
     "RelayMessage",
@@ -89,6 +91,16 @@ class RelayMessage(SQLModel, table=True):
     delivered_at: datetime | None = _ts(nullable=True)
     failure: str | None = Field(default=None, max_length=128)
     created_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class PurgeRecord(SQLModel, table=True):
+    """What a retention purge or a tipster's deletion request removed (references only)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    what: str = Field(max_length=32)
+    count: int
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = _ts(nullable=False, default=utcnow, index=True)
 
 
 class FollowupAttempt(SQLModel, table=True):

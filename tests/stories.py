@@ -26,10 +26,12 @@ class Tipster:
         self.user_id = user_id
         self.language_hint = language_hint
         self.replies: list[Reply] = []
+        self.last_delivery = ""
 
     def send(self, kind: InboundKind, **fields: Any) -> list[Reply]:
         """Send one inbound message with a fresh delivery id."""
         fields.setdefault("delivery_id", f"d{next(_deliveries)}")
+        self.last_delivery = fields["delivery_id"]
         fields.setdefault("language_hint", self.language_hint)
         self.replies = self.intake.handle(Inbound(self.channel, self.user_id, kind, **fields))
         return self.replies

@@ -5,13 +5,14 @@ from triage.jobs import follow_up
 from triage.notify import LogNotifier, MemoryNotifier, Notifier
 from triage.queue import QUEUE_NAME, dispatch_report, requeue_due
 from triage.runtime import Runtime, configure
-from triage.sweeper import SweepResult, sweep
+from triage.sweeper import Retention, SweepResult, sweep
 
 __all__ = [
     "QUEUE_NAME",
     "LogNotifier",
     "MemoryNotifier",
     "Notifier",
+    "Retention",
     "Runtime",
     "SweepResult",
     "configure",

@@ -407,9 +407,24 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_matchcandidate_report_id"), ["report_id"], unique=False
         )
+    op.create_table(
+        "purgerecord",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("what", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_purgerecord")),
+    )
+    with op.batch_alter_table("purgerecord", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_purgerecord_at"), ["at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("purgerecord", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_purgerecord_at"))
+
+    op.drop_table("purgerecord")
     with op.batch_alter_table("matchcandidate", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_matchcandidate_report_id"))
         batch_op.drop_index(batch_op.f("ix_matchcandidate_entry_id"))

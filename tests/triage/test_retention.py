@@ -1,0 +1,95 @@
+"""Retention: what the sweeper deletes with the clock moved on, and a tipster's /delete."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from storage import Attachment, Conversation, Delivery, PurgeRecord, Report, utcnow
+from tests.triage.coordinators import CoordinatorActor, tip
+from tests.triage.test_workflow import submit
+from triage import Retention, sweep
+
+
+def test_a_tipster_deletes_their_data(english_tipster, engine):
+    ref, _ = submit(english_tipster, phone="138 0013 8000")
+    english_tipster.says("/delete")
+    english_tipster.taps("No, keep it")
+    assert "Nothing was deleted" in english_tipster.text
+    english_tipster.says("/delete")
+    english_tipster.taps("Yes, delete my data")
+    assert "no longer linked to you" in english_tipster.text
+    report = tip(engine, ref)
+    assert (
+        report.contact_phone is None and report.tipster_ref is None and report.tipster_key is None
+    )
+    with Session(engine) as session:
+        assert session.exec(select(Conversation)).one().user_ref == ""
+        # Only the confirmation itself is remembered (to answer a re-delivery the same way).
+        remaining = session.exec(select(Delivery)).all()
+        assert len(remaining) == 1 and remaining[0].delivery_key == english_tipster.last_delivery
+        assert session.exec(select(PurgeRecord)).one().detail == {"reports": [ref]}
+        assert "13800138000" not in report.model_dump_json()
+
+
+def test_closed_tips_and_their_files_are_purged_after_the_retention_period(
+    tipster, engine, queue, config, tmp_path
+):
+    ref, _ = submit(tipster)
+    lead = CoordinatorActor(engine, "lee")
+    lead.claims(ref)
+    lead.sets_status(ref, "closed", close_reason="unfounded")
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"jpeg")
+    with Session(engine) as session:
+        report = session.exec(select(Report)).one()
+        session.add(
+            Attachment(
+                report_id=report.id,
+                channel="test",
+                media_type="photo",
+                channel_ref="p1",
+                stored_path=str(photo),
+            )
+        )
+        session.commit()
+    retention = Retention(closed_reports=timedelta(days=365), attachments=timedelta(days=30))
+
+    soon = sweep(
+        engine,
+        queue,
+        draft_ttl=config.draft_ttl,
+        retention=retention,
+        now=utcnow() + timedelta(days=10),
+    )
+    assert (soon.attachments_purged, soon.reports_purged) == (0, 0)
+    later = sweep(
+        engine,
+        queue,
+        draft_ttl=config.draft_ttl,
+        retention=retention,
+        now=utcnow() + timedelta(days=31),
+    )
+    assert later.attachments_purged == 1 and not photo.exists()
+    much_later = sweep(
+        engine,
+        queue,
+        draft_ttl=config.draft_ttl,
+        retention=retention,
+        now=utcnow() + timedelta(days=400),
+    )
+    assert much_later.reports_purged == 1
+    with Session(engine) as session:
+        assert session.exec(select(Report)).all() == []
+        records = {r.what: r for r in session.exec(select(PurgeRecord))}
+    assert records["closed_reports"].detail == {"reports": [ref]}
+    assert records["attachments"].count == 1
+
+
+def test_open_tips_are_never_purged(tipster, engine, queue, config):
+    submit(tipster)
+    result = sweep(engine, queue, draft_ttl=config.draft_ttl, now=utcnow() + timedelta(days=4000))
+    assert result.reports_purged == 0
+    with Session(engine) as session:
+        assert len(session.exec(select(Report)).all()) == 1
