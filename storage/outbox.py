@@ -14,6 +14,7 @@ __all__ = [
     "claim_outbox_item",
     "due_outbox_items",
     "mark_enqueued",
+    "pending_outbox_items",
     "pending_count",
 ]
 
@@ -37,6 +38,14 @@ def due_outbox_items(
         .limit(limit)
     )
     return list(session.exec(statement))
+
+
+def pending_outbox_items(*, session: Session, report_id: int) -> list[OutboxItem]:
+    """A report's items never queued yet, oldest first."""
+    statement = select(OutboxItem).where(
+        OutboxItem.report_id == report_id, OutboxItem.status == OutboxStatus.PENDING
+    )
+    return list(session.exec(statement.order_by(col(OutboxItem.id))))
 
 
 def mark_enqueued(*, session: Session, item_id: int) -> None:

@@ -12,8 +12,8 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy.engine import Engine
 
-from storage import OutboxItem, session_scope, utcnow
-from storage.outbox import due_outbox_items, mark_enqueued
+from storage import OutboxItem, OutboxStatus, session_scope, utcnow
+from storage.outbox import due_outbox_items, mark_enqueued, pending_outbox_items
 from storage.relay import RELAY_TO_TIPSTER, TIPSTER_REPLIED
 from storage.reports import FOLLOW_UP
 from triage.assess import ASSESS, assess_report
@@ -42,13 +42,19 @@ def job_id(item: OutboxItem) -> str:
 
 
 def enqueue_item(queue: Queue, item: OutboxItem) -> None:
-    """Put one outbox item's job on the queue unless it is already waiting or running."""
-    try:
-        existing = Job.fetch(job_id(item), connection=queue.connection)
-        if existing.get_status(refresh=False) in _LIVE:
-            return
-    except NoSuchJobError:
-        pass
+    """Put one outbox item's job on the queue unless it is waiting or running.
+
+    An item queued long ago and still not done had its job lost (a worker killed mid-job
+    leaves it "started" forever): that one is queued again whatever rq says. Jobs are safe
+    to run twice, so the worst case is a second run that finds the work done.
+    """
+    if item.status == OutboxStatus.PENDING:
+        try:
+            existing = Job.fetch(job_id(item), connection=queue.connection)
+            if existing.get_status(refresh=False) in _LIVE:
+                return
+        except NoSuchJobError:
+            pass
     args = (item.report_id, item.subject_id) if item.subject_id else (item.report_id,)
     queue.enqueue(
         JOBS[item.job],
@@ -77,13 +83,9 @@ def _enqueue_all(engine: Engine, queue: Queue, items: list[OutboxItem]) -> int:
 
 
 def dispatch_report(engine: Engine, queue: Queue, report_id: int) -> int:
-    """Queue a just-saved report's outbox items; a Redis outage leaves them for the sweeper."""
+    """Queue a report's new outbox items; a Redis outage leaves them for the sweeper."""
     with session_scope(engine) as session:
-        items = [
-            i
-            for i in due_outbox_items(session=session, stale_before=utcnow())
-            if i.report_id == report_id
-        ]
+        items = pending_outbox_items(session=session, report_id=report_id)
     return _enqueue_all(engine, queue, items)
 
 
