@@ -51,6 +51,8 @@ class Outcome:
 
 def handle(state: State, msg: Inbound, env: Env) -> Outcome:
     """Advance the interview by one inbound message; `state` is updated in place."""
+    if _flooding(state, env):
+        return Outcome([Reply(env.t(state.language, "error.slow_down"), language=state.language)])
     notice = _expire_if_stale(state, env)
     if msg.kind is InboundKind.COMMAND:
         outcome = _command(state, msg, env, notice)
@@ -63,6 +65,16 @@ def handle(state: State, msg: Inbound, env: Env) -> Outcome:
     state.touched_at = env.now.isoformat()
     outcome.replies = [replace(r, language=state.language) for r in outcome.replies]
     return outcome
+
+
+def _flooding(state: State, env: Env) -> bool:
+    """More messages in a minute than a person types: answer kindly, process none of them."""
+    now = env.now.timestamp()
+    state.recent = [t for t in state.recent if now - t < 60]
+    if len(state.recent) >= env.config.flood_limit_per_minute:
+        return True
+    state.recent.append(now)
+    return False
 
 
 def _expire_if_stale(state: State, env: Env) -> str:

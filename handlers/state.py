@@ -26,6 +26,7 @@ class State:
     return_to: str | None = None  # the step to go back to after /language, /start, /followup
     followup: dict[str, Any] | None = None  # the submitted tip this tipster came back to
     pending_reply: dict[str, Any] | None = None  # a coordinator's question awaiting an answer
+    recent: list[float] = field(default_factory=list)  # when the last messages came (flooding)
     touched_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,9 +41,9 @@ class State:
 
     def reset(self) -> None:
         """Forget the draft, keep the language and any coordinator question still open."""
-        language, pending = self.language, self.pending_reply
+        language, pending, recent = self.language, self.pending_reply, self.recent
         self.__init__()  # type: ignore[misc]
-        self.language, self.pending_reply = language, pending
+        self.language, self.pending_reply, self.recent = language, pending, recent
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class InterviewConfig:
     max_answer_length: int = 1000
     draft_ttl: timedelta = timedelta(days=7)
     max_attachments: int = 20
+    flood_limit_per_minute: int = 60
 
 
 class FollowupPort(Protocol):

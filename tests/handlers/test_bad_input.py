@@ -88,3 +88,12 @@ def test_a_photo_sent_early_is_kept(tipster):
     reach(tipster, "where")
     tipster.sends_photo("early-photo")
     assert "已收到" in tipster.text and tipster.step == "where"
+
+
+def test_a_flooding_chat_is_slowed_down_kindly_and_others_are_not(tipster, english_tipster):
+    tipster.says("/start")
+    for _ in range(70):
+        tipster.says("/help")
+    assert "太快" in tipster.text
+    english_tipster.says("/start")
+    assert english_tipster.step == "kind"
