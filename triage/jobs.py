@@ -4,14 +4,41 @@ from __future__ import annotations
 
 import logging
 
-from storage import OutboxStatus, Report, session_scope, utcnow
+from rq import Queue, Retry, get_current_job
+from sqlmodel import Session, col, select
+
+from storage import Attachment, OutboxStatus, Report, session_scope, utcnow
 from storage.outbox import claim_outbox_item
 from storage.reports import FOLLOW_UP, append_event
 from triage import runtime
+from triage.media import fetch_attachment
 
 __all__ = ["follow_up"]
 
 log = logging.getLogger(__name__)
+FETCH_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
+
+
+def _queue_downloads(session: Session, report_id: int) -> int:
+    """Queue a download of each attachment not stored yet, on the queue this job came from."""
+    statement = select(Attachment.id).where(
+        Attachment.report_id == report_id, col(Attachment.stored_path).is_(None)
+    )
+    ids = [i for i in session.exec(statement).all() if i is not None]
+    job = get_current_job()
+    if not ids or job is None:
+        return 0
+    queue = Queue(job.origin, connection=job.connection)
+    for attachment_id in ids:
+        queue.enqueue(
+            fetch_attachment,
+            attachment_id,
+            job_id=f"fetch-attachment-{attachment_id}",  # stable: queued twice, run once more
+            retry=FETCH_RETRY,
+            result_ttl=86400,
+            failure_ttl=30 * 86400,
+        )
+    return len(ids)
 
 
 def follow_up(report_id: int) -> str:
@@ -31,8 +58,10 @@ def follow_up(report_id: int) -> str:
         # Notify inside the transaction: if it fails the job is retried and nothing is
         # marked done; coordinators may hear twice, never zero times.
         rt.notifier.report_queued(report_id, report.ref)
+        # Also inside it: a Redis failure here retries the job rather than losing the files.
+        downloads = _queue_downloads(session, report_id)
         item.status = OutboxStatus.DONE
         item.done_at = utcnow()
         session.add(item)
-    log.info("report %s follow-up done", report_id)
+    log.info("report %s follow-up done (%d attachments queued)", report_id, downloads)
     return "done"

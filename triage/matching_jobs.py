@@ -117,7 +117,9 @@ def candidates_of(session: Session, report_id: int) -> list[dict[str, object]]:
 
 def open_tips(session: Session) -> list[Report]:
     """Sightings a new registry entry is compared against."""
-    statement = select(Report).where(Report.status != ReportStatus.CLOSED, Report.kind == "sighting")
+    statement = select(Report).where(
+        Report.status != ReportStatus.CLOSED, Report.kind == "sighting"
+    )
     return list(session.exec(statement))
 
 

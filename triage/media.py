@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Protocol
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from storage import Attachment, session_scope
 from storage.reports import append_event
@@ -31,16 +31,21 @@ class MediaFetcher(Protocol):
 
 
 def strip_image_metadata(data: bytes) -> bytes:
-    """Re-encode an image without EXIF (GPS, camera, time); non-images pass unchanged."""
+    """Re-encode an image from its pixels alone (no EXIF, GPS, XMP), upright; non-images pass."""
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError):
         return data
-    clean = Image.new(image.mode, image.size)
-    clean.putdata(list(image.getdata()))
+    image_format = image.format or "PNG"
+    upright = ImageOps.exif_transpose(image)  # the orientation lives in the EXIF we drop
+    clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+    if upright.mode in ("P", "PA"):  # palette images keep their colours
+        clean.putpalette(upright.getpalette() or [])
+        if "transparency" in upright.info:
+            clean.info["transparency"] = upright.info["transparency"]
     out = io.BytesIO()
-    clean.save(out, format=image.format or "PNG")
+    clean.save(out, format=image_format, **({"quality": 95} if image_format == "JPEG" else {}))
     return out.getvalue()
 
 
@@ -61,7 +66,7 @@ def fetch_attachment(attachment_id: int) -> str:
     except MediaTooLarge:
         log.info("attachment %s over the size cap; not stored", attachment_id)
         return "too large"
-    if attachment.media_type == "photo":
+    if attachment.media_type in ("photo", "document"):  # a photo sent as a file keeps its EXIF
         data = strip_image_metadata(data)
     path = Path(rt.media_dir) / f"{uuid.uuid4().hex}"
     path.parent.mkdir(parents=True, exist_ok=True)

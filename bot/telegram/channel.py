@@ -1,0 +1,228 @@
+"""The Telegram channel in the web process: store every update first, then answer it in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.telegram.config import TelegramOptions, check_bot_api, telegram_config
+from bot.telegram.conversation import Conversation, menu
+from bot.telegram.inbox import Inbox
+from bot.telegram.limits import ChatRateLimiter
+from bot.telegram.ordering import ChatQueues
+from bot.telegram.polling import ALLOWED_UPDATES, poll
+from bot.telegram.replying import ReplySender
+from bot.wiring import Services
+from handlers import catalogue
+
+__all__ = ["SECRET_HEADER", "TelegramChannel"]
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+App = Application[Any, Any, Any, Any, Any, Any]
+# Failures that may pass if we wait: retried in place, keeping the chat's order.
+_PASSING = (TelegramError, SQLAlchemyError, RedisError, OSError)
+
+
+def _where(error: BaseException) -> str:
+    """The file and line an exception came from, for a log line without its message."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+
+
+@dataclass
+class _Job:
+    """One update waiting in its chat's line; `row_id` is None for what we never store."""
+
+    update: Update
+    row_id: int | None
+    handled: bool = False
+
+
+class TelegramChannel:
+    """Telegram through python-telegram-bot: webhook (or polling), durable and per-chat ordered."""
+
+    name = "telegram"
+
+    def __init__(self, svc: Services, *, options: TelegramOptions | None = None) -> None:
+        self.config = telegram_config(svc.settings)
+        check_bot_api(self.config)  # a clear start-up error rather than a traceback later
+        self.options = opts = options or TelegramOptions()
+        self.inbox = Inbox(svc.engine, svc.cipher)
+        limiter = ChatRateLimiter(
+            overall_per_second=opts.overall_per_second,
+            per_chat_per_second=opts.per_chat_per_second,
+            chat_burst=opts.chat_burst,
+            group_per_minute=opts.group_per_minute,
+            max_retries=opts.retry_after_attempts,
+        )
+        self.app: App = (
+            Application.builder()
+            .token(self.config.token)
+            .base_url(self.config.api_base_url)
+            .base_file_url(self.config.file_base_url)
+            .rate_limiter(limiter)
+            .updater(None)  # updates come from our own webhook route or polling loop
+            .build()
+        )
+        self.sender = ReplySender(self.app.bot)
+        self.app.add_handlers(Conversation(svc.intake, self.sender).handlers())
+        self.app.add_error_handler(self._keep_error)
+        self.queues: ChatQueues[_Job] = ChatQueues(
+            self._process, max_parallel=opts.max_parallel_chats
+        )
+        self._errors: dict[int, BaseException] = {}
+        self._poller: asyncio.Task[None] | None = None
+
+    def routes(self) -> list[BaseRoute]:
+        """The webhook route (none when polling)."""
+        if self.config.polling:
+            return []
+        return [Route(self.config.webhook_path, self._webhook, methods=["POST"])]
+
+    async def start(self) -> None:
+        """Connect, finish what a previous process left, then take new updates."""
+        await self.app.initialize()
+        await self._set_menu()
+        for row_id, payload in await asyncio.to_thread(self.inbox.unfinished):
+            update = Update.de_json(payload, self.app.bot)
+            if (chat := update.effective_chat) is not None:
+                self.queues.submit(chat.id, _Job(update, row_id))
+                log.info(
+                    "update %s left unfinished by the last run; handling it now", update.update_id
+                )
+        if self.config.polling:
+            await self.app.bot.delete_webhook(drop_pending_updates=False)
+            self._poller = asyncio.create_task(
+                poll(self.app.bot, self.ingest, timeout=self.options.poll_timeout)
+            )
+        else:
+            await self.app.bot.set_webhook(
+                self.config.webhook_url,
+                secret_token=self.config.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+            )
+
+    async def stop(self) -> None:
+        """Stop taking updates, let queued ones finish briefly, then disconnect."""
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        await self.queues.drain(self.options.stop_grace_seconds)
+        await self.app.shutdown()
+
+    async def ingest(self, data: dict[str, Any]) -> None:
+        """Store one raw update, then queue it behind its chat's earlier ones."""
+        update = Update.de_json(data, self.app.bot)
+        chat = update.effective_chat
+        if chat is None:
+            return  # nothing we asked for (allowed_updates) comes without a chat
+        if chat.type != "private":
+            self.queues.submit(chat.id, _Job(update, None))  # a pointer, nothing stored
+            return
+        place = self.queues.reserve(chat.id)
+        try:
+            row_id = await asyncio.to_thread(self.inbox.store, data)
+        except BaseException:
+            place.set_result(None)
+            raise
+        place.set_result(None if row_id is None else _Job(update, row_id))
+        if row_id is not None:
+            log.info("update %s stored", update.update_id)
+
+    async def _webhook(self, request: Request) -> Response:
+        """Telegram's webhook: check the secret, store the update, and only then say 200."""
+        given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
+        if not hmac.compare_digest(given, (self.config.webhook_secret or "").encode()):
+            return Response(status_code=403)
+        try:
+            data = await request.json()
+        except ValueError:
+            return Response(status_code=400)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return Response(status_code=400)
+        try:
+            await self.ingest(data)
+        except SQLAlchemyError as error:
+            log.warning(
+                "update %s not stored (%s); Telegram will send it again",
+                data["update_id"],
+                type(error).__name__,
+            )
+            return Response(status_code=503)
+        return Response(status_code=200)
+
+    async def _process(self, job: _Job) -> None:
+        """Run an update through the handlers, then mark it done; retry what may pass later."""
+        update_id = job.update.update_id
+        if await self._retrying(update_id, lambda: self._handle(job)) and job.row_id is not None:
+            row_id = job.row_id
+            await self._retrying(update_id, lambda: asyncio.to_thread(self.inbox.mark_done, row_id))
+
+    async def _handle(self, job: _Job) -> None:
+        if not job.handled:
+            await self.app.process_update(job.update)
+            error = self._errors.pop(job.update.update_id, None)
+            if error is not None:
+                raise error
+            job.handled = True
+
+    async def _retrying(self, update_id: int, action: Callable[[], Awaitable[None]]) -> bool:
+        """True once `action` succeeded (or Telegram refused for good), False if we gave up."""
+        for delay in (*self.options.retry_delays, None):
+            try:
+                await action()
+                return True
+            except (Forbidden, BadRequest) as error:  # blocked by the user, chat gone, …
+                log.warning("update %s: Telegram refused (%s); not retried", update_id, error)
+                return True
+            except _PASSING as error:  # network, flood control, database, queue
+                if delay is None:
+                    log.error("update %s still failing; it waits for the next start", update_id)
+                    return False
+                log.warning(
+                    "update %s failed (%s); retrying in %ss", update_id, type(error).__name__, delay
+                )
+                await asyncio.sleep(delay)
+            except Exception as error:  # a bug: retrying won't help, the next start might
+                log.error(
+                    "update %s failed (%s at %s); it waits for the next start",
+                    update_id,
+                    type(error).__name__,
+                    _where(error),  # not the message: it may quote what the tipster sent
+                )
+                return False
+        return False
+
+    async def _keep_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """PTB's error handler: hand a handler's exception back to `_handle`, which retries."""
+        if isinstance(update, Update) and context.error is not None:
+            self._errors[update.update_id] = context.error
+        elif context.error is not None:
+            log.warning("error outside an update: %s", type(context.error).__name__)
+
+    async def _set_menu(self) -> None:
+        """The command menu in every catalogue language (English is the default)."""
+        for language in catalogue().languages:
+            code = None if language == "en" else language.split("_")[0]
+            try:
+                await self.app.bot.set_my_commands(menu(language), language_code=code)
+            except TelegramError as error:  # only the menu is missing; the bot still works
+                log.warning("command menu (%s) not set: %s", language, type(error).__name__)

@@ -1,0 +1,81 @@
+"""PTB handlers: which Telegram update goes where, and each one's few lines of work."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.telegram.convert import delivery_id, from_button, from_message, notice_language
+from bot.telegram.replying import ReplySender
+from handlers import Intake, catalogue
+
+__all__ = ["MENU", "Conversation", "menu"]
+
+log = logging.getLogger(__name__)
+MENU = ("start", "help", "back", "skip", "language", "cancel")  # the bot's command menu
+Context = ContextTypes.DEFAULT_TYPE
+
+
+def menu(language: str) -> list[BotCommand]:
+    """The command menu in one catalogue language."""
+    return [BotCommand(name, catalogue().text(language, f"telegram.menu.{name}")) for name in MENU]
+
+
+class Conversation:
+    """The interview on Telegram: private messages and taps go to the intake, replies come back."""
+
+    def __init__(self, intake: Intake, sender: ReplySender) -> None:
+        self.intake = intake
+        self.sender = sender
+
+    def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
+        """The whole adapter as one table; the first matching row handles an update."""
+        private, message = filters.ChatType.PRIVATE, filters.UpdateType.MESSAGE
+        return [
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, self.edited),
+            MessageHandler(message & private, self.message),
+            CallbackQueryHandler(self.button),
+            MessageHandler(message & ~private, self.group),
+        ]
+
+    async def message(self, update: Update, context: Context) -> None:
+        """Hand a private message to the interview; send what it answers."""
+        assert update.message is not None
+        inbound = from_message(update.message, delivery=delivery_id(update))
+        replies = await asyncio.to_thread(self.intake.handle, inbound)
+        await self.sender.send(update.message.chat.id, replies)
+
+    async def button(self, update: Update, context: Context) -> None:
+        """Acknowledge a tap, hand the choice to the interview, then update the buttons."""
+        query = update.callback_query
+        assert query is not None
+        await self.sender.acknowledge(query)
+        if query.message is None or query.message.chat.type != "private":
+            return  # we never put buttons anywhere else
+        inbound = from_button(query, delivery=delivery_id(update))
+        replies = await asyncio.to_thread(self.intake.handle, inbound)
+        chat_id, message_id = query.message.chat.id, query.message.message_id
+        await self.sender.after_tap(chat_id, message_id, inbound.step, replies)
+
+    async def edited(self, update: Update, context: Context) -> None:
+        """An edit is not an answer: keep the draft as it is and say how to change an answer."""
+        edited = update.edited_message
+        assert edited is not None
+        if edited.location is not None:
+            return  # a live location moving: the first position was the answer
+        language = notice_language(edited.from_user)
+        text = catalogue().text(language, "telegram.edit_ignored")
+        await self.sender.notice(edited.chat.id, text)
+        log.info("update %s: edited message not read", update.update_id)
+
+    async def group(self, update: Update, context: Context) -> None:
+        """In a group, point to the private chat; nothing is stored."""
+        assert update.message is not None
+        language = notice_language(update.message.from_user)
+        username = context.bot.username
+        text = catalogue().text(language, "telegram.private_only", bot=username)
+        await self.sender.notice(update.message.chat.id, text)

@@ -1,0 +1,53 @@
+"""Raw Telegram updates in the database: stored before we acknowledge them, marked once handled.
+
+These functions are synchronous (SQLModel); the channel runs them with `asyncio.to_thread`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.telegram.convert import CHANNEL
+from storage import FieldCipher, InboundUpdate, session_scope
+from storage.inbound import mark_processed, store_update, unprocessed_updates
+
+__all__ = ["Inbox"]
+
+log = logging.getLogger(__name__)
+
+
+class Inbox:
+    """The channel's durable inbox of raw updates, encrypted at rest."""
+
+    def __init__(self, engine: Engine, cipher: FieldCipher) -> None:
+        self.engine = engine
+        self.cipher = cipher
+
+    def store(self, update: dict[str, Any]) -> int | None:
+        """Keep an update; its row id, or None if this update_id was stored before."""
+        key = str(update["update_id"])
+        payload = self.cipher.encrypt(json.dumps(update, ensure_ascii=False))
+        with session_scope(self.engine) as session:
+            if not store_update(session=session, channel=CHANNEL, update_key=key, payload=payload):
+                log.info("update %s was delivered again; ignored", key)
+                return None
+            statement = select(InboundUpdate.id).where(
+                InboundUpdate.channel == CHANNEL, InboundUpdate.update_key == key
+            )
+            return session.exec(statement).one()
+
+    def unfinished(self) -> list[tuple[int, dict[str, Any]]]:
+        """Updates stored but never marked done (the process died), oldest first."""
+        with session_scope(self.engine) as session:
+            rows = unprocessed_updates(session=session, channel=CHANNEL)
+            return [(row.id or 0, json.loads(self.cipher.decrypt(row.payload))) for row in rows]
+
+    def mark_done(self, row_id: int) -> None:
+        """Note that an update was handled and its replies sent (its content is dropped)."""
+        with session_scope(self.engine) as session:
+            mark_processed(session=session, update_id=row_id)

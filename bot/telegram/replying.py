@@ -1,0 +1,81 @@
+"""Neutral replies as Telegram calls: new messages, ticks edited in place, old buttons retired."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.error import BadRequest
+
+from bot.telegram.render import Outgoing, inline_keyboard, render
+from handlers import Reply
+
+__all__ = ["ReplySender"]
+
+log = logging.getLogger(__name__)
+
+
+class ReplySender:
+    """Turns replies into sendMessage / editMessageText calls for one bot."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        # Chats showing our location/contact keyboard, so the next plain message can remove
+        # it. Lost on restart, which only leaves a harmless button on screen.
+        self._keyboards: set[int] = set()
+
+    async def send(self, chat_id: int, replies: Sequence[Reply]) -> None:
+        """Send each reply as one message (long ones split), with its keyboard."""
+        for reply in replies:
+            for message in render(reply):
+                await self._send(chat_id, message)
+
+    async def _send(self, chat_id: int, message: Outgoing) -> None:
+        markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+        markup = message.inline or message.request
+        if message.request is not None:
+            self._keyboards.add(chat_id)
+        elif message.inline is None and chat_id in self._keyboards:
+            markup = ReplyKeyboardRemove()
+            self._keyboards.discard(chat_id)
+        await self.bot.send_message(chat_id, message.text, reply_markup=markup)
+
+    async def acknowledge(self, query: CallbackQuery) -> None:
+        """Stop the button's spinner; an answer too late to matter is not an error."""
+        with contextlib.suppress(BadRequest):  # "query is too old" after a restart
+            await query.answer()
+
+    async def after_tap(
+        self, chat_id: int, message_id: int, step: str | None, replies: Sequence[Reply]
+    ) -> None:
+        """Answer a tap: tick boxes in place, or retire the tapped buttons and send replies."""
+        if len(replies) == 1 and replies[0].multi and replies[0].step == step:
+            reply = replies[0]
+            try:
+                await self.bot.edit_message_text(
+                    reply.text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=inline_keyboard(reply),
+                )
+                return
+            except BadRequest as error:
+                if "not modified" in str(error).lower():  # the same ticks again: nothing to do
+                    return
+                # The message is gone: ask afresh below.
+        # Remove the tapped message's buttons so a second tap can't answer a later question.
+        with contextlib.suppress(BadRequest):  # already removed, or the message is gone
+            await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+        await self.send(chat_id, replies)
+
+    async def notice(self, chat_id: int, text: str) -> None:
+        """A short message outside the interview (groups, edits)."""
+        await self.bot.send_message(chat_id, text)

@@ -1,0 +1,223 @@
+"""The webhook: only Telegram gets in, every update is stored before 200, and none is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import redis
+from rq import Queue
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from bot.telegram import inbox as telegram_inbox
+from bot.wiring import Services
+from handlers import Intake
+from storage import Conversation, Delivery, FieldCipher, InboundUpdate
+from tests.bot.telegram_helpers import (
+    SECRET,
+    WAIT,
+    RunningBot,
+    TelegramTipster,
+    conversation_state,
+    is_text_to,
+    make_services,
+    rows,
+    running_bot,
+    telegram_settings,
+)
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_updates import UpdateFactory
+
+TIPSTER, OTHER, GROUP = 5550001, 5550002, -1001234567890
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+def updates() -> UpdateFactory:
+    return UpdateFactory()
+
+
+@pytest.fixture
+def svc(
+    fake: FakeTelegram,
+    engine: Engine,
+    cipher: FieldCipher,
+    redis_client: redis.Redis,
+    queue: Queue,
+    intake: Intake,
+) -> Services:
+    settings = telegram_settings(fake)
+    return make_services(
+        settings,
+        engine=engine,
+        cipher=cipher,
+        redis_client=redis_client,
+        queue=queue,
+        intake=intake,
+    )
+
+
+@pytest.fixture
+def bot(svc: Services, fake: FakeTelegram) -> Iterator[RunningBot]:
+    with running_bot(svc, fake) as running:
+        yield running
+
+
+def test_the_webhook_is_registered_with_its_secret(bot: RunningBot) -> None:
+    [call] = bot.fake.calls("setWebhook")
+    assert call.params["url"] == f"https://homeward.example{bot.channel.config.webhook_path}"
+    assert call.params["secret_token"] == SECRET and SECRET not in call.params["url"]
+    assert call.params["allowed_updates"] == ["message", "edited_message", "callback_query"]
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong-secret", SECRET + "x"])
+def test_a_wrong_or_missing_secret_is_refused_and_nothing_is_stored(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, secret: str | None
+) -> None:
+    assert bot.post(updates.text(TIPSTER, "我看到一个孩子"), secret=secret) == 403
+    assert bot.post(updates.command(TIPSTER, "start")) == 200  # the real thing gets through
+    bot.fake.wait_for(is_text_to(TIPSTER), WAIT)
+    assert [u.update_key for u in rows(engine, InboundUpdate)] == ["2"]
+    assert len(rows(engine, Conversation)) == 1 and len(bot.fake.sent_messages()) == 1
+
+
+def test_what_is_not_an_update_is_a_bad_request(bot: RunningBot, engine: Engine) -> None:
+    path = bot.channel.config.webhook_path
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    assert bot.client.post(path, content=b"{not json", headers=headers).status_code == 400
+    assert bot.client.post(path, json={"message": {}}, headers=headers).status_code == 400
+    assert bot.client.get(path, headers=headers).status_code == 405
+    assert rows(engine, InboundUpdate) == []
+
+
+def test_the_same_update_delivered_twice_has_one_effect(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, cipher: FieldCipher
+) -> None:
+    tipster = TelegramTipster(bot, updates, TIPSTER)
+    tipster.says("/start")
+    tap = tipster.tap_update(tipster.question, "kind:sighting")
+    assert bot.post(tap) == bot.post(tap) == 200
+    bot.fake.wait_for(is_text_to(TIPSTER), WAIT, count=2)
+    bot.settle()
+
+    assert [m.text[:4] for m in bot.fake.sent_messages(TIPSTER)].count("安全第一") == 1
+    assert len(rows(engine, InboundUpdate)) == len(rows(engine, Delivery)) == 2
+    assert conversation_state(engine, cipher, TIPSTER)["kind"] == "sighting"
+    assert len(bot.fake.calls("answerCallbackQuery")) == 1
+
+
+def test_a_database_failure_asks_telegram_to_send_the_update_again(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def database_down(**_: object) -> bool:
+        raise OperationalError("INSERT", {}, ConnectionError("database is down"))
+
+    start = updates.command(TIPSTER, "start")
+    monkeypatch.setattr(telegram_inbox, "store_update", database_down)
+    assert bot.post(start) == 503
+    monkeypatch.undo()
+    assert rows(engine, InboundUpdate) == [] and bot.fake.sent_messages() == []
+
+    assert bot.post(start) == 200  # Telegram's retry
+    bot.fake.wait_for(is_text_to(TIPSTER), WAIT)
+    assert len(rows(engine, Delivery)) == 1
+
+
+def test_a_group_gets_a_pointer_to_the_private_chat_and_nothing_is_stored(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine
+) -> None:
+    chinese = updates.user(4242, language_code="zh-hans")
+    english = updates.user(4343, language_code="en")
+    bot.deliver(updates.group_text(GROUP, "/start@homeward_test_bot", user=chinese))
+    bot.deliver(updates.group_text(GROUP, "I saw a child at the market", user=english))
+    bot.fake.wait_for(is_text_to(GROUP), WAIT, count=2)
+
+    zh, en = (m.text for m in bot.fake.sent_messages(GROUP))
+    assert "线索只在与我的私聊中接收" in zh and "https://t.me/homeward_test_bot" in zh
+    assert "only taken in a private chat" in en and "https://t.me/homeward_test_bot" in en
+    for table in (InboundUpdate, Conversation, Delivery):
+        assert rows(engine, table) == []
+
+
+def test_an_edited_message_leaves_the_draft_as_it_was(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, cipher: FieldCipher
+) -> None:
+    tipster = TelegramTipster(bot, updates, TIPSTER)
+    tipster.says("/start")
+    tipster.taps("我看到一个可能被拐的孩子")
+    tipster.taps("继续")
+    tipster.says("成都火车北站")
+    before = conversation_state(engine, cipher, TIPSTER)
+
+    notice = tipster.edits_last_message("重庆解放碑")
+    assert "修改的内容不会被读取" in notice.text and "/back" in notice.text
+    assert conversation_state(engine, cipher, TIPSTER)["draft"] == before["draft"]
+    assert conversation_state(engine, cipher, TIPSTER)["step"] == before["step"] == "when"
+    assert before["draft"]["where"]["text"] == "成都火车北站"
+
+    english = TelegramTipster(bot, updates, OTHER, language_code="en")
+    english.says("/start")
+    english.says("hello")
+    edit = updates.edited_text(OTHER, english.last_message_id, "hello again")
+    edit["edited_message"]["from"]["language_code"] = "en"
+    assert "Edits are not read" in english.send(edit).text
+
+
+def test_stale_and_double_taps_never_corrupt_the_draft(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, cipher: FieldCipher
+) -> None:
+    tipster = TelegramTipster(bot, updates, TIPSTER)
+    kinds = tipster.says("/start")
+    tap, double_tap = (tipster.tap_update(kinds, "kind:sighting") for _ in range(2))
+    assert bot.post(tap) == bot.post(double_tap) == 200  # both before any answer
+    bot.fake.wait_for(is_text_to(TIPSTER), WAIT, count=3)
+    safety, double = bot.fake.sent_messages(TIPSTER)[1:]
+    assert "安全第一" in safety.text and "那个按钮属于之前的问题" not in safety.text
+    assert "那个按钮属于之前的问题" in double.text and "安全第一" in double.text
+    tipster.taps("继续", on=safety)
+    stale = tipster.taps("继续", on=safety)  # a button of a question already answered
+    assert "那个按钮属于之前的问题" in stale.text and "你在哪里看到这个孩子" in stale.text
+
+    state = conversation_state(engine, cipher, TIPSTER)
+    assert (state["kind"], state["step"], state["history"]) == ("sighting", "where", ["safety"])
+    assert len(bot.fake.calls("answerCallbackQuery")) == 4  # every tap answered
+
+
+def test_two_chats_interleaved_keep_their_own_order(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, cipher: FieldCipher
+) -> None:
+    answers = {
+        TIPSTER: ["/start", "1", "继续", "成都火车北站", "昨天", "孩子住在附近", "男孩"],
+        OTHER: ["/start", "1", "继续", "广州天河城", "今天", "我只见过一次", "女孩"],
+    }
+    for step in range(7):  # A1 B1 A2 B2 … without waiting for any reply
+        for chat, said in answers.items():
+            text = said[step]
+            make = updates.command if text.startswith("/") else updates.text
+            assert bot.post(make(chat, text)) == 200
+    for chat in answers:
+        bot.fake.wait_for(is_text_to(chat), WAIT, count=7)
+
+    questions = [
+        "你想报告什么",
+        "安全第一",
+        "你在哪里看到",
+        "什么时候",
+        "还在那里吗",
+        "男孩还是女孩",
+        "几岁",
+    ]
+    for chat, said in answers.items():
+        sent = [m.text for m in bot.fake.sent_messages(chat)]
+        assert [q in text for q, text in zip(questions, sent, strict=True)] == [True] * 7
+        state = conversation_state(engine, cipher, chat)
+        assert state["step"] == "child_age"
+        assert state["draft"]["where"]["text"] == said[3]
+        assert state["draft"]["presence"] == ("lives_nearby" if chat == TIPSTER else "seen_once")
+        assert state["draft"]["child_sex"] == ("boy" if chat == TIPSTER else "girl")
