@@ -1,0 +1,103 @@
+"""Privacy canaries: a phone number, a platform user id and tip text, seeded through a full
+report with DEBUG logging, must not appear in logs, rq jobs or Redis; the identity must not
+appear in a plain dump of the database either."""
+
+from __future__ import annotations
+
+import logging
+
+from rq import SimpleWorker
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from bot.wiring import configure_logging
+from tests.stories import Tipster
+from tests.triage.coordinators import CoordinatorActor, MemorySender
+from triage import MemoryNotifier, Runtime, configure
+
+PHONE = "13912345678"
+USER_ID = "oCanaryOpenId-7Q"
+TIP_TEXT = "CanaryLandmark"
+
+
+def redis_dump(redis_client) -> str:
+    """Every key and value in the test Redis database, as text."""
+    parts = []
+    for key in redis_client.scan_iter():
+        kind = redis_client.type(key).decode()
+        if kind == "string":
+            value = redis_client.get(key)
+        elif kind == "hash":
+            value = redis_client.hgetall(key)
+        elif kind == "list":
+            value = redis_client.lrange(key, 0, -1)
+        elif kind == "set":
+            value = redis_client.smembers(key)
+        elif kind == "zset":
+            value = redis_client.zrange(key, 0, -1)
+        else:
+            value = redis_client.dump(key)
+        parts.append(f"{key!r}={value!r}")
+    return "\n".join(parts)
+
+
+def database_dump(engine) -> str:
+    """Every row of every table, as text (what a plain dump would show)."""
+    rows = []
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            rows.extend(str(row) for row in conn.execute(text(f"SELECT * FROM {table.name}")))
+    return "\n".join(rows)
+
+
+def test_no_canary_leaks(intake, engine, cipher, queue, redis_client, database_url, caplog):
+    configure_logging("DEBUG")
+    caplog.set_level(logging.DEBUG)
+    configure(
+        Runtime(
+            database_url=database_url,
+            notifier=MemoryNotifier(),
+            cipher=cipher,
+            senders={"test": MemorySender()},
+        )
+    )
+    tipster = Tipster(intake, user_id=USER_ID, language_hint="en")
+    for step in (
+        "/start",
+        "1",
+        "Continue",
+        f"near the {TIP_TEXT} market",
+        "yesterday",
+        "1",
+        "1",
+        "6",
+        f"{TIP_TEXT} scar",
+        f"{TIP_TEXT}Name",
+        "/skip",
+        "/skip",
+        "1",
+        "1",
+        "1",
+        "9",
+        "/skip",
+        "/skip",
+        "2",
+        PHONE,
+        "Submit",
+    ):
+        tipster.says(step)
+    ref = "HW-" + tipster.text.split("Reference code: HW-")[1].split()[0]
+    alice = CoordinatorActor(engine, "alice", queue=queue)
+    alice.claims(ref)
+    alice.asks(ref, f"Where exactly is the {TIP_TEXT}?")
+    SimpleWorker([queue], connection=redis_client).work(burst=True)
+    tipster.says(f"Behind the {TIP_TEXT} school")
+
+    logged = caplog.text
+    in_redis = redis_dump(redis_client)
+    for canary in (PHONE, "0012345678", USER_ID, TIP_TEXT):
+        assert canary not in logged, canary
+        assert canary not in in_redis, canary
+    dumped = database_dump(engine)
+    assert TIP_TEXT in dumped  # tip content is kept for coordinators...
+    assert PHONE not in dumped and USER_ID not in dumped  # ...the tipster's identity only encrypted
