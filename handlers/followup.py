@@ -10,7 +10,7 @@ from __future__ import annotations
 from handlers.answering import resolve_choice
 from handlers.answers import AnswerError
 from handlers.messages import Inbound, InboundKind, Reply
-from handlers.prompts import ask
+from handlers.prompts import ask, go
 from handlers.state import Env, FollowupPort, State
 from handlers.steps import Step
 
@@ -21,11 +21,6 @@ __all__ = [
     "start_followup",
     "start_reply",
 ]
-
-
-def _go(state: State, step: str, env: Env, before: str = "") -> list[Reply]:
-    state.step = step
-    return [ask(env, state, before=before)]
 
 
 def _port(env: Env) -> FollowupPort:
@@ -45,7 +40,7 @@ def start_followup(state: State, env: Env) -> list[Reply]:
     ):
         state.return_to = state.step
     state.followup = None
-    return _go(state, Step.FOLLOWUP_REF, env)
+    return go(env, state, Step.FOLLOWUP_REF)
 
 
 def start_reply(state: State, env: Env) -> list[Reply]:
@@ -57,7 +52,7 @@ def start_reply(state: State, env: Env) -> list[Reply]:
     if state.step is not None and state.step != Step.FOLLOWUP_MESSAGE:
         state.return_to = state.step
     state.followup = dict(state.pending_reply)
-    return _go(state, Step.FOLLOWUP_MESSAGE, env)
+    return go(env, state, Step.FOLLOWUP_MESSAGE)
 
 
 def answer_pending_question(state: State, msg: Inbound, env: Env) -> list[Reply]:
@@ -73,7 +68,7 @@ def leave_followup(state: State, env: Env, notice: str) -> list[Reply]:
     state.followup = None
     target, state.return_to = state.return_to, None
     if target:
-        return _go(state, target, env, notice)
+        return go(env, state, target, notice)
     state.step = None
     return [Reply("\n\n".join(filter(None, [notice, env.t(state.language, "hint.start")])))]
 
@@ -84,7 +79,7 @@ def _menu(state: State, env: Env, msg: Inbound) -> list[Reply]:
         raise AnswerError("error.choose_one")
     followup = state.followup or {}
     if choice == "add_info":
-        return _go(state, Step.FOLLOWUP_MESSAGE, env)
+        return go(env, state, Step.FOLLOWUP_MESSAGE)
     if choice == "status":
         status = _port(env).status(int(followup["report_id"]))
         text = env.t(state.language, f"followup.status.{status}", ref=followup.get("ref", ""))
@@ -106,7 +101,7 @@ def _message(state: State, env: Env, msg: Inbound) -> list[Reply]:
         raise AnswerError("error.need_text")
     if state.pending_reply and state.pending_reply.get("report_id") == report_id:
         state.pending_reply = None
-    return _go(state, Step.FOLLOWUP_MENU, env, env.t(state.language, "followup.thanks"))
+    return go(env, state, Step.FOLLOWUP_MENU, env.t(state.language, "followup.thanks"))
 
 
 def handle_followup(state: State, msg: Inbound, env: Env) -> list[Reply]:
@@ -120,20 +115,20 @@ def handle_followup(state: State, msg: Inbound, env: Env) -> list[Reply]:
             raise AnswerError("error.need_text")
         if state.step == Step.FOLLOWUP_REF:
             state.followup = {"ref": msg.text.strip()[:20]}
-            return _go(state, Step.FOLLOWUP_PIN, env)
+            return go(env, state, Step.FOLLOWUP_PIN)
         ref = str((state.followup or {}).get("ref", ""))
         try:
             report_id, ref = _port(env).check(ref, msg.text.strip())
         except AnswerError as refused:
             if refused.key == "followup.wrong":
-                return _go(state, Step.FOLLOWUP_REF, env, env.t(state.language, refused.key))
+                return go(env, state, Step.FOLLOWUP_REF, env.t(state.language, refused.key))
             return leave_followup(state, env, env.t(state.language, refused.key))
         state.followup = {"report_id": report_id, "ref": ref}
         status = env.followup.status(report_id) if env.followup else "received"
-        return _go(
+        return go(
+            env,
             state,
             Step.FOLLOWUP_MENU,
-            env,
             env.t(state.language, f"followup.status.{status}", ref=ref),
         )
     except AnswerError as error:

@@ -21,7 +21,7 @@ from handlers.followup import (
     start_reply,
 )
 from handlers.messages import Inbound, InboundKind, Reply
-from handlers.prompts import ask
+from handlers.prompts import ask, go
 from handlers.state import Env, State
 from handlers.steps import DEPENDENT, FOLLOWUP_STEPS, SPECS, Step, flow_for, is_optional
 
@@ -87,8 +87,7 @@ def _expire_if_stale(state: State, env: Env) -> str:
 
 
 def _go(state: State, step: str, env: Env, before: str = "") -> Outcome:
-    state.step = step
-    return Outcome([ask(env, state, before=before)])
+    return Outcome(go(env, state, step, before))
 
 
 def _greet(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:

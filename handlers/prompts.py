@@ -6,7 +6,7 @@ from handlers.messages import Choice, Reply
 from handlers.state import Env, State
 from handlers.steps import SPECS, Answer, Step, flow_for, is_optional
 
-__all__ = ["ask", "choice_values", "editable_steps", "label", "section_label"]
+__all__ = ["ask", "choice_values", "editable_steps", "go", "label", "section_label"]
 
 _NOT_EDITABLE = {Step.SAFETY, Step.PHONE, Step.REVIEW}
 
@@ -93,3 +93,9 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
         accepts_location=step == Step.WHERE,
         accepts_contact=step == Step.PHONE,
     )
+
+
+def go(env: Env, state: State, step: str, before: str = "") -> list[Reply]:
+    """Move to a question and ask it (after an optional notice)."""
+    state.step = step
+    return [ask(env, state, before=before)]
