@@ -46,7 +46,7 @@ def chat(lang: str | None, session: str | None) -> None:
 @cli.command()
 @click.option("--port", type=int, default=None, help="Port (default: PORT, 8000).")
 def serve(port: int | None) -> None:
-    """Run every configured channel (Telegram, WeChat) in one web app."""
+    """Run the web app: every configured channel's webhook and the dashboard."""
     import uvicorn
 
     from bot.web import configured_channels, create_app

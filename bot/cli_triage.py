@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from storage.coordinators import (
     list_coordinators,
     remove_coordinator,
 )
+from storage.logins import set_password_hash
 from storage.reports import append_event, get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection, workflow
 from triage.export import export_tip, package_csv, package_json
@@ -217,3 +219,22 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
             for c in list_coordinators(session=session):
                 state = "" if c.active else " (removed)"
                 click.echo(f"{c.name}  {c.role}  telegram={c.telegram_user_id or '-'}{state}")
+
+    @coordinators.command("set-password")
+    @click.argument("name")
+    def coordinators_set_password(name: str) -> None:
+        """Set a coordinator's dashboard password (typed at a prompt, or one line on stdin)."""
+        from bot.dashboard import WeakPassword, hash_password
+
+        if sys.stdin.isatty():
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            password_hash = hash_password(password)
+        except WeakPassword as error:
+            raise click.ClickException(str(error)) from error
+        with session_scope(make_engine(load().database())) as session:
+            if not set_password_hash(session=session, name=name, password_hash=password_hash):
+                raise click.ClickException(f"{name} is not on the coordinator allow-list")
+        click.echo(f"password set for {name}; their earlier dashboard sessions have ended")

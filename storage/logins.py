@@ -46,15 +46,17 @@ def record_login(*, session: Session, keys: list[str], outcome: str, now: dateti
         session.add(LoginAttempt(key=key, outcome=outcome, at=now))
 
 
-def login_failures(*, session: Session, key: str, now: datetime, window: timedelta) -> int:
-    """Refused attempts for a key within the window and since its last successful sign-in."""
+def login_failures(
+    *, session: Session, key: str, now: datetime, window: timedelta, since_success: bool = True
+) -> int:
+    """Refused attempts for a key within the window (and, by default, since its last success)."""
     since = now - window
     last_ok = session.exec(
         select(func.max(LoginAttempt.at)).where(
             LoginAttempt.key == key, LoginAttempt.outcome == LoginOutcome.OK
         )
     ).one()
-    if last_ok is not None:
+    if since_success and last_ok is not None:
         since = max(since, last_ok if last_ok.tzinfo else last_ok.replace(tzinfo=now.tzinfo))
     statement = select(func.count()).where(
         LoginAttempt.key == key,

@@ -107,6 +107,8 @@ def claim_tip(
     ttl: timedelta = timedelta(hours=4),
 ) -> None:
     """Take a tip so nobody else works it at the same time; a new tip goes into review."""
+    # Lock the row and read it afresh: two coordinators claiming at once must not both win.
+    session.refresh(report, with_for_update=True)
     holder = _claim_holder(report, now)
     if holder is not None and holder != coordinator.id:
         raise WorkflowError(f"{report.ref} is already claimed by someone else")

@@ -1,0 +1,133 @@
+"""Signing in and out, throttled per name and per client address, and the language switch."""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from bot.dashboard.context import Dashboard
+from bot.dashboard.guard import forbidden, safe_next
+from bot.dashboard.i18n import LANGUAGES
+from bot.dashboard.passwords import hash_password, needs_rehash, verify_password
+from bot.dashboard.sessions import csrf_ok, flash, sign_in, sign_out
+from storage import LoginOutcome
+from storage.coordinators import find_coordinator
+from storage.logins import login_failures, record_login
+
+__all__ = ["language", "login_form", "login_submit", "logout"]
+
+log = logging.getLogger(__name__)
+
+
+class SignIn(StrEnum):
+    """How a sign-in attempt ended, for the page."""
+
+    OK = "ok"
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+
+
+def attempt(dash: Dashboard, name: str, password: str, address: str) -> tuple[SignIn, int, str]:
+    """Check a name and password, throttled and recorded; (result, coordinator id, fingerprint)."""
+    now, opts = dash.now(), dash.options
+    name_key, address_key = dash.blind("name", name.casefold()), dash.blind("addr", address)
+    with dash.db() as session:
+        # A success clears a name's count, not an address's: one valid account must not let
+        # an address go on guessing other people's passwords.
+        limits = (
+            (name_key, opts.failures_per_name, True),
+            (address_key, opts.failures_per_address, False),
+        )
+        if any(
+            login_failures(
+                session=session, key=key, now=now, window=opts.failure_window, since_success=reset
+            )
+            >= cap
+            for key, cap, reset in limits
+        ):
+            record_login(
+                session=session,
+                keys=[name_key, address_key],
+                outcome=LoginOutcome.THROTTLED,
+                now=now,
+            )
+            log.warning(
+                "dashboard sign-in throttled (name %s, address %s)",
+                name_key[5:13],
+                address_key[5:13],
+            )
+            return SignIn.THROTTLED, 0, ""
+        coordinator = find_coordinator(session=session, name=name)
+        stored = coordinator.password_hash if coordinator else None
+        ok = verify_password(password, stored) and coordinator is not None
+        outcome = LoginOutcome.OK if ok else LoginOutcome.REFUSED
+        record_login(session=session, keys=[name_key, address_key], outcome=outcome, now=now)
+        if not ok or coordinator is None or coordinator.id is None or stored is None:
+            log.warning(
+                "dashboard sign-in refused (name %s, address %s)", name_key[5:13], address_key[5:13]
+            )
+            return SignIn.WRONG, 0, ""
+        if needs_rehash(stored):
+            coordinator.password_hash = stored = hash_password(password)
+            session.add(coordinator)
+        log.info("dashboard sign-in (coordinator %s)", coordinator.id)
+        return SignIn.OK, coordinator.id, dash.fingerprint(stored)
+
+
+async def login_form(request: Request, dash: Dashboard) -> Response:
+    """The sign-in page."""
+    return _page(request, dash, status=200)
+
+
+def _page(
+    request: Request, dash: Dashboard, *, status: int, error: str = "", name: str = ""
+) -> Response:
+    base = request.scope.get("root_path", "")
+    target = safe_next(request.query_params.get("next"), base)
+    return dash.render(request, "login.html", status=status, error=error, name=name, next=target)
+
+
+async def login_submit(request: Request, dash: Dashboard) -> Response:
+    """Check the form; on success start a session and go where the coordinator was going."""
+    form = await request.form()
+    if not csrf_ok(request.session, form.get("csrf")):
+        return forbidden(dash, request, "error.csrf")
+    name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
+    address = request.client.host if request.client else "unknown"
+    result, uid, fingerprint = await run_in_threadpool(attempt, dash, name, password, address)
+    if result is SignIn.THROTTLED:
+        return _page(request, dash, status=429, error="login.throttled", name=name)
+    if result is SignIn.WRONG:
+        return _page(request, dash, status=401, error="login.wrong", name=name)
+    sign_in(request.session, uid=uid, fingerprint=fingerprint, now=dash.now())
+    base = request.scope.get("root_path", "")
+    return RedirectResponse(safe_next(str(form.get("next", "")), base), status_code=303)
+
+
+async def logout(request: Request, dash: Dashboard) -> Response:
+    """End the session (a POST with the CSRF token, so no page can sign someone out)."""
+    form = await request.form()
+    if not csrf_ok(request.session, form.get("csrf")):
+        return forbidden(dash, request, "error.csrf")
+    sign_out(request.session)
+    flash(request.session, "ok", dash.texts(request)("login.bye"))
+    base = request.scope.get("root_path", "")
+    return RedirectResponse(f"{base}/login?bye=1", status_code=303)
+
+
+async def language(request: Request, dash: Dashboard) -> Response:
+    """Switch the interface language for this session and return to the page."""
+    form = await request.form()
+    if not csrf_ok(request.session, form.get("csrf")):
+        return forbidden(dash, request, "error.csrf")
+    chosen = str(form.get("lang", ""))
+    if chosen in LANGUAGES:
+        request.session["lang"] = chosen
+    base = request.scope.get("root_path", "")
+    back = str(form.get("back", ""))
+    target = back if back == f"{base}/login" else safe_next(back, base)
+    return RedirectResponse(target, status_code=303)

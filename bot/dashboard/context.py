@@ -1,0 +1,123 @@
+"""The dashboard's shared parts: options, database and queue access, templates, rendering."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from redis.exceptions import RedisError
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from bot.dashboard.i18n import Texts, pick_language
+from bot.dashboard.sessions import Viewer, csrf_token, pop_flashes
+from bot.settings import Settings
+from bot.wiring import Services
+from storage import session_scope, utcnow
+from triage import dispatch_report
+
+__all__ = ["Dashboard", "DashboardOptions"]
+
+log = logging.getLogger(__name__)
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class DashboardOptions:
+    """Session lifetimes, sign-in throttling and refresh; `clock` lets tests move time."""
+
+    idle: timedelta = timedelta(minutes=30)
+    lifetime: timedelta = timedelta(hours=12)
+    refresh_seconds: int = 30
+    failures_per_name: int = 5
+    failures_per_address: int = 20
+    failure_window: timedelta = timedelta(minutes=15)
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DashboardOptions:
+        """The options a deployment configured."""
+        return cls(
+            idle=timedelta(minutes=settings.dashboard_idle_minutes),
+            lifetime=timedelta(hours=settings.dashboard_session_hours),
+            refresh_seconds=settings.dashboard_refresh_seconds,
+        )
+
+
+class Dashboard:
+    """What every dashboard route uses."""
+
+    def __init__(self, svc: Services, options: DashboardOptions) -> None:
+        self.svc = svc
+        self.options = options
+        self.timezone = ZoneInfo(svc.settings.homeward_timezone)
+        self.media_dir = (svc.settings.homeward_data_dir / "media").resolve()
+        self.templates = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(["html", "svg"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.templates.filters["local"] = self.local_time
+
+    def now(self) -> datetime:
+        """The current time (from the options' clock)."""
+        return self.options.clock()
+
+    @contextmanager
+    def db(self) -> Iterator[Session]:
+        """A database session committed at the end of the block."""
+        with session_scope(self.svc.engine) as session:
+            yield session
+
+    def fingerprint(self, password_hash: str | None) -> str:
+        """A short keyed digest of a password hash: changing the password ends old sessions."""
+        return self.svc.cipher.blind_index(f"password:{password_hash or ''}")[:16]
+
+    def blind(self, kind: str, value: str) -> str:
+        """A keyed digest standing for a name or address in the sign-in attempts table."""
+        return f"{kind}:{self.svc.cipher.blind_index(f'{kind}:{value}')}"
+
+    def dispatch(self, report_id: int) -> None:
+        """Queue the work an action added; if Redis is down the sweeper queues it later."""
+        try:
+            dispatch_report(self.svc.engine, self.svc.queue, report_id)
+        except RedisError:
+            log.warning("report %s: queue unavailable; the sweeper will queue its work", report_id)
+
+    def local_time(self, value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        """A timestamp (or its ISO text) in the deployment's time zone."""
+        if not value:
+            return ""
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return moment.astimezone(self.timezone).strftime(fmt)
+
+    def texts(self, request: Request) -> Texts:
+        """The UI text in the language of this session (or browser)."""
+        return Texts(
+            pick_language(request.session.get("lang"), request.headers.get("accept-language"))
+        )
+
+    def render(
+        self, request: Request, template: str, *, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        """A page (or fragment) in the session's language."""
+        viewer: Viewer | None = getattr(request.state, "viewer", None)
+        html = self.templates.get_template(template).render(
+            t=self.texts(request),
+            base=request.scope.get("root_path", ""),
+            csrf=csrf_token(request.session),
+            viewer=viewer,
+            flashes=pop_flashes(request.session) if not template.startswith("_") else [],
+            path=request.url.path,
+            **context,
+        )
+        return HTMLResponse(html, status_code=status)

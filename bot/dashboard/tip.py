@@ -1,0 +1,110 @@
+"""One tip, laid out for reading: fields, answers verbatim, attachments, map, timeline, actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from bot.dashboard.context import Dashboard
+from bot.dashboard.guard import Call
+from bot.dashboard.maps import location_map
+from bot.dashboard.sessions import Viewer
+from storage import Report, ReportStatus
+from storage.coordinators import list_coordinators
+from storage.dashboard_reads import list_attachments, list_notes, list_referrals
+from storage.relay import relay_thread
+from storage.reports import get_report
+from triage.tips import tip_as_dict
+from triage.workflow import CLOSE_REASONS, TRANSITIONS
+
+__all__ = ["load_tip", "not_found", "reveal_contact", "tip_page"]
+
+IMAGE_TYPES = ("photo",)  # shown as thumbnails; anything else is a download link
+
+
+def load_tip(
+    dash: Dashboard, ref: str, viewer: Viewer, *, reveal_reason: str | None = None
+) -> dict[str, Any] | None:
+    """Everything the tip page shows; revealing the contact is recorded by the service layer."""
+    now = dash.now()
+    with dash.db() as session:
+        report = get_report(session=session, ref=ref)
+        if report is None or report.id is None:
+            return None
+        tip = tip_as_dict(
+            session=session,
+            report=report,
+            cipher=dash.svc.cipher,
+            reveal=reveal_reason is not None,
+            actor=viewer.name,
+            reason=reveal_reason,
+        )
+        coordinators = list_coordinators(session=session)
+        names = {c.id: c.name for c in coordinators}
+        holder = _holder(report, now)
+        return {
+            "report": report,
+            "tip": tip,
+            "revealed": reveal_reason is not None,
+            "attachments": list_attachments(session=session, report_id=report.id),
+            "notes": [
+                (n, names.get(n.coordinator_id))
+                for n in list_notes(session=session, report_id=report.id)
+            ],
+            "referrals": list_referrals(session=session, report_id=report.id),
+            "thread": [
+                (m, names.get(m.coordinator_id))
+                for m in relay_thread(session=session, report_id=report.id)
+            ],
+            "claimed_by": names.get(holder) if holder else None,
+            "mine": holder == viewer.id,
+            "others": [c.name for c in coordinators if c.active and c.id != holder],
+            "next_statuses": [
+                s.value for s in ReportStatus if s in TRANSITIONS.get(report.status, ())
+            ],
+            "close_reasons": CLOSE_REASONS,
+            "map": location_map(report.latitude, report.longitude),
+            "image_types": IMAGE_TYPES,
+        }
+
+
+def _holder(report: Report, now: datetime) -> int | None:
+    if report.claimed_until is None or report.claimed_until <= now:
+        return None
+    return report.claimed_by_id
+
+
+def not_found(call: Call) -> Response:
+    """The 404 page for a reference code that isn't there."""
+    texts = call.dash.texts(call.request)
+    return call.dash.render(call.request, "error.html", status=404, message=texts("error.no_tip"))
+
+
+async def tip_page(call: Call) -> Response:
+    """The tip page."""
+    data = await run_in_threadpool(load_tip, call.dash, call.param("ref"), call.viewer)
+    if data is None:
+        return not_found(call)
+    return call.dash.render(call.request, "tip.html", **data)
+
+
+async def reveal_contact(call: Call) -> Response:
+    """The tip page with the tipster's phone number shown; needs a reason, which is recorded."""
+    reason = call.field("reason")[:200]
+    if not reason:
+        texts = call.dash.texts(call.request)
+        data = await run_in_threadpool(load_tip, call.dash, call.param("ref"), call.viewer)
+        if data is None:
+            return not_found(call)
+        return call.dash.render(
+            call.request, "tip.html", status=400, reveal_error=texts("reveal.need_reason"), **data
+        )
+    data = await run_in_threadpool(
+        load_tip, call.dash, call.param("ref"), call.viewer, reveal_reason=reason
+    )
+    if data is None:
+        return not_found(call)
+    return call.dash.render(call.request, "tip.html", **data)

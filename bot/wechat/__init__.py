@@ -1,0 +1,16 @@
+"""The WeChat Official Account channel: a thin wechatpy adapter around the intake."""
+
+from bot.wechat.channel import REPLY_DEADLINE, WeChatChannel
+from bot.wechat.config import WeChatConfig, wechat_config
+from bot.wechat.media import MediaGone, WeChatMediaFetcher
+from bot.wechat.worker import configure_worker
+
+__all__ = [
+    "REPLY_DEADLINE",
+    "MediaGone",
+    "WeChatChannel",
+    "WeChatConfig",
+    "WeChatMediaFetcher",
+    "configure_worker",
+    "wechat_config",
+]

@@ -1,0 +1,180 @@
+"""The WeChat Official Account channel: the /wechat callback, answered within 5 seconds.
+
+Every message goes through the intake, which stores the answer with its delivery id before
+we reply, so WeChat's re-deliveries get the same reply and never a second effect. If the
+intake can't answer before the deadline we answer ``success`` (WeChat then stops retrying)
+and an rq job sends the reply later as a customer-service message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+from wechatpy.messages import BaseMessage
+
+from bot.wechat.config import wechat_config
+from bot.wechat.inbound import CHANNEL, Unreadable, read
+from bot.wechat.jobs import enqueue_late_reply
+from bot.wechat.replies import reply_xml, text_parts
+from bot.wechat.verify import MAX_BODY_BYTES, Rejected, Verified, Verifier
+from bot.wiring import Services
+from handlers import Inbound
+
+__all__ = ["REPLY_DEADLINE", "WeChatChannel"]
+
+log = logging.getLogger(__name__)
+# WeChat waits 5 s for the passive reply; keep a second for the network and the crypto.
+REPLY_DEADLINE = 4.0
+INTAKE_THREADS = 8  # below the database pool size, so waiting threads never starve it
+SUCCESS = "success"  # "no passive reply, don't retry"
+
+
+class Unanswerable(RuntimeError):
+    """Neither a reply nor a queued late reply could be produced: let WeChat retry."""
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request body, refused with 413 as soon as it is over the limit."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise Rejected(413, "body too large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise Rejected(413, "body too large")
+    return bytes(body)
+
+
+def _refuse(rejected: Rejected) -> Response:
+    log.warning("wechat callback refused (%d): %s", rejected.status, rejected.reason)
+    return PlainTextResponse(rejected.reason, status_code=rejected.status)
+
+
+def _log_late_outcome(delivery_id: str | None) -> Callable[[asyncio.Future[list[str]]], None]:
+    def done(future: asyncio.Future[list[str]]) -> None:
+        error = None if future.cancelled() else future.exception()
+        if error is not None:
+            log.error("%s: late intake failed (%s)", delivery_id, type(error).__name__)
+
+    return done
+
+
+class WeChatChannel:
+    """The `bot.web.Channel` for one WeChat Official Account."""
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        svc: Services,
+        *,
+        reply_deadline: float = REPLY_DEADLINE,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.svc = svc
+        self.config = wechat_config(svc.settings)
+        self.verifier = Verifier(self.config, svc.redis, clock=clock)
+        self.reply_deadline = reply_deadline
+        self._pool: ThreadPoolExecutor | None = None
+
+    def routes(self) -> list[BaseRoute]:
+        """GET answers the console's URL check; POST receives messages and events."""
+        return [
+            Route("/wechat", self.handshake, methods=["GET"]),
+            Route("/wechat", self.receive, methods=["POST"]),
+        ]
+
+    async def start(self) -> None:
+        """Start the threads the intake runs in."""
+        self._pool = ThreadPoolExecutor(INTAKE_THREADS, thread_name_prefix="wechat-intake")
+        mode = "safe mode" if self.config.safe_mode else "plaintext mode"
+        log.info("wechat channel ready at /wechat (%s)", mode)
+
+    async def stop(self) -> None:
+        """Let running intake calls commit; drop queued ones (their late replies are queued)."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+
+    async def handshake(self, request: Request) -> Response:
+        """Echo `echostr` to a correctly signed, fresh verification request."""
+        try:
+            self.verifier.check_query(request.query_params)
+        except Rejected as rejected:
+            return _refuse(rejected)
+        return PlainTextResponse(request.query_params.get("echostr", ""))
+
+    async def receive(self, request: Request) -> Response:
+        """Verify a callback, run the interview, and reply within the deadline or say success."""
+        started = time.monotonic()
+        try:
+            body = await _read_body(request)
+            verified, message, inbound = await asyncio.to_thread(
+                self._open, dict(request.query_params), body
+            )
+        except Rejected as rejected:
+            return _refuse(rejected)
+        except ClientDisconnect:  # WeChat gave up on this delivery; it will send it again
+            return PlainTextResponse("", status_code=400)
+        if inbound is None:
+            return PlainTextResponse(SUCCESS)
+        try:
+            parts = await self._answer(inbound, started)
+        except Unanswerable:
+            return PlainTextResponse("try again", status_code=503)
+        if not parts:  # answered later, or nothing to say
+            return PlainTextResponse(SUCCESS)
+        if len(parts) > 1:  # too long for one message: the rest follows as customer messages
+            with contextlib.suppress(Unanswerable):
+                await self._later(inbound, skip=1)
+        xml = self.verifier.seal(reply_xml(message, parts[0]), verified)
+        log.debug("%s answered in %.3f s", inbound.delivery_id, time.monotonic() - started)
+        return Response(xml, media_type="application/xml")
+
+    def _open(
+        self, params: dict[str, str], body: bytes
+    ) -> tuple[Verified, BaseMessage, Inbound | None]:
+        verified = self.verifier.open(params, body)
+        try:
+            message, inbound = read(verified.xml, self.svc.cipher)
+        except Unreadable as exc:
+            raise Rejected(400, f"unreadable message ({exc})") from exc
+        return verified, message, inbound
+
+    def _handle(self, inbound: Inbound) -> list[str]:
+        return text_parts(self.svc.intake.handle(inbound))
+
+    async def _answer(self, inbound: Inbound, started: float) -> list[str] | None:
+        """The reply's text parts, or None if it will be sent later as a customer message."""
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._pool, self._handle, inbound)
+        remaining = max(self.reply_deadline - (time.monotonic() - started), 0.0)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), remaining)
+        except TimeoutError:
+            log.info("%s: no reply within the deadline; answering later", inbound.delivery_id)
+            future.add_done_callback(_log_late_outcome(inbound.delivery_id))
+        except Exception as exc:  # the job retries what failed here (database hiccup, ...)
+            name = type(exc).__name__  # never the message: database errors quote parameters
+            log.error("%s: intake failed (%s); answering later", inbound.delivery_id, name)
+        await self._later(inbound, skip=0)
+        return None
+
+    async def _later(self, inbound: Inbound, *, skip: int) -> None:
+        try:
+            await asyncio.to_thread(
+                enqueue_late_reply, self.svc.queue, self.svc.cipher, inbound, skip=skip
+            )
+        except Exception as exc:
+            name = type(exc).__name__
+            log.error("%s: could not queue the late reply (%s)", inbound.delivery_id, name)
+            raise Unanswerable from exc

@@ -1,0 +1,144 @@
+"""rq jobs for WeChat: replies that missed the 5-second passive reply go out as customer messages.
+
+The job runs the message through the intake itself: if the web process already answered it,
+the intake returns the stored reply; if the web process died first, the job does the work.
+Either way the message has exactly one effect, and each part is sent at most once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from functools import partial
+
+import redis
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from wechatpy.exceptions import WeChatClientException
+
+from bot.wechat.client import HomewardWeChatClient, make_client, with_token_refresh
+from bot.wechat.config import WeChatConfig
+from bot.wechat.replies import text_parts
+from handlers import Inbound, InboundKind, Intake, InterviewConfig
+from storage import FieldCipher
+from triage import QUEUE_NAME, dispatch_report, runtime
+
+__all__ = ["REFUSALS", "WorkerContext", "configure", "enqueue_late_reply", "send_late_reply"]
+
+log = logging.getLogger(__name__)
+RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])
+SENT_PREFIX = "homeward:wechat:sent:"
+SENT_TTL = 3 * 24 * 3600  # longer than WeChat's 48-hour window for customer messages
+# Errors that retrying cannot fix: recorded and dropped, never retried.
+REFUSALS = {
+    40003: "invalid openid",
+    43004: "the user does not follow the account",
+    45015: "outside the 48-hour window, or the user unfollowed",
+    45047: "customer-message limit for this user reached",
+    48001: "the account has no customer-service message permission",
+}
+_LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+@dataclass
+class WorkerContext:
+    """What WeChat jobs need in the worker process, set at start-up by `configure`."""
+
+    config: WeChatConfig
+    cipher: FieldCipher
+    interview: InterviewConfig
+    redis: redis.Redis
+    _client: HomewardWeChatClient | None = field(default=None, repr=False)
+    _pid: int = 0
+
+    @property
+    def client(self) -> HomewardWeChatClient:
+        """The API client for this process (rebuilt in a forked work-horse)."""
+        if self._client is None or self._pid != os.getpid():
+            self._client, self._pid = make_client(self.config, self.redis), os.getpid()
+        return self._client
+
+
+_context: WorkerContext | None = None
+
+
+def configure(context: WorkerContext) -> None:
+    """Set what WeChat jobs in this process use."""
+    global _context
+    _context = context
+
+
+def _current() -> WorkerContext:
+    if _context is None:
+        raise RuntimeError("WeChat jobs not configured: start them with `homeward worker`")
+    return _context
+
+
+def _key(inbound: Inbound) -> str:
+    return hashlib.sha256((inbound.delivery_id or "").encode()).hexdigest()[:32]
+
+
+def enqueue_late_reply(queue: Queue, cipher: FieldCipher, inbound: Inbound, *, skip: int) -> None:
+    """Queue the customer-message job for a message (once), parts from `skip` on."""
+    job_id = f"wechat-reply-{_key(inbound)}-{skip}"
+    try:
+        if Job.fetch(job_id, connection=queue.connection).get_status(refresh=False) in _LIVE:
+            return
+    except NoSuchJobError:
+        pass
+    payload = cipher.encrypt(json.dumps(asdict(inbound)))  # the OpenID never sits in Redis
+    queue.enqueue(
+        send_late_reply,
+        payload,
+        skip,
+        job_id=job_id,
+        retry=RETRY,
+        result_ttl=86400,
+        failure_ttl=30 * 86400,
+    )
+    log.info("%s: reply queued as a customer message (from part %d)", inbound.delivery_id, skip)
+
+
+def _intake(ctx: WorkerContext) -> Intake:
+    engine = runtime.current().engine
+    queue = Queue(QUEUE_NAME, connection=ctx.redis)
+
+    def queue_follow_up(report_id: int) -> None:
+        dispatch_report(engine, queue, report_id)
+
+    return Intake(
+        engine=engine, cipher=ctx.cipher, config=ctx.interview, after_submit=queue_follow_up
+    )
+
+
+def send_late_reply(payload: str, skip: int = 0) -> str:
+    """Answer one message through the customer-service API; safe to run twice."""
+    ctx = _current()
+    data = json.loads(ctx.cipher.decrypt(payload))
+    inbound = Inbound(**{**data, "kind": InboundKind(data["kind"])})
+    parts = text_parts(_intake(ctx).handle(inbound))
+    sent = 0
+    for index, text in enumerate(parts[skip:], start=skip):
+        marker = f"{SENT_PREFIX}{_key(inbound)}:{index}"
+        if ctx.redis.exists(marker):
+            continue
+        try:
+            send = partial(ctx.client.message.send_text, inbound.user_id, text)
+            with_token_refresh(ctx.client, send)
+        except WeChatClientException as exc:
+            reason = REFUSALS.get(exc.errcode or 0)
+            if reason is None:
+                raise  # network, quota (45009), server errors: rq retries later
+            ctx.redis.set(marker, f"refused {exc.errcode}", ex=SENT_TTL)
+            log.warning(
+                "%s: customer message refused, %s (%s)", inbound.delivery_id, reason, exc.errcode
+            )
+            return f"not sent: {exc.errcode} {reason}"
+        ctx.redis.set(marker, "sent", ex=SENT_TTL)
+        sent += 1
+    log.info("%s: %d customer message(s) sent", inbound.delivery_id, sent)
+    return f"sent {sent}"

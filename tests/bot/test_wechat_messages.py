@@ -1,0 +1,145 @@
+"""Re-deliveries, events, commands typed in Chinese and messages the interview can't read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from storage import Conversation, FieldCipher
+from tests.bot.wechat_helpers import WeChatTipster, WeChatWorld, row_counts, world_for
+
+
+@pytest.fixture(params=["safe", "plaintext"])
+def world(
+    request: pytest.FixtureRequest,
+    engine: Engine,
+    cipher: FieldCipher,
+    redis_client: redis.Redis,
+    database_url: str,
+    secret_key: str,
+    tmp_path: Path,
+) -> Iterator[WeChatWorld]:
+    """The app for one Official Account, in safe mode or plaintext mode."""
+    with world_for(
+        request,
+        engine=engine,
+        cipher=cipher,
+        redis_client=redis_client,
+        database_url=database_url,
+        secret_key=secret_key,
+        data_dir=tmp_path,
+    ) as w:
+        yield w
+
+
+def state(engine: Engine) -> dict[str, object]:
+    """The (only) conversation's interview state."""
+    with Session(engine) as session:
+        return session.exec(select(Conversation)).one().state
+
+
+def at_kind_question(tipster: WeChatTipster) -> None:
+    """Start a report; the tipster is asked what they want to report."""
+    assert "你想报告什么" in tipster.says("/start")
+
+
+def test_a_message_delivered_four_times_has_one_effect_and_the_same_reply(
+    world: WeChatWorld, engine: Engine
+) -> None:
+    tipster = world.tipster()
+    at_kind_question(tipster)
+    choose_sighting = tipster.sender.text("1", openid=tipster.openid)  # WeChat keeps its MsgId
+
+    replies = [world.post(choose_sighting) for _ in range(4)]
+
+    assert [r.status for r in replies] == [200] * 4
+    assert len({r.content for r in replies}) == 1 and "安全第一" in replies[0].content
+    assert state(engine)["step"] == "safety"  # a second effect would have moved on to "where"
+    assert row_counts(engine)["delivery"] == 2
+
+
+def test_concurrent_deliveries_of_a_first_message_have_one_effect(
+    world: WeChatWorld, engine: Engine
+) -> None:
+    hello = world.sender.text("你好")  # a new follower: the conversation row doesn't exist yet
+
+    with ThreadPoolExecutor(4) as pool:
+        replies = list(pool.map(lambda _: world.post(hello), range(4)))
+
+    assert [r.status for r in replies] == [200] * 4
+    assert len({r.content for r in replies}) == 1 and "你想报告什么" in replies[0].content
+    assert row_counts(engine) == {"conversation": 1, "delivery": 1, "report": 0}
+    assert max(r.seconds for r in replies) < 5.0
+
+
+def test_following_the_account_greets_and_offers_a_report(
+    world: WeChatWorld, engine: Engine
+) -> None:
+    tipster = world.tipster()
+    follow = tipster.sender.subscribe(openid=tipster.openid)
+
+    greetings = [world.post(follow).content for _ in range(2)]  # WeChat retried the event
+    unfollow = world.post(tipster.sender.unsubscribe(openid=tipster.openid))
+
+    assert greetings[0] == greetings[1]
+    assert "欢迎来到「回家线」" in greetings[0] and "1. 我看到一个可能被拐的孩子" in greetings[0]
+    assert unfollow.status == 200 and unfollow.body == b"success"
+    assert row_counts(engine)["delivery"] == 1
+    assert state(engine)["step"] == "kind"
+
+
+def test_menu_clicks_and_other_events(world: WeChatWorld, engine: Engine) -> None:
+    sender = world.sender
+    world.post(sender.subscribe())
+
+    help_click = world.post(sender.click("help"))
+    other_click = world.post(sender.click("NEWS_2026"))
+    location_report = world.post(sender.event("LOCATION"))
+
+    assert "「回家线」接收关于可能被拐儿童的线索" in help_click.content
+    assert other_click.body == location_report.body == b"success"
+    assert row_counts(engine)["delivery"] == 2
+
+
+@pytest.mark.parametrize("message", ["link", "sticker", "emoticon", "miniprogrampage"], ids=str)
+def test_messages_the_interview_cannot_read_get_a_kind_explanation(
+    world: WeChatWorld, engine: Engine, message: str
+) -> None:
+    tipster = world.tipster()
+    at_kind_question(tipster)
+    sender = tipster.sender
+    xml = {
+        "link": sender.link("寻人启事", "转发", "https://example.com/a"),
+        "sticker": sender.sticker(),
+    }.get(message) or sender.unsupported(message)
+
+    reply = tipster.sends(xml)
+
+    assert reply.startswith("抱歉，这里无法识别这类消息") and "你想报告什么" in reply
+    assert state(engine)["step"] == "kind"
+
+
+def test_commands_can_be_typed_with_a_slash_or_as_chinese_words(
+    world: WeChatWorld, engine: Engine
+) -> None:
+    tipster = world.tipster()
+    at_kind_question(tipster)
+
+    assert "指令：/start" in tipster.says("帮助")
+    tipster.says("1")
+    tipster.says("继续")
+    assert "发送位置" in tipster.reply
+    assert "安全第一" in tipster.says("返回")
+    assert state(engine)["step"] == "safety"
+    assert "请选择语言" in tipster.says("语言")
+    assert "已切换为中文" in tipster.says("1")
+    assert "请选择其中一个选项" in tipster.says("我需要帮助")  # not the whole message: an answer
+    assert "已取消" in tipster.says("取消。")
+    assert "你想报告什么" in tipster.says("开始")
+    assert "你想报告什么" in tipster.says("／start")  # full-width slash of Chinese keyboards

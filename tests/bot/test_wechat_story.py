@@ -1,0 +1,151 @@
+"""A WeChat follower reports a sighting in Chinese, by numbered options or by the options' words."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from storage import Attachment, Conversation, FieldCipher, Report
+from tests.bot.wechat_helpers import (
+    OPENID,
+    WeChatTipster,
+    WeChatWorld,
+    stored_rows,
+    world_for,
+)
+
+# (typed number, typed words) for every choice; plain strings are free-text answers.
+SIGHTING = [
+    ("1", "我看到一个可能被拐的孩子"),
+    ("1", "继续"),
+    "四川省成都市火车北站附近的小卖部",
+    "3天前",
+    ("2", "孩子住在附近"),
+    ("1", "男孩"),
+    "五六岁",
+    "很瘦，左脸有一块胎记",
+    "小宝、狗娃",
+    "李勇",
+    "他说家在河南，想回家找妈妈",
+    ("2", "粤语（广东话）"),
+    ("1", "是的，不一样"),
+    ("1 2", "说想回家，或提到在别处的父母"),
+]
+SIGHTING_WORDS_ONLY = ["看起来害怕身边的大人"]  # the second tick, when choosing by words
+SIGHTING_END = [
+    "晚上还在街上卖花",
+    ("9", "完成"),
+    "一男一女，自称是爸爸妈妈，开白色面包车",
+]
+CONTACT = [("1", "完成"), ("2", "留下电话号码"), "138 0013 8000"]
+
+
+@pytest.fixture(params=["safe", "plaintext"])
+def world(
+    request: pytest.FixtureRequest,
+    engine: Engine,
+    cipher: FieldCipher,
+    redis_client: redis.Redis,
+    database_url: str,
+    secret_key: str,
+    tmp_path: Path,
+) -> Iterator[WeChatWorld]:
+    """The app serving a WeChat-only deployment, in safe mode or plaintext mode."""
+    with world_for(
+        request,
+        engine=engine,
+        cipher=cipher,
+        redis_client=redis_client,
+        database_url=database_url,
+        secret_key=secret_key,
+        data_dir=tmp_path,
+    ) as w:
+        yield w
+
+
+def answer(tipster: WeChatTipster, steps: list[tuple[str, str] | str], by: str) -> None:
+    """Answer each step: free text as is, choices by number or by words."""
+    for step in steps:
+        if isinstance(step, str):
+            tipster.says(step)
+        else:
+            tipster.says(step[0] if by == "numbers" else step[1])
+
+
+def report_a_sighting(tipster: WeChatTipster, by: str) -> str:
+    """The whole interview from following the account to the receipt; returns the receipt."""
+    greeting = tipster.follows()
+    assert "欢迎来到「回家线」" in greeting and "1. 我看到一个可能被拐的孩子" in greeting
+    assert "请回复数字" in greeting
+    answer(tipster, SIGHTING, by)
+    if by == "words":
+        answer(tipster, SIGHTING_WORDS_ONLY, by)
+    assert "1. ☑ 说想回家" in tipster.reply and "2. ☑ 看起来害怕" in tipster.reply
+    answer(tipster, SIGHTING_END, by)
+    assert "照片" in tipster.reply or "完成" in tipster.reply
+    photo = tipster.world.api.add_media(b"jpeg bytes")
+    assert "1" in tipster.sends_image(photo)
+    answer(tipster, CONTACT, by)
+    review = tipster.reply
+    for fragment in ("成都", "小宝、狗娃", "李勇", "粤语", "+86 138****8000", "1. 提交"):
+        assert fragment in review
+    assert "13800138000" not in review
+    return tipster.says("1" if by == "numbers" else "提交")
+
+
+@pytest.mark.parametrize("by", ["numbers", "words"])
+def test_a_follower_reports_a_sighting_in_chinese(
+    world: WeChatWorld,
+    by: str,
+    engine: Engine,
+    cipher: FieldCipher,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    tipster = world.tipster()
+
+    receipt = report_a_sighting(tipster, by)
+
+    assert "报告编号" in receipt and "密码" in receipt
+    with Session(engine) as session:
+        report = session.exec(select(Report)).one()
+        attachment = session.exec(select(Attachment)).one()
+        conversation = session.exec(select(Conversation)).one()
+    assert report.ref in receipt and report.channel == "wechat"
+    assert (report.province, report.city, report.names_used) == ("四川", "成都市", ["小宝", "狗娃"])
+    assert report.dialect == "cantonese" and report.signs == ["wants_home", "afraid"]
+    assert report.signs_text == "晚上还在街上卖花" and report.presence == "lives_nearby"
+    assert cipher.decrypt(report.contact_phone or "") == "+8613800138000"
+    assert cipher.decrypt(report.tipster_ref or "") == OPENID
+    assert (attachment.channel, attachment.media_type) == ("wechat", "photo")
+    assert attachment.channel_ref.startswith("fake-media-")
+    assert conversation.state["step"] is None
+    assert f"follow-up-{report.id}" in world.svc.queue.job_ids  # queued once, by the outbox
+    # The OpenID is an identity: encrypted at rest, never logged.
+    assert OPENID not in stored_rows(engine)
+    app_logs = [r.getMessage() for r in caplog.records if not r.name.startswith("httpx")]
+    assert app_logs and not any(OPENID in line for line in app_logs)  # httpx: the test's client
+    assert max(world.timings) < 5.0
+
+
+def test_a_location_message_answers_where(world: WeChatWorld, engine: Engine) -> None:
+    tipster = world.tipster()
+    tipster.says("/start")
+    tipster.says("1")
+    tipster.says("继续")
+    assert "发送位置" in tipster.reply
+
+    tipster.sends_location(30.6586, 104.0648, label="四川省成都市金牛区")
+
+    assert "什么时候" in tipster.reply
+    with Session(engine) as session:
+        draft = session.exec(select(Conversation)).one().state["draft"]
+    assert draft["where"]["lat"] == pytest.approx(30.6586)
+    assert draft["where"]["lon"] == pytest.approx(104.0648)
+    assert draft["where"]["province"] == "四川"
