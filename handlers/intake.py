@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -92,9 +93,14 @@ class Intake:
                 seen = find_delivery(
                     session=session, channel=msg.channel, delivery_key=msg.delivery_id
                 )
-                if seen is not None:
+                if seen is not None and seen.conversation_id == conversation.id:
                     log.info("conversation %s: repeated delivery answered again", conversation.id)
                     return self._load_replies(seen.replies), set()
+                if seen is not None:  # another tipster's id: never replay their replies
+                    log.warning(
+                        "conversation %s: delivery id seen on another conversation", conversation.id
+                    )
+                    msg = replace(msg, delivery_id=None)
             now = self.clock()
             state = State.from_dict(conversation.state)
             followup = StoredFollowup(session=session, who=user_key, channel=msg.channel, now=now)

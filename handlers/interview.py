@@ -51,6 +51,8 @@ class Outcome:
 
 def handle(state: State, msg: Inbound, env: Env) -> Outcome:
     """Advance the interview by one inbound message; `state` is updated in place."""
+    if state.language is None:  # the platform's language until the tipster picks one
+        state.language = env.texts.match_language(msg.language_hint)
     if _flooding(state, env):
         return Outcome([Reply(env.t(state.language, "error.slow_down"), language=state.language)])
     notice = _expire_if_stale(state, env)
@@ -91,13 +93,16 @@ def _go(state: State, step: str, env: Env, before: str = "") -> Outcome:
 
 
 def _greet(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
-    if msg.kind is InboundKind.MEDIA and state.language is not None:
-        notice = "\n\n".join(filter(None, [notice, add_media(env, state, msg)]))
     if state.language is None:
-        state.language = env.texts.match_language(msg.language_hint)
-        if state.language is None:
-            return _go(state, Step.LANGUAGE, env, notice)
-        notice = "\n\n".join(filter(None, [notice, env.t(state.language, "notice.language_hint")]))
+        return _go(state, Step.LANGUAGE, env, notice)
+    extra = []
+    if msg.kind is InboundKind.MEDIA:
+        extra.append(add_media(env, state, msg))
+    elif msg.kind is InboundKind.UNSUPPORTED:
+        extra.append(env.t(state.language, "error.unsupported"))
+    if state.touched_at is None:  # first contact: say how to switch language
+        extra.append(env.t(state.language, "notice.language_hint"))
+    notice = "\n\n".join(filter(None, [notice, *extra]))
     return _go(
         state, Step.KIND, env, "\n\n".join(filter(None, [notice, env.t(state.language, "welcome")]))
     )
