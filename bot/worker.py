@@ -12,7 +12,7 @@ from bot.wiring import Services
 from triage import Retention, Runtime, configure, sweep
 from triage.media import MediaFetcher
 
-__all__ = ["run_worker", "run_sweep"]
+__all__ = ["run_sweep", "run_worker", "worker_runtime"]
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +49,31 @@ def _fetchers(svc: Services) -> dict[str, MediaFetcher]:
     return fetchers
 
 
+def worker_runtime(svc: Services) -> Runtime:
+    """The jobs' runtime: media fetchers, and on Telegram the coordinators' group and relay."""
+    runtime = Runtime(
+        database_url=svc.settings.database(),
+        fetchers=_fetchers(svc),
+        cipher=svc.cipher,
+        media_dir=str(svc.settings.homeward_data_dir / "media"),
+        max_media_bytes=svc.settings.max_media_bytes,
+    )
+    if svc.settings.wechat_token:
+        from bot.wechat import wechat_relay_sender
+
+        runtime.senders["wechat"] = wechat_relay_sender(svc)
+    if svc.settings.telegram_bot_token:
+        from bot.telegram.coordinators import telegram_worker
+
+        notifier, runtime.senders["telegram"] = telegram_worker(svc)
+        if notifier is not None:  # COORDINATOR_CHAT_ID is set
+            runtime.notifier = notifier
+    return runtime
+
+
 def run_worker(svc: Services, *, burst: bool) -> None:
     """Work the queue (until empty with `burst`), sweeping first and then periodically."""
-    configure(
-        Runtime(
-            database_url=svc.settings.database(),
-            fetchers=_fetchers(svc),
-            media_dir=str(svc.settings.homeward_data_dir / "media"),
-            max_media_bytes=svc.settings.max_media_bytes,
-        )
-    )
+    configure(worker_runtime(svc))
     run_sweep(svc)
     stop = threading.Event()
     sweeper = threading.Thread(target=_sweep_forever, args=(svc, stop), daemon=True)

@@ -1,5 +1,6 @@
 """Storage: tables, engine and sessions, data-access functions, migrations, encryption."""
 
+from storage.coordinator_chat import ChatPrompt, TipCard
 from storage.crypto import FieldCipher, InvalidKey, generate_key, hash_pin, verify_pin
 from storage.db import is_sqlite, make_engine, session_scope, upgrade
 from storage.logins import LoginAttempt, LoginOutcome
@@ -36,6 +37,7 @@ from storage.workflow_models import (
 
 __all__ = [
     "Attachment",
+    "ChatPrompt",
     "Conversation",
     "Coordinator",
     "FollowupAttempt",
@@ -56,6 +58,7 @@ __all__ = [
     "RegistryEntry",
     "RegistryKind",
     "SameChildLink",
+    "TipCard",
     "OutboxItem",
     "OutboxStatus",
     "Report",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 from handlers import Inbound, InboundKind, Intake, Reply
@@ -81,3 +82,10 @@ class Tipster:
     def text(self) -> str:
         """Everything the last replies said."""
         return "\n".join(r.text for r in self.replies)
+
+
+def receipt_ref(text: str) -> str:
+    """The reference code in a receipt (HW-XXXX-XX; the code itself may contain "HW")."""
+    match = re.search(r"\bHW-[0-9A-Z]{4}-[0-9A-Z]{2}\b", text)
+    assert match, text
+    return match.group(0)

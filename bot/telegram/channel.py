@@ -20,11 +20,14 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.telegram.chatlocks import ChatLocks
 from bot.telegram.config import TelegramOptions, check_bot_api, telegram_config
 from bot.telegram.conversation import Conversation, menu
+from bot.telegram.coordinators import CoordinatorGroup
 from bot.telegram.inbox import Inbox
 from bot.telegram.limits import ChatRateLimiter
 from bot.telegram.ordering import ChatQueues
+from bot.telegram.parsing import MalformedUpdate, parse_update
 from bot.telegram.polling import ALLOWED_UPDATES, poll
 from bot.telegram.replying import ReplySender
 from bot.wiring import Services
@@ -64,6 +67,7 @@ class TelegramChannel:
         check_bot_api(self.config)  # a clear start-up error rather than a traceback later
         self.options = opts = options or TelegramOptions()
         self.inbox = Inbox(svc.engine, svc.cipher)
+        self.locks = ChatLocks(svc.engine)  # one chat at a time across web processes
         limiter = ChatRateLimiter(
             overall_per_second=opts.overall_per_second,
             per_chat_per_second=opts.per_chat_per_second,
@@ -81,7 +85,10 @@ class TelegramChannel:
             .build()
         )
         self.sender = ReplySender(self.app.bot)
-        self.app.add_handlers(Conversation(svc.intake, self.sender).handlers())
+        self.coordinators = CoordinatorGroup(svc, self.app.bot, language=opts.coordinator_language)
+        self.app.add_handlers(
+            self.coordinators.handlers() + Conversation(svc.intake, self.sender).handlers()
+        )
         self.app.add_error_handler(self._keep_error)
         self.queues: ChatQueues[_Job] = ChatQueues(
             self._process, max_parallel=opts.max_parallel_chats
@@ -102,9 +109,14 @@ class TelegramChannel:
         for row_id, payload in await asyncio.to_thread(self.inbox.unfinished):
             update = Update.de_json(payload, self.app.bot)
             if (chat := update.effective_chat) is not None:
+                # Left by a process that died, or waiting in another one still running: it is
+                # handled once whoever's turn comes first (see _process).
+                await self.locks.hold(chat.id)
                 self.queues.submit(chat.id, _Job(update, row_id))
                 log.info(
-                    "update %s left unfinished by the last run; handling it now", update.update_id
+                    "update %s left unfinished (by the last run, or waiting in another process); "
+                    "queued here too",
+                    update.update_id,
                 )
         if self.config.polling:
             await self.app.bot.delete_webhook(drop_pending_updates=False)
@@ -127,23 +139,28 @@ class TelegramChannel:
                 await self._poller
         await self.queues.drain(self.options.stop_grace_seconds)
         await self.app.shutdown()
+        await self.locks.close()
 
     async def ingest(self, data: dict[str, Any]) -> None:
         """Store one raw update, then queue it behind its chat's earlier ones."""
-        update = Update.de_json(data, self.app.bot)
+        update = parse_update(data, self.app.bot)
         chat = update.effective_chat
         if chat is None:
             return  # nothing we asked for (allowed_updates) comes without a chat
-        if chat.type != "private":
+        if chat.type != "private" and chat.id != self.coordinators.chat_id:
             self.queues.submit(chat.id, _Job(update, None))  # a pointer, nothing stored
             return
         place = self.queues.reserve(chat.id)
+        row_id: int | None = None
         try:
-            row_id = await asyncio.to_thread(self.inbox.store, data)
-        except BaseException:
-            place.set_result(None)
-            raise
-        place.set_result(None if row_id is None else _Job(update, row_id))
+            await self.locks.hold(chat.id)  # pending here before it is stored
+            try:
+                row_id = await asyncio.to_thread(self.inbox.store, data)
+            finally:
+                if row_id is None:  # a repeat, or not stored: nothing pending after all
+                    await self.locks.release(chat.id)
+        finally:
+            place.set_result(None if row_id is None else _Job(update, row_id))
         if row_id is not None:
             log.info("update %s stored", update.update_id)
 
@@ -160,6 +177,9 @@ class TelegramChannel:
             return Response(status_code=400)
         try:
             await self.ingest(data)
+        except MalformedUpdate as error:  # not from Telegram, or not in a form we can read
+            log.warning("update %s refused: malformed (%s)", data["update_id"], error)
+            return Response(status_code=400)
         except SQLAlchemyError as error:
             log.warning(
                 "update %s not stored (%s); Telegram will send it again",
@@ -170,6 +190,35 @@ class TelegramChannel:
         return Response(status_code=200)
 
     async def _process(self, job: _Job) -> None:
+        """Handle a stored update when it is its chat's turn in every web process."""
+        chat = job.update.effective_chat
+        if job.row_id is None or chat is None:  # a pointer in a group: nothing to share
+            await self._finish(job)
+            return
+        try:
+            async with self.locks.working(chat.id):
+                earlier: list[_Job] = []
+                await self._retrying(
+                    job.update.update_id, lambda: self._stored_before(job, chat.id, earlier)
+                )
+                for other in earlier:
+                    await self._finish(other)
+                await self._finish(job)
+        finally:
+            with contextlib.suppress(SQLAlchemyError):  # a lost connection dropped it anyway
+                await self.locks.release(chat.id)
+
+    async def _stored_before(self, job: _Job, chat_id: int, earlier: list[_Job]) -> None:
+        """Collect the chat's updates stored before this one by other processes, not yet handled."""
+        earlier.clear()
+        if job.row_id is None or not await self.locks.others_pending(chat_id):
+            return
+        for row_id, payload in await asyncio.to_thread(self.inbox.unfinished_before, job.row_id):
+            update = Update.de_json(payload, self.app.bot)
+            if update.effective_chat is not None and update.effective_chat.id == chat_id:
+                earlier.append(_Job(update, row_id))
+
+    async def _finish(self, job: _Job) -> None:
         """Run an update through the handlers, then mark it done; retry what may pass later."""
         update_id = job.update.update_id
         if await self._retrying(update_id, lambda: self._handle(job)) and job.row_id is not None:
@@ -177,12 +226,16 @@ class TelegramChannel:
             await self._retrying(update_id, lambda: asyncio.to_thread(self.inbox.mark_done, row_id))
 
     async def _handle(self, job: _Job) -> None:
-        if not job.handled:
+        if job.handled:
+            return
+        if job.row_id is not None and await asyncio.to_thread(self.inbox.is_done, job.row_id):
+            log.info("update %s was handled by another process", job.update.update_id)
+        else:
             await self.app.process_update(job.update)
             error = self._errors.pop(job.update.update_id, None)
             if error is not None:
                 raise error
-            job.handled = True
+        job.handled = True
 
     async def _retrying(self, update_id: int, action: Callable[[], Awaitable[None]]) -> bool:
         """True once `action` succeeded (or Telegram refused for good), False if we gave up."""
@@ -226,3 +279,7 @@ class TelegramChannel:
                 await self.app.bot.set_my_commands(menu(language), language_code=code)
             except TelegramError as error:  # only the menu is missing; the bot still works
                 log.warning("command menu (%s) not set: %s", language, type(error).__name__)
+        try:
+            await self.coordinators.set_menu()
+        except TelegramError as error:
+            log.warning("coordinators' command menu not set: %s", type(error).__name__)

@@ -57,6 +57,7 @@ class TelegramOptions:
     poll_timeout: int = 30
     max_parallel_chats: int = 16
     stop_grace_seconds: float = 10.0
+    coordinator_language: str = "zh_CN"  # cards and notices in the coordinators' group
 
 
 def _http_url(name: str, value: str) -> str:

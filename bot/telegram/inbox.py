@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.telegram.convert import CHANNEL
-from storage import FieldCipher, InboundUpdate, session_scope
+from storage import FieldCipher, InboundUpdate, session_scope, utcnow
 from storage.inbound import mark_processed, store_update, unprocessed_updates
 
 __all__ = ["Inbox"]
@@ -45,6 +46,33 @@ class Inbox:
         """Updates stored but never marked done (the process died), oldest first."""
         with session_scope(self.engine) as session:
             rows = unprocessed_updates(session=session, channel=CHANNEL)
+            return [(row.id or 0, json.loads(self.cipher.decrypt(row.payload))) for row in rows]
+
+    def is_done(self, row_id: int) -> bool:
+        """Whether an update was handled already (here or by another process)."""
+        with session_scope(self.engine) as session:
+            row = session.get(InboundUpdate, row_id)
+            return row is None or row.processed_at is not None
+
+    def unfinished_before(
+        self, row_id: int, *, within: timedelta = timedelta(minutes=15)
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Updates stored before `row_id`, recently, and not handled yet, oldest first.
+
+        Older ones are left to the start-up pass; the window keeps this an index range scan.
+        """
+        statement = (
+            select(InboundUpdate)
+            .where(
+                InboundUpdate.channel == CHANNEL,
+                col(InboundUpdate.processed_at).is_(None),
+                col(InboundUpdate.id) < row_id,
+                col(InboundUpdate.received_at) >= utcnow() - within,
+            )
+            .order_by(col(InboundUpdate.id))
+        )
+        with session_scope(self.engine) as session:
+            rows = session.exec(statement).all()
             return [(row.id or 0, json.loads(self.cipher.decrypt(row.payload))) for row in rows]
 
     def mark_done(self, row_id: int) -> None:

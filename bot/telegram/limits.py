@@ -44,7 +44,9 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         group_per_minute: float = 20.0,
         max_retries: int = 5,
     ) -> None:
-        self._overall = AsyncLimiter(overall_per_second, 1)
+        # A bucket of one request: aiolimiter's bucket holds `max_rate`, so AsyncLimiter(30, 1)
+        # lets 30 go at once and 30 more within the same second (60 in a second was seen).
+        self._overall = AsyncLimiter(1, 1 / overall_per_second)
         self._chat_rate = (float(chat_burst), chat_burst / per_chat_per_second)
         self._group_rate = (group_per_minute, 60.0)
         self._chats: dict[int | str, AsyncLimiter] = {}

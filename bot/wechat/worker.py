@@ -8,9 +8,10 @@ from bot.wechat import jobs
 from bot.wechat.client import make_client
 from bot.wechat.config import wechat_config
 from bot.wechat.media import WeChatMediaFetcher
+from bot.wechat.relay import WeChatRelaySender
 from bot.wiring import Services
 
-__all__ = ["configure_worker"]
+__all__ = ["configure_worker", "wechat_relay_sender"]
 
 
 def configure_worker(svc: Services) -> WeChatMediaFetcher:
@@ -25,3 +26,8 @@ def configure_worker(svc: Services) -> WeChatMediaFetcher:
         )
     )
     return WeChatMediaFetcher(partial(make_client, config, svc.redis))
+
+
+def wechat_relay_sender(svc: Services) -> WeChatRelaySender:
+    """The relay sender for coordinators' questions to WeChat tipsters."""
+    return WeChatRelaySender(partial(make_client, wechat_config(svc.settings), svc.redis))

@@ -28,7 +28,7 @@ from storage import FieldCipher, Role, session_scope, utcnow
 from storage.coordinators import add_coordinator
 from storage.logins import set_password_hash
 from tests.conftest import REDIS_URL
-from tests.stories import Tipster
+from tests.stories import Tipster, receipt_ref
 
 PASSWORD = "correct horse battery"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -179,7 +179,7 @@ def report_sighting(tipster: Tipster, *, place: str = "四川省成都市火车�
     tipster.taps("留下电话号码")
     tipster.says("138 0013 8000")
     tipster.taps("提交")
-    return "HW-" + tipster.text.split("HW-")[1].split()[0]
+    return receipt_ref(tipster.text)
 
 
 def report_with_pin(tipster: Tipster) -> str:
@@ -202,4 +202,4 @@ def report_with_pin(tipster: Tipster) -> str:
     tipster.says("/skip")
     tipster.taps("Stay anonymous")
     tipster.taps("Submit")
-    return "HW-" + tipster.text.split("HW-")[1].split()[0]
+    return receipt_ref(tipster.text)

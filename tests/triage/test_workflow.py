@@ -9,7 +9,7 @@ from rq import SimpleWorker
 from sqlmodel import Session, select
 
 from storage import RelayMessage, Role
-from tests.stories import Tipster
+from tests.stories import Tipster, receipt_ref
 from tests.triage.coordinators import CoordinatorActor, MemorySender, event_log, tip
 from triage import MemoryNotifier, Runtime, configure
 from triage.export import export_tip, package_csv
@@ -32,11 +32,11 @@ def submit(tipster: Tipster, *, phone: str | None = None) -> tuple[str, str]:
         tipster.taps("anonymous")
     tipster.taps("submit")
     text = tipster.text
-    ref = text.split("HW-")[1].split()[0]
+    ref = receipt_ref(text)
     pin = (
         text.split("PIN: ")[1].split()[0] if "PIN: " in text else text.split("密码：")[1].split()[0]
     )
-    return f"HW-{ref}", pin
+    return ref, pin
 
 
 @pytest.fixture

@@ -1,0 +1,67 @@
+"""A small synchronous Bot API client for the worker's jobs (the web process uses PTB)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import httpx
+
+from bot.telegram.config import TelegramConfig
+
+__all__ = ["BotApi", "BotApiError"]
+
+log = logging.getLogger(__name__)
+_MAX_WAIT = 30.0  # longer flood waits go back to rq, which retries the job later
+
+
+class BotApiError(RuntimeError):
+    """Telegram answered a call with an error."""
+
+    def __init__(self, method: str, code: int, description: str) -> None:
+        super().__init__(f"{method}: {code} {description}")
+        self.code = code
+        self.description = description
+
+    @property
+    def refused(self) -> bool:
+        """True when the chat will never take the message (blocked, deleted, not found)."""
+        text = self.description.lower()
+        return self.code == 403 or (self.code == 400 and "chat not found" in text)
+
+    @property
+    def not_modified(self) -> bool:
+        """True when an edit changed nothing (the card already shows this)."""
+        return self.code == 400 and "not modified" in self.description.lower()
+
+    @property
+    def message_gone(self) -> bool:
+        """True when the message to edit was deleted."""
+        return self.code == 400 and "message to edit not found" in self.description.lower()
+
+
+class BotApi:
+    """Calls Bot API methods with JSON; waits out short flood waits (429) a few times."""
+
+    def __init__(self, config: TelegramConfig, *, timeout: float = 30.0, attempts: int = 3):
+        self._url = f"{config.api_base_url}{config.token}/"
+        self._timeout = timeout
+        self._attempts = attempts
+
+    def call(self, method: str, **params: Any) -> Any:
+        """The call's result; BotApiError if Telegram refuses, httpx errors if unreachable."""
+        payload = {key: value for key, value in params.items() if value is not None}
+        for attempt in range(self._attempts):
+            response = httpx.post(self._url + method, json=payload, timeout=self._timeout)
+            body = response.json()
+            if body.get("ok"):
+                return body.get("result")
+            code = int(body.get("error_code") or response.status_code)
+            wait = float((body.get("parameters") or {}).get("retry_after") or 0)
+            if code == 429 and wait <= _MAX_WAIT and attempt + 1 < self._attempts:
+                log.warning("%s: Telegram asked us to wait %.0fs", method, wait)
+                time.sleep(wait)
+                continue
+            raise BotApiError(method, code, str(body.get("description", "")))
+        raise AssertionError("unreachable")  # the loop returns or raises

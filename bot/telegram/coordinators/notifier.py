@@ -1,0 +1,142 @@
+"""Telling the coordinators' group about tips, from the worker: cards, alerts and notices.
+
+The notifier is called inside a job's transaction, where another database connection would
+wait for that transaction (SQLite) — so it only queues `post_to_group`, which runs after it
+in its own transaction: posts or edits the tip's card, then sends the alert or notice.
+"""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from rq import Queue, Retry
+from sqlmodel import Session
+
+from bot.telegram.botapi import BotApi, BotApiError
+from bot.telegram.coordinators.card import card, score_of
+from handlers import catalogue
+from storage import Report, session_scope, utcnow
+from storage.coordinator_chat import claim_holder, find_card, save_card
+from triage import runtime
+
+__all__ = ["TelegramNotifier", "post_to_group"]
+
+log = logging.getLogger(__name__)
+RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])
+NOTICES = {
+    "imminent": "coordinator.alert.imminent",
+    "replied": "coordinator.notice.replied",
+    "match": "coordinator.notice.match",
+}
+
+
+class TelegramNotifier:
+    """`triage.notify.Notifier` for the coordinators' group: no identity, ever."""
+
+    def __init__(
+        self, api: BotApi, *, chat_id: int, queue: Queue, language: str, tz: ZoneInfo
+    ) -> None:
+        self.api, self.chat_id, self.queue = api, chat_id, queue
+        self.language, self.tz = language, tz
+
+    def report_queued(self, report_id: int, ref: str) -> None:
+        """Post the tip's card."""
+        self._queue(report_id, "card", job_id=f"tg-card-{report_id}")
+
+    def imminent(self, report_id: int, ref: str) -> None:
+        """Alert the group at once (ahead of other work), under the card."""
+        self._queue(report_id, "imminent", job_id=f"tg-imminent-{report_id}", at_front=True)
+
+    def tipster_replied(self, report_id: int, ref: str) -> None:
+        """Say that the tipster answered (what they said stays on the dashboard)."""
+        self._queue(report_id, "replied")
+
+    def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
+        """Say that a registry entry may be this tip's child."""
+        self._queue(report_id, "match", entry_id, score, job_id=f"tg-match-{report_id}-{entry_id}")
+
+    def _queue(
+        self,
+        report_id: int,
+        what: str,
+        *args: object,
+        job_id: str | None = None,
+        at_front: bool = False,
+    ) -> None:
+        self.queue.enqueue(
+            post_to_group,
+            report_id,
+            what,
+            *args,
+            job_id=job_id,
+            at_front=at_front,
+            retry=RETRY,
+            result_ttl=86400,
+            failure_ttl=30 * 86400,
+        )
+
+    def show_card(self, session: Session, report: Report) -> int:
+        """Edit the tip's card to show it as it is now, or post it; its message id."""
+        now = utcnow()
+        holder = claim_holder(session=session, report=report, now=now)
+        view = card(report, holder=holder, language=self.language, tz=self.tz, now=now)
+        where = find_card(session=session, report_id=report.id or 0)
+        if where is not None and where.chat_id == self.chat_id:
+            try:
+                self.api.call(
+                    "editMessageText",
+                    chat_id=where.chat_id,
+                    message_id=where.message_id,
+                    text=view.text,
+                    reply_markup=view.markup_json(),
+                )
+                return where.message_id
+            except BotApiError as error:
+                if error.not_modified:
+                    return where.message_id
+                if not error.message_gone:
+                    raise
+                log.info("report %s: card was deleted; posting it again", report.id)
+        sent = self.api.call(
+            "sendMessage", chat_id=self.chat_id, text=view.text, reply_markup=view.markup_json()
+        )
+        save_card(
+            session=session,
+            report_id=report.id or 0,
+            chat_id=self.chat_id,
+            message_id=sent["message_id"],
+        )
+        return int(sent["message_id"])
+
+    def send_notice(
+        self, report: Report, what: str, card_id: int, entry_id: int, match: float
+    ) -> None:
+        """A short message under the card: reference and scores, nothing the tipster said."""
+        score, _ = score_of(report, utcnow())
+        text = catalogue().text(
+            self.language,
+            NOTICES[what],
+            ref=report.ref,
+            score=score,
+            entry=entry_id,
+            match=f"{match:.2f}",
+        )
+        reply = {"message_id": card_id, "allow_sending_without_reply": True}
+        self.api.call("sendMessage", chat_id=self.chat_id, text=text, reply_parameters=reply)
+
+
+def post_to_group(report_id: int, what: str, entry_id: int = 0, score: float = 0.0) -> str:
+    """Show a tip's card in the coordinators' group, then its alert or notice, if any."""
+    notifier = runtime.current().notifier
+    if not isinstance(notifier, TelegramNotifier):
+        raise RuntimeError("the worker has no Telegram notifier configured")  # retried later
+    with session_scope(runtime.current().engine) as session:
+        report = session.get(Report, report_id)
+        if report is None:
+            return "report gone"
+        card_id = notifier.show_card(session, report)
+        if what in NOTICES:
+            notifier.send_notice(report, what, card_id, entry_id, score)
+    log.info("report %s: %s shown to the coordinators' group", report_id, what)
+    return "done"
