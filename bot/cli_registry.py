@@ -12,11 +12,14 @@ from sqlmodel import select
 
 from bot.settings import Settings
 from storage import RegistryEntry, make_engine, session_scope
+from storage.coordinators import find_coordinator
 from storage.reports import get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection
+from triage.decisions import decide_link, decide_match
 from triage.matching_jobs import candidates_of, match_entry, match_report
 from triage.registry import ImportFailed, entry_as_dict, import_registry_csv, list_entries
 from triage.tips_import import import_tips_jsonl
+from triage.workflow import WorkflowError
 
 __all__ = ["add_registry_commands"]
 
@@ -96,6 +99,49 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
             for report_id in ids:
                 dispatch_report(engine, queue, report_id)
         click.echo(f"imported {len(ids)} tip(s)")
+
+    @cli.command("decide")
+    @click.argument("ref")
+    @click.option("--match", "case_id", default=None, help="A registry case proposed for this tip.")
+    @click.option(
+        "--same-child", "other_ref", default=None, help="A tip proposed as the same child."
+    )
+    @click.option("--confirm/--dismiss", required=True)
+    @click.option("--as", "name", required=True, help="The coordinator deciding.")
+    def decide(
+        ref: str, case_id: str | None, other_ref: str | None, confirm: bool, name: str
+    ) -> None:
+        """Confirm or dismiss a proposed registry match or same-child link (recorded)."""
+        if (case_id is None) == (other_ref is None):
+            raise click.UsageError("give exactly one of --match CASE or --same-child REF")
+        with session_scope(make_engine(load().database())) as session:
+            report = get_report(session=session, ref=ref)
+            coordinator = find_coordinator(session=session, name=name)
+            if report is None or coordinator is None:
+                raise click.ClickException("unknown tip, or not on the coordinator allow-list")
+            try:
+                if case_id:
+                    decide_match(
+                        session=session,
+                        report=report,
+                        case_id=case_id,
+                        coordinator=coordinator,
+                        confirm=confirm,
+                    )
+                else:
+                    other = get_report(session=session, ref=other_ref or "")
+                    if other is None:
+                        raise click.ClickException(f"no tip {other_ref}")
+                    decide_link(
+                        session=session,
+                        report=report,
+                        other=other,
+                        coordinator=coordinator,
+                        confirm=confirm,
+                    )
+            except WorkflowError as error:
+                raise click.ClickException(str(error)) from error
+        click.echo("confirmed" if confirm else "dismissed")
 
     @cli.command()
     @click.argument("ref")

@@ -8,7 +8,7 @@ import pytest
 from rq import SimpleWorker
 from sqlmodel import Session, select
 
-from storage import MatchCandidate, RegistryEntry, SameChildLink
+from storage import MatchCandidate, RegistryEntry, Report, SameChildLink
 from tests.stories import Tipster
 from triage import MemoryNotifier, Runtime, configure
 from triage.registry import ImportFailed, import_registry_csv
@@ -118,8 +118,6 @@ def test_a_queued_tip_is_matched_with_reasons_and_coordinators_are_told(
         entry = session.get(RegistryEntry, best.entry_id)
         assert entry.case_id == "BBH-2019-0412"
         assert any("li yong" in reason for reason in best.reasons)
-        from storage import Report
-
         report = session.exec(select(Report)).one()
         shown = tip_as_dict(session=session, report=report, cipher=cipher)
     assert shown["matches"][0]["case_id"] == "BBH-2019-0412"
@@ -157,3 +155,59 @@ def test_two_tipsters_about_one_child_are_linked(
         links = session.exec(select(SameChildLink)).all()
     assert [(link.report_id, link.other_report_id) for link in links] == [(1, 2)]
     assert "same city 东莞市" in links[0].reasons and "similar names" in links[0].reasons
+
+
+def test_coordinators_confirm_a_match_and_dismiss_a_same_child_link(
+    engine, intake, cipher, queue, redis_client, database_url
+):
+    from storage import MatchStatus, ReportEvent
+    from storage.coordinators import find_coordinator
+    from storage.reports import get_report
+    from tests.triage.coordinators import CoordinatorActor
+    from triage.decisions import decide_link, decide_match
+    from triage.workflow import WorkflowError
+
+    load(engine, SAMPLE.read_text(encoding="utf-8"))
+    configure(Runtime(database_url=database_url, notifier=MemoryNotifier(), cipher=cipher))
+    for user in ("t1", "t2"):
+        sighting(
+            Tipster(intake, user_id=user, language_hint="zh"),
+            place="东莞市长安镇车站",
+            names_given="李涌",
+            dialect="四川话",
+            age="11",
+            marks="左脸有红色胎记",
+        )
+    SimpleWorker([queue], connection=redis_client).work(burst=True)
+    CoordinatorActor(engine, "alice")
+    with Session(engine) as session:
+        first, second = session.exec(select(Report).order_by(Report.id)).all()
+        alice = find_coordinator(session=session, name="alice")
+        decide_match(
+            session=session, report=first, case_id="BBH-2019-0412", coordinator=alice, confirm=True
+        )
+        with pytest.raises(WorkflowError, match="not a proposed match"):
+            decide_match(
+                session=session,
+                report=first,
+                case_id="BBH-2021-0551",
+                coordinator=alice,
+                confirm=True,
+            )
+        link = decide_link(
+            session=session, report=second, other=first, coordinator=alice, confirm=False
+        )
+        session.commit()
+        entry = session.exec(
+            select(RegistryEntry).where(RegistryEntry.case_id == "BBH-2019-0412")
+        ).one()
+        assert entry.verified and link.status == MatchStatus.DISMISSED
+        actions = [
+            (e.report_id, e.action) for e in session.exec(select(ReportEvent)) if e.actor == "alice"
+        ]
+        assert actions == [
+            (first.id, "match_confirmed"),
+            (second.id, "same_child_dismissed"),
+            (first.id, "same_child_dismissed"),
+        ]
+        assert get_report(session=session, ref=first.ref) is not None
