@@ -156,7 +156,7 @@ def test_messages_get_increasing_msg_ids_and_events_none(sender: WeChatSender) -
 
 def test_safe_mode_params_and_envelope(sender: WeChatSender) -> None:
     params, body = sender.signed_request(
-        sender.text("hi"), safe_mode=True, timestamp="123", nonce="456"
+        sender.text("你好，我看到一个孩子"), safe_mode=True, timestamp="123", nonce="456"
     )
     assert (
         params["encrypt_type"] == "aes"
@@ -164,7 +164,8 @@ def test_safe_mode_params_and_envelope(sender: WeChatSender) -> None:
         and params["nonce"] == "456"
     )
     assert body.startswith(b"<xml><ToUserName><![CDATA[gh_") and b"<Encrypt><![CDATA[" in body
-    assert b"hi" not in body
+    # Non-ASCII text can't occur inside base64 ciphertext by chance, unlike a short word.
+    assert "你好".encode() not in body and b"<Content>" not in body
 
 
 def test_wechatpy_rejects_tampering(sender: WeChatSender) -> None:
