@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from handlers.dialects import DIALECT_GROUPS
 from storage import ReportKind
 
 __all__ = [
@@ -89,19 +90,7 @@ SIGNS = (
     "lost_place",
     "arrived_recently",
 )
-DIALECTS = (
-    "mandarin_accent",
-    "cantonese",
-    "southwestern",
-    "minnan",
-    "hakka",
-    "wu",
-    "xiang",
-    "gan",
-    "jin",
-    "minority",
-    "not_sure",
-)
+DIALECTS = DIALECT_GROUPS  # the choices are the dialect table's groups, in its order
 
 SPECS: dict[Step, StepSpec] = {
     Step.KIND: StepSpec(Answer.CHOICE, tuple(k.value for k in ReportKind)),
