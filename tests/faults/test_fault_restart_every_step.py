@@ -1,0 +1,82 @@
+"""A restart after any step of the sighting interview: the conversation goes on where it was.
+
+Several chats play the interview staggered, so that between two restarts each chat moves
+a few steps and, over the whole run, every step of the interview is followed by a restart
+in some chat (HOMEWARD_LONG_FAULTS=1: one chat, a restart after each of its steps).
+Restarts alternate between a deploy (SIGTERM) and a crash (SIGKILL).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy.engine import Engine
+
+from handlers.steps import FLOWS, Step
+from storage import FieldCipher, ReportKind
+from tests.bot.telegram_helpers import conversation_state
+from tests.fakes.telegram_updates import UpdateFactory
+from tests.faults.conftest import LONG, Reference, finished, webhook_path
+from tests.faults.processes import Processes
+from tests.faults.scripts import SIGHTINGS, Sighting, comparable_state
+from tests.faults.telegram_side import TipsterPlayer, TrippingTelegram, Webhook, play_all
+
+CHATS = 1 if LONG else 6
+
+
+def of_one_shape(chats: int) -> list[Sighting]:
+    """Sightings that differ in every answer but take the same steps (a phone, two signs)."""
+    shaped = []
+    for n in range(chats):
+        base = SIGHTINGS[n % len(SIGHTINGS)]
+        signs = (*base.signs, "afraid", "no_school")[:2]
+        shaped.append(replace(base, phone=base.phone or f"+86137000011{n:02d}", signs=signs))
+    return shaped
+
+
+def test_a_restart_after_any_step_continues_the_conversation_where_it_was(
+    fake: TrippingTelegram,
+    processes: Processes,
+    engine: Engine,
+    cipher: FieldCipher,
+    reference: Reference,
+) -> None:
+    scripts = [s.actions() for s in of_one_shape(CHATS)]
+    expected = reference(scripts)
+    web = processes.web()
+    processes.start_web(web)
+    webhook = Webhook(webhook_path(fake))
+    webhook.up(0, web.url)
+    updates = UpdateFactory()
+    players = [
+        TipsterPlayer(5550001 + n, script, updates, fake, webhook, engine)
+        for n, script in enumerate(scripts)
+    ]
+
+    restarted_at: set[str] = set()  # the question each chat was at when the process went
+    rounds = 0
+    while any(len(p.sent) < len(p.script) for p in players):
+        # Chat n stops after step n, n + CHATS, n + 2·CHATS, …: together, after every step.
+        play_all(players, lambda p, r=rounds: players.index(p) + 1 + r * CHATS)
+        before = {p.chat_id: conversation_state(engine, cipher, p.chat_id) for p in players}
+        restarted_at |= {str(s["step"]) for s in before.values() if s.get("step")}
+        webhook.down(0)
+        rounds += 1
+        if rounds % 2 == 0:
+            assert web.stop(), web.log()[-3000:]  # a deploy: SIGTERM, finish, go
+        else:
+            web.kill()  # a crash
+        processes.start_web(web)
+        webhook.up(0, web.url)
+        for player in players:  # nothing was reset or lost by the restart
+            after = conversation_state(engine, cipher, player.chat_id)
+            assert comparable_state(after) == comparable_state(before[player.chat_id])
+
+    assert restarted_at == {Step.KIND, *FLOWS[ReportKind.SIGHTING]}
+    for player, want in zip(players, expected, strict=True):
+        got = finished(player, engine, cipher)
+        assert got.tip is not None and got.tip == want.tip, player.chat_id
+        assert got.state == want.state
+        assert got.seen[:-1] == want.seen[:-1]  # not a message lost, repeated or out of place
+        assert got.ref and got.ref in got.seen[-1]
+    assert web.stop(), web.log()[-3000:]
