@@ -15,6 +15,7 @@ from storage.workflow_models import FollowupAttempt, RelayDirection, RelayMessag
 __all__ = [
     "RELAY_TO_TIPSTER",
     "TIPSTER_REPLIED",
+    "TIP_CHANGED",
     "FollowupRefused",
     "add_tipster_message",
     "check_followup",
@@ -22,6 +23,7 @@ __all__ = [
 ]
 
 RELAY_TO_TIPSTER = "relay_to_tipster"
+TIP_CHANGED = "tip_changed"
 TIPSTER_REPLIED = "tipster_replied"
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)

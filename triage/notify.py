@@ -22,6 +22,9 @@ class Notifier(Protocol):
     def imminent(self, report_id: int, ref: str) -> None:
         """A tip means a child in danger right now."""
 
+    def tip_changed(self, report_id: int, ref: str) -> None:
+        """A coordinator changed a tip (status, claim): views of it should be refreshed."""
+
     def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
         """A registry entry may be the child of a tip."""
 
@@ -36,6 +39,10 @@ class LogNotifier:
     def tipster_replied(self, report_id: int, ref: str) -> None:
         """Log the report id and reference, never what the tipster said."""
         log.info("report %s (%s): the tipster replied", report_id, ref)
+
+    def tip_changed(self, report_id: int, ref: str) -> None:
+        """Nothing to refresh when only logging."""
+        log.debug("report %s changed", report_id)
 
     def imminent(self, report_id: int, ref: str) -> None:
         """Log loudly: a child may be in danger now."""
@@ -61,6 +68,10 @@ class MemoryNotifier:
     def tipster_replied(self, report_id: int, ref: str) -> None:
         """Remember the notification."""
         self.sent.append((report_id, f"reply:{ref}"))
+
+    def tip_changed(self, report_id: int, ref: str) -> None:
+        """Remember the refresh."""
+        self.sent.append((report_id, f"changed:{ref}"))
 
     def imminent(self, report_id: int, ref: str) -> None:
         """Remember the alert."""

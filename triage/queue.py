@@ -14,11 +14,11 @@ from sqlalchemy.engine import Engine
 
 from storage import OutboxItem, OutboxStatus, session_scope, utcnow
 from storage.outbox import due_outbox_items, mark_enqueued, pending_outbox_items
-from storage.relay import RELAY_TO_TIPSTER, TIPSTER_REPLIED
+from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED, TIPSTER_REPLIED
 from storage.reports import FOLLOW_UP
 from triage.assess import ASSESS, assess_report
 from triage.jobs import follow_up
-from triage.relay_jobs import relay_to_tipster, tipster_replied
+from triage.relay_jobs import relay_to_tipster, tip_changed, tipster_replied
 
 __all__ = ["QUEUE_NAME", "dispatch_report", "enqueue_item", "job_id", "requeue_due"]
 
@@ -30,6 +30,7 @@ JOBS: dict[str, Callable[..., str]] = {
     ASSESS: assess_report,
     RELAY_TO_TIPSTER: relay_to_tipster,
     TIPSTER_REPLIED: tipster_replied,
+    TIP_CHANGED: tip_changed,
 }
 RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])
 _LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}

@@ -10,11 +10,11 @@ from sqlmodel import Session
 from storage import RelayMessage, Report, session_scope, utcnow
 from storage.conversations import lock_conversation
 from storage.outbox import claim_outbox_item
-from storage.relay import RELAY_TO_TIPSTER, TIPSTER_REPLIED
+from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED, TIPSTER_REPLIED
 from storage.reports import append_event
 from triage import runtime
 
-__all__ = ["DeliveryRefused", "RelaySender", "relay_to_tipster", "tipster_replied"]
+__all__ = ["DeliveryRefused", "RelaySender", "relay_to_tipster", "tip_changed", "tipster_replied"]
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,22 @@ def relay_to_tipster(report_id: int, relay_id: int) -> str:
                 detail={"relay_id": relay_id},
             )
         session.add(message)
+        item.status, item.done_at = "done", utcnow()
+        session.add(item)
+    return "done"
+
+
+def tip_changed(report_id: int, event_id: int) -> str:
+    """Tell the notifier that a coordinator changed a tip, so its views are refreshed."""
+    rt = runtime.current()
+    with session_scope(rt.engine) as session:
+        item = claim_outbox_item(
+            session=session, report_id=report_id, job=TIP_CHANGED, subject_id=event_id
+        )
+        report = session.get(Report, report_id)
+        if item is None or report is None:
+            return "already done"
+        rt.notifier.tip_changed(report_id, report.ref)
         item.status, item.done_at = "done", utcnow()
         session.add(item)
     return "done"

@@ -22,7 +22,7 @@ from storage import (
     Role,
 )
 from storage.outbox import add_outbox_item
-from storage.relay import RELAY_TO_TIPSTER
+from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED
 from storage.reports import append_event
 
 __all__ = [
@@ -89,12 +89,17 @@ def _log(
 ) -> None:
     report.updated_at = datetime.now(report.created_at.tzinfo)
     session.add(report)
-    append_event(
+    event = append_event(
         session=session,
         report_id=report.id or 0,
         actor=coordinator.name,
         action=action,
         detail=dict(detail),
+    )
+    session.flush()
+    # Every interface then shows the tip as it is now (the Telegram card is edited in place).
+    add_outbox_item(
+        session=session, report_id=report.id or 0, job=TIP_CHANGED, subject_id=event.id or 0
     )
 
 

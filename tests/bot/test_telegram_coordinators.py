@@ -197,3 +197,21 @@ def test_notes_by_reply_or_command_and_prompts_belong_to_who_asked(
     assert [n.body for n in rows(engine, Note)] == ["Same van seen last week", "Called the station"]
     assert alice.says("/note").text == "Usage: /note REF your note"
     assert events(engine, ref)[-2:] == [("alice", "note_added"), ("bob", "note_added")]
+
+
+def test_a_change_made_on_the_cli_or_dashboard_edits_the_card_in_place(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
+) -> None:
+    from tests.triage.coordinators import CoordinatorActor
+
+    ref = submit_sighting(TelegramTipster(bot, updates, TIPSTER, language_code="en"))
+    work(queue)
+    before = card_of(bot, ref)
+    assert "claimed by" not in before.text
+
+    CoordinatorActor(engine, "carol", queue=queue).claims(ref)  # the service layer, as the CLI
+    work(queue)
+
+    after = card_of(bot, ref)
+    assert after.message_id == before.message_id  # the same message, edited
+    assert "Status: in review · claimed by carol until" in after.text

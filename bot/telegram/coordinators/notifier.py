@@ -48,6 +48,10 @@ class TelegramNotifier:
         """Alert the group at once (ahead of other work), under the card."""
         self._queue(report_id, "imminent", job_id=f"tg-imminent-{report_id}", at_front=True)
 
+    def tip_changed(self, report_id: int, ref: str) -> None:
+        """Edit the tip's card in place (a change made from the CLI or the dashboard)."""
+        self._queue(report_id, "card")
+
     def tipster_replied(self, report_id: int, ref: str) -> None:
         """Say that the tipster answered (what they said stays on the dashboard)."""
         self._queue(report_id, "replied")
