@@ -8,19 +8,22 @@ fuzzing); the default run keeps the suite within a few minutes on a 2-core machi
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import redis
 from rq import Queue
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel, select
 
 from handlers import Intake
-from storage import FieldCipher, Report
+from storage import FieldCipher, Report, make_engine, upgrade
 from tests.bot.telegram_helpers import (
     SECRET,
     WEBHOOK_BASE,
@@ -120,17 +123,46 @@ def finished(player: TipsterPlayer, engine: Engine, cipher: FieldCipher) -> Fini
 Reference = Callable[[list[list[Action]]], list[Finished]]
 
 
+@pytest.fixture(scope="session")
+def reference_engine(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A database of the same kind as the test database, for the reference runs only.
+
+    Apart, so that a web process starting meanwhile doesn't take the reference's updates
+    for ones a dead process left (as it should with any update of the test database).
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        reference_url = f"sqlite:///{tmp_path_factory.mktemp('reference') / 'reference.db'}"
+    else:
+        name = f"homeward_reference_{uuid.uuid4().hex[:10]}"
+        _admin(database_url, f'CREATE DATABASE "{name}"')
+        reference_url = url.set(database=name).render_as_string(hide_password=False)
+    upgrade(reference_url)
+    reference = make_engine(reference_url)
+    yield reference
+    reference.dispose()
+    if url.get_backend_name() != "sqlite":
+        _admin(database_url, f'DROP DATABASE IF EXISTS "{make_url(reference_url).database}"')
+
+
+def _admin(database_url: str, statement: str) -> None:
+    url = make_url(database_url).set(drivername="postgresql", database="postgres")
+    with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(statement)
+
+
 @pytest.fixture
 def reference(
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    queue: Queue,
-    intake: Intake,
+    reference_engine: Engine, cipher: FieldCipher, redis_client: redis.Redis, queue: Queue
 ) -> Reference:
     """Play scripts uninterrupted through the in-process web app: what every chat should end as."""
 
     def run(scripts: list[list[Action]]) -> list[Finished]:
+        engine = reference_engine
+        emptied(engine)
+        intake = Intake(engine=engine, cipher=cipher)  # nothing queued: no follow-up here
         with TrippingTelegram() as fake:
             settings = telegram_settings(fake)
             svc = make_services(
@@ -144,9 +176,9 @@ def reference(
             with running_bot(svc, fake) as bot:
                 webhook = Webhook(bot.channel.config.webhook_path, client=bot.client)
                 webhook.up(0, "http://testserver")
-                updates = UpdateFactory(first_update_id=900_000_000)
+                updates = UpdateFactory()
                 players = [
-                    TipsterPlayer(8_000_000 + n, script, updates, fake, webhook, engine)
+                    TipsterPlayer(5550001 + n, script, updates, fake, webhook, engine)
                     for n, script in enumerate(scripts)
                 ]
                 play_all(players, lambda p: None)
@@ -154,3 +186,14 @@ def reference(
             return [finished(p, engine, cipher) for p in players]
 
     return run
+
+
+def emptied(engine: Engine) -> None:
+    """Delete every row of every table."""
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))

@@ -146,8 +146,16 @@ class Processes:
 
     def start_web(self, web: WebProcess) -> None:
         """Start (or restart) a web process and wait until it serves."""
+        self.launch(web)
+        self.ready(web)
+
+    def launch(self, web: WebProcess) -> None:
+        """Start a web process (it takes seconds to import: do something else meanwhile)."""
         web.start()
         self.webhooks_set += 1
+
+    def ready(self, web: WebProcess) -> None:
+        """Wait until a launched web process serves."""
         web.wait_ready(self.fake, self.webhooks_set)
 
     def worker(self, name: str = "worker") -> HomewardProcess:

@@ -10,14 +10,18 @@ waiting, as Telegram does with a backlog.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import httpx
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, col, select
 
 from bot.telegram.channel import SECRET_HEADER
@@ -156,9 +160,18 @@ class Webhook:
             return None
 
 
+@functools.cache
+def _sqlite_reader(url: str) -> Engine:
+    # Homeward's SQLite engine begins every transaction with BEGIN IMMEDIATE (the write lock):
+    # a test watching the database that way would hold up the processes it watches.
+    return create_engine(url, poolclass=NullPool)
+
+
 def processed(engine: Engine, update_ids: list[int]) -> set[int]:
     """Which of these updates are stored and handled (replies sent) by some web process."""
     keys = [str(i) for i in update_ids]
+    if engine.dialect.name == "sqlite":
+        engine = _sqlite_reader(engine.url.render_as_string(hide_password=False))
     with Session(engine) as session:
         statement = select(InboundUpdate.update_key).where(
             col(InboundUpdate.update_key).in_(keys), col(InboundUpdate.processed_at).is_not(None)
@@ -249,14 +262,14 @@ class TipsterPlayer:
 
 def play_all(players: list[TipsterPlayer], until: Callable[[TipsterPlayer], int | None]) -> None:
     """Play every chat at once (each up to `until(player)` steps), each in its own thread."""
-    together([lambda p=p: p.play(until(p)) for p in players])  # type: ignore[misc]
+    together([partial(p.play, until(p)) for p in players])
 
 
-def together(jobs: list[Callable[[], None]]) -> None:
+def together(jobs: Sequence[Callable[[], object]]) -> None:
     """Run jobs in threads at once and wait for all; re-raise the first failure."""
     errors: list[BaseException] = []
 
-    def run(job: Callable[[], None]) -> None:
+    def run(job: Callable[[], object]) -> None:
         try:
             job()
         except BaseException as error:  # noqa: BLE001 - handed to the test's thread

@@ -79,10 +79,10 @@ def test_kill_9_at_random_points_loses_nothing_and_doubles_nothing(
     rng = random.Random(SEED)
     sightings = SIGHTINGS if LONG else SIGHTINGS[:3]
     scripts = [s.actions() for s in sightings]
-    expected = reference(scripts)
-
     web = processes.web()
-    processes.start_web(web)
+    processes.launch(web)
+    expected = reference(scripts)  # while the process starts
+    processes.ready(web)
     webhook = Webhook(webhook_path(fake))
     webhook.up(0, web.url)
     updates = UpdateFactory()

@@ -21,7 +21,7 @@ from storage import FieldCipher, make_engine
 from tests.fakes.telegram_updates import UpdateFactory
 from tests.faults.conftest import Reference, deployment_env, finished, webhook_path
 from tests.faults.private_postgres import POSTGRES_BIN, PrivatePostgres
-from tests.faults.processes import Processes
+from tests.faults.processes import START, Processes
 from tests.faults.scripts import SIGHTINGS, Action
 from tests.faults.telegram_side import (
     ANSWER_WAIT,
@@ -70,13 +70,12 @@ def test_postgresql_down_means_503_then_everything_is_stored_and_answered_once(
 ) -> None:
     env = deployment_env(fake, postgres.url, secret_key, data_dir)
     command = [sys.executable, "-m", "bot", "db", "upgrade"]
-    migrated = subprocess.run(command, env=env, cwd=data_dir, capture_output=True, text=True)
-    assert migrated.returncode == 0, migrated.stderr
+    migrating = subprocess.Popen(command, env=env, cwd=data_dir, stderr=subprocess.PIPE)
     tappers = [s.actions() for s in SIGHTINGS[:3]]
-    typist: list[Action] = [
-        *SIGHTINGS[3].typed()
-    ]  # typed fast: a backlog is waiting when the database goes
-    expected = reference([*tappers, typist])
+    typist: list[Action] = [*SIGHTINGS[3].typed()]  # typed fast: a backlog when the database goes
+    expected = reference([*tappers, typist])  # while the migrations run
+    _, errors = migrating.communicate(timeout=START)
+    assert migrating.returncode == 0, errors.decode()
 
     web = processes.web(env=env)
     processes.start_web(web)

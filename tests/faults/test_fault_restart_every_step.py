@@ -1,14 +1,15 @@
 """A restart after any step of the sighting interview: the conversation goes on where it was.
 
-Several chats play the interview staggered, so that between two restarts each chat moves
-a few steps and, over the whole run, every step of the interview is followed by a restart
-in some chat (HOMEWARD_LONG_FAULTS=1: one chat, a restart after each of its steps).
+Eleven chats play the interview staggered: chat n is restarted after its steps n, n + 11,
+n + 22, so that every step of the interview is followed by a restart in some chat with
+three restarts in all (HOMEWARD_LONG_FAULTS=1: one chat, restarted after each of its steps).
 Restarts alternate between a deploy (SIGTERM) and a crash (SIGKILL).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from sqlalchemy.engine import Engine
 
@@ -21,7 +22,7 @@ from tests.faults.processes import Processes
 from tests.faults.scripts import SIGHTINGS, Sighting, comparable_state
 from tests.faults.telegram_side import TipsterPlayer, TrippingTelegram, Webhook, play_all
 
-CHATS = 1 if LONG else 6
+CHATS = 1 if LONG else 11
 
 
 def of_one_shape(chats: int) -> list[Sighting]:
@@ -34,6 +35,11 @@ def of_one_shape(chats: int) -> list[Sighting]:
     return shaped
 
 
+def next_stop(players: list[TipsterPlayer], rounds: int, player: TipsterPlayer) -> int:
+    """How many steps a chat has taken when the process restarts after this round."""
+    return players.index(player) + 1 + rounds * CHATS
+
+
 def test_a_restart_after_any_step_continues_the_conversation_where_it_was(
     fake: TrippingTelegram,
     processes: Processes,
@@ -42,9 +48,10 @@ def test_a_restart_after_any_step_continues_the_conversation_where_it_was(
     reference: Reference,
 ) -> None:
     scripts = [s.actions() for s in of_one_shape(CHATS)]
-    expected = reference(scripts)
     web = processes.web()
-    processes.start_web(web)
+    processes.launch(web)
+    expected = reference(scripts)  # while the process starts
+    processes.ready(web)
     webhook = Webhook(webhook_path(fake))
     webhook.up(0, web.url)
     updates = UpdateFactory()
@@ -57,7 +64,7 @@ def test_a_restart_after_any_step_continues_the_conversation_where_it_was(
     rounds = 0
     while any(len(p.sent) < len(p.script) for p in players):
         # Chat n stops after step n, n + CHATS, n + 2·CHATS, …: together, after every step.
-        play_all(players, lambda p, r=rounds: players.index(p) + 1 + r * CHATS)
+        play_all(players, partial(next_stop, players, rounds))
         before = {p.chat_id: conversation_state(engine, cipher, p.chat_id) for p in players}
         restarted_at |= {str(s["step"]) for s in before.values() if s.get("step")}
         webhook.down(0)

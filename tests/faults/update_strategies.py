@@ -40,6 +40,9 @@ ODD = [
     "Z̷̢̛a̸̡͝l̵̨̛g̴̢͝o̶̧͘",  # stacked combining marks
     "\x00\x01\x1b[31m",  # NUL and control characters
     "𠀀𪚥𰻞",  # CJK outside the basic plane
+    "²",  # a digit int() can't read (str.isdigit says it is one)
+    "٣",  # Arabic-Indic three, which int() reads
+    "１",  # a full-width one, as Chinese keyboards type it
     "/start@homeward_test_bot 深圳",
     "/unknown_command",
     "'; DROP TABLE report; --",
