@@ -48,7 +48,7 @@ def resolve_choice(
     if msg.kind is not InboundKind.TEXT:
         return None
     typed = msg.text.strip().casefold().rstrip(".。")
-    if numbers and typed.isdigit() and 1 <= int(typed) <= len(values):
+    if numbers and typed.isdecimal() and 1 <= int(typed) <= len(values):  # not "²"
         return values[int(typed) - 1]
     for value in values:
         labels = {label(env, code, step, value).casefold() for code in env.texts.languages}

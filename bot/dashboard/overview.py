@@ -61,6 +61,6 @@ def _duration(seconds: float) -> tuple[int, int]:
 async def overview_page(call: Call) -> Response:
     """The overview page for the last 7, 30 or 90 days."""
     asked = call.request.query_params.get("days", "30")
-    days = int(asked) if asked.isdigit() and int(asked) in PERIODS else 30
+    days = int(asked) if asked.isdecimal() and int(asked) in PERIODS else 30
     data = await run_in_threadpool(_load, call.dash, days)
     return call.dash.render(call.request, "overview.html", **data)

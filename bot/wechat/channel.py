@@ -44,7 +44,7 @@ class Unanswerable(RuntimeError):
 async def _read_body(request: Request) -> bytes:
     """The request body, refused with 413 as soon as it is over the limit."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+    if declared.isdecimal() and int(declared) > MAX_BODY_BYTES:
         raise Rejected(413, "body too large")
     body = bytearray()
     async for chunk in request.stream():

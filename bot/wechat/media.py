@@ -24,7 +24,7 @@ class MediaGone(RuntimeError):
 def _read_capped(response: requests.Response, max_bytes: int) -> bytes:
     """The body, refusing it as soon as it is over the cap."""
     declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
+    if declared and declared.isdecimal() and int(declared) > max_bytes:
         response.close()
         raise MediaTooLarge(f"{declared} bytes declared")
     data = bytearray()

@@ -97,3 +97,11 @@ def test_a_flooding_chat_is_slowed_down_kindly_and_others_are_not(tipster, engli
     assert "太快" in tipster.text
     english_tipster.says("/start")
     assert english_tipster.step == "kind"
+
+
+def test_a_superscript_digit_is_not_a_number_but_gets_a_kind_answer(tipster):
+    reach(tipster, "presence")
+    tipster.says("²")
+    assert "请选择其中一个选项" in tipster.text and tipster.step == "presence"
+    tipster.says("１")  # a full-width digit is a number
+    assert tipster.step == "child_sex"

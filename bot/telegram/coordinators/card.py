@@ -75,7 +75,7 @@ def encode(verb: str, report_id: int, argument: str = "") -> str:
 def decode(data: str) -> tuple[str, int, str] | None:
     """(verb, report id, argument) of coordinator button data, or None if it isn't ours."""
     parts = data.split(":")
-    if len(parts) not in (3, 4) or parts[0] != PREFIX or not parts[2].isdigit():
+    if len(parts) not in (3, 4) or parts[0] != PREFIX or not parts[2].isdecimal():
         return None
     return parts[1], int(parts[2]), parts[3] if len(parts) == 4 else ""
 
