@@ -59,6 +59,8 @@ class Intake:
 
     def handle(self, msg: Inbound) -> list[Reply]:
         """Handle one inbound message durably and return the replies to send."""
+        if "\x00" in msg.text:  # PostgreSQL text can't hold NUL; nobody types it on purpose
+            msg = replace(msg, text=msg.text.replace("\x00", ""))
         for attempt in range(_ATTEMPTS):
             try:
                 replies, touched = self._handle_once(msg)

@@ -60,7 +60,6 @@ def deployment_env(
         HOMEWARD_SECRET_KEY=secret_key,
         HOMEWARD_DATA_DIR=str(data_dir / "data"),
         LOG_LEVEL="INFO",
-        PYTHONFAULTHANDLER="1",
         TELEGRAM_BOT_TOKEN=fake.token,
         TELEGRAM_API_BASE_URL=fake.base_url,
         TELEGRAM_WEBHOOK_URL=WEBHOOK_BASE,

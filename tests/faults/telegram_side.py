@@ -10,13 +10,12 @@ waiting, as Telegram does with a backlog.
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 
 import httpx
 from sqlalchemy import create_engine
@@ -33,7 +32,7 @@ from tests.fakes.telegram_state import JSON
 from tests.fakes.telegram_updates import UpdateFactory
 from tests.faults.scripts import Action, OwnContact, Pin, Say, Tap
 
-ANSWER_WAIT = 40.0  # seconds for an answer that may wait for a restart or a database
+ANSWER_WAIT = 90.0  # seconds for an answer that may wait for a restart or a database
 REDELIVERY_PAUSE = 0.2  # how long "Telegram" waits before re-sending after a 5xx
 MESSAGE_METHODS = ("sendmessage", "editmessagetext", "editmessagereplymarkup")
 
@@ -160,7 +159,7 @@ class Webhook:
             return None
 
 
-@functools.cache
+@cache
 def _sqlite_reader(url: str) -> Engine:
     # Homeward's SQLite engine begins every transaction with BEGIN IMMEDIATE (the write lock):
     # a test watching the database that way would hold up the processes it watches.
@@ -186,7 +185,7 @@ def wait_processed(engine: Engine, update_ids: list[int], timeout: float = ANSWE
         try:
             if processed(engine, update_ids) == set(update_ids):
                 return
-        except Exception:  # noqa: BLE001 - a database being restarted under the test
+        except Exception:  # a database being restarted under the test
             pass
         assert time.monotonic() < deadline, f"updates never handled: {sorted(update_ids)}"
         time.sleep(0.05)  # another process's database commit: nothing to subscribe to
@@ -272,7 +271,7 @@ def together(jobs: Sequence[Callable[[], object]]) -> None:
     def run(job: Callable[[], object]) -> None:
         try:
             job()
-        except BaseException as error:  # noqa: BLE001 - handed to the test's thread
+        except BaseException as error:  # handed to the test's thread
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(job,), daemon=True) for job in jobs]

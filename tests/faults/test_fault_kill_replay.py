@@ -96,7 +96,7 @@ def test_kill_9_at_random_points_loses_nothing_and_doubles_nothing(
     def tipsters() -> None:
         try:
             play_all(players, lambda p: None)
-        except BaseException as error:  # noqa: BLE001 - reported by the test's thread
+        except BaseException as error:  # reported by the test's thread
             failures.append(error)
         done.set()
         woken.set()

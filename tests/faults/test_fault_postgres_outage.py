@@ -96,7 +96,7 @@ def test_postgresql_down_means_503_then_everything_is_stored_and_answered_once(
     def carry_on() -> None:
         try:
             play_all(tapping, lambda p: None)
-        except BaseException as error:  # noqa: BLE001 - reported by the test's thread
+        except BaseException as error:  # reported by the test's thread
             failures.append(error)
 
     rest = threading.Thread(target=carry_on, daemon=True)

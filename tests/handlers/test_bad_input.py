@@ -105,3 +105,23 @@ def test_a_superscript_digit_is_not_a_number_but_gets_a_kind_answer(tipster):
     assert "请选择其中一个选项" in tipster.text and tipster.step == "presence"
     tipster.says("１")  # a full-width digit is a number
     assert tipster.step == "child_sex"
+
+
+def test_a_nul_character_in_an_answer_does_not_block_the_report(english_tipster, engine):
+    from sqlmodel import Session, select
+
+    from storage import Report
+
+    tipster = english_tipster
+    tipster.says("/start")
+    tipster.taps("other")
+    tipster.taps("continue")
+    tipster.says("Chengdu\x00 East station")
+    tipster.taps("today")
+    tipster.says("details")
+    tipster.taps("done")
+    tipster.taps("anonymous")
+    tipster.taps("submit")
+    assert "Reference code" in tipster.text
+    with Session(engine) as session:
+        assert session.exec(select(Report)).one().place_text == "Chengdu East station"
