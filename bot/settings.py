@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     telegram_file_base_url: str | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = Field(default=None, repr=False)
+    # Chats never seen lately start at most this often per web process (0: no limit); chats
+    # in the middle of a report always go first (bot/telegram/ordering.py).
+    telegram_new_chats_per_minute: float = Field(default=300, ge=0)
     coordinator_chat_id: int | None = None
 
     # WeChat Official Account: the channel is on when WECHAT_TOKEN is set.

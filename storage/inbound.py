@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import InboundUpdate, utcnow
@@ -10,14 +12,19 @@ from storage.models import InboundUpdate, utcnow
 __all__ = ["mark_processed", "store_update", "unprocessed_updates"]
 
 
-def store_update(*, session: Session, channel: str, update_key: str, payload: str) -> bool:
-    """Store an update (payload already encrypted); False if it was stored before."""
-    try:
-        with session.begin_nested():
-            session.add(InboundUpdate(channel=channel, update_key=update_key, payload=payload))
-    except IntegrityError:
-        return False
-    return True
+def store_update(*, session: Session, channel: str, update_key: str, payload: str) -> int | None:
+    """Store an update (payload already encrypted); its row id, or None if stored before.
+
+    One statement (no savepoint, no second look-up): this runs before every acknowledgement.
+    """
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(InboundUpdate)
+        .values(channel=channel, update_key=update_key, payload=payload, received_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["channel", "update_key"])
+        .returning(col(InboundUpdate.id))
+    )
+    return session.execute(statement).scalar_one_or_none()
 
 
 def unprocessed_updates(
@@ -34,9 +41,10 @@ def unprocessed_updates(
 
 
 def mark_processed(*, session: Session, update_id: int) -> None:
-    """Note that an update's effect is done."""
-    update = session.get(InboundUpdate, update_id)
-    if update is not None and update.processed_at is None:
-        update.processed_at = utcnow()
-        update.payload = ""  # the content is no longer needed once handled
-        session.add(update)
+    """Note that an update's effect is done (its content is no longer needed: dropped)."""
+    statement = (
+        update(InboundUpdate)
+        .where(col(InboundUpdate.id) == update_id, col(InboundUpdate.processed_at).is_(None))
+        .values(processed_at=utcnow(), payload="")
+    )
+    session.execute(statement)

@@ -90,8 +90,13 @@ class TelegramChannel:
             self.coordinators.handlers() + Conversation(svc.intake, self.sender).handlers()
         )
         self.app.add_error_handler(self._keep_error)
+        new_chats = opts.new_chats_per_minute
         self.queues: ChatQueues[_Job] = ChatQueues(
-            self._process, max_parallel=opts.max_parallel_chats
+            self._process,
+            max_parallel=opts.max_parallel_chats,
+            new_chats_per_minute=(
+                svc.settings.telegram_new_chats_per_minute if new_chats is None else new_chats
+            ),
         )
         self._errors: dict[int, BaseException] = {}
         self._poller: asyncio.Task[None] | None = None
@@ -195,23 +200,20 @@ class TelegramChannel:
         if job.row_id is None or chat is None:  # a pointer in a group: nothing to share
             await self._finish(job)
             return
-        try:
-            async with self.locks.working(chat.id):
-                earlier: list[_Job] = []
+        async with self.locks.working(chat.id) as others_pending:
+            earlier: list[_Job] = []
+            if others_pending:
                 await self._retrying(
                     job.update.update_id, lambda: self._stored_before(job, chat.id, earlier)
                 )
-                for other in earlier:
-                    await self._finish(other)
-                await self._finish(job)
-        finally:
-            with contextlib.suppress(SQLAlchemyError):  # a lost connection dropped it anyway
-                await self.locks.release(chat.id)
+            for other in earlier:
+                await self._finish(other)
+            await self._finish(job)
 
     async def _stored_before(self, job: _Job, chat_id: int, earlier: list[_Job]) -> None:
         """Collect the chat's updates stored before this one by other processes, not yet handled."""
         earlier.clear()
-        if job.row_id is None or not await self.locks.others_pending(chat_id):
+        if job.row_id is None:
             return
         for row_id, payload in await asyncio.to_thread(self.inbox.unfinished_before, job.row_id):
             update = Update.de_json(payload, self.app.bot)

@@ -56,6 +56,7 @@ class TelegramOptions:
     retry_delays: tuple[float, ...] = (1, 2, 5, 10, 30, 60, 120, 300)  # then left for restart
     poll_timeout: int = 30
     max_parallel_chats: int = 16
+    new_chats_per_minute: float | None = None  # None: TELEGRAM_NEW_CHATS_PER_MINUTE
     stop_grace_seconds: float = 10.0
     coordinator_language: str = "zh_CN"  # cards and notices in the coordinators' group
 

@@ -34,13 +34,10 @@ class Inbox:
         key = str(update["update_id"])
         payload = self.cipher.encrypt(json.dumps(update, ensure_ascii=False))
         with session_scope(self.engine) as session:
-            if not store_update(session=session, channel=CHANNEL, update_key=key, payload=payload):
-                log.info("update %s was delivered again; ignored", key)
-                return None
-            statement = select(InboundUpdate.id).where(
-                InboundUpdate.channel == CHANNEL, InboundUpdate.update_key == key
-            )
-            return session.exec(statement).one()
+            row_id = store_update(session=session, channel=CHANNEL, update_key=key, payload=payload)
+        if row_id is None:
+            log.info("update %s was delivered again; ignored", key)
+        return row_id
 
     def unfinished(self) -> list[tuple[int, dict[str, Any]]]:
         """Updates stored but never marked done (the process died), oldest first."""

@@ -1,17 +1,62 @@
-"""Per-chat ordering: one chat's updates strictly one after another, different chats in parallel."""
+"""Per-chat ordering: one chat's updates strictly one after another, different chats in parallel.
+
+Chats already talking to us come first: a chat this process answered lately takes the next
+free slot before any chat it has never seen, and chats it has never seen are let in at a
+limited rate. So a flood of new chats (a spam run, a botnet; every update comes from
+Telegram's servers, so they can't be told apart by address) waits in its own line, stored
+and acknowledged, while the tipsters in the middle of a report are answered as usual.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
+import time
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
+
+from aiolimiter import AsyncLimiter
 
 __all__ = ["ChatQueues"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+KNOWN_FOR = 3600.0  # seconds a chat stays "talking to us" after its last update here
+KNOWN_MAX = 100_000  # chats remembered at most (the oldest are forgotten first)
+
+
+class _Slots:
+    """A semaphore whose waiters from known chats go before those from new ones."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiting: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque())
+
+    async def acquire(self, *, first: bool) -> None:
+        if self._free > 0 and not any(self._waiting):
+            self._free -= 1
+            return
+        turn = asyncio.get_running_loop().create_future()
+        line = self._waiting[0 if first else 1]
+        line.append(turn)
+        try:
+            await turn  # release() hands its slot straight to us
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self.release()  # handed over just as we were cancelled: pass it on
+            else:
+                line.remove(turn)
+            raise
+
+    def release(self) -> None:
+        for line in self._waiting:
+            while line:
+                turn = line.popleft()
+                if not turn.done():
+                    turn.set_result(None)
+                    return
+        self._free += 1
 
 
 class ChatQueues(Generic[T]):
@@ -20,12 +65,23 @@ class ChatQueues(Generic[T]):
     # A place in the line is held (`reserve`) before an update is stored, so two updates of
     # one chat are handled in the order they arrived even if the second is stored first.
 
-    def __init__(self, run: Callable[[T], Awaitable[None]], *, max_parallel: int) -> None:
+    def __init__(
+        self,
+        run: Callable[[T], Awaitable[None]],
+        *,
+        max_parallel: int,
+        new_chats_per_minute: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._run = run
         self._max_parallel = max_parallel
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: _Slots | None = None
         self._lines: dict[Hashable, deque[asyncio.Future[T | None]]] = {}
         self._workers: dict[Hashable, asyncio.Task[None]] = {}
+        self._new_per_minute = new_chats_per_minute
+        self._admission: AsyncLimiter | None = None
+        self._known: OrderedDict[Hashable, float] = OrderedDict()  # chat -> last seen here
+        self._clock = clock
 
     def reserve(self, chat: Hashable) -> asyncio.Future[T | None]:
         """Hold the next place in a chat's line; resolve it with the item, or None to give it up."""
@@ -44,21 +100,43 @@ class ChatQueues(Generic[T]):
         """How many chats have work waiting or running."""
         return len(self._workers)
 
+    def known(self, chat: Hashable) -> bool:
+        """Whether this process answered the chat lately (it goes before new chats)."""
+        seen = self._known.get(chat)
+        return seen is not None and self._clock() - seen < KNOWN_FOR
+
+    def _saw(self, chat: Hashable) -> None:
+        self._known[chat] = self._clock()
+        self._known.move_to_end(chat)
+        while len(self._known) > KNOWN_MAX:
+            self._known.popitem(last=False)
+
     async def _work(self, chat: Hashable) -> None:
         line = self._lines[chat]
         if self._slots is None:
-            self._slots = asyncio.Semaphore(self._max_parallel)
+            self._slots = _Slots(self._max_parallel)
+        if self._admission is None and self._new_per_minute:
+            # A burst of at most ten seconds' worth, so a flood can't take Telegram's send
+            # budget (30/s for the whole bot) from the chats already talking to us.
+            burst = max(1.0, self._new_per_minute / 6)
+            self._admission = AsyncLimiter(burst, burst * 60 / self._new_per_minute)
         try:
             while line:
                 item = await line[0]
                 line.popleft()
                 if item is None:
                     continue
-                async with self._slots:
-                    try:
-                        await self._run(item)
-                    except Exception:  # _run handles its own errors; never stall the line
-                        log.exception("unexpected error in a chat's line")
+                known = self.known(chat)
+                if not known and self._admission is not None:
+                    await self._admission.acquire()  # new chats come in at a limited rate
+                await self._slots.acquire(first=known)
+                try:
+                    await self._run(item)
+                except Exception:  # _run handles its own errors; never stall the line
+                    log.exception("unexpected error in a chat's line")
+                finally:
+                    self._slots.release()
+                    self._saw(chat)
         finally:
             # No await between the emptiness check and here, so no place can slip in unseen.
             del self._workers[chat]
