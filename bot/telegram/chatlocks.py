@@ -14,21 +14,22 @@ An update costs three statements: *hold* before it is stored (the only one befor
 *take the turn* (working, and whether others have the chat pending) and *finish* (both
 released). Locks live in a few dedicated connections per process, a chat always in the
 same one, so a killed process's locks vanish with it and chats don't queue behind one
-connection. On SQLite (one process) there is nothing to share and every call succeeds at once.
+connection. They are psycopg's asyncio connections, not the engine's pool: a lock statement
+never waits for a thread. On SQLite (one process) there is nothing to share and every call
+succeeds at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 import zlib
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
-from sqlalchemy import TextClause, text
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+import psycopg
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 __all__ = ["ChatLocks"]
 
@@ -36,20 +37,19 @@ _PENDING, _WORKING = 0x48570001, 0x48570002  # advisory lock namespaces ("HW" 1 
 _WAITS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)  # polling another process's lock, then every 0.5 s
 _CONNECTIONS = 4  # lock connections per process; a chat's locks are always in the same one
 
-_HOLD = text("SELECT pg_advisory_lock_shared(:pending, :key)")
-_RELEASE = text("SELECT pg_advisory_unlock_shared(:pending, :key)")
+_HOLD = "SELECT pg_advisory_lock_shared(%(pending)s, %(key)s)"
+_RELEASE = "SELECT pg_advisory_unlock_shared(%(pending)s, %(key)s)"
 # 0: another process works on the chat; 1: our turn; 2: our turn, and another process has
 # updates of the chat pending (it holds the shared lock, so ours can't be exclusive). Our
 # own shared hold never conflicts with our own request. CASE stops at the first match.
-_TAKE_TURN = text(
-    """SELECT CASE
-        WHEN NOT pg_try_advisory_lock(:working, :key) THEN 0
-        WHEN NOT pg_try_advisory_lock(:pending, :key) THEN 2
-        WHEN pg_advisory_unlock(:pending, :key) THEN 1
-        ELSE 1 END"""
-)
-_FINISH = text(
-    "SELECT pg_advisory_unlock(:working, :key), pg_advisory_unlock_shared(:pending, :key)"
+_TAKE_TURN = """SELECT CASE
+    WHEN NOT pg_try_advisory_lock(%(working)s, %(key)s) THEN 0
+    WHEN NOT pg_try_advisory_lock(%(pending)s, %(key)s) THEN 2
+    WHEN pg_advisory_unlock(%(pending)s, %(key)s) THEN 1
+    ELSE 1 END"""
+_FINISH = (
+    "SELECT pg_advisory_unlock(%(working)s, %(key)s), "
+    "pg_advisory_unlock_shared(%(pending)s, %(key)s)"
 )
 
 
@@ -60,43 +60,43 @@ def _chat_key(chat_id: int) -> int:
 
 
 class _LockConnection:
-    """One autocommit connection and the one thread that talks to it."""
+    """One autocommit asyncio connection of its own (psycopg runs its statements in turn)."""
 
-    def __init__(self, engine: Engine, index: int) -> None:
-        self._engine = engine
-        self._connection: Connection | None = None
-        self._mutex = threading.Lock()  # close() comes from another thread
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix=f"chat-locks-{index}")
+    def __init__(self, engine: Engine) -> None:
+        args, kwargs = engine.dialect.create_connect_args(engine.url)
+        kwargs.pop("context", None)  # SQLAlchemy's adapters; plain psycopg needs none
+        self._args, self._kwargs = args, kwargs
+        self._connection: psycopg.AsyncConnection[Any] | None = None
+        self._connecting: asyncio.Lock | None = None
 
-    async def run(self, statement: TextClause, key: int) -> int | bool | None:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._thread, self._execute, statement, key)
+    async def run(self, statement: str, key: int) -> Any:
+        try:
+            connection = await self._connect()
+            cursor = await connection.execute(
+                statement, {"pending": _PENDING, "working": _WORKING, "key": key}
+            )
+            row = await cursor.fetchone()
+        except psycopg.Error as error:
+            # The server went away, and our locks with it: start afresh next time.
+            await self.close()
+            raise OperationalError(statement, None, error) from error
+        return None if row is None else row[0]
 
-    def _execute(self, statement: TextClause, key: int) -> int | bool | None:
-        with self._mutex:
-            if self._connection is None:
-                connection = self._engine.connect()
-                self._connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-            try:
-                return self._connection.execute(
-                    statement, {"pending": _PENDING, "working": _WORKING, "key": key}
-                ).scalar()
-            except DBAPIError:
-                # The server went away, and our locks with it: start afresh next time.
-                with contextlib.suppress(DBAPIError):
-                    self._connection.invalidate()
-                self._connection = None
-                raise
+    async def _connect(self) -> psycopg.AsyncConnection[Any]:
+        if self._connecting is None:
+            self._connecting = asyncio.Lock()
+        async with self._connecting:
+            if self._connection is None or self._connection.closed:
+                self._connection = await psycopg.AsyncConnection.connect(
+                    *self._args, **self._kwargs, autocommit=True
+                )
+            return self._connection
 
-    def close(self) -> None:
-        with self._mutex:
-            if self._connection is not None:
-                # Invalidated, not returned to the pool: the locks must end with it.
-                with contextlib.suppress(DBAPIError):
-                    self._connection.invalidate()
-                self._connection.close()
-                self._connection = None
-        self._thread.shutdown(wait=False)
+    async def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(psycopg.Error):
+                await connection.close()
 
 
 class ChatLocks:
@@ -105,7 +105,7 @@ class ChatLocks:
     def __init__(self, engine: Engine, *, connections: int = _CONNECTIONS) -> None:
         self.shared = engine.dialect.name == "postgresql"
         count = connections if self.shared else 0
-        self._connections = [_LockConnection(engine, index) for index in range(count)]
+        self._connections = [_LockConnection(engine) for _ in range(count)]
 
     async def hold(self, chat_id: int) -> None:
         """Note one more update of the chat pending here (before storing it)."""
@@ -149,9 +149,9 @@ class ChatLocks:
     async def close(self) -> None:
         """Close the connections, releasing every lock this process holds."""
         for connection in self._connections:
-            await asyncio.to_thread(connection.close)
+            await connection.close()
 
-    async def _call(self, statement: TextClause, chat_id: int) -> int | bool | None:
+    async def _call(self, statement: str, chat_id: int) -> Any:
         if not self.shared:
             return True
         key = _chat_key(chat_id)

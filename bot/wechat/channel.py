@@ -85,6 +85,9 @@ class WeChatChannel:
         self.verifier = Verifier(self.config, svc.redis, clock=clock)
         self.reply_deadline = reply_deadline
         self._pool: ThreadPoolExecutor | None = None
+        # Copies of one message arriving together (WeChat's re-deliveries, a proxy's retries)
+        # wait for the one intake run already under way in this process.
+        self._running: dict[str, asyncio.Future[list[str]]] = {}
 
     def routes(self) -> list[BaseRoute]:
         """GET answers the console's URL check; POST receives messages and events."""
@@ -155,8 +158,13 @@ class WeChatChannel:
 
     async def _answer(self, inbound: Inbound, started: float) -> list[str] | None:
         """The reply's text parts, or None if it will be sent later as a customer message."""
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._pool, self._handle, inbound)
+        future = self._running.get(inbound.delivery_id or "")
+        if future is None:
+            future = asyncio.get_running_loop().run_in_executor(self._pool, self._handle, inbound)
+            if inbound.delivery_id:
+                key = inbound.delivery_id
+                self._running[key] = future
+                future.add_done_callback(lambda _: self._running.pop(key, None))
         remaining = max(self.reply_deadline - (time.monotonic() - started), 0.0)
         try:
             return await asyncio.wait_for(asyncio.shield(future), remaining)

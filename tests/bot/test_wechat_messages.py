@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,8 +12,15 @@ import redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from handlers import Inbound, Reply
 from storage import Conversation, FieldCipher
-from tests.bot.wechat_helpers import WeChatTipster, WeChatWorld, row_counts, world_for
+from tests.bot.wechat_helpers import (
+    WeChatTipster,
+    WeChatWorld,
+    conversations_locked,
+    row_counts,
+    world_for,
+)
 
 
 @pytest.fixture(params=["safe", "plaintext"])
@@ -76,6 +84,31 @@ def test_concurrent_deliveries_of_a_first_message_have_one_effect(
     assert len({r.content for r in replies}) == 1 and "你想报告什么" in replies[0].content
     assert row_counts(engine) == {"conversation": 1, "delivery": 1, "report": 0}
     assert max(r.seconds for r in replies) < 5.0
+
+
+def test_copies_arriving_together_share_one_run_of_the_interview(
+    world: WeChatWorld, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tipster = world.tipster()
+    at_kind_question(tipster)
+    runs: list[str | None] = []
+    handle = world.svc.intake.handle
+
+    def counted(inbound: Inbound) -> list[Reply]:
+        runs.append(inbound.delivery_id)
+        return handle(inbound)
+
+    monkeypatch.setattr(world.svc.intake, "handle", counted)
+    choose_sighting = tipster.sender.text("1", openid=tipster.openid)
+    with ThreadPoolExecutor(4) as pool:
+        with conversations_locked(engine):  # the first copy's run waits; the others arrive
+            posted = [pool.submit(world.post, choose_sighting) for _ in range(4)]
+            time.sleep(1.5)
+        replies = [future.result() for future in posted]
+
+    assert [r.status for r in replies] == [200] * 4
+    assert len({r.content for r in replies}) == 1 and "安全第一" in replies[0].content
+    assert len(runs) == 1  # one interview step for the four, not four replays of it
 
 
 def test_following_the_account_greets_and_offers_a_report(
