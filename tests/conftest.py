@@ -22,6 +22,7 @@ from sqlmodel import SQLModel
 
 from handlers import Intake, InterviewConfig
 from storage import FieldCipher, generate_key, make_engine, upgrade
+from tests.bot.wechat_helpers import WeChatWorld, world_for
 from tests.stories import Tipster
 from triage import QUEUE_NAME, dispatch_report
 
@@ -137,3 +138,30 @@ def english_tipster(intake: Intake) -> Tipster:
 def data_dir(tmp_path: Path) -> Path:
     """A private working directory for processes a test starts."""
     return tmp_path
+
+
+@pytest.fixture(params=["safe", "plaintext"])
+def world(
+    request: pytest.FixtureRequest,
+    engine: Engine,
+    cipher: FieldCipher,
+    redis_client: redis.Redis,
+    database_url: str,
+    secret_key: str,
+    tmp_path: Path,
+) -> Iterator[WeChatWorld]:
+    """The app for one WeChat Official Account, in safe mode or plaintext mode.
+
+    A module can keep to one mode with
+    `pytestmark = pytest.mark.parametrize("world", ["safe"], indirect=True)`.
+    """
+    with world_for(
+        request,
+        engine=engine,
+        cipher=cipher,
+        redis_client=redis_client,
+        database_url=database_url,
+        secret_key=secret_key,
+        data_dir=tmp_path,
+    ) as w:
+        yield w

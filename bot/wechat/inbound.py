@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 from wechatpy import parse_message
 from wechatpy.events import ClickEvent, SubscribeEvent, SubscribeScanEvent
@@ -46,15 +47,22 @@ def read(xml: str, cipher: FieldCipher) -> tuple[BaseMessage, Inbound | None]:
     try:
         message = parse_message(xml)
         # wechatpy converts fields lazily: touch them here so bad values fail now.
-        if message is None or not _string(message.source) or not isinstance(message.time, int):
+        if message is None or not _string(message.source) or not _uint64(message.time):
             raise Unreadable("sender or time missing")
-        if not isinstance(message.id, int):
+        if not _uint64(message.id):
             raise Unreadable("malformed MsgId")
         return message, to_inbound(message, cipher)
     except Unreadable:
         raise
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+    # ExpatError: bytes the checks read in their declared encoding (UTF-16, say) and
+    # wechatpy, given them as UTF-8, cannot.
+    except (KeyError, ValueError, TypeError, AttributeError, ExpatError) as exc:
         raise Unreadable(type(exc).__name__) from exc
+
+
+def _uint64(value: object) -> bool:
+    """True for a MsgId or CreateTime WeChat could send; longer ones overflow the delivery key."""
+    return isinstance(value, int) and 0 <= value < 2**64
 
 
 def _string(value: object) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from wechatpy import create_reply
 from wechatpy.messages import BaseMessage
+from wechatpy.replies import TextReply
+from wechatpy.utils import to_text
 
 from handlers import Reply, render_text
 
@@ -49,6 +50,15 @@ def text_parts(replies: Sequence[Reply]) -> list[str]:
     return split_text(render_text(replies))
 
 
+def _cdata(value: object) -> str:
+    """A value for wechatpy's CDATA fields, which don't split a `]]>` (it ends the section)."""
+    return str(to_text(value)).replace("]]>", "]]]]><![CDATA[>")
+
+
 def reply_xml(message: BaseMessage, text: str) -> str:
     """A passive text reply to `message` (sender and recipient swapped)."""
-    return str(create_reply(text, message=message).render())
+    # The text may quote the tipster's answers (the review does), and they may hold "]]>".
+    reply = TextReply(
+        source=_cdata(message.target), target=_cdata(message.source), content=_cdata(text)
+    )
+    return str(reply.render())

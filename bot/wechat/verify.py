@@ -60,7 +60,8 @@ def checked_xml(data: bytes | str) -> Element:
     """Parse XML with any DTD or entity refused (genuine callbacks never carry one)."""
     try:
         root: Element = fromstring(data, forbid_dtd=True)
-    except (DefusedXmlException, ParseError) as exc:
+    # ValueError, LookupError: bytes declaring an encoding expat can't read (gbk, unknown ones)
+    except (DefusedXmlException, ParseError, ValueError, LookupError) as exc:
         raise Rejected(400, f"unacceptable XML ({type(exc).__name__})") from exc
     if root.tag != "xml":
         raise Rejected(400, "root element is not <xml>")

@@ -7,10 +7,8 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-import redis
 from rq.job import Job
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -18,39 +16,15 @@ from sqlmodel import Session, select
 from bot.wechat import REPLY_DEADLINE
 from bot.wechat.replies import MAX_TEXT_BYTES, split_text
 from bot.worker import run_worker
-from storage import Conversation, FieldCipher
+from storage import Conversation
 from tests.bot.wechat_helpers import (
     OPENID,
     WeChatWorld,
     conversations_locked,
     row_counts,
-    world_for,
 )
 
 DEADLINE = 0.5  # instead of 4 s, so that a held lock makes the intake miss it quickly
-
-
-@pytest.fixture(params=["safe", "plaintext"])
-def world(
-    request: pytest.FixtureRequest,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    database_url: str,
-    secret_key: str,
-    tmp_path: Path,
-) -> Iterator[WeChatWorld]:
-    """The app for one Official Account, in safe mode or plaintext mode."""
-    with world_for(
-        request,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        database_url=database_url,
-        secret_key=secret_key,
-        data_dir=tmp_path,
-    ) as w:
-        yield w
 
 
 @contextmanager

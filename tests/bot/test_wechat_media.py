@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,33 +13,12 @@ from bot.wechat import MediaGone, WeChatMediaFetcher
 from bot.wechat.client import make_client
 from bot.wechat.config import wechat_config
 from bot.worker import run_worker
-from storage import Attachment, FieldCipher
-from tests.bot.wechat_helpers import WeChatTipster, WeChatWorld, world_for
+from storage import Attachment
+from tests.bot.wechat_helpers import WeChatTipster, WeChatWorld
 from tests.fakes.wechat_media import exif_tags, jpeg_with_gps
 from triage.media import MediaTooLarge
 
-
-@pytest.fixture
-def world(
-    request: pytest.FixtureRequest,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    database_url: str,
-    secret_key: str,
-    tmp_path: Path,
-) -> Iterator[WeChatWorld]:
-    """The app for a safe-mode Official Account."""
-    with world_for(
-        request,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        database_url=database_url,
-        secret_key=secret_key,
-        data_dir=tmp_path,
-    ) as w:
-        yield w
+pytestmark = pytest.mark.parametrize("world", ["safe"], indirect=True)  # safe mode only
 
 
 def report_with_media(tipster: WeChatTipster, *media_xml: str) -> str:

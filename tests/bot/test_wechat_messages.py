@@ -3,47 +3,20 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from handlers import Inbound, Reply
-from storage import Conversation, FieldCipher
+from storage import Conversation
 from tests.bot.wechat_helpers import (
     WeChatTipster,
     WeChatWorld,
     conversations_locked,
     row_counts,
-    world_for,
 )
-
-
-@pytest.fixture(params=["safe", "plaintext"])
-def world(
-    request: pytest.FixtureRequest,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    database_url: str,
-    secret_key: str,
-    tmp_path: Path,
-) -> Iterator[WeChatWorld]:
-    """The app for one Official Account, in safe mode or plaintext mode."""
-    with world_for(
-        request,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        database_url=database_url,
-        secret_key=secret_key,
-        data_dir=tmp_path,
-    ) as w:
-        yield w
 
 
 def state(engine: Engine) -> dict[str, object]:

@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-import redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.worker import run_worker
-from storage import FieldCipher, RelayMessage, ReportEvent
-from tests.bot.wechat_helpers import OPENID, WeChatWorld, world_for
+from storage import RelayMessage, ReportEvent
+from tests.bot.wechat_helpers import OPENID, WeChatWorld
 from tests.triage.coordinators import CoordinatorActor
 
-
-@pytest.fixture
-def world(
-    request: pytest.FixtureRequest,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    database_url: str,
-    secret_key: str,
-    tmp_path: Path,
-) -> Iterator[WeChatWorld]:
-    """The app for one Official Account, in safe mode."""
-    with world_for(
-        request,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        database_url=database_url,
-        secret_key=secret_key,
-        data_dir=tmp_path,
-    ) as w:
-        yield w
+pytestmark = pytest.mark.parametrize("world", ["safe"], indirect=True)  # safe mode only
 
 
 def submit_on_wechat(world: WeChatWorld) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,37 +16,14 @@ from tests.bot.wechat_helpers import (
     WeChatWorld,
     conversations_locked,
     row_counts,
+    signed_around,
     wechat_settings,
     wechat_world,
-    world_for,
 )
-from tests.fakes.wechat_server import WeChatSender, cdata, sha1_signature
+from tests.fakes.wechat_server import WeChatSender, cdata
 
 NOTHING = {"conversation": 0, "delivery": 0, "report": 0}
 SAFE = pytest.mark.parametrize("world", ["safe"], indirect=True)
-
-
-@pytest.fixture(params=["safe", "plaintext"])
-def world(
-    request: pytest.FixtureRequest,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    database_url: str,
-    secret_key: str,
-    tmp_path: Path,
-) -> Iterator[WeChatWorld]:
-    """The app for one Official Account, in safe mode or plaintext mode."""
-    with world_for(
-        request,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        database_url=database_url,
-        secret_key=secret_key,
-        data_dir=tmp_path,
-    ) as w:
-        yield w
 
 
 def test_the_console_url_check_is_answered_only_when_signed(world: WeChatWorld) -> None:
@@ -116,15 +92,6 @@ def test_safe_mode_refuses_plaintext_tampering_and_other_apps(
     assert row_counts(engine) == NOTHING
 
 
-def _signed(sender: WeChatSender, body: str, *, safe_mode: bool) -> tuple[dict[str, str], bytes]:
-    """Correct query signatures around a hostile body (as if the token had leaked)."""
-    params, _ = sender.signed_request(sender.text("x"), safe_mode=False)
-    if safe_mode:
-        params["encrypt_type"] = "aes"
-        params["msg_signature"] = sha1_signature(sender.token, params["timestamp"], params["nonce"])
-    return params, body.encode()
-
-
 @pytest.mark.parametrize(
     "attack",
     ["billion_laughs", "billion_laughs_envelope", "external_entity", "bare_doctype"],
@@ -140,7 +107,8 @@ def test_xml_with_a_dtd_or_entities_is_refused(
         "bare_doctype": "<!DOCTYPE xml>" + sender.text("你好"),
     }
 
-    refused = world.post_raw(*_signed(sender, bodies[attack], safe_mode=world.safe_mode))
+    body = bodies[attack].encode()
+    refused = world.post_raw(*signed_around(sender, body, safe_mode=world.safe_mode))
 
     # Refused before any expansion (which would take gigabytes and minutes).
     assert refused.status == 400 and b"DTDForbidden" in refused.body
@@ -163,8 +131,35 @@ def test_truncated_or_unreadable_xml_is_refused_and_the_next_message_answered(
     assert "欢迎" in world.tipster().says("你好")
 
 
+@pytest.mark.parametrize("codec", ["gbk", "utf-16", "no-such-codec"])
+def test_bodies_in_an_encoding_wechat_never_sends_are_refused(
+    world: WeChatWorld, engine: Engine, codec: str
+) -> None:
+    sender = world.sender
+    xml = f'<?xml version="1.0" encoding="{codec}"?>' + sender.text("你好")
+    body = xml.encode("utf-8" if codec == "no-such-codec" else codec)
+
+    refused = world.post_raw(*signed_around(sender, body, safe_mode=world.safe_mode))
+
+    assert refused.status == 400  # was a 500: the XML parsers raised what nobody caught
+    assert row_counts(engine) == NOTHING
+
+
+@pytest.mark.parametrize("field", ["MsgId", "CreateTime"])
+def test_numbers_longer_than_wechat_sends_are_refused(
+    world: WeChatWorld, engine: Engine, field: str
+) -> None:
+    message = world.sender.text("你好") if field == "MsgId" else world.sender.subscribe()
+    too_long = message.replace(f"<{field}>", f"<{field}>" + "9" * 200)
+
+    # Was "success" and no reply: the delivery key overflowed its column in the intake.
+    assert world.post(too_long).status == 400
+    assert row_counts(engine) == NOTHING
+
+
 def test_oversized_bodies_get_413(world: WeChatWorld, engine: Engine) -> None:
-    params, body = _signed(world.sender, world.sender.oversized(200_000), safe_mode=False)
+    oversized = world.sender.oversized(200_000).encode()
+    params, body = signed_around(world.sender, oversized, safe_mode=False)
     chunks = iter([body[:40_000], body[40_000:]])  # no Content-Length: counted while read
 
     declared = world.client.post("/wechat", params=params, content=body)

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import redis
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -17,7 +14,6 @@ from tests.bot.wechat_helpers import (
     WeChatTipster,
     WeChatWorld,
     stored_rows,
-    world_for,
 )
 
 # (typed number, typed words) for every choice; plain strings are free-text answers.
@@ -44,29 +40,6 @@ SIGHTING_END = [
     "一男一女，自称是爸爸妈妈，开白色面包车",
 ]
 CONTACT = [("1", "完成"), ("2", "留下电话号码"), "138 0013 8000"]
-
-
-@pytest.fixture(params=["safe", "plaintext"])
-def world(
-    request: pytest.FixtureRequest,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    database_url: str,
-    secret_key: str,
-    tmp_path: Path,
-) -> Iterator[WeChatWorld]:
-    """The app serving a WeChat-only deployment, in safe mode or plaintext mode."""
-    with world_for(
-        request,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        database_url=database_url,
-        secret_key=secret_key,
-        data_dir=tmp_path,
-    ) as w:
-        yield w
 
 
 def answer(tipster: WeChatTipster, steps: list[tuple[str, str] | str], by: str) -> None:
@@ -132,6 +105,18 @@ def test_a_follower_reports_a_sighting_in_chinese(
     app_logs = [r.getMessage() for r in caplog.records if not r.name.startswith("httpx")]
     assert app_logs and not any(OPENID in line for line in app_logs)  # httpx: the test's client
     assert max(world.timings) < 5.0
+
+
+def test_answers_that_look_like_xml_come_back_intact_in_the_review(world: WeChatWorld) -> None:
+    tipster = world.tipster()
+    tipster.follows()
+    place = "火车北站]]><![CDATA[ & <b>小卖部</b>"  # "]]>" once ended the reply's CDATA early
+
+    answer(tipster, [*SIGHTING[:2], place, *SIGHTING[3:], *SIGHTING_END], "numbers")
+    tipster.says("1")  # no photos
+    review = tipster.says("1")  # stay anonymous
+
+    assert f"• 地点: {place}" in review and "1. 提交" in review
 
 
 def test_a_location_message_answers_where(world: WeChatWorld, engine: Engine) -> None:

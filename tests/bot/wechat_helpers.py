@@ -34,7 +34,7 @@ from bot.wiring import Services
 from handlers import Intake
 from storage import FieldCipher
 from tests.fakes.wechat_api import FakeWeChatAPI
-from tests.fakes.wechat_server import WeChatSender, parse_reply
+from tests.fakes.wechat_server import WeChatSender, parse_reply, sha1_signature
 from triage import QUEUE_NAME, dispatch_report
 
 TOKEN = "homewardtoken"
@@ -158,6 +158,22 @@ class WeChatTipster:
         """The last reply's text."""
         assert self.last is not None, "nothing sent yet"
         return self.last.content
+
+
+def signed_around(
+    sender: WeChatSender, body: bytes, *, safe_mode: bool, encrypt: str = ""
+) -> tuple[dict[str, str], bytes]:
+    """Correct query signatures around any body (as if the token had leaked).
+
+    In safe mode `msg_signature` covers `encrypt`, the Encrypt value the body claims to carry.
+    """
+    params, _ = sender.signed_request("", safe_mode=False)
+    if safe_mode:
+        params["encrypt_type"] = "aes"
+        params["msg_signature"] = sha1_signature(
+            sender.token, params["timestamp"], params["nonce"], encrypt
+        )
+    return params, body
 
 
 def services_for(
