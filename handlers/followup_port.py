@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers.answers import AnswerError
-from storage import Attachment, Report, ReportStatus
+from storage import Attachment, FieldCipher, Report, ReportStatus
 from storage.relay import FollowupRefused, add_tipster_message, check_followup
 from storage.reports import append_event
 
@@ -30,8 +30,11 @@ def tipster_status(status: str) -> str:
 class StoredFollowup:
     """Implements `handlers.state.FollowupPort` on a session; remembers reports it touched."""
 
-    def __init__(self, *, session: Session, who: str, channel: str, now: datetime) -> None:
+    def __init__(
+        self, *, session: Session, cipher: FieldCipher, who: str, channel: str, now: datetime
+    ) -> None:
         self.session = session
+        self.cipher = cipher
         self.who = who
         self.channel = channel
         self.now = now
@@ -47,7 +50,12 @@ class StoredFollowup:
         """(report id, reference) for a code + PIN."""
         try:
             report = check_followup(
-                session=self.session, ref=ref, pin=pin, who=self.who, now=self.now
+                session=self.session,
+                cipher=self.cipher,
+                ref=ref,
+                pin=pin,
+                who=self.who,
+                now=self.now,
             )
         except FollowupRefused as refused:
             raise AnswerError(refused.key) from refused

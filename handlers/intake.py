@@ -105,7 +105,9 @@ class Intake:
                     msg = replace(msg, delivery_id=None)
             now = self.clock()
             state = State.from_dict(conversation.state)
-            followup = StoredFollowup(session=session, who=user_key, channel=msg.channel, now=now)
+            followup = StoredFollowup(
+                session=session, cipher=self.cipher, who=user_key, channel=msg.channel, now=now
+            )
             env = Env(config=self.config, now=now, encrypt=self.cipher.encrypt, followup=followup)
             outcome = handle(state, msg, env)
             replies, touched = outcome.replies, followup.touched
@@ -114,7 +116,7 @@ class Intake:
                 report, attachments = build_report(
                     outcome.submission,
                     ref=ref,
-                    pin=pin,
+                    pin_hash=self.cipher.hash_pin(pin),
                     channel=msg.channel,
                     tipster_ref=conversation.user_ref,
                     tipster_key=user_key,

@@ -7,7 +7,7 @@ from typing import Any
 
 from handlers.interview import Submission
 from handlers.steps import Step
-from storage import Attachment, Report, hash_pin
+from storage import Attachment, Report
 
 __all__ = ["build_report"]
 
@@ -18,14 +18,20 @@ def _get(draft: dict[str, Any], step: str, key: str) -> Any:
 
 
 def build_report(
-    submission: Submission, *, ref: str, pin: str, channel: str, tipster_ref: str, tipster_key: str
+    submission: Submission,
+    *,
+    ref: str,
+    pin_hash: str,
+    channel: str,
+    tipster_ref: str,
+    tipster_key: str,
 ) -> tuple[Report, list[Attachment]]:
     """A report row and its attachments from a draft; the raw answers are kept as they were."""
     draft = submission.draft
     when = _get(draft, Step.WHEN, "date")
     report = Report(
         ref=ref,
-        pin_hash=hash_pin(pin),
+        pin_hash=pin_hash,
         draft_id=submission.draft_id,
         kind=submission.kind,
         language=submission.language,

@@ -1,7 +1,7 @@
 """Storage: tables, engine and sessions, data-access functions, migrations, encryption."""
 
 from storage.coordinator_chat import ChatPrompt, TipCard
-from storage.crypto import FieldCipher, InvalidKey, generate_key, hash_pin, verify_pin
+from storage.crypto import NO_PIN, FieldCipher, InvalidKey, generate_key
 from storage.db import is_sqlite, make_engine, session_scope, upgrade
 from storage.logins import LoginAttempt, LoginOutcome
 from storage.models import (
@@ -36,6 +36,7 @@ from storage.workflow_models import (
 )
 
 __all__ = [
+    "NO_PIN",
     "Attachment",
     "ChatPrompt",
     "Conversation",
@@ -66,11 +67,9 @@ __all__ = [
     "ReportKind",
     "ReportStatus",
     "generate_key",
-    "hash_pin",
     "is_sqlite",
     "make_engine",
     "session_scope",
     "upgrade",
     "utcnow",
-    "verify_pin",
 ]

@@ -3,6 +3,12 @@
 Values are encrypted with Fernet (AES-128-CBC + HMAC) under a key derived from the
 deployment's master key. Lookups by platform user id use a keyed blind index (HMAC-SHA256),
 so the plaintext id never needs to be stored to find a conversation again.
+
+Follow-up PINs are six digits: a million guesses. Hashed alone, even with scrypt, a copy
+of the database gives them all away within hours. So the PIN is first keyed with a secret
+derived from the master key (HMAC-SHA256, a "pepper"), then hashed with scrypt and a salt:
+without the key a stolen database holds nothing to guess against, and with it scrypt still
+costs each guess ~10 ms.
 """
 
 from __future__ import annotations
@@ -16,7 +22,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-__all__ = ["FieldCipher", "InvalidKey", "generate_key", "hash_pin", "verify_pin"]
+__all__ = ["NO_PIN", "FieldCipher", "InvalidKey", "generate_key"]
+
+NO_PIN = "!"  # the pin_hash of a report nobody can follow up (imported from elsewhere)
+_SCRYPT = {"n": 2**12, "r": 8, "p": 1}  # ~10 ms and 4 MiB per PIN, after the pepper
+_LEGACY_SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # "scrypt$…" hashes, unpeppered
 
 
 class InvalidKey(ValueError):
@@ -44,6 +54,7 @@ class FieldCipher:
             raise InvalidKey("the secret key must decode to 32 bytes")
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(master, b"homeward field v1")))
         self._index_key = _derive(master, b"homeward blind index v1")
+        self._pin_key = _derive(master, b"homeward pin pepper v1")
 
     def encrypt(self, value: str) -> str:
         """Encrypt a value for storage."""
@@ -60,19 +71,26 @@ class FieldCipher:
         """Return a stable keyed digest of a value, for equality lookups."""
         return hmac.new(self._index_key, value.encode(), hashlib.sha256).hexdigest()
 
+    def hash_pin(self, pin: str) -> str:
+        """Hash a follow-up PIN: keyed, then scrypt with a random salt."""
+        salt = secrets.token_bytes(16)
+        return f"pscrypt${salt.hex()}${self._pin_digest(pin, salt).hex()}"
 
-def hash_pin(pin: str) -> str:
-    """Hash a follow-up PIN with scrypt and a random salt."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"scrypt${salt.hex()}${digest.hex()}"
+    def verify_pin(self, pin: str, stored: str) -> bool:
+        """Check a PIN against its stored hash in constant time."""
+        try:
+            scheme, salt_hex, digest_hex = stored.split("$")
+            salt = bytes.fromhex(salt_hex)
+        except ValueError:
+            return False  # NO_PIN, or not a hash at all
+        if scheme == "pscrypt":
+            digest = self._pin_digest(pin, salt)
+        elif scheme == "scrypt":  # written before PINs were keyed
+            digest = hashlib.scrypt(pin.encode(), salt=salt, **_LEGACY_SCRYPT)
+        else:
+            return False
+        return hmac.compare_digest(digest.hex(), digest_hex)
 
-
-def verify_pin(pin: str, stored: str) -> bool:
-    """Check a PIN against its stored hash in constant time."""
-    try:
-        _, salt_hex, digest_hex = stored.split("$")
-    except ValueError:
-        return False
-    digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt_hex), n=2**14, r=8, p=1)
-    return hmac.compare_digest(digest.hex(), digest_hex)
+    def _pin_digest(self, pin: str, salt: bytes) -> bytes:
+        keyed = hmac.new(self._pin_key, pin.encode(), hashlib.sha256).digest()
+        return hashlib.scrypt(keyed, salt=salt, **_SCRYPT)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from storage.crypto import verify_pin
+from storage.crypto import FieldCipher
 from storage.models import Report
 from storage.outbox import add_outbox_item
 from storage.reports import append_event, get_report
@@ -46,14 +46,16 @@ def _failures(session: Session, key: str, since: datetime) -> int:
     return int(session.exec(statement).one())
 
 
-def check_followup(*, session: Session, ref: str, pin: str, who: str, now: datetime) -> Report:
+def check_followup(
+    *, session: Session, cipher: FieldCipher, ref: str, pin: str, who: str, now: datetime
+) -> Report:
     """The report for a reference code + PIN; wrong PINs are throttled per person and per code."""
     since = now - FAILURE_WINDOW
     report = get_report(session=session, ref=ref)
     keys = [who] + ([f"ref:{report.ref}"] if report else [])
     if any(_failures(session, key, since) >= MAX_FAILURES for key in keys):
         raise FollowupRefused("followup.throttled")
-    accepted = report is not None and verify_pin(pin.strip(), report.pin_hash)
+    accepted = report is not None and cipher.verify_pin(pin.strip(), report.pin_hash)
     for key in keys:
         session.add(FollowupAttempt(key=key, success=accepted, at=now))
     if report is None or not accepted:

@@ -10,8 +10,8 @@ from typing import Any
 import phonenumbers
 from sqlmodel import Session
 
-from storage import FieldCipher, Report, ReportKind, ReportStatus, hash_pin
-from storage.reports import get_report, new_pin, new_ref, save_report
+from storage import NO_PIN, FieldCipher, Report, ReportKind, ReportStatus
+from storage.reports import get_report, new_ref, save_report
 from triage.registry import ImportFailed, RowError
 
 __all__ = ["import_tips_jsonl"]
@@ -35,7 +35,7 @@ def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
         phone = None  # a masked number can't be brought back
     return Report(
         ref=data.get("ref") or new_ref(),
-        pin_hash=hash_pin(new_pin()),  # taken outside the bot: nobody holds a PIN for it
+        pin_hash=NO_PIN,  # taken outside the bot: nobody holds a PIN for it
         draft_id=str(uuid.uuid4()),
         kind=kind,
         status=status,

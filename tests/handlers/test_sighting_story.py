@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from storage import Attachment, OutboxItem, Report, ReportEvent, verify_pin
+from storage import Attachment, OutboxItem, Report, ReportEvent
 from tests.stories import Tipster
 
 
@@ -50,7 +50,7 @@ def test_a_sighting_is_reported_in_chinese_and_queued_once(tipster, engine, ciph
         report = session.exec(select(Report)).one()
         assert report.ref in tipster.text
         pin = tipster.text.split("密码：")[1].split()[0]
-        assert verify_pin(pin, report.pin_hash)
+        assert cipher.verify_pin(pin, report.pin_hash)
         assert report.kind == "sighting" and report.language == "zh_CN"
         assert report.province == "四川" and report.city == "成都市"
         assert report.names_used == ["小宝", "狗娃"]
