@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import redis
 from rq import Queue
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import configure_mappers
 
 from bot.settings import Settings
-from handlers import Intake
+from handlers import Intake, catalogue
 from storage import FieldCipher, make_engine
 from triage import QUEUE_NAME, dispatch_report, redis_connection
 
@@ -34,6 +35,10 @@ class Services:
 @contextmanager
 def services(settings: Settings) -> Iterator[Services]:
     """Open the database and queue for one process and close them afterwards."""
+    # Done once now rather than by the first messages, which would wait ~0.1 s for them (and
+    # behind one another: configuring the mappers takes a process-wide lock).
+    configure_mappers()
+    catalogue()
     engine = make_engine(settings.database())
     cipher = settings.cipher()
     with redis_connection(settings.redis_url, settings.homeward_data_dir) as connection:

@@ -46,6 +46,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if "poolclass" not in kwargs:
+        # Room for the web process's threads (WeChat's intake, the Telegram channel's
+        # workers) without opening and closing an overflow connection for each of them.
+        kwargs.setdefault("pool_size", 12)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
