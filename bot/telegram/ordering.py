@@ -1,10 +1,9 @@
 """Per-chat ordering: one chat's updates strictly one after another, different chats in parallel.
 
-Chats already talking to us come first: a chat this process answered lately takes the next
-free slot before any chat it has never seen, and chats it has never seen are let in at a
-limited rate. So a flood of new chats (a spam run, a botnet; every update comes from
-Telegram's servers, so they can't be told apart by address) waits in its own line, stored
-and acknowledged, while the tipsters in the middle of a report are answered as usual.
+Chats already talking to us come first (bot/recent.py): a chat this process answered lately
+takes the next free slot before any chat it has never seen, and chats it has never seen are
+let in at a limited rate. So a flood of new chats waits in its own line, stored and
+acknowledged, while the tipsters in the middle of a report are answered as usual.
 """
 
 from __future__ import annotations
@@ -12,18 +11,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
 from aiolimiter import AsyncLimiter
 
+from bot.recent import RecentChats
+
 __all__ = ["ChatQueues"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-KNOWN_FOR = 3600.0  # seconds a chat stays "talking to us" after its last update here
-KNOWN_MAX = 100_000  # chats remembered at most (the oldest are forgotten first)
 
 
 class _Slots:
@@ -80,8 +79,7 @@ class ChatQueues(Generic[T]):
         self._workers: dict[Hashable, asyncio.Task[None]] = {}
         self._new_per_minute = new_chats_per_minute
         self._admission: AsyncLimiter | None = None
-        self._known: OrderedDict[Hashable, float] = OrderedDict()  # chat -> last seen here
-        self._clock = clock
+        self._recent = RecentChats(clock=clock)
 
     def reserve(self, chat: Hashable) -> asyncio.Future[T | None]:
         """Hold the next place in a chat's line; resolve it with the item, or None to give it up."""
@@ -102,14 +100,7 @@ class ChatQueues(Generic[T]):
 
     def known(self, chat: Hashable) -> bool:
         """Whether this process answered the chat lately (it goes before new chats)."""
-        seen = self._known.get(chat)
-        return seen is not None and self._clock() - seen < KNOWN_FOR
-
-    def _saw(self, chat: Hashable) -> None:
-        self._known[chat] = self._clock()
-        self._known.move_to_end(chat)
-        while len(self._known) > KNOWN_MAX:
-            self._known.popitem(last=False)
+        return self._recent.known(chat)
 
     async def _work(self, chat: Hashable) -> None:
         line = self._lines[chat]
@@ -136,7 +127,7 @@ class ChatQueues(Generic[T]):
                     log.exception("unexpected error in a chat's line")
                 finally:
                     self._slots.release()
-                    self._saw(chat)
+                    self._recent.saw(chat)
         finally:
             # No await between the emptiness check and here, so no place can slip in unseen.
             del self._workers[chat]

@@ -20,6 +20,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from wechatpy.messages import BaseMessage
 
+from bot.recent import RecentChats
 from bot.wechat.config import wechat_config
 from bot.wechat.inbound import CHANNEL, Unreadable, read
 from bot.wechat.jobs import enqueue_late_reply
@@ -33,7 +34,11 @@ __all__ = ["REPLY_DEADLINE", "WeChatChannel"]
 log = logging.getLogger(__name__)
 # WeChat waits 5 s for the passive reply; keep a second for the network and the crypto.
 REPLY_DEADLINE = 4.0
-INTAKE_THREADS = 8  # below the database pool size, so waiting threads never starve it
+# Threads for the intake, below the database pool size so waiting threads never starve it:
+# followers this process answered lately have their own, so a flood of new followers (who
+# get at most NEW_FOLLOWER_THREADS) can't hold up the tipsters in the middle of a report.
+INTAKE_THREADS = 8
+NEW_FOLLOWER_THREADS = 2
 SUCCESS = "success"  # "no passive reply, don't retry"
 
 
@@ -84,7 +89,9 @@ class WeChatChannel:
         self.config = wechat_config(svc.settings)
         self.verifier = Verifier(self.config, svc.redis, clock=clock)
         self.reply_deadline = reply_deadline
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: ThreadPoolExecutor | None = None  # followers answered lately
+        self._new_pool: ThreadPoolExecutor | None = None  # everyone else
+        self._recent = RecentChats()
         # Copies of one message arriving together (WeChat's re-deliveries, a proxy's retries)
         # wait for the one intake run already under way in this process.
         self._running: dict[str, asyncio.Future[list[str]]] = {}
@@ -99,13 +106,15 @@ class WeChatChannel:
     async def start(self) -> None:
         """Start the threads the intake runs in."""
         self._pool = ThreadPoolExecutor(INTAKE_THREADS, thread_name_prefix="wechat-intake")
+        self._new_pool = ThreadPoolExecutor(NEW_FOLLOWER_THREADS, thread_name_prefix="wechat-new")
         mode = "safe mode" if self.config.safe_mode else "plaintext mode"
         log.info("wechat channel ready at /wechat (%s)", mode)
 
     async def stop(self) -> None:
         """Let running intake calls commit; drop queued ones (their late replies are queued)."""
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
+        pools = [pool for pool in (self._pool, self._new_pool) if pool is not None]
+        self._pool = self._new_pool = None
+        for pool in pools:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
     async def handshake(self, request: Request) -> Response:
@@ -160,7 +169,10 @@ class WeChatChannel:
         """The reply's text parts, or None if it will be sent later as a customer message."""
         future = self._running.get(inbound.delivery_id or "")
         if future is None:
-            future = asyncio.get_running_loop().run_in_executor(self._pool, self._handle, inbound)
+            known = self._recent.known(inbound.user_id)
+            pool = self._pool if known else self._new_pool
+            future = asyncio.get_running_loop().run_in_executor(pool, self._handle, inbound)
+            future.add_done_callback(lambda _: self._recent.saw(inbound.user_id))
             if inbound.delivery_id:
                 key = inbound.delivery_id
                 self._running[key] = future
