@@ -20,7 +20,7 @@ __all__ = ["Runtime", "configure", "current"]
 
 @dataclass
 class Runtime:
-    """Per-process resources for jobs; the engine is rebuilt after a fork."""
+    """Per-process resources for jobs; the engine and its pool serve job after job."""
 
     database_url: str
     notifier: Notifier = field(default_factory=LogNotifier)
@@ -34,11 +34,14 @@ class Runtime:
 
     @property
     def engine(self) -> Engine:
-        """The engine for this process (a forked work-horse must not reuse its parent's)."""
-        if self._engine is None or self._pid != os.getpid():
-            if self._engine is not None:
-                self._engine.dispose(close=False)
+        """The engine; in a forked work-horse, with a pool of its own (never the parent's)."""
+        if self._engine is None:
             self._engine, self._pid = make_engine(self.database_url), os.getpid()
+        elif self._pid != os.getpid():
+            # SQLAlchemy's pattern for os.fork(): a new, empty pool, and the parent's
+            # connections left alone (closing them would close them for the parent too).
+            self._engine.dispose(close=False)
+            self._pid = os.getpid()
         return self._engine
 
 

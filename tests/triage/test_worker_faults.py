@@ -1,7 +1,8 @@
-"""Killing the worker and its work-horse mid-job loses no follow-up: Retry or the sweeper."""
+"""Killing the worker mid-job (jobs run in its process) loses no follow-up: the sweeper."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -11,13 +12,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import psutil
-from sqlalchemy import func
+from rq import Queue
+from rq.registry import StartedJobRegistry
+from sqlalchemy import func, text
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from storage import OutboxItem, ReportEvent, utcnow
 from tests.conftest import REDIS_URL
 from tests.stories import Tipster
 from triage import requeue_due
+from triage.queue import job_id
 
 
 def quick_report(tipster: Tipster) -> None:
@@ -32,16 +37,52 @@ def done_count(engine) -> int:
 
 
 def kill_tree(process: subprocess.Popen[bytes]) -> int:
-    """SIGKILL the worker and every descendant (the work-horse runs in its own group)."""
+    """SIGKILL the worker and every descendant (a work-horse would run in its own group)."""
     parent = psutil.Process(process.pid)
     victims = [parent, *parent.children(recursive=True)]
     for victim in victims:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             victim.send_signal(signal.SIGKILL)
-        except psutil.NoSuchProcess:
-            pass
     process.wait()
     return len(victims)
+
+
+def hold_row_lock(engine: Engine, queued_job_id: str) -> tuple[Session, int]:
+    """Lock the outbox row that job claims first; the session and its server process id."""
+    session = Session(engine)
+    [item] = [i for i in session.exec(select(OutboxItem)).all() if job_id(i) == queued_job_id]
+    session.exec(select(OutboxItem).where(OutboxItem.id == item.id).with_for_update()).one()
+    return session, int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def someone_waits_for(engine: Engine, holder: int) -> bool:
+    """True while another connection waits for a lock that server process holds."""
+    with engine.connect() as connection:
+        waiting = connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"
+            ),
+            {"holder": holder},
+        ).scalar_one()
+    return bool(waiting)
+
+
+def kill_mid_job(worker: subprocess.Popen[bytes], engine: Engine, queue: Queue) -> str:
+    """Kill the worker while the fifth job in the queue waits inside its transaction."""
+    victim = queue.job_ids[4]
+    lock, holder = hold_row_lock(engine, victim)
+    try:
+        deadline = time.monotonic() + 60
+        while not (
+            victim in StartedJobRegistry(queue=queue).get_job_ids()
+            and someone_waits_for(engine, holder)
+        ):
+            assert time.monotonic() < deadline, "the worker never reached the locked job"
+            time.sleep(0.02)
+        assert kill_tree(worker) >= 1
+    finally:
+        lock.close()  # its rollback lets the killed job's server process end
+    return victim
 
 
 def test_killed_workers_lose_nothing(intake, engine, queue, database_url, tmp_path: Path):
@@ -64,13 +105,10 @@ def test_killed_workers_lose_nothing(intake, engine, queue, database_url, tmp_pa
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        target = done_count(engine) + 5
-        deadline = time.monotonic() + 60
-        while done_count(engine) < target and time.monotonic() < deadline:
-            time.sleep(0.02)
-        killed = kill_tree(worker)
-        assert killed >= 1, round_
-    assert done_count(engine) < total  # the kills really interrupted the work
+        victim = kill_mid_job(worker, engine, queue)
+        # rq still has it running, and its work was never committed: only recovery finishes it.
+        assert victim in StartedJobRegistry(queue=queue).get_job_ids(), round_
+        assert done_count(engine) == 4 * (round_ + 1), round_
 
     # Later (past the sweeper's patience) a new worker and the sweeper finish everything.
     assert requeue_due(engine, queue, now=utcnow() + timedelta(minutes=11)) > 0
