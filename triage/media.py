@@ -14,13 +14,23 @@ from storage import Attachment, session_scope
 from storage.reports import append_event
 from triage import runtime
 
-__all__ = ["MediaFetcher", "MediaTooLarge", "fetch_attachment", "strip_image_metadata"]
+__all__ = [
+    "MediaFetcher",
+    "MediaTooLarge",
+    "UncleanImage",
+    "fetch_attachment",
+    "strip_image_metadata",
+]
 
 log = logging.getLogger(__name__)
 
 
 class MediaTooLarge(ValueError):
     """The file is over the configured size cap."""
+
+
+class UncleanImage(ValueError):
+    """An image we can't decode, so can't strip of its metadata (the tipster's GPS, say)."""
 
 
 class MediaFetcher(Protocol):
@@ -31,12 +41,21 @@ class MediaFetcher(Protocol):
 
 
 def strip_image_metadata(data: bytes) -> bytes:
-    """Re-encode an image from its pixels alone (no EXIF, GPS, XMP), upright; non-images pass."""
+    """Re-encode an image from its pixels alone (no EXIF, GPS, XMP), upright; non-images pass.
+
+    Raises UncleanImage for an image that can't be decoded (truncated, corrupt, or a
+    decompression bomb): kept as it came, it would keep its metadata too.
+    """
     try:
         image = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        return data  # not an image (a PDF, a video sent as a file): nothing to strip
+    except (OSError, Image.DecompressionBombError) as exc:
+        raise UncleanImage(type(exc).__name__) from exc
+    try:
         image.load()
-    except (UnidentifiedImageError, OSError):
-        return data
+    except (OSError, Image.DecompressionBombError) as exc:
+        raise UncleanImage(type(exc).__name__) from exc
     image_format = image.format or "PNG"
     upright = ImageOps.exif_transpose(image)  # the orientation lives in the EXIF we drop
     clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
@@ -63,11 +82,16 @@ def fetch_attachment(attachment_id: int) -> str:
         channel_ref, report_id = attachment.channel_ref, attachment.report_id
     try:
         data = fetcher.fetch(channel_ref, max_bytes=rt.max_media_bytes)
+        if attachment.media_type in ("photo", "document"):  # a photo sent as a file keeps EXIF
+            data = strip_image_metadata(data)
     except MediaTooLarge:
         log.info("attachment %s over the size cap; not stored", attachment_id)
         return "too large"
-    if attachment.media_type in ("photo", "document"):  # a photo sent as a file keeps its EXIF
-        data = strip_image_metadata(data)
+    except UncleanImage as exc:
+        log.warning(
+            "attachment %s: an image that can't be decoded (%s); not stored", attachment_id, exc
+        )
+        return "unclean image"
     path = Path(rt.media_dir) / f"{uuid.uuid4().hex}"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

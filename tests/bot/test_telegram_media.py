@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from tests.bot.telegram_helpers import (
 from tests.fakes.images import exif_summary, jpeg_with_gps
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_updates import UpdateFactory
-from triage.media import strip_image_metadata
+from triage.media import UncleanImage, strip_image_metadata
 
 TIPSTER = 5550001
 
@@ -111,6 +113,26 @@ def test_image_metadata_is_stripped_and_palette_images_keep_their_colours() -> N
     colours = [stripped.convert("RGB").getpixel((n, n)) for n in range(3)]
     assert colours == [(255, 0, 0), (0, 255, 0), (0, 0, 255)]
     assert strip_image_metadata(b"%PDF-1.4 not an image") == b"%PDF-1.4 not an image"
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png_bomb(width: int, height: int) -> bytes:
+    """A tiny PNG declaring a huge size (a decompression bomb's header; no pixels needed)."""
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    chunks = _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", zlib.compress(b""))
+    return b"\x89PNG\r\n\x1a\n" + chunks + _png_chunk(b"IEND", b"")
+
+
+def test_an_image_that_cant_be_decoded_is_refused_not_kept_with_its_metadata() -> None:
+    truncated = jpeg_with_gps()[:-20]  # the EXIF (with GPS) is all there; the pixels are not
+    assert exif_summary(truncated)
+    with pytest.raises(UncleanImage):
+        strip_image_metadata(truncated)
+    with pytest.raises(UncleanImage):  # 200 million pixels declared: Pillow won't decode it
+        strip_image_metadata(_png_bomb(20_000, 10_000))
 
 
 def test_a_sideways_phone_photo_stays_upright_once_its_exif_is_gone() -> None:
