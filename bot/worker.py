@@ -151,6 +151,10 @@ def run_worker(svc: Services, *, burst: bool) -> None:
     if not burst:
         sweeper.start()
     try:
-        Worker([svc.queue], connection=svc.redis).work(burst=burst, with_scheduler=not burst)
+        worker = Worker([svc.queue], connection=svc.redis)
+        # rq sets its own logger to INFO unless told: keep it at LOG_LEVEL like the rest.
+        worker.work(
+            burst=burst, with_scheduler=not burst, logging_level=svc.settings.log_level.upper()
+        )
     finally:
         stop.set()
