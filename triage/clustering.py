@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from storage import Report, ReportStatus, SameChildLink
@@ -16,6 +18,7 @@ LINK_THRESHOLD = 0.6
 WINDOW = timedelta(days=30)
 
 
+@lru_cache(maxsize=4096)
 def _pinyin(name: str) -> str:
     return "".join(lazy_pinyin(name)).lower().replace(" ", "")
 
@@ -71,17 +74,26 @@ def link_same_child(*, session: Session, report: Report) -> list[SameChildLink]:
             col(Report.seen_on) >= report.seen_on - WINDOW,
             col(Report.seen_on) <= report.seen_on + WINDOW,
         )
+    mine = report.id or 0
+    existing = {
+        (link.report_id, link.other_report_id): link
+        for link in session.exec(
+            select(SameChildLink).where(
+                or_(
+                    col(SameChildLink.report_id) == mine, col(SameChildLink.other_report_id) == mine
+                )
+            )
+        )
+    }  # one query, not one per candidate
     links = []
     for other in session.exec(statement.limit(500)):
         score, reasons = similarity(report, other)
         if score < LINK_THRESHOLD:
             continue
-        low, high = sorted((report.id or 0, other.id or 0))
-        link = session.exec(
-            select(SameChildLink).where(
-                SameChildLink.report_id == low, SameChildLink.other_report_id == high
-            )
-        ).first() or SameChildLink(report_id=low, other_report_id=high, score=score)
+        low, high = sorted((mine, other.id or 0))
+        link = existing.get((low, high)) or SameChildLink(
+            report_id=low, other_report_id=high, score=score
+        )
         link.score, link.reasons = round(score, 3), reasons
         session.add(link)
         links.append(link)
