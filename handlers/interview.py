@@ -58,6 +58,8 @@ def handle(state: State, msg: Inbound, env: Env) -> Outcome:
     notice = _expire_if_stale(state, env)
     if msg.kind is InboundKind.COMMAND:
         outcome = _command(state, msg, env, notice)
+    elif msg.kind is InboundKind.EDITED:
+        outcome = _edited(state, env, notice)
     elif state.step is None and state.pending_reply:
         outcome = Outcome(answer_pending_question(state, msg, env))
     elif state.step is None:
@@ -67,6 +69,14 @@ def handle(state: State, msg: Inbound, env: Env) -> Outcome:
     state.touched_at = env.now.isoformat()
     outcome.replies = [replace(r, language=state.language) for r in outcome.replies]
     return outcome
+
+
+def _edited(state: State, env: Env, notice: str) -> Outcome:
+    """An edit changes no answer: say how to change one, then ask the open question again."""
+    edit_notice = "\n\n".join(filter(None, [notice, env.t(state.language, "notice.edit_ignored")]))
+    if state.step is None:
+        return Outcome([Reply(edit_notice)])
+    return _reask(state, env, edit_notice)
 
 
 def _flooding(state: State, env: Env) -> bool:

@@ -19,6 +19,7 @@ class InboundKind(StrEnum):
     CONTACT = "contact"  # the tipster shared their own phone number
     MEDIA = "media"  # photo, video, voice or document, by channel reference
     UNSUPPORTED = "unsupported"  # stickers, links, mini-program cards, ...
+    EDITED = "edited"  # a message already sent, edited (Telegram): not an answer
 
 
 @dataclass(frozen=True)

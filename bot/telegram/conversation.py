@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -11,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.telegram.convert import delivery_id, from_button, from_message, notice_language
 from bot.telegram.replying import ReplySender
-from handlers import Intake, catalogue
+from handlers import InboundKind, Intake, catalogue
 
 __all__ = ["MENU", "Conversation", "menu"]
 
@@ -62,14 +63,16 @@ class Conversation:
         await self.sender.after_tap(chat_id, message_id, inbound.step, replies)
 
     async def edited(self, update: Update, context: Context) -> None:
-        """An edit is not an answer: keep the draft as it is and say how to change an answer."""
+        """An edit is not an answer: the interview says how to change one and asks again."""
         edited = update.edited_message
         assert edited is not None
         if edited.location is not None:
             return  # a live location moving: the first position was the answer
-        language = notice_language(edited.from_user)
-        text = catalogue().text(language, "telegram.edit_ignored")
-        await self.sender.notice(edited.chat.id, text)
+        inbound = replace(
+            from_message(edited, delivery=delivery_id(update)), kind=InboundKind.EDITED, text=""
+        )
+        replies = await asyncio.to_thread(self.intake.handle, inbound)
+        await self.sender.send(edited.chat.id, replies)
         log.info("update %s: edited message not read", update.update_id)
 
     async def group(self, update: Update, context: Context) -> None:

@@ -152,11 +152,12 @@ def test_an_edited_message_leaves_the_draft_as_it_was(
     tipster.says("/start")
     tipster.taps("我看到一个可能被拐的孩子")
     tipster.taps("继续")
-    tipster.says("成都火车北站")
+    when = tipster.says("成都火车北站")
     before = conversation_state(engine, cipher, TIPSTER)
 
     notice = tipster.edits_last_message("重庆解放碑")
     assert "修改的内容不会被读取" in notice.text and "/back" in notice.text
+    assert when.text in notice.text  # and the open question again: what to type next
     assert conversation_state(engine, cipher, TIPSTER)["draft"] == before["draft"]
     assert conversation_state(engine, cipher, TIPSTER)["step"] == before["step"] == "when"
     assert before["draft"]["where"]["text"] == "成都火车北站"

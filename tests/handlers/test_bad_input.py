@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import InboundKind
 from tests.stories import Tipster
 
 
@@ -125,3 +126,16 @@ def test_a_nul_character_in_an_answer_does_not_block_the_report(english_tipster,
     assert "Reference code" in tipster.text
     with Session(engine) as session:
         assert session.exec(select(Report)).one().place_text == "Chengdu East station"
+
+
+def test_an_edited_message_changes_no_answer_and_the_question_is_asked_again(english_tipster):
+    tipster = english_tipster
+    edited = tipster.send(InboundKind.EDITED)  # before any report: only how edits work
+    assert "Edits are not read" in edited[-1].text and tipster.step is None
+    tipster.says("/start")
+    tipster.taps("other")
+    tipster.taps("continue")
+    where = tipster.text
+    tipster.send(InboundKind.EDITED)
+    assert "Edits are not read" in tipster.text and where in tipster.text
+    assert tipster.step == "where"
