@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from storage import Coordinator, MatchCandidate, MatchStatus, RegistryEntry, Report, SameChildLink
 from storage.reports import append_event
-from triage.workflow import WorkflowError
+from triage.errors import WorkflowError
 
 __all__ = ["decide_link", "decide_match"]
 
@@ -23,7 +23,7 @@ def decide_match(
         )
     ).first()
     if row is None:
-        raise WorkflowError(f"{case_id} is not a proposed match of {report.ref}")
+        raise WorkflowError("workflow.not_a_proposed_match", case_id=case_id, ref=report.ref)
     candidate, entry = row
     candidate.status = MatchStatus.CONFIRMED if confirm else MatchStatus.DISMISSED
     candidate.decided_by = coordinator.name
@@ -52,7 +52,7 @@ def decide_link(
         )
     ).first()
     if link is None:
-        raise WorkflowError(f"{report.ref} and {other.ref} were not proposed as the same child")
+        raise WorkflowError("workflow.not_proposed_same_child", ref=report.ref, other=other.ref)
     link.status = MatchStatus.CONFIRMED if confirm else MatchStatus.DISMISSED
     link.decided_by = coordinator.name
     session.add(link)

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from storage import Coordinator, FieldCipher, Note, Referral, Report
 from storage.relay import relay_thread
 from storage.reports import append_event
+from triage.errors import WorkflowError
 from triage.tips import tip_as_dict
 
 __all__ = ["export_tip", "package_csv", "package_json"]
@@ -30,9 +31,7 @@ def export_tip(
 ) -> dict[str, Any]:
     """The referral package of one tip; including the tipster's contact needs a reason."""
     if include_identity and not (reason and reason.strip()):
-        from triage.workflow import WorkflowError
-
-        raise WorkflowError("including the tipster's contact needs a reason")
+        raise WorkflowError("workflow.export_reason_needed")
     data = tip_as_dict(
         session=session,
         report=report,

@@ -1,7 +1,8 @@
 """The coordinators' workflow on one tip: claim, status, notes, questions, referral.
 
-Every action checks who may do it, refuses clearly (`WorkflowError`), and is recorded in the
-tip's append-only event log. Interfaces (CLI, Telegram group, dashboard) only call these.
+Every action checks who may do it, refuses clearly (`WorkflowError`: a catalogue key saying
+why, shown in each coordinator's language), and is recorded in the tip's append-only event
+log. Interfaces (CLI, Telegram group, dashboard) only call these.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from storage import (
 from storage.outbox import add_outbox_item
 from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED
 from storage.reports import append_event
+from triage.errors import Label, WorkflowError, labels
 
 __all__ = [
     "CLOSE_REASONS",
+    "REFERRAL_KINDS",
     "TRANSITIONS",
     "CloseReason",
     "WorkflowError",
@@ -48,6 +51,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CLOSED: frozenset({S.IN_REVIEW}),  # reopening
 }
 REACHABLE_CHANNELS = frozenset({"telegram", "wechat", "test"})
+REFERRAL_KINDS = ("police", "ngo", "dna_sampling")
 
 
 class CloseReason(StrEnum):
@@ -60,10 +64,6 @@ class CloseReason(StrEnum):
 
 
 CLOSE_REASONS = tuple(r.value for r in CloseReason)
-
-
-class WorkflowError(ValueError):
-    """An action that isn't allowed now; the message says why, for the coordinator."""
 
 
 def _is_lead(coordinator: Coordinator) -> bool:
@@ -80,8 +80,8 @@ def _require_claim(report: Report, coordinator: Coordinator, now: datetime) -> N
     holder = _claim_holder(report, now)
     if holder != coordinator.id and not (_is_lead(coordinator) and holder is None):
         if holder is None:
-            raise WorkflowError(f"claim {report.ref} first")
-        raise WorkflowError(f"{report.ref} is claimed by someone else")
+            raise WorkflowError("workflow.claim_first", ref=report.ref)
+        raise WorkflowError("workflow.claimed_by_other", ref=report.ref)
 
 
 def _log(
@@ -116,9 +116,9 @@ def claim_tip(
     session.refresh(report, with_for_update=True)
     holder = _claim_holder(report, now)
     if holder is not None and holder != coordinator.id:
-        raise WorkflowError(f"{report.ref} is already claimed by someone else")
+        raise WorkflowError("workflow.already_claimed", ref=report.ref)
     if report.status == S.CLOSED:
-        raise WorkflowError(f"{report.ref} is closed; reopen it first")
+        raise WorkflowError("workflow.closed_reopen_first", ref=report.ref)
     report.claimed_by_id, report.claimed_until = coordinator.id, now + ttl
     _log(session, report, coordinator, "claimed", until=report.claimed_until.isoformat())
     if report.status == S.NEW:
@@ -145,7 +145,7 @@ def reassign_tip(
 ) -> None:
     """A lead hands a tip to another coordinator."""
     if not _is_lead(lead):
-        raise WorkflowError("only a lead can reassign tips")
+        raise WorkflowError("workflow.lead_only_reassign")
     report.claimed_by_id, report.claimed_until = to.id, now + ttl
     _log(session, report, lead, "reassigned", to=to.name)
 
@@ -160,10 +160,17 @@ def _set_status(
 ) -> None:
     before = report.status
     if to not in TRANSITIONS[before]:
-        raise WorkflowError(f"{report.ref} can't go from {before} to {to}")
+        raise WorkflowError(
+            "workflow.transition_not_allowed",
+            ref=report.ref,
+            before=Label("status", before),
+            to=Label("status", to),
+        )
     if to == S.CLOSED:
         if close_reason not in CLOSE_REASONS:
-            raise WorkflowError(f"closing needs a reason: one of {', '.join(CLOSE_REASONS)}")
+            raise WorkflowError(
+                "workflow.close_reason_needed", reasons=labels("close", CLOSE_REASONS)
+            )
         report.close_reason = close_reason
         report.claimed_by_id = report.claimed_until = None
     elif before == S.CLOSED:
@@ -192,7 +199,9 @@ def change_status(
 ) -> None:
     """Move a tip along the workflow (verify, close with a reason, reopen)."""
     if to not in TRANSITIONS:
-        raise WorkflowError(f"unknown status {to!r}: one of {', '.join(TRANSITIONS)}")
+        raise WorkflowError(
+            "workflow.unknown_status", status=to, statuses=labels("status", TRANSITIONS)
+        )
     if report.status == S.CLOSED and to == S.IN_REVIEW:
         report.claimed_by_id, report.claimed_until = coordinator.id, now + timedelta(hours=4)
     else:
@@ -203,7 +212,7 @@ def change_status(
 def add_note(*, session: Session, report: Report, coordinator: Coordinator, body: str) -> Note:
     """An internal note; the tipster never sees it."""
     if not body.strip():
-        raise WorkflowError("a note can't be empty")
+        raise WorkflowError("workflow.note_empty")
     note = Note(report_id=report.id or 0, coordinator_id=coordinator.id, body=body.strip())
     session.add(note)
     session.flush()
@@ -218,10 +227,10 @@ def ask_tipster(
     _require_claim(report, coordinator, now)
     if report.channel not in REACHABLE_CHANNELS or not report.tipster_ref:
         raise WorkflowError(
-            f"{report.ref} came by {report.channel}; there is no channel to ask back"
+            "workflow.no_channel_back", ref=report.ref, channel=Label("channel", report.channel)
         )
     if not question.strip():
-        raise WorkflowError("the question is empty")
+        raise WorkflowError("workflow.question_empty")
     message = RelayMessage(
         report_id=report.id or 0,
         direction=RelayDirection.TO_TIPSTER,
@@ -248,10 +257,12 @@ def refer_tip(
     now: datetime,
 ) -> Referral:
     """Record that a tip went to the police, a partner NGO or a DNA-sampling referral."""
-    if kind not in ("police", "ngo", "dna_sampling"):
-        raise WorkflowError("referral kind is one of police, ngo, dna_sampling")
+    if kind not in REFERRAL_KINDS:
+        raise WorkflowError(
+            "workflow.referral_kind_unknown", kinds=labels("referral", REFERRAL_KINDS)
+        )
     if not to_whom.strip():
-        raise WorkflowError("say to whom the tip is referred")
+        raise WorkflowError("workflow.referral_to_whom_needed")
     _require_claim(report, coordinator, now)
     if report.status != S.REFERRED:
         _set_status(session, report, coordinator, S.REFERRED, reason=f"referred to {kind}")

@@ -50,8 +50,9 @@ def _back(call: Call, kind: str, text: str) -> Response:
 
 
 def _refused(call: Call, refused: WorkflowError) -> Response:
+    """Back to the tip, saying why the workflow refused, in the coordinator's language."""
     texts = call.dash.texts(call.request)
-    return _back(call, "error", texts("action.refused", why=str(refused)))
+    return _back(call, "error", texts("action.refused", why=refused.text(texts.language)))
 
 
 async def _act(call: Call, action: Action, done: str) -> Response:
@@ -92,7 +93,7 @@ async def reassign(call: Call) -> Response:
     def action(s: Session, r: Report, c: Coordinator) -> None:
         to = find_coordinator(session=s, name=name)
         if to is None:
-            raise WorkflowError(f"{name or '?'} is not on the coordinator list")
+            raise WorkflowError("workflow.not_a_coordinator", name=name or "?")
         workflow.reassign_tip(session=s, report=r, lead=c, to=to, now=now)
 
     return await _act(call, action, "done.reassigned")

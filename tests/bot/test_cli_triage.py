@@ -10,7 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from bot.cli import cli
+from tests.bot.dashboard_helpers import report_sighting
 from tests.conftest import REDIS_URL
+from tests.triage.coordinators import CoordinatorActor
 
 
 def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -92,3 +97,28 @@ def test_coordinators_claim_note_refer_and_export_from_the_cli(
         ("alice", "contact_revealed"),
         ("alice", "exported"),
     ]
+
+
+def test_a_refusal_on_the_cli_is_a_plain_english_sentence(engine, database_url, tipster, tmp_path):
+    ref = report_sighting(tipster)  # a tip in Chinese; the CLI speaks English all the same
+    CoordinatorActor(engine, "alice").claims(ref)
+    CoordinatorActor(engine, "bob")
+    runner = CliRunner(
+        env={
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL,
+            "HOMEWARD_DATA_DIR": str(tmp_path),
+        }
+    )
+
+    taken = runner.invoke(cli, ["tips", "claim", ref, "--as", "bob"])
+    unreasoned = runner.invoke(cli, ["tips", "status", ref, "closed", "--as", "alice"])
+
+    assert taken.exit_code == 1
+    assert f"Error: {ref} is already claimed by someone else" in taken.output
+    assert unreasoned.exit_code == 1
+    assert (
+        "Error: closing needs a reason: resolved, unfounded, duplicate, or no action possible"
+        in unreasoned.output
+    )
+    assert "workflow." not in taken.output + unreasoned.output  # never a bare catalogue key

@@ -188,6 +188,25 @@ def test_claim_note_ask_status_and_refer_from_the_tip_page(alice, bob, tipster, 
         assert session.exec(select(OutboxItem).where(OutboxItem.job == "relay_to_tipster")).one()
 
 
+def test_a_refusal_reads_in_each_coordinators_own_language(app, engine, alice, tipster):
+    ref = report_sighting(tipster)
+    enlist(engine, "wang")
+    wang = DashboardUser(app, "wang")  # no language chosen: the dashboard's Chinese
+    wang.signs_in()
+    alice.claims(ref)
+
+    assert f"未完成：{ref} 已被其他协调员认领" in flash_text(wang, wang.claims(ref))
+    english = flash_text(alice, alice.sets_status(ref, "closed"))
+    alice.posts("/language", lang="zh_CN", back="/dashboard/")
+    chinese = flash_text(alice, alice.sets_status(ref, "closed"))
+
+    assert (
+        "closing needs a reason: resolved, unfounded, duplicate, or no action possible" in english
+    )
+    assert "未完成：结案需要选择原因：已解决、查无实据、重复或无法处理" in chinese
+    assert "workflow." not in english + chinese  # never a bare catalogue key
+
+
 def test_closing_with_a_reason_and_releasing(alice, tipster, engine):
     ref = report_sighting(tipster)
     alice.claims(ref)

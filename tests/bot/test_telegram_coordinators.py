@@ -112,7 +112,7 @@ def test_a_tip_is_triaged_in_the_group_from_card_to_closing(
     assert "Status: in review · claimed by alice until" in card.text  # edited in place
     refused = bob.taps("Claim", on=card)
     assert refused.params["show_alert"] is True
-    assert refused.params["text"] == f"未完成：{ref} is already claimed by someone else"
+    assert refused.params["text"] == f"未完成：{ref} 已被其他协调员认领"  # in Bob's language
 
     alice.taps("Ask the tipster", on=card)
     prompt = alice.last_prompt()

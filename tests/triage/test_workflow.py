@@ -156,10 +156,15 @@ def test_invalid_transitions_are_explained(tipster, engine):
     with pytest.raises(WorkflowError, match="claim HW-"):
         CoordinatorActor(engine, "carol").sets_status(ref, "verified")
     lead.claims(ref)
-    with pytest.raises(WorkflowError, match="can't go from in_review to new"):
+    with pytest.raises(WorkflowError, match="can't go from in review to new") as backwards:
         lead.sets_status(ref, "new")
-    with pytest.raises(WorkflowError, match="closing needs a reason"):
+    assert backwards.value.key == "workflow.transition_not_allowed"
+    assert backwards.value.params["ref"] == ref
+    assert backwards.value.text("zh_CN") == f"{ref} 不能从“审核中”改为“新线索”"
+    with pytest.raises(WorkflowError, match="closing needs a reason: resolved, unfounded"):
         lead.sets_status(ref, "closed")
+    with pytest.raises(WorkflowError, match="unknown status 'done': choose new, in review"):
+        lead.sets_status(ref, "done")
     lead.sets_status(ref, "closed", close_reason="unfounded")
     assert tip(engine, ref).close_reason == "unfounded"
     lead.sets_status(ref, "in_review", reason="new information")  # reopened
@@ -179,5 +184,6 @@ def test_a_console_tip_cannot_be_asked_back(engine, intake):
     ref, _ = submit(Tipster(intake, channel="console", language_hint="en"))
     alice = CoordinatorActor(engine, "alice")
     alice.claims(ref)
-    with pytest.raises(WorkflowError, match="no channel to ask back"):
+    with pytest.raises(WorkflowError, match="came by the hotline; there is no channel") as refused:
         alice.asks(ref, "Anything else?")
+    assert refused.value.text("zh_CN") == f"{ref} 经热线收到，没有可以向举报人提问的渠道"

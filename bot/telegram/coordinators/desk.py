@@ -53,14 +53,14 @@ class _DryRun(Exception):
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one attempt: done, or refused (a catalogue key, or the workflow's why)."""
+    """What became of one attempt: done, or refused (a catalogue key, or the workflow's error)."""
 
     done: bool
     ref: str = ""
     report_id: int = 0
     coordinator_id: int = 0
     refusal: str = ""
-    why: str = ""
+    why: WorkflowError | None = None
 
 
 class Desk:
@@ -107,7 +107,7 @@ class Desk:
         except _Refused as refused:
             return Outcome(False, ref=outcome.ref, refusal=refused.key)
         except WorkflowError as refused:
-            return Outcome(False, ref=outcome.ref, why=str(refused))
+            return Outcome(False, ref=outcome.ref, why=refused)
         log.info("report %s: %s by a coordinator on Telegram", outcome.report_id, attempted)
         dispatch_report(self.engine, self.queue, outcome.report_id)
         return outcome

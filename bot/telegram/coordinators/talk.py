@@ -45,8 +45,9 @@ class Talk:
 
     def refusal(self, user: User | None, outcome: Outcome) -> str:
         """Why an attempt was refused, for the one who tried."""
-        if outcome.why:
-            return self.text(user, "coordinator.refused.workflow", why=outcome.why)
+        if outcome.why is not None:
+            why = outcome.why.text(self.language_of(user))
+            return self.text(user, "coordinator.refused.workflow", why=why)
         return self.text(user, outcome.refusal or "coordinator.refused.unlisted", ref=outcome.ref)
 
     async def say(
