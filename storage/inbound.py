@@ -9,10 +9,12 @@ from sqlmodel import Session, col, select
 
 from storage.models import InboundUpdate, utcnow
 
-__all__ = ["mark_processed", "store_update", "unprocessed_updates"]
+__all__ = ["mark_processed", "store_update", "unhandled_before", "unprocessed_updates"]
 
 
-def store_update(*, session: Session, channel: str, update_key: str, payload: str) -> int | None:
+def store_update(
+    *, session: Session, channel: str, update_key: str, payload: str, chat_key: str | None = None
+) -> int | None:
     """Store an update (payload already encrypted); its row id, or None if stored before.
 
     One statement (no savepoint, no second look-up): this runs before every acknowledgement.
@@ -20,7 +22,13 @@ def store_update(*, session: Session, channel: str, update_key: str, payload: st
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(InboundUpdate)
-        .values(channel=channel, update_key=update_key, payload=payload, received_at=utcnow())
+        .values(
+            channel=channel,
+            update_key=update_key,
+            chat_key=chat_key,
+            payload=payload,
+            received_at=utcnow(),
+        )
         .on_conflict_do_nothing(index_elements=["channel", "update_key"])
         .returning(col(InboundUpdate.id))
     )
@@ -36,6 +44,26 @@ def unprocessed_updates(
         .where(InboundUpdate.channel == channel, col(InboundUpdate.processed_at).is_(None))
         .order_by(col(InboundUpdate.id))
         .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def unhandled_before(
+    *, session: Session, channel: str, chat_key: str, update_id: int
+) -> list[InboundUpdate]:
+    """A chat's updates stored before this one and not yet handled, oldest first.
+
+    Usually none: left by a process that died, or waiting in another one.
+    """
+    statement = (
+        select(InboundUpdate)
+        .where(
+            InboundUpdate.channel == channel,
+            InboundUpdate.chat_key == chat_key,
+            col(InboundUpdate.id) < update_id,
+            col(InboundUpdate.processed_at).is_(None),
+        )
+        .order_by(col(InboundUpdate.id))
     )
     return list(session.exec(statement))
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 __all__ = [
@@ -127,11 +127,25 @@ class Delivery(SQLModel, table=True):
 class InboundUpdate(SQLModel, table=True):
     """A raw platform update, stored before we acknowledge it, processed after."""
 
-    __table_args__ = (UniqueConstraint("channel", "update_key"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "update_key"),
+        # One chat's updates not yet handled, oldest first; handled ones drop out of it.
+        Index(
+            "ix_inboundupdate_unhandled",
+            "channel",
+            "chat_key",
+            "id",
+            postgresql_where=text("processed_at IS NULL"),
+            sqlite_where=text("processed_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=32)
     update_key: str = Field(max_length=128)
+    chat_key: str | None = Field(
+        default=None, max_length=64, description="blind index of the chat (not its id)"
+    )
     payload: str = Field(description="the raw update, encrypted; emptied once processed")
     received_at: datetime = _ts(nullable=False, default=utcnow, index=True)
     processed_at: datetime | None = _ts(nullable=True)

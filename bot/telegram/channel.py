@@ -116,7 +116,6 @@ class TelegramChannel:
             if (chat := update.effective_chat) is not None:
                 # Left by a process that died, or waiting in another one still running: it is
                 # handled once whoever's turn comes first (see _process).
-                await self.locks.hold(chat.id)
                 self.queues.submit(chat.id, _Job(update, row_id))
                 log.info(
                     "update %s left unfinished (by the last run, or waiting in another process); "
@@ -158,12 +157,7 @@ class TelegramChannel:
         place = self.queues.reserve(chat.id)
         row_id: int | None = None
         try:
-            await self.locks.hold(chat.id)  # pending here before it is stored
-            try:
-                row_id = await asyncio.to_thread(self.inbox.store, data)
-            finally:
-                if row_id is None:  # a repeat, or not stored: nothing pending after all
-                    await self.locks.release(chat.id)
+            row_id = await asyncio.to_thread(self.inbox.store, data, chat.id)
         finally:
             place.set_result(None if row_id is None else _Job(update, row_id))
         if row_id is not None:
@@ -200,25 +194,25 @@ class TelegramChannel:
         if job.row_id is None or chat is None:  # a pointer in a group: nothing to share
             await self._finish(job)
             return
-        async with self.locks.working(chat.id) as others_pending:
+        async with self.locks.working(chat.id):
             earlier: list[_Job] = []
-            if others_pending:
-                await self._retrying(
-                    job.update.update_id, lambda: self._stored_before(job, chat.id, earlier)
-                )
+            await self._retrying(
+                job.update.update_id, lambda: self._stored_before(job, chat.id, earlier)
+            )
             for other in earlier:
                 await self._finish(other)
             await self._finish(job)
 
     async def _stored_before(self, job: _Job, chat_id: int, earlier: list[_Job]) -> None:
-        """Collect the chat's updates stored before this one by other processes, not yet handled."""
+        """Collect the chat's updates stored before this one and not handled yet (by a process
+        that died, or one that hasn't got to them): they go first."""
         earlier.clear()
         if job.row_id is None:
             return
-        for row_id, payload in await asyncio.to_thread(self.inbox.unfinished_before, job.row_id):
-            update = Update.de_json(payload, self.app.bot)
-            if update.effective_chat is not None and update.effective_chat.id == chat_id:
-                earlier.append(_Job(update, row_id))
+        stored = await asyncio.to_thread(self.inbox.unfinished_before, job.row_id, chat_id)
+        earlier.extend(
+            _Job(Update.de_json(payload, self.app.bot), row_id) for row_id, payload in stored
+        )
 
     async def _finish(self, job: _Job) -> None:
         """Run an update through the handlers, then mark it done; retry what may pass later."""

@@ -20,6 +20,7 @@ from tests.bot.telegram_helpers import (
     FAST,
     WAIT,
     RunningBot,
+    TelegramTipster,
     is_text_to,
     make_services,
     rows,
@@ -99,7 +100,7 @@ def test_a_failed_send_is_sent_again_with_the_same_answer(
 def test_updates_stored_by_a_previous_run_are_finished_at_start(
     svc: Services, fake: FakeTelegram, updates: UpdateFactory, engine: Engine
 ) -> None:
-    Inbox(svc.engine, svc.cipher).store(updates.command(TIPSTER, "start"))  # then it died
+    Inbox(svc.engine, svc.cipher).store(updates.command(TIPSTER, "start"), TIPSTER)  # then died
     with running_bot(svc, fake, options=FAST):
         fake.wait_for(is_text_to(TIPSTER), WAIT)
     assert "你想报告什么" in fake.sent_messages(TIPSTER)[0].text
@@ -107,7 +108,24 @@ def test_updates_stored_by_a_previous_run_are_finished_at_start(
     assert update.processed_at is not None and update.payload == ""
 
 
-def test_a_bug_is_logged_without_the_tipsters_words_and_the_chat_goes_on(
+def test_an_update_left_by_a_dead_process_is_answered_before_the_chats_next_one(
+    bot: RunningBot, svc: Services, updates: UpdateFactory, engine: Engine
+) -> None:
+    # Another web process stored /start, answered Telegram 200, and was killed: nobody
+    # restarts it. The tipster's next message reaches this process.
+    Inbox(svc.engine, svc.cipher).store(updates.command(TIPSTER, "start"), TIPSTER)
+    tipster = TelegramTipster(bot, updates, TIPSTER)
+
+    tipster.send(updates.text(TIPSTER, "1"), expect=2)
+
+    welcome, safety = bot.fake.sent_messages(TIPSTER)
+    assert "你想报告什么" in welcome.text  # /start first, then "1" as its answer
+    assert "安全第一" in safety.text
+    bot.settle()
+    assert all(row.processed_at is not None for row in rows(engine, InboundUpdate))
+
+
+def test_a_bug_is_logged_without_the_tipsters_words_and_tried_again_before_the_next(
     bot: RunningBot,
     updates: UpdateFactory,
     engine: Engine,
@@ -125,6 +143,7 @@ def test_a_bug_is_logged_without_the_tipsters_words_and_the_chat_goes_on(
     bot.settle()
 
     assert "你想报告什么" in bot.fake.sent_messages(TIPSTER)[0].text
-    first, second = sorted(rows(engine, InboundUpdate), key=lambda u: u.id or 0)
-    assert first.processed_at is None and second.processed_at is not None  # kept for a restart
     assert "update 1 failed (ValueError at" in caplog.text and "菜市场" not in caplog.text
+    # The failed update was kept, and tried again (now without the bug) before the chat's next.
+    assert all(update.processed_at is not None for update in rows(engine, InboundUpdate))
+    assert len(bot.fake.sent_messages(TIPSTER)) == 2
