@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     wechat_api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
     wechat_timestamp_window_seconds: int = Field(default=300, ge=10)
 
+    # Coordinators are told of a registry match scoring at least this (0-1); lower ones are
+    # still listed on the tip.
+    match_notify_score: float = Field(default=0.5, ge=0, le=1)
+
     # The coordinators' dashboard at /dashboard.
     dashboard_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     dashboard_session_hours: int = Field(default=12, ge=1, le=7 * 24)

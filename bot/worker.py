@@ -128,6 +128,7 @@ def worker_runtime(svc: Services) -> Runtime:
         cipher=svc.cipher,
         media_dir=str(svc.settings.homeward_data_dir / "media"),
         max_media_bytes=svc.settings.max_media_bytes,
+        match_notify_score=svc.settings.match_notify_score,
     )
     if svc.settings.wechat_token:
         from bot.wechat import wechat_relay_sender

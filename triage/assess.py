@@ -9,7 +9,7 @@ from storage.outbox import claim_outbox_item
 from storage.reports import ASSESS, append_event
 from triage import runtime
 from triage.clustering import link_same_child
-from triage.matching_jobs import MATCH_THRESHOLD, match_entry, match_report
+from triage.matching_jobs import match_entry, match_report
 from triage.registry import entry_from_report
 from triage.urgency import assess
 
@@ -64,7 +64,7 @@ def assess_report(report_id: int) -> str:
         if imminent:
             rt.notifier.imminent(report_id, report.ref)
         for candidate in candidates:
-            if candidate.score >= MATCH_THRESHOLD and not candidate.notified:
+            if candidate.score >= rt.match_notify_score and not candidate.notified:
                 rt.notifier.match_found(report_id, report.ref, candidate.entry_id, candidate.score)
                 candidate.notified = True
                 session.add(candidate)

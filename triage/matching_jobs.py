@@ -11,10 +11,9 @@ from storage import MatchCandidate, RegistryEntry, Report, ReportStatus
 from storage.reports import append_event
 from triage.matching import Matcher, RegistryProfile, TipProfile
 
-__all__ = ["MATCH_THRESHOLD", "entry_profile", "match_report", "tip_profile"]
+__all__ = ["entry_profile", "match_report", "tip_profile"]
 
 log = logging.getLogger(__name__)
-MATCH_THRESHOLD = 0.5
 KEEP = 5
 _SEX = {"boy": "M", "girl": "F"}
 

@@ -29,6 +29,7 @@ class Runtime:
     cipher: FieldCipher | None = None
     media_dir: str = ".homeward/media"
     max_media_bytes: int = 20 * 1024 * 1024
+    match_notify_score: float = 0.5  # MATCH_NOTIFY_SCORE: coordinators told from this score
     _engine: Engine | None = None
     _pid: int = 0
 

@@ -129,6 +129,31 @@ def test_a_queued_tip_is_matched_with_reasons_and_coordinators_are_told(
     ]
 
 
+def test_matches_below_the_configured_score_are_listed_but_nobody_is_alerted(
+    engine, intake, cipher, queue, redis_client, database_url
+):
+    load(engine, SAMPLE.read_text(encoding="utf-8"))
+    notifier = MemoryNotifier()
+    runtime = Runtime(
+        database_url=database_url, notifier=notifier, cipher=cipher, match_notify_score=1.0
+    )
+    configure(runtime)
+    sighting(
+        Tipster(intake, language_hint="zh"),
+        place="广东东莞长安镇",
+        names_given="李涌",
+        dialect="四川话",
+        age="十一二岁",
+        marks="左脸有红色胎记",
+    )
+    SimpleWorker([queue], connection=redis_client).work(burst=True)
+
+    with Session(engine) as session:
+        best = session.exec(select(MatchCandidate).order_by(MatchCandidate.score.desc())).first()
+    assert 0.5 <= best.score < 1.0 and not best.notified
+    assert not [text for _, text in notifier.sent if text.startswith("match:")]
+
+
 def test_two_tipsters_about_one_child_are_linked(
     engine, intake, cipher, queue, redis_client, database_url
 ):
