@@ -2,8 +2,8 @@
 
 A flood of new chats (a spam run, a botnet) can't be told apart by address: every update
 comes from Telegram's or WeChat's servers. What sets the tipsters in the middle of a report
-apart is that this process answered them a moment ago. Kept in memory only, by a key that
-is not the platform's user id (Python's per-process salted hash of it).
+apart is that this process answered them a moment ago. Kept in this process's memory only
+(by Python's hash of the chat), never logged or stored.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ class RecentChats:
     """Chats seen in the last hour, at most KNOWN_MAX of them."""
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self._seen: OrderedDict[int, float] = OrderedDict()  # hash of the chat -> last seen
+        self._seen: OrderedDict[int, float] = OrderedDict()  # hash(chat) -> last seen
         self._clock = clock
 
     def known(self, chat: Hashable) -> bool:
