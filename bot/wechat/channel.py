@@ -94,7 +94,7 @@ class WeChatChannel:
         self._recent = RecentChats()
         # Copies of one message arriving together (WeChat's re-deliveries, a proxy's retries)
         # wait for the one intake run already under way in this process.
-        self._running: dict[str, asyncio.Future[list[str]]] = {}
+        self._running: dict[tuple[str, str], asyncio.Future[list[str]]] = {}
 
     def routes(self) -> list[BaseRoute]:
         """GET answers the console's URL check; POST receives messages and events."""
@@ -167,14 +167,15 @@ class WeChatChannel:
 
     async def _answer(self, inbound: Inbound, started: float) -> list[str] | None:
         """The reply's text parts, or None if it will be sent later as a customer message."""
-        future = self._running.get(inbound.delivery_id or "")
+        # Keyed by follower too: never hand one follower's reply to another.
+        key = (inbound.user_id, inbound.delivery_id or "")
+        future = self._running.get(key) if inbound.delivery_id else None
         if future is None:
             known = self._recent.known(inbound.user_id)
             pool = self._pool if known else self._new_pool
             future = asyncio.get_running_loop().run_in_executor(pool, self._handle, inbound)
             future.add_done_callback(lambda _: self._recent.saw(inbound.user_id))
             if inbound.delivery_id:
-                key = inbound.delivery_id
                 self._running[key] = future
                 future.add_done_callback(lambda _: self._running.pop(key, None))
         remaining = max(self.reply_deadline - (time.monotonic() - started), 0.0)
