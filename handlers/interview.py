@@ -6,12 +6,10 @@ around it, and channels turn platform messages into `Inbound` and `Reply` into m
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
-from handlers.answering import Stay, add_media, apply_answer, resolve_choice
+from handlers.answering import Stay, add_media, apply_answer
 from handlers.answers import AnswerError
 from handlers.followup import (
     answer_pending_question,
@@ -21,32 +19,21 @@ from handlers.followup import (
     start_reply,
 )
 from handlers.messages import Inbound, InboundKind, Reply
-from handlers.prompts import ask, go
+from handlers.navigation import (
+    Outcome,
+    Submission,
+    choose_language,
+    confirm_delete,
+    go_to,
+    navigate,
+)
+from handlers.prompts import ask
 from handlers.state import Env, State
 from handlers.steps import DEPENDENT, FOLLOWUP_STEPS, SPECS, Step, flow_for, is_optional
 
 __all__ = ["Outcome", "Submission", "handle"]
 
 COMMANDS = ("start", "help", "cancel", "back", "skip", "language", "followup", "reply", "delete")
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A finished draft the tipster asked to submit."""
-
-    draft_id: str
-    kind: str
-    language: str
-    draft: dict[str, Any]
-
-
-@dataclass
-class Outcome:
-    """What one inbound message led to."""
-
-    replies: list[Reply] = field(default_factory=list)
-    submission: Submission | None = None
-    forget_tipster: bool = False  # the tipster asked us to delete their data
 
 
 def handle(state: State, msg: Inbound, env: Env) -> Outcome:
@@ -98,13 +85,9 @@ def _expire_if_stale(state: State, env: Env) -> str:
     return env.t(state.language, "notice.draft_expired", days=env.config.draft_ttl.days)
 
 
-def _go(state: State, step: str, env: Env, before: str = "") -> Outcome:
-    return Outcome(go(env, state, step, before))
-
-
 def _greet(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
     if state.language is None:
-        return _go(state, Step.LANGUAGE, env, notice)
+        return go_to(state, Step.LANGUAGE, env, notice)
     extra = []
     if msg.kind is InboundKind.MEDIA:
         extra.append(add_media(env, state, msg))
@@ -113,7 +96,7 @@ def _greet(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
     if state.touched_at is None:  # first contact: say how to switch language
         extra.append(env.t(state.language, "notice.language_hint"))
     notice = "\n\n".join(filter(None, [notice, *extra]))
-    return _go(
+    return go_to(
         state, Step.KIND, env, "\n\n".join(filter(None, [notice, env.t(state.language, "welcome")]))
     )
 
@@ -132,10 +115,10 @@ def _command(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
         return Outcome(leave_followup(state, env, ""))
     if name == "language":
         state.return_to = state.step
-        return _go(state, Step.LANGUAGE, env, notice)
+        return go_to(state, Step.LANGUAGE, env, notice)
     if name == "delete":
         state.return_to = state.step if state.step != Step.DELETE else state.return_to
-        return _go(state, Step.DELETE, env, notice)
+        return go_to(state, Step.DELETE, env, notice)
     if name == "cancel":
         had_draft = state.kind is not None
         state.reset()
@@ -147,7 +130,7 @@ def _command(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
             return _greet(state, msg, env, notice)
         if state.step != Step.RESUME:
             state.return_to = state.step
-        return _go(state, Step.RESUME, env, notice)
+        return go_to(state, Step.RESUME, env, notice)
     if name == "back":
         return _back(state, env)
     return _skip(state, env)
@@ -162,12 +145,12 @@ def _reask(state: State, env: Env, before: str) -> Outcome:
 def _back(state: State, env: Env) -> Outcome:
     if state.editing:
         state.editing = False
-        return _go(state, Step.REVIEW, env)
+        return go_to(state, Step.REVIEW, env)
     if state.step in (Step.LANGUAGE, Step.RESUME) and state.return_to:
-        return _go(state, state.return_to, env)
+        return go_to(state, state.return_to, env)
     if not state.history:
         return _reask(state, env, env.t(state.language, "error.nothing_before"))
-    return _go(state, state.history.pop(), env)
+    return go_to(state, state.history.pop(), env)
 
 
 def _skip(state: State, env: Env) -> Outcome:
@@ -202,7 +185,7 @@ def _advance(state: State, env: Env, before: str = "") -> Outcome:
         state.history.append(state.step)
     if following == Step.REVIEW:
         state.editing = False
-    return _go(state, following, env, before)
+    return go_to(state, following, env, before)
 
 
 def _answer(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
@@ -215,75 +198,14 @@ def _answer(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
         return _reask(state, env, add_media(env, state, msg))
     try:
         if state.step == Step.LANGUAGE:
-            return _choose_language(state, msg, env)
+            return choose_language(state, msg, env)
         if state.step == Step.DELETE:
-            return _confirm_delete(state, msg, env)
+            return confirm_delete(state, msg, env)
         if state.step in (Step.KIND, Step.RESUME, Step.REVIEW, Step.EDIT):
-            return _navigate(state, msg, env)
+            return navigate(state, msg, env)
         kept = apply_answer(env, state, msg)
     except AnswerError as error:
         return _reask(state, env, env.t(state.language, error.key, **error.params))
     if isinstance(kept, Stay):
         return Outcome([ask(env, state, before="\n\n".join(filter(None, [notice, kept.notice])))])
     return _advance(state, env, notice)
-
-
-def _confirm_delete(state: State, msg: Inbound, env: Env) -> Outcome:
-    choice = resolve_choice(env, state, Step.DELETE, msg)
-    if choice is None:
-        raise AnswerError("error.choose_one")
-    if choice == "keep":
-        target, state.return_to = state.return_to, None
-        if target:
-            return _go(state, target, env, env.t(state.language, "notice.nothing_deleted"))
-        state.step = None
-        return Outcome([Reply(env.t(state.language, "notice.nothing_deleted"))])
-    language = state.language
-    state.reset()
-    state.pending_reply = None
-    return Outcome([Reply(env.t(language, "notice.data_deleted"))], forget_tipster=True)
-
-
-def _choose_language(state: State, msg: Inbound, env: Env) -> Outcome:
-    chosen = resolve_choice(env, state, Step.LANGUAGE, msg)
-    if chosen is None:
-        raise AnswerError("error.choose_one")
-    state.language = chosen
-    target, state.return_to = state.return_to, None
-    if target and target != Step.LANGUAGE:
-        return _go(state, target, env, env.t(chosen, "notice.language_set"))
-    return _go(state, Step.KIND, env, env.t(chosen, "welcome"))
-
-
-def _navigate(state: State, msg: Inbound, env: Env) -> Outcome:
-    step = Step(state.step or Step.KIND)
-    choice = resolve_choice(env, state, step, msg)
-    if choice is None:
-        raise AnswerError("error.choose_one")
-    if step == Step.KIND:
-        state.kind, state.draft_id = choice, str(uuid.uuid4())
-        state.draft = {k: v for k, v in state.draft.items() if k == Step.MEDIA}
-        state.history = []
-        return _go(state, Step.SAFETY, env)
-    if step == Step.RESUME:
-        target, state.return_to = state.return_to, None
-        if choice == "resume" and target:
-            return _go(state, target, env)
-        state.reset()
-        return _go(state, Step.KIND, env)
-    if step == Step.EDIT:
-        state.editing = True
-        return _go(state, choice, env)
-    if choice == "change":
-        return _go(state, Step.EDIT, env)
-    if choice == "cancel":
-        state.reset()
-        return Outcome([Reply(env.t(state.language, "notice.cancelled"))])
-    submission = Submission(
-        state.draft_id or str(uuid.uuid4()),
-        state.kind or "sighting",
-        state.language or "en",
-        dict(state.draft),
-    )
-    state.reset()
-    return Outcome([], submission)
