@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 import traceback
 from collections.abc import Awaitable, Callable
@@ -13,30 +12,27 @@ from typing import Any
 
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.telegram.chatlocks import ChatLocks
 from bot.telegram.config import TelegramOptions, check_bot_api, telegram_config
-from bot.telegram.conversation import Conversation, menu
+from bot.telegram.conversation import Conversation, set_menus
 from bot.telegram.coordinators import CoordinatorGroup
 from bot.telegram.inbox import Inbox
 from bot.telegram.limits import ChatRateLimiter
 from bot.telegram.ordering import ChatQueues
-from bot.telegram.parsing import MalformedUpdate, parse_update
+from bot.telegram.parsing import parse_update
 from bot.telegram.polling import ALLOWED_UPDATES, poll
 from bot.telegram.replying import ReplySender
+from bot.telegram.webhook import SECRET_HEADER, webhook_route
 from bot.wiring import Services
-from handlers import catalogue
 
 __all__ = ["SECRET_HEADER", "TelegramChannel"]
 
 log = logging.getLogger(__name__)
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 App = Application[Any, Any, Any, Any, Any, Any]
 # Failures that may pass if we wait: retried in place, keeping the chat's order.
 _PASSING = (TelegramError, SQLAlchemyError, RedisError, OSError)
@@ -105,12 +101,13 @@ class TelegramChannel:
         """The webhook route (none when polling)."""
         if self.config.polling:
             return []
-        return [Route(self.config.webhook_path, self._webhook, methods=["POST"])]
+        secret = self.config.webhook_secret or ""
+        return [webhook_route(self.config.webhook_path, secret, self.ingest)]
 
     async def start(self) -> None:
         """Connect, finish what a previous process left, then take new updates."""
         await self.app.initialize()
-        await self._set_menu()
+        await set_menus(self.app.bot, self.coordinators)
         for row_id, payload in await asyncio.to_thread(self.inbox.unfinished):
             update = Update.de_json(payload, self.app.bot)
             if (chat := update.effective_chat) is not None:
@@ -162,31 +159,6 @@ class TelegramChannel:
             place.set_result(None if row_id is None else _Job(update, row_id))
         if row_id is not None:
             log.info("update %s stored", update.update_id)
-
-    async def _webhook(self, request: Request) -> Response:
-        """Telegram's webhook: check the secret, store the update, and only then say 200."""
-        given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
-        if not hmac.compare_digest(given, (self.config.webhook_secret or "").encode()):
-            return Response(status_code=403)
-        try:
-            data = await request.json()
-        except ValueError:
-            return Response(status_code=400)
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-            return Response(status_code=400)
-        try:
-            await self.ingest(data)
-        except MalformedUpdate as error:  # not from Telegram, or not in a form we can read
-            log.warning("update %s refused: malformed (%s)", data["update_id"], error)
-            return Response(status_code=400)
-        except SQLAlchemyError as error:
-            log.warning(
-                "update %s not stored (%s); Telegram will send it again",
-                data["update_id"],
-                type(error).__name__,
-            )
-            return Response(status_code=503)
-        return Response(status_code=200)
 
     async def _process(self, job: _Job) -> None:
         """Handle a stored update when it is its chat's turn in every web process."""
@@ -266,16 +238,3 @@ class TelegramChannel:
             self._errors[update.update_id] = context.error
         elif context.error is not None:
             log.warning("error outside an update: %s", type(context.error).__name__)
-
-    async def _set_menu(self) -> None:
-        """The command menu in every catalogue language (English is the default)."""
-        for language in catalogue().languages:
-            code = None if language == "en" else language.split("_")[0]
-            try:
-                await self.app.bot.set_my_commands(menu(language), language_code=code)
-            except TelegramError as error:  # only the menu is missing; the bot still works
-                log.warning("command menu (%s) not set: %s", language, type(error).__name__)
-        try:
-            await self.coordinators.set_menu()
-        except TelegramError as error:
-            log.warning("coordinators' command menu not set: %s", type(error).__name__)

@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.telegram.convert import delivery_id, from_button, from_message, notice_language
 from bot.telegram.replying import ReplySender
 from handlers import InboundKind, Intake, catalogue
 
-__all__ = ["MENU", "Conversation", "menu"]
+if TYPE_CHECKING:
+    from bot.telegram.coordinators import CoordinatorGroup
+
+__all__ = ["MENU", "Conversation", "menu", "set_menus"]
 
 log = logging.getLogger(__name__)
 MENU = ("start", "help", "back", "skip", "language", "cancel")  # the bot's command menu
@@ -24,6 +28,20 @@ Context = ContextTypes.DEFAULT_TYPE
 def menu(language: str) -> list[BotCommand]:
     """The command menu in one catalogue language."""
     return [BotCommand(name, catalogue().text(language, f"telegram.menu.{name}")) for name in MENU]
+
+
+async def set_menus(bot: Bot, coordinators: CoordinatorGroup) -> None:
+    """The command menu in every catalogue language (English is the default)."""
+    for language in catalogue().languages:
+        code = None if language == "en" else language.split("_")[0]
+        try:
+            await bot.set_my_commands(menu(language), language_code=code)
+        except TelegramError as error:  # only the menu is missing; the bot still works
+            log.warning("command menu (%s) not set: %s", language, type(error).__name__)
+    try:
+        await coordinators.set_menu()
+    except TelegramError as error:
+        log.warning("coordinators' command menu not set: %s", type(error).__name__)
 
 
 class Conversation:

@@ -1,0 +1,56 @@
+"""Telegram's webhook route: only Telegram gets in, and 200 only once the update is stored.
+
+A 503 (the database is down) makes Telegram send the update again later; a 400 is for what
+Telegram never sends. Nothing about the update's content is logged.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.telegram.parsing import MalformedUpdate
+
+__all__ = ["SECRET_HEADER", "webhook_route"]
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def webhook_route(
+    path: str, secret: str, ingest: Callable[[dict[str, Any]], Awaitable[None]]
+) -> Route:
+    """The POST route Telegram calls; `ingest` stores an update (or raises)."""
+
+    async def receive(request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
+        if not hmac.compare_digest(given, secret.encode()):
+            return Response(status_code=403)
+        try:
+            data = await request.json()
+        except ValueError:
+            return Response(status_code=400)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return Response(status_code=400)
+        try:
+            await ingest(data)
+        except MalformedUpdate as error:  # not from Telegram, or not in a form we can read
+            log.warning("update %s refused: malformed (%s)", data["update_id"], error)
+            return Response(status_code=400)
+        except SQLAlchemyError as error:
+            log.warning(
+                "update %s not stored (%s); Telegram will send it again",
+                data["update_id"],
+                type(error).__name__,
+            )
+            return Response(status_code=503)
+        return Response(status_code=200)
+
+    return Route(path, receive, methods=["POST"])
