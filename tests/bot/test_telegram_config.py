@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,12 +11,6 @@ from bot.telegram import telegram_config
 from bot.telegram.config import check_bot_api
 from tests.bot.telegram_helpers import telegram_settings
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 def settings(**values: Any) -> Settings:

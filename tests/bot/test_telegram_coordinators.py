@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
-import redis
 from rq import Queue
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.wiring import Services
-from handlers import Intake
-from storage import FieldCipher, Note, Referral, RelayMessage, Report, TipCard
+from storage import Note, Referral, RelayMessage, Report, TipCard
 from tests.bot.coordinator_helpers import (
     ENGLISH,
     GROUP,
@@ -28,10 +27,8 @@ from tests.bot.coordinator_helpers import (
 from tests.bot.telegram_helpers import (
     RunningBot,
     TelegramTipster,
-    make_services,
     rows,
     running_bot,
-    telegram_settings,
 )
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_updates import UpdateFactory
@@ -40,34 +37,10 @@ TIPSTER, ALICE, BOB = 5550001, 9001, 9002
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def updates() -> UpdateFactory:
-    return UpdateFactory()
-
-
-@pytest.fixture
-def svc(
-    fake: FakeTelegram,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    queue: Queue,
-    intake: Intake,
-) -> Services:
-    settings = telegram_settings(fake, coordinator_chat_id=GROUP)
-    services = make_services(
-        settings,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        queue=queue,
-        intake=intake,
-    )
+def svc(svc: Services) -> Services:
+    """The web process's services, with the coordinators' group set."""
+    settings = svc.settings.model_copy(update={"coordinator_chat_id": GROUP})
+    services = replace(svc, settings=settings)
     configure_worker(services)
     return services
 

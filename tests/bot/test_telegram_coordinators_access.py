@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import redis
 from rq import Queue
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -19,7 +19,6 @@ from bot.telegram.coordinators.actions import action_for
 from bot.telegram.coordinators.card import card as render_card
 from bot.wiring import Services
 from bot.worker import worker_runtime
-from handlers import Intake
 from storage import FieldCipher, Note, RelayMessage, Report, ReportEvent, utcnow
 from tests.bot.coordinator_helpers import (
     ENGLISH,
@@ -39,7 +38,6 @@ from tests.bot.telegram_helpers import (
     RunningBot,
     TelegramTipster,
     conversation_state,
-    make_services,
     rows,
     running_bot,
     telegram_settings,
@@ -52,34 +50,10 @@ TIPSTER, OTHER_TIPSTER, ALICE, MALLORY = 5550001, 5550002, 9001, 6660006
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def updates() -> UpdateFactory:
-    return UpdateFactory()
-
-
-@pytest.fixture
-def svc(
-    fake: FakeTelegram,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    queue: Queue,
-    intake: Intake,
-) -> Services:
-    settings = telegram_settings(fake, coordinator_chat_id=GROUP)
-    services = make_services(
-        settings,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        queue=queue,
-        intake=intake,
-    )
+def svc(svc: Services) -> Services:
+    """The web process's services, with the coordinators' group set."""
+    settings = svc.settings.model_copy(update={"coordinator_chat_id": GROUP})
+    services = replace(svc, settings=settings)
     configure_worker(services)
     return services
 

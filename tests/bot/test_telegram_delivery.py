@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import redis
-from rq import Queue
 from sqlalchemy.engine import Engine
 from telegram import Message
 
@@ -14,60 +10,21 @@ from bot.telegram import TelegramOptions
 from bot.telegram import conversation as telegram_conversation
 from bot.telegram.inbox import Inbox
 from bot.wiring import Services
-from handlers import Inbound, Intake
-from storage import Delivery, FieldCipher, InboundUpdate
+from handlers import Inbound
+from storage import Delivery, InboundUpdate
 from tests.bot.telegram_helpers import (
     FAST,
     WAIT,
     RunningBot,
     TelegramTipster,
     is_text_to,
-    make_services,
     rows,
     running_bot,
-    telegram_settings,
 )
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_updates import UpdateFactory
 
 TIPSTER = 5550001
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def updates() -> UpdateFactory:
-    return UpdateFactory()
-
-
-@pytest.fixture
-def svc(
-    fake: FakeTelegram,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    queue: Queue,
-    intake: Intake,
-) -> Services:
-    settings = telegram_settings(fake)
-    return make_services(
-        settings,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        queue=queue,
-        intake=intake,
-    )
-
-
-@pytest.fixture
-def bot(svc: Services, fake: FakeTelegram) -> Iterator[RunningBot]:
-    with running_bot(svc, fake) as running:
-        yield running
 
 
 @pytest.mark.filterwarnings("ignore:Deprecated since version v22.2")  # PTB's own RetryAfter

@@ -2,68 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-import redis
 from rq import Queue
 from sqlalchemy.engine import Engine
 
 from bot.telegram.channel import TelegramChannel
 from bot.wiring import Services
-from handlers import Intake
 from storage import Attachment, Delivery, FieldCipher, InboundUpdate, Report
 from tests.bot.telegram_helpers import (
     RunningBot,
     TelegramTipster,
     conversation_state,
-    make_services,
     rows,
-    running_bot,
-    telegram_settings,
 )
-from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_updates import UpdateFactory
 
 TIPSTER = 5550001
 STRANGER = 7770007
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def updates() -> UpdateFactory:
-    return UpdateFactory()
-
-
-@pytest.fixture
-def svc(
-    fake: FakeTelegram,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    queue: Queue,
-    intake: Intake,
-) -> Services:
-    settings = telegram_settings(fake)
-    return make_services(
-        settings,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        queue=queue,
-        intake=intake,
-    )
-
-
-@pytest.fixture
-def bot(svc: Services, fake: FakeTelegram) -> Iterator[RunningBot]:
-    with running_bot(svc, fake) as running:
-        yield running
 
 
 def test_a_sighting_is_reported_by_buttons_in_chinese(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,12 +30,6 @@ from tests.fakes.telegram_updates import UpdateFactory
 from triage.media import UncleanImage, strip_image_metadata
 
 TIPSTER = 5550001
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 def test_a_photo_is_downloaded_by_the_worker_without_its_gps(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import replace
 
-import pytest
 import redis
 from rq import Queue
 from sqlalchemy.engine import Engine
@@ -102,12 +100,6 @@ def test_remembered_chats_are_forgotten_after_an_hour() -> None:
 
 
 # -- through the webhook ------------------------------------------------------------------
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 def test_a_flood_of_new_chats_does_not_hold_up_a_tipster_mid_report(

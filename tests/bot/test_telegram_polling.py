@@ -31,17 +31,6 @@ TIPSTER = 5550001
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def updates() -> UpdateFactory:
-    return UpdateFactory()
-
-
-@pytest.fixture
 def bot(
     fake: FakeTelegram,
     engine: Engine,

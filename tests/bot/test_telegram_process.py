@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -30,12 +29,6 @@ from tests.fakes.telegram_updates import UpdateFactory
 
 TIPSTER = 5550001
 START = 90.0  # seconds for a Python process to import and start, on a busy CI machine
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 @pytest.fixture

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import redis
-from rq import Queue
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from bot.telegram import inbox as telegram_inbox
-from bot.wiring import Services
-from handlers import Intake
 from storage import Conversation, Delivery, FieldCipher, InboundUpdate
 from tests.bot.telegram_helpers import (
     SECRET,
@@ -21,52 +15,11 @@ from tests.bot.telegram_helpers import (
     TelegramTipster,
     conversation_state,
     is_text_to,
-    make_services,
     rows,
-    running_bot,
-    telegram_settings,
 )
-from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_updates import UpdateFactory
 
 TIPSTER, OTHER, GROUP = 5550001, 5550002, -1001234567890
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def updates() -> UpdateFactory:
-    return UpdateFactory()
-
-
-@pytest.fixture
-def svc(
-    fake: FakeTelegram,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    queue: Queue,
-    intake: Intake,
-) -> Services:
-    settings = telegram_settings(fake)
-    return make_services(
-        settings,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        queue=queue,
-        intake=intake,
-    )
-
-
-@pytest.fixture
-def bot(svc: Services, fake: FakeTelegram) -> Iterator[RunningBot]:
-    with running_bot(svc, fake) as running:
-        yield running
 
 
 def test_the_webhook_is_registered_with_its_secret(bot: RunningBot) -> None:
