@@ -97,12 +97,8 @@ def sighting(
     tipster.taps("submit")
 
 
-def test_a_queued_tip_is_matched_with_reasons_and_coordinators_are_told(
-    engine, intake, cipher, queue, redis_client, database_url
-):
-    load(engine, SAMPLE.read_text(encoding="utf-8"))
-    notifier = MemoryNotifier()
-    configure(Runtime(database_url=database_url, notifier=notifier, cipher=cipher))
+def sighting_like_the_sample_case(intake):
+    """A tip that matches the sample registry's BBH-2019-0412 (a name heard alike, a mark)."""
     sighting(
         Tipster(intake, language_hint="zh"),
         place="广东东莞长安镇",
@@ -111,6 +107,15 @@ def test_a_queued_tip_is_matched_with_reasons_and_coordinators_are_told(
         age="十一二岁",
         marks="左脸有红色胎记",
     )
+
+
+def test_a_queued_tip_is_matched_with_reasons_and_coordinators_are_told(
+    engine, intake, cipher, queue, redis_client, database_url
+):
+    load(engine, SAMPLE.read_text(encoding="utf-8"))
+    notifier = MemoryNotifier()
+    configure(Runtime(database_url=database_url, notifier=notifier, cipher=cipher))
+    sighting_like_the_sample_case(intake)
     SimpleWorker([queue], connection=redis_client).work(burst=True)
 
     with Session(engine) as session:
@@ -138,14 +143,7 @@ def test_matches_below_the_configured_score_are_listed_but_nobody_is_alerted(
         database_url=database_url, notifier=notifier, cipher=cipher, match_notify_score=1.0
     )
     configure(runtime)
-    sighting(
-        Tipster(intake, language_hint="zh"),
-        place="广东东莞长安镇",
-        names_given="李涌",
-        dialect="四川话",
-        age="十一二岁",
-        marks="左脸有红色胎记",
-    )
+    sighting_like_the_sample_case(intake)
     SimpleWorker([queue], connection=redis_client).work(burst=True)
 
     with Session(engine) as session:
