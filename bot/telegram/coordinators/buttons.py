@@ -103,10 +103,4 @@ class Buttons:
             report_id=prompt.report_id,
             prompt=(asked.chat.id, asked.message_id),
         )
-        if not outcome.done:
-            await self.talk.say(message, self.talk.refusal(user, outcome))
-            return
-        await self.talk.say(
-            message, self.talk.text(user, f"coordinator.done.{verb}", ref=outcome.ref)
-        )
-        await self.talk.refresh(outcome.report_id)
+        await self.talk.conclude(message, user, verb, outcome)

@@ -93,13 +93,7 @@ class Commands:
             delivery=delivery_id(update),
             ref=parts[1],
         )
-        if not outcome.done:
-            await self.talk.say(message, self.talk.refusal(user, outcome))
-            return
-        await self.talk.say(
-            message, self.talk.text(user, f"coordinator.done.{verb}", ref=outcome.ref)
-        )
-        await self.talk.refresh(outcome.report_id)
+        await self.talk.conclude(message, user, verb, outcome)
 
     async def help(self, update: Update, context: Context) -> None:
         """/help: what coordinators can type here."""

@@ -59,6 +59,14 @@ class Talk:
             message.chat.id, text, reply_markup=markup, reply_parameters=reply
         )
 
+    async def conclude(self, message: Message, user: User, verb: str, outcome: Outcome) -> None:
+        """Say how a typed action ended: why it was refused, or done (and refresh the card)."""
+        if not outcome.done:
+            await self.say(message, self.refusal(user, outcome))
+            return
+        await self.say(message, self.text(user, f"coordinator.done.{verb}", ref=outcome.ref))
+        await self.refresh(outcome.report_id)
+
     async def answer(self, query: CallbackQuery, text: str | None = None, *, alert: bool) -> None:
         """Answer a button press: a toast, or an alert only the presser sees."""
         with contextlib.suppress(BadRequest):  # too old after a restart: nothing to undo
