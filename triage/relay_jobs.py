@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlmodel import Session
@@ -13,6 +14,7 @@ from storage.outbox import claim_outbox_item
 from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED, TIPSTER_REPLIED
 from storage.reports import append_event
 from triage import runtime
+from triage.notify import Notifier
 
 __all__ = ["DeliveryRefused", "RelaySender", "relay_to_tipster", "tip_changed", "tipster_replied"]
 
@@ -96,31 +98,31 @@ def relay_to_tipster(report_id: int, relay_id: int) -> str:
 
 def tip_changed(report_id: int, event_id: int) -> str:
     """Tell the notifier that a coordinator changed a tip, so its views are refreshed."""
-    rt = runtime.current()
-    with session_scope(rt.engine) as session:
-        item = claim_outbox_item(
-            session=session, report_id=report_id, job=TIP_CHANGED, subject_id=event_id
-        )
-        report = session.get(Report, report_id)
-        if item is None or report is None:
-            return "already done"
-        rt.notifier.tip_changed(report_id, report.ref)
-        item.status, item.done_at = "done", utcnow()
-        session.add(item)
-    return "done"
+    return _notify_once(
+        report_id, TIP_CHANGED, event_id, lambda n, ref: n.tip_changed(report_id, ref)
+    )
 
 
 def tipster_replied(report_id: int, relay_id: int) -> str:
     """Tell coordinators that a tipster answered or added information."""
+    return _notify_once(
+        report_id, TIPSTER_REPLIED, relay_id, lambda n, ref: n.tipster_replied(report_id, ref)
+    )
+
+
+def _notify_once(
+    report_id: int, job: str, subject_id: int, tell: Callable[[Notifier, str], None]
+) -> str:
+    """Tell the notifier once per outbox item (by the tip's reference), then mark it done."""
     rt = runtime.current()
     with session_scope(rt.engine) as session:
         item = claim_outbox_item(
-            session=session, report_id=report_id, job=TIPSTER_REPLIED, subject_id=relay_id
+            session=session, report_id=report_id, job=job, subject_id=subject_id
         )
         report = session.get(Report, report_id)
         if item is None or report is None:
             return "already done"
-        rt.notifier.tipster_replied(report_id, report.ref)
+        tell(rt.notifier, report.ref)
         item.status, item.done_at = "done", utcnow()
         session.add(item)
     return "done"
