@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
-
-import pytest
 from rq import Queue
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.wiring import Services
 from storage import Note, Referral, RelayMessage, Report, TipCard
 from tests.bot.coordinator_helpers import (
-    ENGLISH,
     GROUP,
     TelegramCoordinator,
     card_of,
-    configure_worker,
     events,
     group_messages,
     listed,
@@ -28,27 +21,10 @@ from tests.bot.telegram_helpers import (
     RunningBot,
     TelegramTipster,
     rows,
-    running_bot,
 )
-from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_updates import UpdateFactory
 
 TIPSTER, ALICE, BOB = 5550001, 9001, 9002
-
-
-@pytest.fixture
-def svc(svc: Services) -> Services:
-    """The web process's services, with the coordinators' group set."""
-    settings = svc.settings.model_copy(update={"coordinator_chat_id": GROUP})
-    services = replace(svc, settings=settings)
-    configure_worker(services)
-    return services
-
-
-@pytest.fixture
-def bot(svc: Services, fake: FakeTelegram) -> Iterator[RunningBot]:
-    with running_bot(svc, fake, options=ENGLISH) as running:
-        yield running
 
 
 def test_a_tip_is_triaged_in_the_group_from_card_to_closing(

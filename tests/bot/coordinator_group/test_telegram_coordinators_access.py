@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -25,7 +23,6 @@ from tests.bot.coordinator_helpers import (
     GROUP,
     TelegramCoordinator,
     card_of,
-    configure_worker,
     events,
     group_messages,
     listed,
@@ -47,21 +44,6 @@ from tests.fakes.telegram_updates import UpdateFactory
 from triage import runtime
 
 TIPSTER, OTHER_TIPSTER, ALICE, MALLORY = 5550001, 5550002, 9001, 6660006
-
-
-@pytest.fixture
-def svc(svc: Services) -> Services:
-    """The web process's services, with the coordinators' group set."""
-    settings = svc.settings.model_copy(update={"coordinator_chat_id": GROUP})
-    services = replace(svc, settings=settings)
-    configure_worker(services)
-    return services
-
-
-@pytest.fixture
-def bot(svc: Services, fake: FakeTelegram) -> Iterator[RunningBot]:
-    with running_bot(svc, fake, options=ENGLISH) as running:
-        yield running
 
 
 def submit_other(tipster: TelegramTipster) -> str:
