@@ -34,10 +34,15 @@ from tests.bot.telegram_helpers import (
 )
 from tests.conftest import REDIS_URL
 from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.telegram_updates import UpdateFactory
 from tests.faults.processes import Processes
 from tests.faults.scripts import Action, comparable_state, tip_of
-from tests.faults.telegram_side import TipsterPlayer, TrippingTelegram, Webhook, play_all
+from tests.faults.telegram_side import (
+    TipsterPlayer,
+    TrippingTelegram,
+    Webhook,
+    play_all,
+    players_for,
+)
 
 LONG = os.environ.get("HOMEWARD_LONG_FAULTS") == "1"
 
@@ -175,11 +180,7 @@ def reference(
             with running_bot(svc, fake) as bot:
                 webhook = Webhook(bot.channel.config.webhook_path, client=bot.client)
                 webhook.up(0, "http://testserver")
-                updates = UpdateFactory()
-                players = [
-                    TipsterPlayer(5550001 + n, script, updates, fake, webhook, engine)
-                    for n, script in enumerate(scripts)
-                ]
+                players = players_for(scripts, fake, webhook, engine)
                 play_all(players, lambda p: None)
                 bot.settle()
             return [finished(p, engine, cipher) for p in players]

@@ -259,6 +259,21 @@ class TipsterPlayer:
         return [m.text for m in self.fake.sent_messages(self.chat_id)]
 
 
+def players_for(
+    scripts: Sequence[Sequence[Action]],
+    fake: FakeTelegram,
+    webhook: Webhook,
+    engine: Engine,
+    slot_of: Callable[[int], int] = lambda step: 0,
+) -> list[TipsterPlayer]:
+    """One tipster per script, in chats 5550001, 5550002, …"""
+    updates = UpdateFactory()
+    return [
+        TipsterPlayer(5550001 + n, list(script), updates, fake, webhook, engine, slot_of)
+        for n, script in enumerate(scripts)
+    ]
+
+
 def play_all(players: list[TipsterPlayer], until: Callable[[TipsterPlayer], int | None]) -> None:
     """Play every chat at once (each up to `until(player)` steps), each in its own thread."""
     together([partial(p.play, until(p)) for p in players])

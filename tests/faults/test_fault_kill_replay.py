@@ -19,17 +19,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from storage import Delivery, FieldCipher, InboundUpdate
-from tests.fakes.telegram_updates import UpdateFactory
 from tests.faults.conftest import LONG, Reference, finished, webhook_path
 from tests.faults.processes import Processes, WebProcess
 from tests.faults.scripts import SIGHTINGS
 from tests.faults.telegram_side import (
     ANSWER_WAIT,
-    TipsterPlayer,
     Trip,
     TrippingTelegram,
     Webhook,
     play_all,
+    players_for,
     without_replays,
 )
 
@@ -85,11 +84,7 @@ def test_kill_9_at_random_points_loses_nothing_and_doubles_nothing(
     processes.ready(web)
     webhook = Webhook(webhook_path(fake))
     webhook.up(0, web.url)
-    updates = UpdateFactory()
-    players = [
-        TipsterPlayer(5550001 + n, script, updates, fake, webhook, engine)
-        for n, script in enumerate(scripts)
-    ]
+    players = players_for(scripts, fake, webhook, engine)
     done, woken = threading.Event(), threading.Event()
     failures: list[BaseException] = []
 

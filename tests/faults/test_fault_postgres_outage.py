@@ -18,17 +18,16 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from storage import FieldCipher, make_engine
-from tests.fakes.telegram_updates import UpdateFactory
 from tests.faults.conftest import Reference, deployment_env, finished, webhook_path
 from tests.faults.private_postgres import POSTGRES_BIN, PrivatePostgres
 from tests.faults.processes import START, Processes
 from tests.faults.scripts import SIGHTINGS, Action
 from tests.faults.telegram_side import (
     ANSWER_WAIT,
-    TipsterPlayer,
     TrippingTelegram,
     Webhook,
     play_all,
+    players_for,
     wait_processed,
 )
 from tests.faults.test_fault_kill_replay import assert_each_update_took_effect_once
@@ -81,11 +80,7 @@ def test_postgresql_down_means_503_then_everything_is_stored_and_answered_once(
     processes.start_web(web)
     webhook = Webhook(webhook_path(fake))
     webhook.up(0, web.url)
-    updates = UpdateFactory()
-    players = [
-        TipsterPlayer(5550001 + n, list(script), updates, fake, webhook, private_engine)
-        for n, script in enumerate([*tappers, typist])
-    ]
+    players = players_for([*tappers, typist], fake, webhook, private_engine)
     *tapping, typing = players
     play_all(tapping, lambda p: BEFORE_OUTAGE)
     typing.burst()

@@ -16,11 +16,16 @@ from sqlalchemy.engine import Engine
 from handlers.steps import FLOWS, Step
 from storage import FieldCipher, ReportKind
 from tests.bot.telegram_helpers import conversation_state
-from tests.fakes.telegram_updates import UpdateFactory
 from tests.faults.conftest import LONG, Reference, finished, webhook_path
 from tests.faults.processes import Processes
 from tests.faults.scripts import SIGHTINGS, Sighting, comparable_state
-from tests.faults.telegram_side import TipsterPlayer, TrippingTelegram, Webhook, play_all
+from tests.faults.telegram_side import (
+    TipsterPlayer,
+    TrippingTelegram,
+    Webhook,
+    play_all,
+    players_for,
+)
 
 CHATS = 1 if LONG else 11
 
@@ -54,11 +59,7 @@ def test_a_restart_after_any_step_continues_the_conversation_where_it_was(
     processes.ready(web)
     webhook = Webhook(webhook_path(fake))
     webhook.up(0, web.url)
-    updates = UpdateFactory()
-    players = [
-        TipsterPlayer(5550001 + n, script, updates, fake, webhook, engine)
-        for n, script in enumerate(scripts)
-    ]
+    players = players_for(scripts, fake, webhook, engine)
 
     restarted_at: set[str] = set()  # the question each chat was at when the process went
     rounds = 0

@@ -18,15 +18,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from storage import FieldCipher, OutboxItem, OutboxStatus, ReportEvent
-from tests.fakes.telegram_updates import UpdateFactory
 from tests.faults.conftest import Reference, finished, webhook_path
 from tests.faults.processes import Processes
 from tests.faults.scripts import SIGHTINGS, Action, Say
 from tests.faults.telegram_side import (
     ANSWER_WAIT,
-    TipsterPlayer,
     TrippingTelegram,
     Webhook,
+    players_for,
     together,
     wait_processed,
 )
@@ -62,11 +61,7 @@ def test_two_web_processes_and_two_workers_keep_every_conversation_whole(
     processes.ready(first)
     webhook = Webhook(webhook_path(fake), slots=2)
     webhook.up(0, first.url)
-    updates = UpdateFactory()
-    players = [
-        TipsterPlayer(5550001 + n, script, updates, fake, webhook, engine, slot_of=alternate)
-        for n, script in enumerate([*tappers, *typists])
-    ]
+    players = players_for([*tappers, *typists], fake, webhook, engine, slot_of=alternate)
     tapping, early, spread = players[:2], players[2:4], players[4:]
     fake.delay("sendMessage", SLOW_SEND)  # the Bot API is slow for a while…
     for player in early:
