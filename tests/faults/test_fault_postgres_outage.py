@@ -24,6 +24,7 @@ from tests.faults.processes import START, Processes
 from tests.faults.scripts import SIGHTINGS, Action
 from tests.faults.telegram_side import (
     ANSWER_WAIT,
+    Trip,
     TrippingTelegram,
     Webhook,
     play_all,
@@ -83,9 +84,14 @@ def test_postgresql_down_means_503_then_everything_is_stored_and_answered_once(
     players = players_for([*tappers, typist], fake, webhook, private_engine)
     *tapping, typing = players
     play_all(tapping, lambda p: BEFORE_OUTAGE)
+    # The typist's first reply is held at "Telegram" until the database has crashed, so the
+    # crash always lands in the middle of a backlog (stored, acknowledged, not yet answered).
+    crashed = threading.Event()
+    fake.trip(Trip(1, lambda: crashed.wait(ANSWER_WAIT), deliver=True))
     typing.burst()
 
     postgres.stop()  # a crash: every connection dropped, new ones refused
+    crashed.set()
     failures: list[BaseException] = []
 
     def carry_on() -> None:
