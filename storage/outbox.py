@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxItem, OutboxStatus, utcnow
@@ -49,13 +49,21 @@ def pending_outbox_items(*, session: Session, report_id: int) -> list[OutboxItem
 
 
 def mark_enqueued(*, session: Session, item_id: int) -> None:
-    """Note that an item's job is on the queue."""
-    item = session.get(OutboxItem, item_id)
-    if item is not None and item.status != OutboxStatus.DONE:
-        item.status = OutboxStatus.ENQUEUED
-        item.enqueued_at = utcnow()
-        item.attempts += 1
-        session.add(item)
+    """Note that an item's job is on the queue, unless the job is done already.
+
+    One conditional UPDATE, never read-then-write: a worker may run the job and commit
+    "done" between our enqueue and this call, and overwriting that with "enqueued" would
+    have the sweeper run the job a second time ten minutes later.
+    """
+    session.execute(
+        update(OutboxItem)
+        .where(col(OutboxItem.id) == item_id, col(OutboxItem.status) != OutboxStatus.DONE)
+        .values(
+            status=OutboxStatus.ENQUEUED,
+            enqueued_at=utcnow(),
+            attempts=col(OutboxItem.attempts) + 1,
+        )
+    )
 
 
 def add_outbox_item(

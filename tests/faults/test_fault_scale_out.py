@@ -102,10 +102,10 @@ def wait_followed_up(engine: Engine, reports: int) -> None:
     deadline = time.monotonic() + ANSWER_WAIT
     while True:
         with Session(engine) as session:
-            items = session.exec(select(OutboxItem.report_id, OutboxItem.status)).all()
-        done = {r for r, status in items if status == OutboxStatus.DONE}
-        pending = {r for r, status in items if status != OutboxStatus.DONE}
-        if len(done - pending) >= reports and not pending:
+            items = session.exec(select(OutboxItem)).all()
+        done = {i.report_id for i in items if i.status == OutboxStatus.DONE}
+        stuck = [(i.report_id, i.job, i.status, i.attempts) for i in items if i.status != "done"]
+        if len(done) >= reports and not stuck:
             return
-        assert time.monotonic() < deadline, f"follow-up never finished for {sorted(pending)}"
+        assert time.monotonic() < deadline, f"follow-up never finished: {sorted(stuck)}"
         time.sleep(0.1)  # a worker's commit in another process: nothing to subscribe to

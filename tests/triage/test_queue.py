@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import redis
 from rq import Queue, SimpleWorker, Worker
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from handlers import Intake
-from storage import OutboxItem, Report, ReportEvent
+from storage import OutboxItem, OutboxStatus, Report, ReportEvent, utcnow
+from storage.outbox import due_outbox_items
+from storage.reports import FOLLOW_UP
 from tests.stories import Tipster
 from tests.triage.redis_server import RedisServer
+from tests.triage.test_worker_faults import hold_row_lock, someone_waits_for
 from triage import QUEUE_NAME, Runtime, configure, dispatch_report, sweep
+from triage.assess import ASSESS
 
 
 def submit_short_report(tipster: Tipster) -> str:
@@ -124,3 +132,34 @@ def test_sweeper_requeues_a_job_lost_from_redis(
     Worker([queue], connection=redis_client).work(burst=True)
     with Session(engine) as session:
         assert {i.status for i in session.exec(select(OutboxItem))} == {"done"}
+
+
+def test_a_job_done_before_its_enqueue_is_noted_stays_done(tipster, engine, queue, worker_runtime):
+    """The web process enqueues, a worker runs the job and commits "done", and only then
+    does the web process note "enqueued": the note must not undo the "done" (the sweeper
+    would run the job again ten minutes later)."""
+    submit_short_report(tipster)
+    with Session(engine) as session:
+        report_id = session.exec(select(Report.id)).one()
+        session.exec(update(OutboxItem).values(status=OutboxStatus.PENDING))
+        session.commit()
+    [follow_up_job, _] = queue.job_ids
+    worker, holder = hold_row_lock(engine, follow_up_job)  # the worker, inside its job
+    noting = threading.Thread(target=dispatch_report, args=(engine, queue, report_id))
+    noting.start()
+    deadline = time.monotonic() + 30
+    while not someone_waits_for(engine, holder):  # the note waits for the worker's row
+        assert time.monotonic() < deadline, "the note never reached the worker's row"
+        time.sleep(0.02)
+    worker.exec(update(OutboxItem).where(col(OutboxItem.job) == FOLLOW_UP).values(status="done"))
+    worker.commit()
+    worker.close()
+    noting.join(30)
+
+    with Session(engine) as session:
+        items = {i.job: i for i in session.exec(select(OutboxItem))}
+    assert items[FOLLOW_UP].status == OutboxStatus.DONE
+    assert items[ASSESS].status == OutboxStatus.ENQUEUED and items[ASSESS].attempts == 2
+    with Session(engine) as session:
+        stale = due_outbox_items(session=session, stale_before=utcnow() + timedelta(hours=1))
+    assert [i.job for i in stale] == [ASSESS]  # the sweeper would never re-run the done job
