@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
-from storage import FieldCipher, make_engine
+from storage import Conversation, FieldCipher, make_engine
 from tests.faults.conftest import Reference, deployment_env, finished, webhook_path
 from tests.faults.private_postgres import POSTGRES_BIN, PrivatePostgres
 from tests.faults.processes import START, Processes
 from tests.faults.scripts import SIGHTINGS, Action
 from tests.faults.telegram_side import (
     ANSWER_WAIT,
-    Trip,
     TrippingTelegram,
     Webhook,
     play_all,
@@ -32,6 +32,7 @@ from tests.faults.telegram_side import (
     wait_processed,
 )
 from tests.faults.test_fault_kill_replay import assert_each_update_took_effect_once
+from tests.pg_locks import backend_pid, wait_until_someone_waits_for
 
 BEFORE_OUTAGE = 6  # steps each tapping tipster takes while the database is up
 REFUSALS = 30  # 503 answers to see before the database comes back (a few seconds)
@@ -84,14 +85,19 @@ def test_postgresql_down_means_503_then_everything_is_stored_and_answered_once(
     players = players_for([*tappers, typist], fake, webhook, private_engine)
     *tapping, typing = players
     play_all(tapping, lambda p: BEFORE_OUTAGE)
-    # The typist's first reply is held at "Telegram" until the database has crashed, so the
-    # crash always lands in the middle of a backlog (stored, acknowledged, not yet answered).
-    crashed = threading.Event()
-    fake.trip(Trip(1, lambda: crashed.wait(ANSWER_WAIT), deliver=True))
+    typing.play(until=1)
+    # The typist's conversation row is locked while the rest is typed, so the crash always
+    # lands in the middle of a backlog: stored, acknowledged, not answered yet.
+    holder = private_engine.connect()
+    holder.begin()
+    key = cipher.blind_index(f"telegram:{typing.chat_id}")
+    lock = select(Conversation.id).where(Conversation.user_key == key).with_for_update()
+    holder.execute(lock).one()
     typing.burst()
+    wait_until_someone_waits_for(private_engine, backend_pid(holder), "the backlog", START)
 
     postgres.stop()  # a crash: every connection dropped, new ones refused
-    crashed.set()
+    holder.invalidate()  # its server process is gone
     failures: list[BaseException] = []
 
     def carry_on() -> None:

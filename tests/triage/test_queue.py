@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,9 +17,9 @@ from handlers import Intake
 from storage import OutboxItem, OutboxStatus, Report, ReportEvent, utcnow
 from storage.outbox import due_outbox_items
 from storage.reports import FOLLOW_UP
+from tests.pg_locks import hold_outbox_row, wait_until_someone_waits_for
 from tests.stories import Tipster
 from tests.triage.redis_server import RedisServer
-from tests.triage.test_worker_faults import hold_row_lock, someone_waits_for
 from triage import QUEUE_NAME, Runtime, configure, dispatch_report, sweep
 from triage.assess import ASSESS
 
@@ -144,13 +143,10 @@ def test_a_job_done_before_its_enqueue_is_noted_stays_done(tipster, engine, queu
         session.exec(update(OutboxItem).values(status=OutboxStatus.PENDING))
         session.commit()
     [follow_up_job, _] = queue.job_ids
-    worker, holder = hold_row_lock(engine, follow_up_job)  # the worker, inside its job
+    worker, holder = hold_outbox_row(engine, follow_up_job)  # the worker, inside its job
     noting = threading.Thread(target=dispatch_report, args=(engine, queue, report_id))
     noting.start()
-    deadline = time.monotonic() + 30
-    while not someone_waits_for(engine, holder):  # the note waits for the worker's row
-        assert time.monotonic() < deadline, "the note never reached the worker's row"
-        time.sleep(0.02)
+    wait_until_someone_waits_for(engine, holder, "the enqueued note", timeout=30)
     worker.exec(update(OutboxItem).where(col(OutboxItem.job) == FOLLOW_UP).values(status="done"))
     worker.commit()
     worker.close()

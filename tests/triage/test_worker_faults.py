@@ -8,21 +8,22 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import psutil
 from rq import Queue
 from rq.registry import StartedJobRegistry
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from storage import OutboxItem, ReportEvent, utcnow
 from tests.conftest import REDIS_URL
+from tests.pg_locks import hold_outbox_row, someone_waits_for
 from tests.stories import Tipster
 from triage import requeue_due
-from triage.queue import job_id
 
 
 def quick_report(tipster: Tipster) -> None:
@@ -47,31 +48,15 @@ def kill_tree(process: subprocess.Popen[bytes]) -> int:
     return len(victims)
 
 
-def hold_row_lock(engine: Engine, queued_job_id: str) -> tuple[Session, int]:
-    """Lock the outbox row that job claims first; the session and its server process id."""
-    session = Session(engine)
-    [item] = [i for i in session.exec(select(OutboxItem)).all() if job_id(i) == queued_job_id]
-    session.exec(select(OutboxItem).where(OutboxItem.id == item.id).with_for_update()).one()
-    return session, int(session.execute(text("SELECT pg_backend_pid()")).scalar_one())
-
-
-def someone_waits_for(engine: Engine, holder: int) -> bool:
-    """True while another connection waits for a lock that server process holds."""
-    with engine.connect() as connection:
-        waiting = connection.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"
-            ),
-            {"holder": holder},
-        ).scalar_one()
-    return bool(waiting)
-
-
-def kill_mid_job(worker: subprocess.Popen[bytes], engine: Engine, queue: Queue) -> str:
-    """Kill the worker while the fifth job in the queue waits inside its transaction."""
+def kill_mid_job(
+    start_worker: Callable[[], subprocess.Popen[bytes]], engine: Engine, queue: Queue
+) -> str:
+    """Start a worker and kill it while the fifth job in the queue waits inside its
+    transaction (the row is locked before the worker starts, however fast it is)."""
     victim = queue.job_ids[4]
-    lock, holder = hold_row_lock(engine, victim)
+    lock, holder = hold_outbox_row(engine, victim)
     try:
+        worker = start_worker()
         deadline = time.monotonic() + 60
         while not (
             victim in StartedJobRegistry(queue=queue).get_job_ids()
@@ -98,14 +83,14 @@ def test_killed_workers_lose_nothing(intake, engine, queue, database_url, tmp_pa
         "LOG_LEVEL": "WARNING",
     }
 
-    for round_ in range(2):
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "bot", "worker"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    def start_worker() -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "bot", "worker"]
+        return subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        victim = kill_mid_job(worker, engine, queue)
+
+    for round_ in range(2):
+        victim = kill_mid_job(start_worker, engine, queue)
         # rq still has it running, and its work was never committed: only recovery finishes it.
         assert victim in StartedJobRegistry(queue=queue).get_job_ids(), round_
         assert done_count(engine) == 4 * (round_ + 1), round_
