@@ -13,12 +13,12 @@ from rq.job import Job
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.wechat import REPLY_DEADLINE
 from bot.wechat.replies import MAX_TEXT_BYTES, split_text
 from bot.worker import run_worker
 from storage import Conversation
 from tests.bot.wechat_helpers import (
     OPENID,
+    TEST_REPLY_DEADLINE,
     WeChatWorld,
     conversations_locked,
     row_counts,
@@ -35,7 +35,7 @@ def slow_intake(world: WeChatWorld, engine: Engine) -> Iterator[None]:
         with conversations_locked(engine):
             yield
     finally:
-        world.channel.reply_deadline = REPLY_DEADLINE
+        world.channel.reply_deadline = TEST_REPLY_DEADLINE
 
 
 def step(engine: Engine) -> object:

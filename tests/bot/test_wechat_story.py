@@ -104,7 +104,6 @@ def test_a_follower_reports_a_sighting_in_chinese(
     assert OPENID not in stored_rows(engine)
     app_logs = [r.getMessage() for r in caplog.records if not r.name.startswith("httpx")]
     assert app_logs and not any(OPENID in line for line in app_logs)  # httpx: the test's client
-    assert max(world.timings) < 5.0
 
 
 def test_answers_that_look_like_xml_come_back_intact_in_the_review(world: WeChatWorld) -> None:

@@ -2,17 +2,16 @@
 
 Every request is callback XML built the way WeChat builds it (`WeChatSender`), POSTed to
 `bot.web.create_app` through Starlette's TestClient; every reply is read back the way WeChat
-reads it and must arrive well within WeChat's 5 seconds.
+reads it.
 """
 
 from __future__ import annotations
 
 import os
-import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ with warnings.catch_warnings():  # Starlette 1.x nudges towards httpx2, which we
 
 from bot.settings import Settings
 from bot.web import create_app
-from bot.wechat import REPLY_DEADLINE, WeChatChannel
+from bot.wechat import WeChatChannel
 from bot.wiring import Services
 from handlers import Intake
 from storage import FieldCipher
@@ -43,7 +42,10 @@ SECRET = "fake-app-secret"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 OPENID = "oHomewardFakeTipster000000001"
 REDIS_URL = os.environ.get("HOMEWARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-WECHAT_LIMIT = 5.0  # WeChat gives up on a passive reply after 5 seconds
+# WeChat gives up on a passive reply after 5 s, so the channel answers within REPLY_DEADLINE
+# (4 s). Tests use a generous deadline, so a loaded machine never turns an answer into a late
+# one; the tests of the deadline itself (test_wechat_late_replies) set a short one.
+TEST_REPLY_DEADLINE = 30.0
 
 
 def wechat_settings(
@@ -67,12 +69,11 @@ def wechat_settings(
 
 @dataclass
 class Delivered:
-    """One POST as WeChat saw it: status, reply body, the reply's fields and the time taken."""
+    """One POST as WeChat saw it: status, reply body and the reply's fields."""
 
     status: int
     body: bytes
     reply: dict[str, Any]
-    seconds: float
 
     @property
     def content(self) -> str:
@@ -90,7 +91,6 @@ class WeChatWorld:
     sender: WeChatSender
     api: FakeWeChatAPI
     safe_mode: bool
-    timings: list[float] = field(default_factory=list)
 
     def post(self, xml: str, **signing: Any) -> Delivered:
         """Deliver callback XML as WeChat would; the reply is decrypted and parsed."""
@@ -98,16 +98,12 @@ class WeChatWorld:
         return self.post_raw(params, body)
 
     def post_raw(self, params: dict[str, str], body: bytes) -> Delivered:
-        """POST exactly these query parameters and body; time it."""
-        started = time.monotonic()
+        """POST exactly these query parameters and body."""
         response = self.client.post("/wechat", params=params, content=body)
-        seconds = time.monotonic() - started
-        self.timings.append(seconds)
-        assert seconds < WECHAT_LIMIT, f"reply took {seconds:.2f} s"
         reply: dict[str, Any] = {}
         if response.status_code == 200:
             reply = parse_reply(self.sender.decrypt_reply(response.content, params))
-        return Delivered(response.status_code, response.content, reply, seconds)
+        return Delivered(response.status_code, response.content, reply)
 
     def tipster(self, openid: str = OPENID) -> WeChatTipster:
         """A follower of the account."""
@@ -198,7 +194,7 @@ def wechat_world(
     engine: Engine,
     cipher: FieldCipher,
     redis_client: redis.Redis,
-    reply_deadline: float = REPLY_DEADLINE,
+    reply_deadline: float = TEST_REPLY_DEADLINE,
 ) -> Iterator[WeChatWorld]:
     """Run the app with a WeChat channel against the fake API until the block ends."""
     with FakeWeChatAPI(APP_ID, SECRET) as api:
@@ -221,7 +217,7 @@ def world_for(
     database_url: str,
     secret_key: str,
     data_dir: Path,
-    reply_deadline: float = REPLY_DEADLINE,
+    reply_deadline: float = TEST_REPLY_DEADLINE,
 ) -> Iterator[WeChatWorld]:
     """A world in the mode a fixture is parametrized with ("safe" or "plaintext")."""
     settings = wechat_settings(
