@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -66,29 +67,33 @@ def env(
     return env
 
 
-def redis_servers(expected: set[int] | None = None) -> set[int]:
-    """Live redis-server processes; waits a moment for an exiting one to be gone."""
-    deadline = time.monotonic() + 5
+def redis_servers_left(data: Path) -> set[int]:
+    """Live redis-server processes working in `data` (an embedded Redis chdirs to its data
+    directory); waits for an exiting one to be gone. Other tests' servers don't count."""
+    deadline = time.monotonic() + 30
     while True:
-        live = {
-            p.pid
-            for p in psutil.process_iter(["name", "status"])
-            if p.info["name"] == "redis-server" and p.info["status"] != psutil.STATUS_ZOMBIE
-        }
-        if expected is None or live == expected or time.monotonic() > deadline:
+        live: set[int] = set()
+        for process in psutil.process_iter(["name", "status"]):
+            if process.info["name"] != "redis-server":
+                continue
+            with contextlib.suppress(psutil.Error):
+                if process.info["status"] != psutil.STATUS_ZOMBIE and Path(
+                    process.cwd()
+                ).is_relative_to(data):
+                    live.add(process.pid)
+        if not live or time.monotonic() > deadline:
             return live
         time.sleep(0.1)
 
 
 def test_a_scripted_chat_completes_a_sighting_and_tips_show_has_every_field(env, tmp_path):
-    before = redis_servers()
     out = homeward(
         ["chat", "--lang", "zh", "--session", "operator-1"],
         env,
         tmp_path,
         "\n".join(SIGHTING) + "\n",
     )
-    assert redis_servers(before) == before  # the embedded Redis was stopped with the process
+    assert not redis_servers_left(tmp_path)  # the embedded Redis was stopped with the process
     assert "报告编号" in out
     ref = out.split("报告编号：")[1].split()[0]
 
@@ -151,9 +156,8 @@ def test_worker_burst_runs_the_follow_up(env, tmp_path):
         tmp_path,
         "4\nContinue\nKunming\nToday\nA van with children\nDone\nStay anonymous\nSubmit\n",
     )
-    before = redis_servers()
     homeward(["worker", "--burst"], env, tmp_path)
-    assert redis_servers(before) == before
+    assert not redis_servers_left(tmp_path)
     ref = json.loads(homeward(["tips", "list", "--json"], env, tmp_path))[0]["ref"]
     tip = json.loads(homeward(["tips", "show", ref, "--json"], env, tmp_path))
     assert [e["action"] for e in tip["events"]] == ["submitted", "queued_for_review", "assessed"]

@@ -51,13 +51,14 @@ class RedisServer:
             stderr=subprocess.DEVNULL,
         )
         client = redis.Redis.from_url(self.url)
-        for _ in range(100):
+        deadline = time.monotonic() + 30  # a busy machine may take a while
+        while self.process.poll() is None and time.monotonic() < deadline:
             try:
                 client.ping()
                 return
             except redis.ConnectionError:
                 time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
+        raise RuntimeError(f"redis-server did not start (exit status {self.process.poll()})")
 
     def kill(self) -> None:
         """Kill the server at once, as a crash would."""
