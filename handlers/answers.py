@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import dateparser
 import phonenumbers
 
+from handlers.zh_when import parse_zh_when
+
 __all__ = [
     "AnswerError",
     "mask_phone",
@@ -42,6 +44,12 @@ def quick_when(choice: str, now: datetime) -> datetime:
 def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
     """Parse a typed date or time in Chinese or English; never in the future."""
     zone = ZoneInfo(timezone)
+    try:
+        said = parse_zh_when(text, now.astimezone(zone))
+    except ValueError:  # "2月30日": read, but no such day
+        raise AnswerError("error.when_unparsed") from None
+    if said is not None:
+        return _not_future(said.astimezone(now.tzinfo), now)
     settings = {
         "PREFER_DATES_FROM": "past",
         "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
@@ -59,9 +67,13 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
         # A date without a time: keep it at local noon, so it is the same day in UTC too.
         noon = local.replace(hour=12).astimezone(parsed.tzinfo)
         parsed = min(noon, now) if local.date() <= now.astimezone(zone).date() else noon
-    if parsed > now + timedelta(minutes=5):
+    return _not_future(parsed, now)
+
+
+def _not_future(moment: datetime, now: datetime) -> datetime:
+    if moment > now + timedelta(minutes=5):
         raise AnswerError("error.when_future")
-    return parsed
+    return moment
 
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}

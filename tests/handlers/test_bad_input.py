@@ -34,7 +34,7 @@ def test_an_answer_over_the_length_limit(tipster):
 def test_an_unparseable_date_and_a_future_date(tipster):
     reach(tipster, "when")
     tipster.says("香蕉")
-    assert "没看懂这个日期" in tipster.text and tipster.step == "when"
+    assert "没看懂这个时间" in tipster.text and tipster.step == "when"
     tipster.says("2099-01-01")
     assert "未来" in tipster.text and tipster.step == "when"
     tipster.says("3天前")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from sqlmodel import Session, select
 
 from storage import Attachment, OutboxItem, Report, ReportEvent
@@ -14,7 +17,7 @@ def report_a_sighting_in_chinese(tipster: Tipster) -> None:
     assert "110" in tipster.text and "不要当面质问" in tipster.text
     tipster.taps("继续")
     tipster.says("四川省成都市火车北站附近的小卖部")
-    tipster.says("3天前")
+    tipster.says("昨天下午三点")
     tipster.taps("孩子住在附近")
     tipster.taps("男孩")
     tipster.says("五六岁")
@@ -61,7 +64,10 @@ def test_a_sighting_is_reported_in_chinese_and_queued_once(tipster, engine, ciph
         assert report.signs == ["wants_home", "afraid"] and report.signs_text == "晚上还在街上卖花"
         assert (report.child_sex, report.child_age_min, report.child_age_max) == ("boy", 5, 6)
         assert report.presence == "lives_nearby"
-        assert report.seen_on is not None
+        assert report.seen_text == "昨天下午三点" and report.seen_on is not None
+        seen = report.seen_on.astimezone(ZoneInfo("Asia/Shanghai"))
+        assert (seen.hour, seen.minute) == (15, 0)
+        assert timedelta(0) < report.created_at - report.seen_on < timedelta(days=2)
         assert cipher.decrypt(report.contact_phone) == "+8613800138000"
         assert report.tipster_ref and cipher.decrypt(report.tipster_ref) == tipster.user_id
         assert session.exec(select(Attachment)).one().channel_ref == "photo-abc"

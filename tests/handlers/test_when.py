@@ -1,0 +1,102 @@
+"""Reading when something happened, as tipsters type it in Chinese and English."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.answers import AnswerError, parse_when
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY_5PM = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # 17:00 on Monday 30 November in China
+MONDAY_9AM = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+
+
+def local(text: str, now: datetime = MONDAY_5PM) -> str:
+    """The moment read from `text`, as a Chinese wall clock shows it."""
+    return (
+        parse_when(text, now=now, timezone="Asia/Shanghai")
+        .astimezone(SHANGHAI)
+        .strftime("%Y-%m-%d %H:%M")
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        # A day and a time of day, in words or digits.
+        ("昨天下午三点", "2026-11-29 15:00"),
+        ("昨天下午3点", "2026-11-29 15:00"),
+        ("大概昨天下午四点左右", "2026-11-29 16:00"),
+        ("昨天下午三点多", "2026-11-29 15:00"),
+        ("昨天晚上8点半", "2026-11-29 20:30"),
+        ("昨天晚上十二点", "2026-11-30 00:00"),
+        ("昨晚", "2026-11-29 20:00"),
+        ("今天早上", "2026-11-30 08:00"),
+        ("前天中午", "2026-11-28 12:00"),
+        ("昨天中午1点", "2026-11-29 13:00"),
+        ("就是昨天上午十点", "2026-11-29 10:00"),
+        ("大前天早上7点", "2026-11-27 07:00"),
+        ("昨天15:30", "2026-11-29 15:30"),
+        ("昨天 15：30", "2026-11-29 15:30"),  # full-width colon, a space
+        # A day alone: its noon.
+        ("昨天", "2026-11-29 12:00"),
+        ("两天前", "2026-11-28 12:00"),
+        ("3天前", "2026-11-27 12:00"),
+        ("一周前", "2026-11-23 12:00"),
+        ("3个月前", "2026-08-30 12:00"),
+        ("上周", "2026-11-23 12:00"),
+        ("上周二", "2026-11-24 12:00"),
+        ("上星期天", "2026-11-29 12:00"),
+        ("周六", "2026-11-28 12:00"),
+        ("星期一", "2026-11-30 12:00"),  # today is Monday
+        ("11月28日", "2026-11-28 12:00"),
+        ("十一月二十八日", "2026-11-28 12:00"),
+        ("12月3号", "2025-12-03 12:00"),  # still to come this year: last year's
+        ("28号", "2026-11-28 12:00"),
+        ("2019年6月1日", "2019-06-01 12:00"),
+        ("二〇一九年六月一日", "2019-06-01 12:00"),
+        # A year, or a year and month (an adult searching for their family).
+        ("1998年", "1998-07-01 12:00"),
+        ("1998", "1998-07-01 12:00"),
+        ("1998年6月", "1998-06-15 12:00"),
+        # A time of day alone: the last such moment.
+        ("下午3点", "2026-11-30 15:00"),
+        ("3点", "2026-11-30 15:00"),
+        ("晚上8点", "2026-11-29 20:00"),
+        ("刚才", "2026-11-30 17:00"),
+        # What dateparser already read stays read.
+        ("2026-11-28", "2026-11-28 12:00"),
+        ("3小时前", "2026-11-30 14:00"),
+        ("yesterday 3pm", "2026-11-29 15:00"),
+        ("last Tuesday evening", "2026-11-24 18:00"),
+    ],
+)
+def test_a_moment_typed_the_way_people_say_it(text: str, moment: str) -> None:
+    assert local(text) == moment
+
+
+def test_a_time_of_day_still_to_come_today_means_yesterday() -> None:
+    assert local("下午3点", MONDAY_9AM) == "2026-11-29 15:00"
+    assert local("凌晨3点", MONDAY_9AM) == "2026-11-30 03:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("香蕉", "error.when_unparsed"),
+        ("2月30日", "error.when_unparsed"),  # no such day: not guessed at
+        ("25点", "error.when_unparsed"),
+        ("1998年28日", "error.when_unparsed"),
+        ("2099年", "error.when_future"),
+        ("今晚", "error.when_future"),
+        ("这周二", "error.when_future"),  # today is Monday
+        ("明天", "error.when_future"),
+    ],
+)
+def test_what_cant_be_right_is_asked_again(text: str, error: str) -> None:
+    with pytest.raises(AnswerError) as refused:
+        parse_when(text, now=MONDAY_5PM, timezone="Asia/Shanghai")
+    assert refused.value.args[0] == error
