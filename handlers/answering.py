@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from handlers import dialects, places
@@ -17,6 +18,7 @@ from handlers.answers import (
     quick_when,
     split_names,
 )
+from handlers.catalogue import catalogue
 from handlers.messages import Inbound, InboundKind
 from handlers.prompts import choice_values, label
 from handlers.state import Env, State
@@ -192,7 +194,28 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
         e164 = parse_phone(raw, region=env.config.phone_region)
         draft[step] = {"enc": env.encrypt(e164), "masked": mask_phone(e164)}
     elif spec.answer is Answer.NAMES:
-        draft[step] = split_names(_text(env, state, step, msg))
+        text = _text(env, state, step, msg)
+        draft[step] = None if _means_no_name(text) else split_names(text)  # None: as /skip
     else:
         draft[step] = _text(env, state, step, msg)
     return None
+
+
+_TRAILING = " 。.!！~～呢啊吧"
+
+
+@cache
+def _no_name_words() -> frozenset[str]:
+    """Whole answers meaning no name was heard (不知道, don't know), in every language."""
+    texts = catalogue()
+    return frozenset(
+        word.strip().casefold()
+        for code in texts.languages
+        if texts.has(code, "answer.words.no_name")
+        for word in texts.text(code, "answer.words.no_name").split("|")
+        if word.strip()
+    )
+
+
+def _means_no_name(text: str) -> bool:
+    return text.replace("’", "'").strip().strip(_TRAILING).casefold() in _no_name_words()

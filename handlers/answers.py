@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 MAX_AGE = 17
+_UNDER = r"以下|以内|不到|不满|未满|小于|under|below|less than|younger than"
 MAX_NAMES = 10
 
 
@@ -119,29 +120,38 @@ def parse_age(text: str) -> tuple[int, int]:
     lowered = text.lower()
     if re.search(r"个月|months?|婴儿|baby|infant", lowered):
         return (0, 1)
-    numbers = [int(n) for n in re.findall(r"\d+", _zh_numerals_to_digits(lowered))]
+    digits = _zh_numerals_to_digits(lowered)
+    numbers = [int(n) for n in re.findall(r"\d+", digits)]
     if not numbers or len(numbers) > 2:
         raise AnswerError("error.age_unparsed")
     low, high = min(numbers), max(numbers)
+    if len(numbers) == 1 and re.search(r"\d\s*几", digits):  # "十几岁": a teenager
+        low, high = low + 1, max(low + 1, min(low + 9, MAX_AGE))
+    elif len(numbers) == 1 and re.search(_UNDER, digits):  # "10岁以下", "under 6"
+        low = 0
+    elif len(numbers) == 2 and numbers[1] < numbers[0] < 20 and numbers[0] >= 10:
+        low, high = numbers[0], numbers[0] - numbers[0] % 10 + numbers[1]  # 十二三岁: 12–13
     if high > MAX_AGE:
         raise AnswerError("error.age_range", max=MAX_AGE)
-    # "12 3岁" (十二三岁) means 12 to 13.
-    if len(numbers) == 2 and numbers[1] < numbers[0] < 20 and numbers[0] >= 10:
-        low, high = numbers[0], numbers[0] - numbers[0] % 10 + numbers[1]
     return (low, high)
 
 
 _NAME_SEPARATORS = re.compile(r"[,，、;；/|\n]+|\s+or\s+|\s+和\s+|或者|或")
-_QUOTES = "\"'“”‘’「」『』《》"
+# Chinese names hold no spaces: "小宝 狗娃" is two names ("李 勇", one name spaced out, is not).
+_SPACED_CHINESE_NAMES = re.compile(r"[\u4e00-\u9fff]{2,}(?:\s+[\u4e00-\u9fff]{2,})+")
+_UNQUOTE = str.maketrans(dict.fromkeys('"“”「」『』《》', " "))
+_APOSTROPHES = "'‘’"  # quote marks at a name's ends, apostrophes inside it (O’Brien)
 
 
 def split_names(text: str) -> list[str]:
     """Split typed names into a list ("小宝、乐乐 or Lele" → three names), duplicates dropped."""
     names: list[str] = []
     for part in _NAME_SEPARATORS.split(text):
-        name = part.strip().strip(_QUOTES).strip()
-        if name and name not in names:
-            names.append(name)
+        part = " ".join(part.translate(_UNQUOTE).split())  # quotes never belong to a name
+        for name in part.split() if _SPACED_CHINESE_NAMES.fullmatch(part) else [part]:
+            name = name.strip(_APOSTROPHES).strip()
+            if name and name not in names:
+                names.append(name)
     return names[:MAX_NAMES]
 
 

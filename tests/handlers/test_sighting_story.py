@@ -11,7 +11,9 @@ from storage import Attachment, OutboxItem, Report, ReportEvent
 from tests.stories import Tipster
 
 
-def report_a_sighting_in_chinese(tipster: Tipster) -> None:
+def report_a_sighting_in_chinese(
+    tipster: Tipster, names_used: str = "小宝、狗娃", names_given: str = "李勇"
+) -> None:
     tipster.says("你好")
     tipster.taps("我看到一个可能被拐的孩子")
     assert "110" in tipster.text and "不要当面质问" in tipster.text
@@ -22,8 +24,8 @@ def report_a_sighting_in_chinese(tipster: Tipster) -> None:
     tipster.taps("男孩")
     tipster.says("五六岁")
     tipster.says("很瘦，左脸有一块胎记")
-    tipster.says("小宝、狗娃")
-    tipster.says("李勇")
+    tipster.says(names_used)
+    tipster.says(names_given)
     tipster.says("他说家在河南，想回家找妈妈")
     tipster.taps("粤语（广东话）")
     tipster.taps("是的，不一样")

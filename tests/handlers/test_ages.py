@@ -1,0 +1,44 @@
+"""Reading a child's apparent age as tipsters type it."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.answers import MAX_AGE, AnswerError, parse_age
+
+
+@pytest.mark.parametrize(
+    ("text", "ages"),
+    [
+        ("5岁", (5, 5)),
+        ("五六岁", (5, 6)),
+        ("四五岁吧", (4, 5)),
+        ("十二三岁", (12, 13)),
+        ("十五六岁", (15, 16)),
+        ("十几岁", (11, MAX_AGE)),
+        ("10岁以下", (0, 10)),
+        ("不到6岁", (0, 6)),
+        ("8个月", (0, 1)),
+        ("婴儿", (0, 1)),
+        ("5到6岁", (5, 6)),
+        ("about 5-7", (5, 7)),
+        ("under 6", (0, 6)),
+    ],
+)
+def test_an_age_or_a_range(text: str, ages: tuple[int, int]) -> None:
+    assert parse_age(text) == ages
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("不知道", "error.age_unparsed"),
+        ("二十几岁", "error.age_range"),
+        ("30", "error.age_range"),
+        ("1 2 3", "error.age_unparsed"),
+    ],
+)
+def test_what_is_not_a_childs_age_is_asked_again(text: str, error: str) -> None:
+    with pytest.raises(AnswerError) as refused:
+        parse_age(text)
+    assert refused.value.args[0] == error

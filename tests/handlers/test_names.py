@@ -1,0 +1,40 @@
+"""Names heard, as tipsters type them: several in one answer, or none at all."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from handlers.answers import split_names
+from storage import Report
+from tests.handlers.test_sighting_story import report_a_sighting_in_chinese
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("小宝、狗娃", ["小宝", "狗娃"]),
+        ("小宝 狗娃", ["小宝", "狗娃"]),  # Chinese names hold no spaces
+        ("“小宝” “狗娃”", ["小宝", "狗娃"]),
+        ("《小宝》", ["小宝"]),
+        ("李 勇", ["李 勇"]),  # one name, spaced out
+        ("小宝,乐乐 or Lele", ["小宝", "乐乐", "Lele"]),
+        ("Li Yong", ["Li Yong"]),
+        ("‘Bao’, “Lele”", ["Bao", "Lele"]),
+        ("O’Brien", ["O’Brien"]),
+        ("小宝、小宝", ["小宝"]),
+    ],
+)
+def test_names_typed_in_one_answer(text: str, names: list[str]) -> None:
+    assert split_names(text) == names
+
+
+@pytest.mark.parametrize(("used", "given"), [("不知道", "没听到。"), ("Don’t know", "none")])
+def test_no_name_heard_is_stored_as_no_answer_not_as_a_name(tipster, engine, used, given):
+    report_a_sighting_in_chinese(tipster, names_used=used, names_given=given)
+    assert tipster.step == "review"
+    assert used not in tipster.question.text and given.rstrip("。") not in tipster.question.text
+    tipster.taps("提交")
+    with Session(engine) as session:
+        report = session.exec(select(Report)).one()
+    assert report.names_used == [] and report.names_given == []
