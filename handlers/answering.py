@@ -201,7 +201,7 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
     return None
 
 
-_TRAILING = " 。.!！~～呢啊吧"
+_TRAILING = " 。.!！~～呢啊吧了"
 
 
 @cache

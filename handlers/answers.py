@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import dateparser
 import phonenumbers
 
-from handlers.zh_when import parse_zh_when
+from handlers.zh_when import parse_zh_when, read_zh_when
 
 __all__ = [
     "AnswerError",
@@ -23,7 +24,23 @@ __all__ = [
 ]
 
 MAX_AGE = 17
+MAX_YEARS_BACK = 100  # nothing a tip or a birth date names is older
 _UNDER = r"以下|以内|不到|不满|未满|小于|under|below|less than|younger than"
+_OVER = r"以上|超过|大于|over|more than|older than"
+_TRADITIONAL_AGE = str.maketrans("歲幾個", "岁几个")
+# Ages said in words, before any number is looked at.
+_AGE_WORDS = (
+    (r"婴儿|新生儿|刚出生|不满周岁|baby|infant|newborn", (0, 1)),
+    (r"toddler|幼儿", (1, 3)),
+    (r"小学生|primary school", (6, 12)),
+    (r"初中生|middle school", (12, 15)),
+    (r"teen", (13, MAX_AGE)),
+)
+# The numbers of an age: "5", "5到6", "5 6" (五六) or "10几" before 岁 or "years".
+_AGE_SAID = re.compile(
+    r"(\d+)\s*(?:(?:到|至|-|—|~|或|、|/|to|or)?\s*(\d+))?\s*(?:多|几)?\s*(?:周)?"
+    r"(?:岁|years?|yrs?|y/?o)"
+)
 MAX_NAMES = 10
 
 
@@ -58,9 +75,10 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
         "RETURN_AS_TIMEZONE_AWARE": True,
         "TO_TIMEZONE": "UTC",
     }
-    parsed: datetime | None = dateparser.parse(
-        text.strip(), languages=["zh", "en"], settings=settings
-    )
+    try:
+        parsed = dateparser.parse(text.strip(), languages=["zh", "en"], settings=settings)
+    except (OverflowError, ValueError):  # "0001-01-01" overflows inside dateparser
+        parsed = None
     if parsed is None:
         raise AnswerError("error.when_unparsed")
     local = parsed.astimezone(zone)
@@ -74,6 +92,8 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
 def _not_future(moment: datetime, now: datetime) -> datetime:
     if moment > now + timedelta(minutes=5):
         raise AnswerError("error.when_future")
+    if moment.year < now.year - MAX_YEARS_BACK:  # "1800年", "99999天前": not a lifetime
+        raise AnswerError("error.when_unparsed")
     return moment
 
 
@@ -93,35 +113,60 @@ def _zh_numerals_to_digits(text: str) -> str:
 
 
 def parse_birth(text: str, *, now: datetime) -> tuple[date, bool]:
-    """A birth date or just a year ("2015", "2015年3月2日"); returns (date, year_only)."""
+    """A birth date or just a year ("2015", "15年", "2015年3月2日"); returns (date, year_only)."""
     cleaned = text.strip()
-    year = re.fullmatch(r"(?:about\s+|大约|约)?(\d{4})\s*年?", cleaned, flags=re.IGNORECASE)
-    if year:
-        born = date(int(year.group(1)), 7, 1)  # mid-year: the best guess for a year alone
-        year_only = True
+    try:
+        said = read_zh_when(cleaned, now)
+    except ValueError:  # "2015年13月": read, but no such date
+        raise AnswerError("error.birth_unparsed") from None
+    if said is not None and not said.names_year:
+        raise AnswerError("error.birth_unparsed")  # "3月5日", "下午3点": which year?
+    if said is not None:
+        born, year_only = said.moment.date(), said.year_only
     else:
-        parsed = dateparser.parse(
-            cleaned,
-            languages=["zh", "en"],
-            settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"]},
-        )
-        if parsed is None:
+        year = re.fullmatch(r"(?:about|around|c\.?)\s*(\d{4})", cleaned, flags=re.IGNORECASE)
+        try:
+            parsed = (
+                None
+                if year
+                else dateparser.parse(
+                    cleaned,
+                    languages=["zh", "en"],
+                    settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"]},
+                )
+            )
+        except (OverflowError, ValueError):
+            parsed = None
+        if year:
+            born, year_only = date(int(year.group(1)), 7, 1), True  # mid-year: the best guess
+        elif parsed is None:
             raise AnswerError("error.birth_unparsed")
-        born, year_only = parsed.date(), False
+        else:
+            born, year_only = parsed.date(), False
     if born > now.date():
         raise AnswerError("error.birth_future")
-    if born.year < now.year - 100:
+    if born.year < now.year - MAX_YEARS_BACK:
         raise AnswerError("error.birth_unparsed")
     return born, year_only
 
 
 def parse_age(text: str) -> tuple[int, int]:
     """Parse an apparent age or range ("6", "五六岁", "about 5-7", "8个月") as (min, max)."""
-    lowered = text.lower()
-    if re.search(r"个月|months?|婴儿|baby|infant", lowered):
-        return (0, 1)
-    digits = _zh_numerals_to_digits(lowered)
-    numbers = [int(n) for n in re.findall(r"\d+", digits)]
+    lowered = unicodedata.normalize("NFKC", text).lower().translate(_TRADITIONAL_AGE)
+    for pattern, ages in _AGE_WORDS:
+        if re.search(pattern, lowered):
+            return ages
+    digits = _zh_numerals_to_digits(re.sub(r"十[来多]", "十几", lowered))
+    if (grade := re.search(r"(\d+)\s*年级|grade\s*(\d+)", digits)) is not None:
+        year = int(grade.group(1) or grade.group(2))  # 一年级: six or seven
+        return (year + 5, year + 6) if year <= 9 else (15, MAX_AGE)
+    if "岁" not in digits and (months := re.search(r"(\d+)\s*个?\s*月", digits)):
+        return (int(months.group(1)) // 12, int(months.group(1)) // 12 + 1)  # 18个月: 1–2
+    # The numbers next to 岁 ("years"), if any: the rest of a sentence may hold others.
+    said = _AGE_SAID.search(digits)
+    if said is None and re.search(r"\d\s*(?:米|厘米|公分|cm|斤|公斤|kg)", digits):
+        raise AnswerError("error.age_unparsed")  # "个子1米2": a height, not an age
+    numbers = [int(n) for n in re.findall(r"\d+", said.group(0) if said else digits)]
     if not numbers or len(numbers) > 2:
         raise AnswerError("error.age_unparsed")
     low, high = min(numbers), max(numbers)
@@ -129,17 +174,24 @@ def parse_age(text: str) -> tuple[int, int]:
         low, high = low + 1, max(low + 1, min(low + 9, MAX_AGE))
     elif len(numbers) == 1 and re.search(_UNDER, digits):  # "10岁以下", "under 6"
         low = 0
+    elif len(numbers) == 1 and re.search(_OVER, digits):  # "12岁以上", "over 10"
+        high = max(low, min(low + 3, MAX_AGE))
     elif len(numbers) == 2 and numbers[1] < numbers[0] < 20 and numbers[0] >= 10:
         low, high = numbers[0], numbers[0] - numbers[0] % 10 + numbers[1]  # 十二三岁: 12–13
-    if high > MAX_AGE:
+    if low > MAX_AGE:
         raise AnswerError("error.age_range", max=MAX_AGE)
-    return (low, high)
+    return (low, min(high, MAX_AGE))  # 十七八岁: 17 at most, still a child
 
 
 _NAME_SEPARATORS = re.compile(r"[,，、;；/|\n]+|\s+or\s+|\s+和\s+|或者|或")
 # Chinese names hold no spaces: "小宝 狗娃" is two names ("李 勇", one name spaced out, is not).
 _SPACED_CHINESE_NAMES = re.compile(r"[\u4e00-\u9fff]{2,}(?:\s+[\u4e00-\u9fff]{2,})+")
 _UNQUOTE = str.maketrans(dict.fromkeys('"“”「」『』《》', " "))
+# "他们叫他小宝", "好像叫小宝": the name is what follows.
+_CALLED = re.compile(
+    r"^(?:好像|应该|大概|可能)?是?(?:他们|她们|大人|别人|家里人|那个男的|那个女的|男的|女的)?都?"
+    r"(?:叫|喊|管)(?:他|她|孩子)?(?:叫|做|作)?"
+)
 _APOSTROPHES = "'‘’"  # quote marks at a name's ends, apostrophes inside it (O’Brien)
 
 
@@ -149,7 +201,7 @@ def split_names(text: str) -> list[str]:
     for part in _NAME_SEPARATORS.split(text):
         part = " ".join(part.translate(_UNQUOTE).split())  # quotes never belong to a name
         for name in part.split() if _SPACED_CHINESE_NAMES.fullmatch(part) else [part]:
-            name = name.strip(_APOSTROPHES).strip()
+            name = _CALLED.sub("", name.strip(_APOSTROPHES).strip(), count=1) or name
             if name and name not in names:
                 names.append(name)
     return names[:MAX_NAMES]

@@ -1,80 +1,128 @@
 """Chinese ways of saying when, which dateparser misreads or doesn't read at all.
 
 dateparser reads "昨天" and "3天前" but not "昨天下午三点", "昨晚", "11月28日", "上周二" or
-"两天前", and reads "1998年" as the year 28 and "28日" as the 2nd. This module reads a day
-(今天, 昨晚, 前天, 两天前, 上周二, 周六, 11月28日, 28号, 2026年11月28日, 1998年, 1998年6月) and/or a
-time of day (早上, 下午3点, 晚上八点半, 15:30), with "大概 … 左右" around them. Anything else
-is left to dateparser.
+"两天前", and reads "1998年" as the year 28, "98年" as 1928 and "28日" as the 2nd. This module
+reads a day (今天, 昨晚, 前天, 两三天前, 上周二, 周六, 11月28日, 28号, 11.28, 去年12月,
+2026年11月28日, 98年, 1998年6月) and/or a time of day (早上, 下午3点, 晚上八点半, 15:30), hedged
+as people hedge ("大概昨天下午三点多吧"), alone or inside a sentence ("我是昨天下午在车站看到
+的"). Anything else is left to dateparser.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-__all__ = ["parse_zh_when"]
+__all__ = ["Said", "parse_zh_when", "read_zh_when"]
 
-_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_NUMERALS = "零〇一二两三四五六七八九"
+_DIGITS = dict(zip(_NUMERALS, (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_TRADITIONAL = str.maketrans("點幾個週禮鐘兩號後時", "点几个周礼钟两号后时")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
 _WEEKDAYS |= {str(n): n - 1 for n in range(1, 8)}
 _DAY_WORDS = {"今": 0, "今天": 0, "今日": 0, "昨": 1, "昨天": 1, "昨日": 1}
 _DAY_WORDS |= {"前天": 2, "前日": 2, "大前天": 3}
 # Parts of the day: the hour they stand for alone, and whether "3点" in them is p.m.
 _PARTS = {
-    "凌晨": (3, False), "半夜": (0, False), "清早": (7, False), "早晨": (8, False),
-    "早上": (8, False), "早": (8, False), "上午": (10, False), "中午": (12, False),
-    "午后": (14, True), "下午": (15, True), "傍晚": (18, True), "晚上": (20, True),
-    "晚": (20, True), "夜里": (22, True), "夜晚": (22, True), "夜": (22, True),
+    "凌晨": (3, False), "半夜": (0, False), "清早": (7, False), "一早": (8, False),
+    "早晨": (8, False), "早上": (8, False), "早": (8, False), "上午": (10, False),
+    "中午": (12, False), "午后": (14, True), "下午": (15, True), "傍晚": (18, True),
+    "晚上": (20, True), "晚": (20, True), "夜里": (22, True), "夜晚": (22, True),
+    "夜": (22, True),
 }  # fmt: skip
+_AGO_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7}
+_AGO_CLOCK = {"小时": 60, "钟头": 60, "分钟": 1}
 _HALF_DAY = timedelta(hours=12)
 _JUST_NOW = {"刚才", "刚刚", "现在", "就是现在", "此刻"}
 _YEAR_ALONE = re.compile(r"(?:19|20)\d\d")  # "1998": a year (a searching adult's answer)
+# Hedges and particles, dropped wherever they are ("大概昨天下午三点多吧").
+_FILLERS = re.compile(
+    r"大概|大约|约莫|差不多|应该是|应该|可能是|可能|好像是|好像|估计是|估计|大致|左右|前后"
+    r"|的样子|那会儿|的时候|时候|[吧啦了呢啊吗呀]"
+)
 
 _PART = "|".join(sorted(_PARTS, key=len, reverse=True))
 _DAY = (
     r"(?P<word>大前天|前天|前日|今天|今日|昨天|昨日|今|昨)"
-    r"|(?P<ago>\d{1,3})(?P<unit>天|日|周|个星期|星期|个礼拜|礼拜|个月)前"
-    r"|(?P<lastweek>上个?(?:周|星期|礼拜))(?P<lastday>[一二三四五六日天1-7])?"
-    r"|(?P<this>这个?|本)?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7])"
-    r"|(?:(?P<year>\d{4})年)?(?:(?P<month>\d{1,2})月(?:份)?)?(?:(?P<day>\d{1,2})[日号])?"
+    r"|(?P<ago>\d{1,3}|半)多?个?多?(?P<unit>天|日|周|星期|礼拜|月|年|小时|钟头|分钟)以?前"
+    r"|(?P<lastweek>上上|上)个?(?:周|星期|礼拜)(?P<lastday>[一二三四五六日天1-7]|末)?"
+    r"|(?P<this>这个?|本)?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7]|末)"
+    r"|(?P<dotmonth>\d{1,2})[./](?P<dotday>\d{1,2})(?:[日号])?"
+    r"|(?:(?P<year>\d{4}|\d{2})年|(?P<relyear>去年|今年|前年))?"
+    r"(?:(?P<month>\d{1,2})月份?|(?P<relmonth>上个?月|这个?月|本月))?(?:(?P<day>\d{1,2})[日号])?"
 )
-_CLOCK = (
-    r"(?P<hour>\d{1,2})(?:[点時时:](?:(?P<minute>\d{1,2})分?|(?P<half>半)|(?P<quarter>[13])刻)?)"
-)
-_WHEN = re.compile(
-    rf"(?:就是|是|在)?(?:大概|大约|约|差不多)?(?:是|在)?(?:{_DAY})?的?(?P<part>{_PART})?"
-    rf"(?:{_CLOCK})?"
-    r"(?:钟|左右|前后|多|的时候|时候)*"
-)
+_CLOCK = r"(?P<hour>\d{1,2})(?:[点时:](?:(?P<minute>\d{1,2})分?|(?P<half>半)|(?P<quarter>[13])刻)?)"
+_WHEN = re.compile(rf"(?:{_DAY})?的?(?P<part>{_PART})?(?:{_CLOCK})?(?:钟|多)*")
+
+
+@dataclass(frozen=True)
+class Said:
+    """A moment read from an answer; `year_only` when only a year was named."""
+
+    moment: datetime
+    year_only: bool = False
+    names_year: bool = False  # "2015年3月", "去年": a year was said (a birth date needs one)
 
 
 def parse_zh_when(text: str, now: datetime) -> datetime | None:
     """The moment `text` names, in `now`'s timezone; None if it isn't said this way.
 
     A day without a time of day stands for its noon (or now, if it is today and before
-    noon); a time of day without a day is the last such moment, today or yesterday.
-    Raises ValueError for a day or time that doesn't exist ("2月30日", "25点").
+    noon); a time of day without a day is the last such moment. Raises ValueError for a
+    day or time that doesn't exist ("2月30日", "25点").
     """
-    plain = _digits(unicodedata.normalize("NFKC", text)).replace(" ", "").rstrip("。.!！")
+    said = read_zh_when(text, now)
+    return None if said is None else said.moment
+
+
+def read_zh_when(text: str, now: datetime) -> Said | None:
+    """`parse_zh_when`, saying also whether only a year was named."""
+    plain = unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
+    plain = _FILLERS.sub("", _digits(plain.replace(" ", ""))).strip("。.!！?？~～,，")
     if plain in _JUST_NOW:
-        return now
+        return Said(now)
     if _YEAR_ALONE.fullmatch(plain):
         plain += "年"
-    match = _WHEN.fullmatch(plain)
+    match = _WHEN.fullmatch(plain) or _inside(plain)
     if match is None or not _says_something(match):
         return None
+    if match["ago"] and match["unit"] in _AGO_CLOCK:  # "3小时前": a moment, not a day
+        minutes = 30 if match["ago"] == "半" else int(match["ago"]) * _AGO_CLOCK[match["unit"]]
+        return Said(now - timedelta(minutes=minutes))
     day = _day(match, now.date())
-    clock = _clock(match)
-    if clock is None:
+    names_year = bool(match["year"] or match["relyear"])
+    year_only = names_year and not (match["month"] or match["relmonth"])
+    hours = _hours(match)
+    if not hours:
         noon = datetime.combine(day, time(12), now.tzinfo)
-        return min(noon, now) if day == now.date() else noon
-    moment = datetime.combine(day, time(), now.tzinfo) + clock
+        return Said(min(noon, now) if day == now.date() else noon, year_only, names_year)
     if _names_a_day(match):
-        return moment
-    if not match["part"] and clock < timedelta(hours=12) and moment + _HALF_DAY <= now:
-        moment += _HALF_DAY  # "3点" said at five in the afternoon: 15:00
-    return moment - timedelta(days=1) if moment > now else moment  # in the morning: yesterday's
+        return Said(datetime.combine(day, time(), now.tzinfo) + hours[0], names_year=names_year)
+    # A time of day alone: the latest such moment, today or yesterday ("3点" at 17:00 is
+    # 15:00; at 09:00 it is 03:00).
+    moments = [
+        datetime.combine(now.date() - timedelta(days=back), time(), now.tzinfo) + offset
+        for back in (0, 1)
+        for offset in hours
+    ]
+    return Said(max((m for m in moments if m <= now), default=min(moments)))
+
+
+def _inside(plain: str) -> re.Match[str] | None:
+    """The longest day or hour named inside a sentence, if the rest names no other number."""
+    best: re.Match[str] | None = None
+    for start in range(len(plain)):
+        found = _WHEN.match(plain, start)
+        named = found is not None and (_names_a_day(found) or bool(found["hour"]))
+        if named and found is not None and (best is None or len(found[0]) > len(best[0])):
+            best = found
+    if best is None or re.search(r"\d", plain[: best.start()] + plain[best.end() :]):
+        return None
+    if best["day"] and not (best["month"] or best["relmonth"] or best["hour"]):
+        return None  # "3号线地铁站": a bare "3号" inside a sentence is seldom a date
+    return best
 
 
 def _says_something(match: re.Match[str]) -> bool:
@@ -82,8 +130,8 @@ def _says_something(match: re.Match[str]) -> bool:
 
 
 def _names_a_day(match: re.Match[str]) -> bool:
-    keys = ("word", "ago", "lastweek", "weekday", "year", "month", "day")
-    return any(match[key] for key in keys)
+    keys = ("word", "ago", "lastweek", "weekday", "dotmonth", "year", "relyear", "month")
+    return any(match[key] for key in (*keys, "relmonth", "day"))
 
 
 def _day(match: re.Match[str], today: date) -> date:
@@ -91,80 +139,130 @@ def _day(match: re.Match[str], today: date) -> date:
     if match["word"]:
         return today - timedelta(days=_DAY_WORDS[match["word"]])
     if match["ago"]:
-        count = int(match["ago"])
-        if match["unit"] == "个月":
-            return _months_before(today, count)
-        return today - timedelta(days=count * (1 if match["unit"] in "天日" else 7))
-    if match["lastweek"]:
-        if not match["lastday"]:
-            return today - timedelta(days=7)  # "上周": about a week ago
-        monday = today - timedelta(days=today.weekday() + 7)
-        return monday + timedelta(days=_WEEKDAYS[match["lastday"]])
-    if match["weekday"] and match["this"]:  # this week's, even if still to come
-        return today + timedelta(days=_WEEKDAYS[match["weekday"]] - today.weekday())
-    if match["weekday"]:
-        back = (today.weekday() - _WEEKDAYS[match["weekday"]]) % 7
-        return today - timedelta(days=back)  # the last one, today's included
+        count = 0.5 if match["ago"] == "半" else int(match["ago"])
+        if match["unit"] in ("月", "年"):
+            months = round(count * (1 if match["unit"] == "月" else 12))
+            return _months_before(today, months) if months else today - timedelta(days=15)
+        return today - timedelta(days=round(count * _AGO_DAYS.get(match["unit"], 0)))
+    if match["lastweek"] or (match["weekday"] and match["this"]):
+        back = 14 if match["lastweek"] == "上上" else 7 if match["lastweek"] else 0
+        monday = today - timedelta(days=today.weekday() + back)
+        named = match["lastday"] if match["lastweek"] else match["weekday"]
+        if not named:
+            return today - timedelta(days=back)  # "上周": about a week ago
+        return monday + timedelta(days=5 if named == "末" else _WEEKDAYS[named])
+    if match["weekday"]:  # the last one, today's included
+        weekday = 5 if match["weekday"] == "末" else _WEEKDAYS[match["weekday"]]
+        return today - timedelta(days=(today.weekday() - weekday) % 7)
+    if match["dotmonth"]:  # "11.28": a date, as Chinese write them
+        return _latest(today, int(match["dotmonth"]), int(match["dotday"]))
     return _calendar_day(match, today)
 
 
 def _calendar_day(match: re.Match[str], today: date) -> date:
-    year, month, day = match["year"], match["month"], match["day"]
-    if not (year or month or day):
+    year = _year(match, today)
+    month = _month(match, today)
+    day = int(match["day"]) if match["day"] else None
+    if year is None and month is None and day is None:
         return today
-    if year and not month:
-        if day:
+    if year is not None and month is None:
+        if day is not None:
             raise ValueError("a year and a day without a month")
-        return date(int(year), 7, 1)  # a year alone: its middle
-    if year:
-        return date(int(year), int(month), int(day) if day else 15)
-    if month:  # this year's, or last year's if that is still to come
-        found = date(today.year, int(month), int(day) if day else 15)
-        return found if found <= today else found.replace(year=today.year - 1)
-    found = today.replace(day=int(day))  # this month's, or last month's
-    return found if found <= today else _months_before(today, 1).replace(day=int(day))
+        return date(year, 7, 1)  # a year alone: its middle
+    if year is not None and month is not None:
+        return date(year, month, day or 15)
+    if month is not None:  # this year's, or last year's if that is still to come
+        return _latest(today, month, day or 15)
+    assert day is not None
+    found = today.replace(day=day) if day <= 28 or _has_day(today, day) else None
+    if found is not None and found <= today:
+        return found
+    return _months_before(today, 1).replace(day=day)  # last month's
+
+
+def _year(match: re.Match[str], today: date) -> int | None:
+    if match["relyear"]:
+        return today.year - {"今年": 0, "去年": 1, "前年": 2}[match["relyear"]]
+    if not match["year"]:
+        return None
+    year = int(match["year"])
+    if year < 100:  # "98年" is 1998, "08年" 2008
+        year += 2000 if 2000 + year <= today.year else 1900
+    return year
+
+
+def _month(match: re.Match[str], today: date) -> int | None:
+    if match["relmonth"]:
+        return (_months_before(today, 1) if "上" in match["relmonth"] else today).month
+    return int(match["month"]) if match["month"] else None
+
+
+def _latest(today: date, month: int, day: int) -> date:
+    """That day this year, or last year if it is still to come."""
+    found = date(today.year, month, day) if _has_day(date(today.year, month, 1), day) else None
+    return found if found is not None and found <= today else date(today.year - 1, month, day)
+
+
+def _has_day(month: date, day: int) -> bool:
+    try:
+        month.replace(day=day)
+    except ValueError:
+        return False
+    return True
 
 
 def _months_before(today: date, months: int) -> date:
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    month += 1
-    for day in (today.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # every month has a 28th
+    first = date(year, month + 1, 1)
+    day = next(d for d in (today.day, 30, 29, 28) if _has_day(first, d))
+    return first.replace(day=day)
 
 
-def _clock(match: re.Match[str]) -> timedelta | None:
-    """The time of day said, as an offset from midnight; None if none was."""
+def _hours(match: re.Match[str]) -> list[timedelta]:
+    """The times of day that may be meant, as offsets from midnight (none if none was said;
+    two for a bare "3点", which may be 03:00 or 15:00)."""
     part = _PARTS.get(match["part"] or "")
     if not match["hour"]:
-        return None if part is None else timedelta(hours=part[0])
+        return [] if part is None else [timedelta(hours=part[0])]
     hour, minute = int(match["hour"]), int(match["minute"] or 0)
     minute += 30 if match["half"] else 15 * int(match["quarter"] or 0)
-    if part is not None and (part[1] or (part[0] == 12 and hour < 6)) and hour < 12:
-        hour += 12  # 下午3点 → 15:00, 中午1点 → 13:00
-    elif part is not None and hour == 12 and part[0] >= 20:
-        hour = 24  # 晚上12点: midnight, the end of that day
-    elif part is not None and hour == 12 and part[0] < 7:
-        hour = 0  # 凌晨12点: midnight, the start of it
     if hour > 24 or minute > 59 or (hour == 24 and minute):
         raise ValueError("no such time of day")
-    return timedelta(hours=hour, minutes=minute)
+    if part is None:
+        hours = [hour] if hour == 0 or hour > 12 else [hour % 12, hour % 12 + 12]
+    elif (part[1] or (part[0] == 12 and hour < 6)) and hour < 12:
+        hours = [hour + 12]  # 下午3点 → 15:00, 中午1点 → 13:00
+    elif hour == 12 and part[0] >= 20:
+        hours = [24]  # 晚上12点: midnight, the end of that day
+    elif hour == 12 and part[0] < 7:
+        hours = [0]  # 凌晨12点: midnight, the start of it
+    else:
+        hours = [hour]
+    return [timedelta(hours=h, minutes=minute) for h in hours]
 
 
 def _digits(text: str) -> str:
-    """Chinese numerals as digits: "二十八" → "28", "二〇二六" → "2026", "十" → "10"."""
+    """Chinese numerals as digits: "二十八" → "28", "二〇二六" → "2026", "两三天" → "2天" (the
+    first of two neighbours), "几天" → "3天" (a few)."""
 
     def tens(match: re.Match[str]) -> str:
         high, low = match.group(1), match.group(2)
         return str((_DIGITS[high] if high else 1) * 10 + (_DIGITS[low] if low else 0))
 
+    def first_of_two(match: re.Match[str]) -> str:
+        low, high = _DIGITS[match.group(1)], _DIGITS[match.group(2)]
+        return match.group(1) if high == low + 1 else match.group(0)
+
+    units = r"(?=个|天|日|周|星期|礼拜|点|时|小时|钟头|分|月|年前|多)"
+    text = text.replace("前几天", "三天前").replace("几十", "十")  # "几十天前": read as ten
+    pair = rf"(?<![{_NUMERALS}十\d])([一二两三四五六七八])([两二三四五六七八九]){units}"
+    text = re.sub(pair, first_of_two, text)
+    text = text.replace("十几", "十五")  # "十几天前": between 11 and 19
+    text = re.sub(rf"几{units}", "三", text)  # "几天前": a few
+    tens_and_one = (
+        rf"([一二两三四五六七八九])?十([一二三四五六七八九])?[一二三四五六七八九]?{units}"
+    )
+    text = re.sub(tens_and_one, tens, text)  # "十五六天前": 15
     text = re.sub(r"([一二两三四五六七八九])?十([一二三四五六七八九])?", tens, text)
     # Single numerals, except 一/二/… naming a weekday ("周二", "星期一", "上周日").
-    return re.sub(
-        r"(?<![周期拜])[零〇一二两三四五六七八九]",
-        lambda m: str(_DIGITS[m.group(0)]),
-        text,
-    )
+    return re.sub(rf"(?<![周期拜])[{_NUMERALS}]", lambda m: str(_DIGITS[m.group(0)]), text)

@@ -23,6 +23,17 @@ from handlers.answers import MAX_AGE, AnswerError, parse_age
         ("5到6岁", (5, 6)),
         ("about 5-7", (5, 7)),
         ("under 6", (0, 6)),
+        ("女孩大概七岁，跟着一个男的", (7, 7)),  # only the numbers of the age
+        ("6岁，穿着3件衣服", (6, 6)),
+        ("十来岁", (11, MAX_AGE)),
+        ("十幾歲", (11, MAX_AGE)),
+        ("十七八岁", (17, MAX_AGE)),
+        ("12岁以上", (12, 15)),
+        ("一年级", (6, 7)),
+        ("18个月", (1, 2)),
+        ("新生儿", (0, 1)),
+        ("小学生", (6, 12)),
+        ("she was about 6 years old, with 2 men", (6, 6)),
     ],
 )
 def test_an_age_or_a_range(text: str, ages: tuple[int, int]) -> None:
@@ -36,6 +47,7 @@ def test_an_age_or_a_range(text: str, ages: tuple[int, int]) -> None:
         ("二十几岁", "error.age_range"),
         ("30", "error.age_range"),
         ("1 2 3", "error.age_unparsed"),
+        ("个子1米2左右", "error.age_unparsed"),  # a height
     ],
 )
 def test_what_is_not_a_childs_age_is_asked_again(text: str, error: str) -> None:

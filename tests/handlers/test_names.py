@@ -23,13 +23,17 @@ from tests.handlers.test_sighting_story import report_a_sighting_in_chinese
         ("‘Bao’, “Lele”", ["Bao", "Lele"]),
         ("O’Brien", ["O’Brien"]),
         ("小宝、小宝", ["小宝"]),
+        ("他们叫他小宝", ["小宝"]),  # the name, not the sentence around it
+        ("大人都喊她妞妞、丫丫", ["妞妞", "丫丫"]),
     ],
 )
 def test_names_typed_in_one_answer(text: str, names: list[str]) -> None:
     assert split_names(text) == names
 
 
-@pytest.mark.parametrize(("used", "given"), [("不知道", "没听到。"), ("Don’t know", "none")])
+@pytest.mark.parametrize(
+    ("used", "given"), [("不知道", "没听到。"), ("Don’t know", "none"), ("记不清了", "N/A")]
+)
 def test_no_name_heard_is_stored_as_no_answer_not_as_a_name(tipster, engine, used, given):
     report_a_sighting_in_chinese(tipster, names_used=used, names_given=given)
     assert tipster.step == "review"

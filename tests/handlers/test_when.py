@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.answers import AnswerError, parse_when
+from handlers.answers import AnswerError, parse_birth, parse_when
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_5PM = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # 17:00 on Monday 30 November in China
@@ -58,13 +58,32 @@ def local(text: str, now: datetime = MONDAY_5PM) -> str:
         ("28号", "2026-11-28 12:00"),
         ("2019年6月1日", "2019-06-01 12:00"),
         ("二〇一九年六月一日", "2019-06-01 12:00"),
+        # Hedged, approximate, or inside a sentence, as people say it.
+        ("两三天前", "2026-11-28 12:00"),  # not 23 days
+        ("十五六天前", "2026-11-15 12:00"),
+        ("几天前", "2026-11-27 12:00"),
+        ("一个多月前", "2026-10-30 12:00"),
+        ("半年前", "2026-05-30 12:00"),
+        ("两个小时前", "2026-11-30 15:00"),
+        ("昨天吧", "2026-11-29 12:00"),
+        ("应该是昨天下午大概三点多", "2026-11-29 15:00"),
+        ("我是昨天下午大概三点多在火车站看到的", "2026-11-29 15:00"),
+        ("上周末", "2026-11-28 12:00"),
+        ("上上周", "2026-11-16 12:00"),
+        ("去年12月", "2025-12-15 12:00"),
+        ("上个月20号", "2026-10-20 12:00"),
+        ("11.28", "2026-11-28 12:00"),  # a date, as Chinese write them, not 11:28
+        ("三點", "2026-11-30 15:00"),  # traditional characters
         # A year, or a year and month (an adult searching for their family).
+        ("98年", "1998-07-01 12:00"),  # not 1928
+        ("08年", "2008-07-01 12:00"),
         ("1998年", "1998-07-01 12:00"),
         ("1998", "1998-07-01 12:00"),
         ("1998年6月", "1998-06-15 12:00"),
         # A time of day alone: the last such moment.
         ("下午3点", "2026-11-30 15:00"),
         ("3点", "2026-11-30 15:00"),
+        ("0点", "2026-11-30 00:00"),  # not noon
         ("晚上8点", "2026-11-29 20:00"),
         ("刚才", "2026-11-30 17:00"),
         # What dateparser already read stays read.
@@ -81,6 +100,29 @@ def test_a_moment_typed_the_way_people_say_it(text: str, moment: str) -> None:
 def test_a_time_of_day_still_to_come_today_means_yesterday() -> None:
     assert local("下午3点", MONDAY_9AM) == "2026-11-29 15:00"
     assert local("凌晨3点", MONDAY_9AM) == "2026-11-30 03:00"
+    assert local("12点", MONDAY_9AM) == "2026-11-30 00:00"  # the latest 12 o'clock: midnight
+
+
+@pytest.mark.parametrize(
+    ("text", "born"),
+    [
+        ("15年", (date(2015, 7, 1), True)),
+        ("大概1998年", (date(1998, 7, 1), True)),
+        ("2015年出生的", (date(2015, 7, 1), True)),
+        ("二〇一五年三月二号", (date(2015, 3, 2), False)),
+        ("around 1998", (date(1998, 7, 1), True)),
+        ("2015-03-02", (date(2015, 3, 2), False)),
+    ],
+)
+def test_a_birth_date_or_year(text: str, born: tuple[date, bool]) -> None:
+    assert parse_birth(text, now=MONDAY_5PM) == born
+
+
+@pytest.mark.parametrize("text", ["3月5日", "下午3点", "2015年13月", "0001-01-01"])
+def test_a_birth_date_needs_a_year_that_exists(text: str) -> None:
+    with pytest.raises(AnswerError) as refused:
+        parse_birth(text, now=MONDAY_5PM)
+    assert refused.value.args[0] == "error.birth_unparsed"
 
 
 @pytest.mark.parametrize(
@@ -94,6 +136,9 @@ def test_a_time_of_day_still_to_come_today_means_yesterday() -> None:
         ("今晚", "error.when_future"),
         ("这周二", "error.when_future"),  # today is Monday
         ("明天", "error.when_future"),
+        ("1800年", "error.when_unparsed"),
+        ("0001-01-01", "error.when_unparsed"),  # dateparser overflowed on this
+        ("3号线地铁站", "error.when_unparsed"),  # a bare day number inside a sentence
     ],
 )
 def test_what_cant_be_right_is_asked_again(text: str, error: str) -> None:
