@@ -208,11 +208,18 @@ def split_names(text: str) -> list[str]:
 
 
 def parse_phone(text: str, *, region: str) -> str:
-    """Validate a phone number and return it in E.164 form."""
+    """Validate a phone number and return it in E.164 form ("13812345678（微信同号）" too:
+    a number found among other words is taken when the whole answer isn't one)."""
     try:
         number = phonenumbers.parse(text.strip(), region)
     except phonenumbers.NumberParseException as exc:
-        raise AnswerError("error.phone_unparsed") from exc
+        found = next(iter(phonenumbers.PhoneNumberMatcher(text, region)), None)
+        if found is None:
+            raise AnswerError("error.phone_unparsed") from exc
+        number = found.number
+    if not phonenumbers.is_valid_number(number):
+        found = next(iter(phonenumbers.PhoneNumberMatcher(text, region)), None)
+        number = number if found is None else found.number
     if not phonenumbers.is_possible_number(number):
         raise AnswerError("error.phone_length")
     if not phonenumbers.is_valid_number(number):
