@@ -178,3 +178,24 @@ def test_a_choice_value_typed_back_is_that_group() -> None:
         "cantonese", candidate_provinces("cantonese")
     )
     assert dialect_from_text("mandarin_accent").group == "mandarin_accent"
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("不是四川话", "not_sure"),  # ruled out, not named
+        ("不是广东话，是客家话", "hakka"),
+        ("not Cantonese, more like Hakka", "hakka"),
+        ("大人讲广东话，孩子讲客家话", "hakka"),  # the question is about the child
+        ("孩子讲客家话，大人讲广东话", "hakka"),
+    ],
+)
+def test_a_dialect_ruled_out_or_spoken_by_the_adults_is_not_the_childs(
+    text: str, group: str
+) -> None:
+    assert dialect_from_text(text).group == group
+
+
+@pytest.mark.parametrize("text", ["普通话很标准", "标准普通话", "standard Mandarin, no accent"])
+def test_standard_mandarin_names_no_province(text: str) -> None:
+    assert dialect_from_text(text) == DialectGuess("mandarin_accent", [])
