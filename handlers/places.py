@@ -1,4 +1,5 @@
-"""China's provinces and prefecture-level cities, and a parser that finds them in free text."""
+"""China's provinces, prefecture-level cities and counties, and a parser that finds them in
+free text (a county stands for its prefecture: "镇雄" is 云南, 昭通市)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 import math
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -26,6 +29,11 @@ _EARTH_KM = 6371.0
 # "南京东路" is in Shanghai, "朝阳区" in Beijing.
 _ZH_STREET_AFTER = re.compile(r"[东西南北中]?(?:路|街|大道|巷|胡同)")
 _ZH_DISTRICT_AFTER = re.compile(r"[区县]")
+# After a county's short name: what shows it is the county ("镇雄火车站", "固始的一个村").
+_COUNTY_AFTER = re.compile(
+    r"[\s，。,.;；!?！？、)）]|火车站|汽车站|车站|客运站|县城|城区|城里|镇|乡|村|街|一带|附近"
+    r"|那边|这边|那里|这里|人|口音|话|的|老家|农村|山区"
+)
 _EN_STREET_AFTER = frozenset(
     {"road", "rd", "street", "st", "avenue", "ave", "lane", "lu", "jie", "district", "county"}
 )
@@ -70,6 +78,7 @@ class _Meaning:
     names_province: bool
     guesses: tuple[PlaceGuess, ...]
     bare: bool = False  # a short name, which a street or district word after it overrides
+    county: bool = False  # a county's short name ("镇雄"): a place only where one is named
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,7 @@ def _find_chinese(text: str, index: _Index) -> list[PlaceMatch]:
     while i < len(text):
         for length in index.zh_lengths.get(text[i], ()):
             meaning = index.zh.get(text[i : i + length])
-            if meaning is None:
+            if meaning is None or (meaning.county and not _names_a_county(text, i + length)):
                 continue
             end = i + length
             if meaning.guesses and not _names_a_street(text, end, meaning):
@@ -139,6 +148,11 @@ def _find_chinese(text: str, index: _Index) -> list[PlaceMatch]:
         else:
             i += 1
     return found
+
+
+def _names_a_county(text: str, end: int) -> bool:
+    """A county's short name ends the text or a clause, or a place word follows it."""
+    return end == len(text) or _COUNTY_AFTER.match(text, end) is not None
 
 
 def _names_a_street(text: str, end: int, meaning: _Meaning) -> bool:
@@ -239,6 +253,7 @@ def _index() -> _Index:
                 add(city["short"], short)
             for alias in (city["en"], *city.get("aliases", ())):
                 add(alias, short)
+    _add_counties(add, set(zh))
     lengths: dict[str, set[int]] = {}
     for alias in zh:
         lengths.setdefault(alias[0], set()).add(len(alias))
@@ -247,13 +262,42 @@ def _index() -> _Index:
     return _Index(zh, zh_lengths, en, en_words)
 
 
+def _add_counties(add: Callable[[str, _Meaning], None], taken: set[str]) -> None:
+    """County-level names, after every province and city name (which keep their meaning):
+    the full name always ("天河区", "镇雄县"; one shared by two cities means both), the short
+    name of a county or county-level city only if no other county has it and it is not an
+    everyday word ("镇雄", not "公安")."""
+    counties = [
+        (province["key"], city["name"], county)
+        for province in _DATA["provinces"]
+        for city in province["cities"]
+        for county in city.get("counties", ())
+    ]
+    shorts = Counter(_county_short(county) for _, _, county in counties)
+    common = set(_DATA["county_common_words"])
+    for province, city, county in counties:
+        guesses = (PlaceGuess(province, city),)
+        if county not in taken:
+            add(county, _Meaning(False, guesses))
+        short = _county_short(county)
+        if short and shorts[short] == 1 and short not in taken and short not in common:
+            add(short, _Meaning(False, guesses, bare=True, county=True))
+
+
+def _county_short(name: str) -> str | None:
+    """ "镇雄县" → "镇雄", "义乌市" → "义乌"; None for districts, banners, autonomous counties."""
+    if "自治" in name or not name.endswith(("县", "市")) or len(name) < 3:
+        return None
+    return name[:-1]
+
+
 def _merge(old: _Meaning, new: _Meaning, preferred: list[str]) -> _Meaning:
     """Two places share an alias: a province or a non-place wins; cities pool, preferred first."""
     if old.names_province or not old.guesses:
         return old
     guesses = list(dict.fromkeys(old.guesses + new.guesses))
     guesses.sort(key=lambda g: g.city not in preferred)
-    return _Meaning(False, tuple(guesses), old.bare and new.bare)
+    return _Meaning(False, tuple(guesses), old.bare and new.bare, old.county and new.county)
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

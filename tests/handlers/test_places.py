@@ -195,3 +195,29 @@ def test_every_city_lies_inside_china_and_has_unique_names() -> None:
             for lat, lon in [(city["lat"], city["lon"]), *city.get("points", [])]:
                 assert 3.5 <= lat <= 53.6 and 73.4 <= lon <= 135.1, city["name"]
             assert city["short"] and city["en"], city["name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "province", "city"),
+    [
+        ("镇雄", "云南", "昭通市"),  # a county stands for its prefecture
+        ("固始的一个村", "河南", "信阳市"),
+        ("他说是镇雄人", "云南", "昭通市"),
+        ("在镇雄县城附近", "云南", "昭通市"),
+        ("天河区", "广东", "广州市"),
+        ("南部县", "四川", "南充市"),
+        ("义乌", "浙江", "金华市"),
+    ],
+)
+def test_a_county_names_its_prefecture(text: str, province: str, city: str) -> None:
+    assert parse_place(text) == PlaceGuess(province, city)
+
+
+@pytest.mark.parametrize("text", ["报了公安", "在公安局门口", "江山", "镇雄路"])
+def test_a_county_name_that_is_an_everyday_word_is_not_a_place(text: str) -> None:
+    assert parse_place(text).city is None
+
+
+def test_a_shop_named_after_a_place_is_not_that_place() -> None:
+    assert parse_place("兰州拉面馆门口，郑州二七区") == PlaceGuess("河南", "郑州市")
+    assert parse_place("在大理石厂旁边") == PlaceGuess(None, None)
