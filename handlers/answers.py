@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 import phonenumbers
 
+from handlers.script import simplified
 from handlers.zh_when import parse_zh_when, read_zh_when
 
 __all__ = [
@@ -27,7 +28,6 @@ MAX_AGE = 17
 MAX_YEARS_BACK = 100  # nothing a tip or a birth date names is older
 _UNDER = r"以下|以内|不到|不满|未满|小于|under|below|less than|younger than"
 _OVER = r"以上|超过|大于|over|more than|older than"
-_TRADITIONAL_AGE = str.maketrans("歲幾個", "岁几个")
 # Ages said in words, before any number is looked at.
 _AGE_WORDS = (
     (r"婴儿|新生儿|刚出生|不满周岁|baby|infant|newborn", (0, 1)),
@@ -152,7 +152,7 @@ def parse_birth(text: str, *, now: datetime) -> tuple[date, bool]:
 
 def parse_age(text: str) -> tuple[int, int]:
     """Parse an apparent age or range ("6", "五六岁", "about 5-7", "8个月") as (min, max)."""
-    lowered = unicodedata.normalize("NFKC", text).lower().translate(_TRADITIONAL_AGE)
+    lowered = simplified(unicodedata.normalize("NFKC", text)).lower()
     for pattern, ages in _AGE_WORDS:
         if re.search(pattern, lowered):
             return ages

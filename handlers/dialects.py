@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from handlers.places import PROVINCES, PlaceGuess, find_places
+from handlers.script import simplified
 
 # Stable ids: the interview uses them as choice values, so they never change.
 DIALECT_GROUPS: tuple[str, ...] = (
@@ -82,6 +83,7 @@ def candidate_cities(group: str) -> list[str]:
 
 def dialect_from_text(text: str) -> DialectGuess:
     """Recognise a dialect group and its likely home provinces in free text, Chinese or English."""
+    text = simplified(text)
     typed = text.strip().lower()
     if typed in DIALECT_GROUPS:  # a choice value typed back
         return DialectGuess(typed, candidate_provinces(typed))

@@ -15,6 +15,8 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
+from handlers.script import simplified
+
 _DATA: dict[str, Any] = json.loads(
     resources.files("handlers.data").joinpath("places.json").read_text(encoding="utf-8")
 )
@@ -91,7 +93,7 @@ class _Index:
 
 def parse_place(text: str) -> PlaceGuess:
     """Guess the province and city named in free text, Chinese or English; unknown parts are None."""
-    matches = find_places(text)
+    matches = find_places(simplified(text))
     # A city in a province the text names wins ("Suzhou, Anhui"); otherwise the first place named.
     named = {m.guesses[0].province for m in matches if m.names_province}
     for match in matches:

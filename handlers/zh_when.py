@@ -15,11 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from handlers.script import simplified
+
 __all__ = ["Said", "parse_zh_when", "read_zh_when"]
 
 _NUMERALS = "零〇一二两三四五六七八九"
 _DIGITS = dict(zip(_NUMERALS, (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-_TRADITIONAL = str.maketrans("點幾個週禮鐘兩號後時", "点几个周礼钟两号后时")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
 _WEEKDAYS |= {str(n): n - 1 for n in range(1, 8)}
 _DAY_WORDS = {"今": 0, "今天": 0, "今日": 0, "昨": 1, "昨天": 1, "昨日": 1}
@@ -79,7 +80,7 @@ def parse_zh_when(text: str, now: datetime) -> datetime | None:
 
 def read_zh_when(text: str, now: datetime) -> Said | None:
     """`parse_zh_when`, saying also whether only a year was named."""
-    plain = unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
+    plain = simplified(unicodedata.normalize("NFKC", text))
     plain = _FILLERS.sub("", _digits(plain.replace(" ", ""))).strip("。.!！?？~～,，")
     if plain in _JUST_NOW:
         return Said(now)

@@ -199,3 +199,8 @@ def test_a_dialect_ruled_out_or_spoken_by_the_adults_is_not_the_childs(
 @pytest.mark.parametrize("text", ["普通话很标准", "标准普通话", "standard Mandarin, no accent"])
 def test_standard_mandarin_names_no_province(text: str) -> None:
     assert dialect_from_text(text) == DialectGuess("mandarin_accent", [])
+
+
+def test_traditional_characters_are_read_too() -> None:
+    assert dialect_from_text("閩南話").group == "minnan"
+    assert dialect_from_text("東北口音") == DialectGuess("mandarin_accent", NORTHEAST)

@@ -221,3 +221,8 @@ def test_a_county_name_that_is_an_everyday_word_is_not_a_place(text: str) -> Non
 def test_a_shop_named_after_a_place_is_not_that_place() -> None:
     assert parse_place("兰州拉面馆门口，郑州二七区") == PlaceGuess("河南", "郑州市")
     assert parse_place("在大理石厂旁边") == PlaceGuess(None, None)
+
+
+def test_traditional_characters_are_read_too() -> None:
+    assert parse_place("廣東省廣州市火車站") == PlaceGuess("广东", "广州市")
+    assert parse_place("東莞") == PlaceGuess("广东", "东莞市")

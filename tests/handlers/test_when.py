@@ -74,6 +74,7 @@ def local(text: str, now: datetime = MONDAY_5PM) -> str:
         ("上个月20号", "2026-10-20 12:00"),
         ("11.28", "2026-11-28 12:00"),  # a date, as Chinese write them, not 11:28
         ("三點", "2026-11-30 15:00"),  # traditional characters
+        ("昨天下午兩點半", "2026-11-29 14:30"),
         # A year, or a year and month (an adult searching for their family).
         ("98年", "1998-07-01 12:00"),  # not 1928
         ("08年", "2008-07-01 12:00"),
