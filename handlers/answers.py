@@ -75,8 +75,11 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
         "RETURN_AS_TIMEZONE_AWARE": True,
         "TO_TIMEZONE": "UTC",
     }
+    plain = " ".join(_EN_HEDGES.sub(" ", text).split())
+    if plain.lower() in ("now", "right now", "earlier today"):
+        return now
     try:
-        parsed = dateparser.parse(text.strip(), languages=["zh", "en"], settings=settings)
+        parsed = dateparser.parse(plain, languages=["zh", "en"], settings=settings)
     except (OverflowError, ValueError):  # "0001-01-01" overflows inside dateparser
         parsed = None
     if parsed is None:
@@ -87,6 +90,14 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
         noon = local.replace(hour=12).astimezone(parsed.tzinfo)
         parsed = min(noon, now) if local.date() <= now.astimezone(zone).date() else noon
     return _not_future(parsed, now)
+
+
+# Hedges around an English time, which dateparser refuses ("yesterday around 3pm").
+_EN_HEDGES = re.compile(
+    r"\b(?:i think(?: it was)?|it was|maybe|probably|perhaps|approximately|approx|roughly"
+    r"|around|about|at about|at around|or so)\b|-?ish\b",
+    re.IGNORECASE,
+)
 
 
 def _not_future(moment: datetime, now: datetime) -> datetime:

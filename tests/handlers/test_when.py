@@ -92,6 +92,10 @@ def local(text: str, now: datetime = MONDAY_5PM) -> str:
         ("3小时前", "2026-11-30 14:00"),
         ("yesterday 3pm", "2026-11-29 15:00"),
         ("last Tuesday evening", "2026-11-24 18:00"),
+        ("yesterday around 3pm", "2026-11-29 15:00"),  # hedged in English
+        ("around 3pm", "2026-11-30 15:00"),
+        ("maybe last Friday", "2026-11-27 12:00"),
+        ("right now", "2026-11-30 17:00"),
     ],
 )
 def test_a_moment_typed_the_way_people_say_it(text: str, moment: str) -> None:
