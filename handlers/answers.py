@@ -28,17 +28,19 @@ MAX_AGE = 17
 MAX_YEARS_BACK = 100  # nothing a tip or a birth date names is older
 _UNDER = r"以下|以内|不到|不满|未满|小于|under|below|less than|younger than"
 _OVER = r"以上|超过|大于|over|more than|older than"
+# A school year: 三年级 (grade 3), 初一 (grade 7), "3rd grade".
+_GRADE = re.compile(r"([初高])\s*(\d)\b|()(\d+)\s*年级|grade\s*(\d+)|(\d+)(?:st|nd|rd|th)\s*grade")
 # Ages said in words, before any number is looked at.
 _AGE_WORDS = (
     (r"婴儿|新生儿|刚出生|不满周岁|baby|infant|newborn", (0, 1)),
     (r"toddler|幼儿", (1, 3)),
     (r"小学生|primary school", (6, 12)),
     (r"初中生|middle school", (12, 15)),
-    (r"teen", (13, MAX_AGE)),
+    (r"\bteen(?:s|ager|age)?\b", (13, MAX_AGE)),
 )
 # The numbers of an age: "5", "5到6", "5 6" (五六) or "10几" before 岁 or "years".
-_AGE_SAID = re.compile(
-    r"(\d+)\s*(?:(?:到|至|-|—|~|或|、|/|to|or)?\s*(\d+))?\s*(?:多|几)?\s*(?:周)?"
+_AGE_SAID = re.compile(  # possessive: a long run of digits must not be split every way
+    r"(?<!\d)(\d++)(?:\s*+(?:到|至|-|—|~|或|、|/|to|or)?\s*+(\d++))?\s*+(?:多|几)?\s*+(?:周)?"
     r"(?:岁|years?|yrs?|y/?o)"
 )
 MAX_NAMES = 10
@@ -168,11 +170,14 @@ def parse_age(text: str) -> tuple[int, int]:
         if re.search(pattern, lowered):
             return ages
     digits = _zh_numerals_to_digits(re.sub(r"十[来多]", "十几", lowered))
-    if (grade := re.search(r"(\d+)\s*年级|grade\s*(\d+)", digits)) is not None:
-        year = int(grade.group(1) or grade.group(2))  # 一年级: six or seven
-        return (year + 5, year + 6) if year <= 9 else (15, MAX_AGE)
-    if "岁" not in digits and (months := re.search(r"(\d+)\s*个?\s*月", digits)):
+    if (grade := _GRADE.search(digits)) is not None:
+        level = {"初": 6, "高": 9}.get(grade.group(1) or "", 0)
+        year = level + int(next(g for g in grade.groups()[1:] if g))  # 一年级: six or seven
+        return (year + 5, min(year + 6, MAX_AGE)) if year <= 12 else (17, MAX_AGE)
+    months = re.search(r"(\d+)\s*(?:个月|月大|months?\b)", digits)
+    if months is not None and not re.search(r"岁|years?\b", digits):
         return (int(months.group(1)) // 12, int(months.group(1)) // 12 + 1)  # 18个月: 1–2
+    digits = re.sub(r"(\d+)\.5", r"\1", digits)  # "1.5岁": one and a half
     # The numbers next to 岁 ("years"), if any: the rest of a sentence may hold others.
     said = _AGE_SAID.search(digits)
     if said is None and re.search(r"\d\s*(?:米|厘米|公分|cm|斤|公斤|kg)", digits):
@@ -189,7 +194,9 @@ def parse_age(text: str) -> tuple[int, int]:
         high = max(low, min(low + 3, MAX_AGE))
     elif len(numbers) == 2 and numbers[1] < numbers[0] < 20 and numbers[0] >= 10:
         low, high = numbers[0], numbers[0] - numbers[0] % 10 + numbers[1]  # 十二三岁: 12–13
-    if low > MAX_AGE:
+    if high >= 1900:
+        raise AnswerError("error.age_unparsed")  # "2019年5月出生": a date, not an age
+    if low > MAX_AGE or high > MAX_AGE + 2:
         raise AnswerError("error.age_range", max=MAX_AGE)
     return (low, min(high, MAX_AGE))  # 十七八岁: 17 at most, still a child
 
@@ -204,6 +211,11 @@ _CALLED = re.compile(
     r"(?:叫|喊|管)(?:他|她|孩子)?(?:叫|做|作)?"
 )
 _APOSTROPHES = "'‘’"  # quote marks at a name's ends, apostrophes inside it (O’Brien)
+# "欧阳 娜娜" is one name written with a space after a two-character surname.
+_TWO_CHAR_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+    "夏侯", "令狐", "司徒", "宇文", "南宫", "独孤", "端木", "西门", "轩辕",
+)  # fmt: skip
 
 
 def split_names(text: str) -> list[str]:
@@ -211,8 +223,10 @@ def split_names(text: str) -> list[str]:
     names: list[str] = []
     for part in _NAME_SEPARATORS.split(text):
         part = " ".join(part.translate(_UNQUOTE).split())  # quotes never belong to a name
-        for name in part.split() if _SPACED_CHINESE_NAMES.fullmatch(part) else [part]:
-            name = _CALLED.sub("", name.strip(_APOSTROPHES).strip(), count=1) or name
+        spaced = _SPACED_CHINESE_NAMES.fullmatch(part) and not part.startswith(_TWO_CHAR_SURNAMES)
+        for name in part.split() if spaced else [part]:
+            name = name.strip(_APOSTROPHES).strip().rstrip("吧啊呢吗了")
+            name = _CALLED.sub("", name, count=1) or name
             if name and name not in names:
                 names.append(name)
     return names[:MAX_NAMES]

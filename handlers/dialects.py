@@ -30,15 +30,20 @@ _NOT_SURE = "not_sure"
 _MANDARIN = "mandarin_accent"
 # "不是四川话", "not Cantonese": a dialect named only to be ruled out.
 _NEGATED = re.compile(
-    r"(?:不是|不像|不太像|并非|并不是|不说|不讲|没说|没讲|不会说|\bnot|isn't|wasn't|didn't speak)"
+    r"(?:(?<!是)不是|不像|不太像|并非|并不是|不说|不讲|没说|没讲|不会说|\bnot|isn't|wasn't|didn't speak)"
     r"\s*(?:说|讲|像|是|a|an|like|speak|speaking)?\s*$",
     re.IGNORECASE,
 )
 _STANDARD = re.compile(
-    r"标准|没有?口音|不带口音|standard|no accent|without an accent|accentless", re.IGNORECASE
+    r"(?<!不)(?<!不太)标准|没有?口音|不带口音|\bstandard|no accent|without an accent|accentless",
+    re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[^，。,.;；!?！？]+")
 _CHILD = re.compile(r"孩子|小孩|娃|男孩|女孩|\b(?:child|kid|boy|girl)\b", re.IGNORECASE)
+_ADULT = re.compile(
+    r"爸|妈|大人|父|母|男的|女的|叔|阿姨|\b(?:adults?|father|mother|dad|mum|mom|man|woman)\b",
+    re.IGNORECASE,
+)
 _STOP = r"[^\s，。,.!?！？；;、]"
 # A place is an accent's home when an accent word follows or precedes it closely:
 # "河南话", "河南那边的口音", "口音像河南", "Henan accent", "accent from Henan".
@@ -97,16 +102,23 @@ def dialect_from_text(text: str) -> DialectGuess:
     if not named:
         return DialectGuess(_NOT_SURE if mentions else None, [])
     named = _the_childs(text, named)
+    # Plain "普通话" says little when an accent is named too ("普通话不标准，带四川口音").
+    named = [m for m in named if m.group != _MANDARIN or m.provinces] or named
     group = named[0].group
-    if group == _MANDARIN and _STANDARD.search(text):  # standard Mandarin: from anywhere
-        return DialectGuess(group, [])
+    named_places = [p for m in named if m.group == group for p in m.provinces]
+    if group == _MANDARIN and _STANDARD.search(text) and not named_places:
+        return DialectGuess(group, [])  # standard Mandarin: from anywhere
     explicit = [p for m in named if m.group == group for p in m.provinces]
     return DialectGuess(group, list(dict.fromkeys(explicit)) or candidate_provinces(group))
 
 
 def _the_childs(text: str, named: list[_Mention]) -> list[_Mention]:
     """The mentions in a clause about the child, if one is ("大人讲广东话，孩子讲普通话")."""
-    clauses = [c.span() for c in _CLAUSE.finditer(text) if _CHILD.search(c.group())]
+    clauses = [
+        c.span()
+        for c in _CLAUSE.finditer(text)
+        if _CHILD.search(c.group()) and not _ADULT.search(c.group())  # "孩子他爸讲…" is an adult
+    ]
     childs = [m for m in named if any(a <= m.start < b for a, b in clauses)]
     return childs or named
 

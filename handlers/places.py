@@ -228,7 +228,8 @@ def _index() -> _Index:
     preferred: list[str] = _DATA["preferred"]
 
     def add(alias: str, meaning: _Meaning) -> None:
-        table, key = (en, _alias_key(alias)) if _LATIN.search(alias) else (zh, alias)
+        # Chinese keys as the text is read (simplified() turns 乾 into 干: "乾安" → "干安").
+        table, key = (en, _alias_key(alias)) if _LATIN.search(alias) else (zh, simplified(alias))
         old = table.get(key)
         table[key] = meaning if old is None else _merge(old, meaning, preferred)
 
@@ -279,8 +280,8 @@ def _add_counties(add: Callable[[str, _Meaning], None], taken: set[str]) -> None
     common = set(_DATA["county_common_words"])
     for province, city, county in counties:
         guesses = (PlaceGuess(province, city),)
-        if county not in taken:
-            add(county, _Meaning(False, guesses))
+        if county not in taken:  # "和县", "新县": as short as a word, so checked as one
+            add(county, _Meaning(False, guesses, county=len(county) == 2))
         short = _county_short(county)
         if short and shorts[short] == 1 and short not in taken and short not in common:
             add(short, _Meaning(False, guesses, bare=True, county=True))

@@ -37,6 +37,8 @@ _AGO_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7}
 _AGO_CLOCK = {"小时": 60, "钟头": 60, "分钟": 1}
 _HALF_DAY = timedelta(hours=12)
 _JUST_NOW = {"刚才", "刚刚", "现在", "就是现在", "此刻"}
+# A number with a unit of time left over once the answer's moment was found: another moment.
+_TIMEISH = re.compile(r"\d+\s*(?:点|时|:|天|日|号|月|年|周|星期|小时|分)")
 _YEAR_ALONE = re.compile(r"(?:19|20)\d\d")  # "1998": a year (a searching adult's answer)
 # Hedges and particles, dropped wherever they are ("大概昨天下午三点多吧").
 _FILLERS = re.compile(
@@ -44,15 +46,23 @@ _FILLERS = re.compile(
     r"|的样子|那会儿|的时候|时候|[吧啦了呢啊吗呀]"
 )
 
+# Seasons and the New Year: the month and day they stand for.
+_SEASONS = {
+    "春天": (4, 15), "春季": (4, 15), "夏天": (7, 15), "夏季": (7, 15), "秋天": (10, 15),
+    "秋季": (10, 15), "冬天": (1, 15), "冬季": (1, 15), "过年": (2, 1), "春节": (2, 1),
+}  # fmt: skip
 _PART = "|".join(sorted(_PARTS, key=len, reverse=True))
 _DAY = (
-    r"(?P<word>大前天|前天|前日|今天|今日|昨天|昨日|今|昨)"
+    r"(?P<word>大前天|前天|前日|今天|今日|昨天|昨日|今(?!年)|昨)"
     r"|(?P<ago>\d{1,3}|半)多?个?多?(?P<unit>天|日|周|星期|礼拜|月|年|小时|钟头|分钟)以?前"
     r"|(?P<lastweek>上上|上)个?(?:周|星期|礼拜)(?P<lastday>[一二三四五六日天1-7]|末)?"
     r"|(?P<this>这个?|本)?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7]|末)"
-    r"|(?P<dotmonth>\d{1,2})[./](?P<dotday>\d{1,2})(?:[日号])?"
+    r"|(?P<dotmonth>\d{1,2})[./](?P<dotday>\d{1,2})(?![\d.:天日周个小时分月年点])(?:[日号])?"
     r"|(?:(?P<year>\d{4}|\d{2})年|(?P<relyear>去年|今年|前年))?"
-    r"(?:(?P<month>\d{1,2})月份?|(?P<relmonth>上个?月|这个?月|本月))?(?:(?P<day>\d{1,2})[日号])?"
+    r"(?:(?P<month>\d{1,2})月份?|(?P<relmonth>上个?月|这个?月|本月)|(?P<season>"
+    + "|".join(_SEASONS)
+    + r"))?"
+    r"(?:(?P<day>\d{1,2})[日号])?"
 )
 _CLOCK = r"(?P<hour>\d{1,2})(?:[点时:](?:(?P<minute>\d{1,2})分?|(?P<half>半)|(?P<quarter>[13])刻)?)"
 _WHEN = re.compile(rf"(?:{_DAY})?的?(?P<part>{_PART})?(?:{_CLOCK})?(?:钟|多)*")
@@ -81,6 +91,8 @@ def parse_zh_when(text: str, now: datetime) -> datetime | None:
 def read_zh_when(text: str, now: datetime) -> Said | None:
     """`parse_zh_when`, saying also whether only a year was named."""
     plain = simplified(unicodedata.normalize("NFKC", text))
+    if re.search(r"[A-Za-z]", plain):
+        return None  # English, or mixed: dateparser's
     plain = _FILLERS.sub("", _digits(plain.replace(" ", ""))).strip("。.!！?？~～,，")
     if plain in _JUST_NOW:
         return Said(now)
@@ -94,7 +106,7 @@ def read_zh_when(text: str, now: datetime) -> Said | None:
         return Said(now - timedelta(minutes=minutes))
     day = _day(match, now.date())
     names_year = bool(match["year"] or match["relyear"])
-    year_only = names_year and not (match["month"] or match["relmonth"])
+    year_only = names_year and not (match["month"] or match["relmonth"] or match["season"])
     hours = _hours(match)
     if not hours:
         noon = datetime.combine(day, time(12), now.tzinfo)
@@ -112,15 +124,23 @@ def read_zh_when(text: str, now: datetime) -> Said | None:
 
 
 def _inside(plain: str) -> re.Match[str] | None:
-    """The longest day or hour named inside a sentence, if the rest names no other number."""
-    best: re.Match[str] | None = None
-    for start in range(len(plain)):
+    """The day or hour named inside a sentence, if it is the only one named there."""
+    named: list[re.Match[str]] = []
+    start = 0
+    while start < len(plain):
         found = _WHEN.match(plain, start)
-        named = found is not None and (_names_a_day(found) or bool(found["hour"]))
-        if named and found is not None and (best is None or len(found[0]) > len(best[0])):
-            best = found
-    if best is None or re.search(r"\d", plain[: best.start()] + plain[best.end() :]):
-        return None
+        if found is not None and found[0] and (_names_a_day(found) or found["hour"]):
+            named.append(found)
+            start = found.end()
+        else:
+            start += 1
+    if len(named) != 1 or _TIMEISH.search(plain[: named[0].start()] + plain[named[0].end() :]):
+        return None  # "昨天在车站，大概下午3点": two, which together mean one moment
+    best = named[0]
+    if re.match(
+        r"[\d.]", plain[best.start() - 1 : best.start()] + plain[best.end() : best.end() + 1]
+    ):
+        return None  # "1.5天前": part of a number we don't read
     if best["day"] and not (best["month"] or best["relmonth"] or best["hour"]):
         return None  # "3号线地铁站": a bare "3号" inside a sentence is seldom a date
     return best
@@ -132,7 +152,7 @@ def _says_something(match: re.Match[str]) -> bool:
 
 def _names_a_day(match: re.Match[str]) -> bool:
     keys = ("word", "ago", "lastweek", "weekday", "dotmonth", "year", "relyear", "month")
-    return any(match[key] for key in (*keys, "relmonth", "day"))
+    return any(match[key] for key in (*keys, "relmonth", "season", "day"))
 
 
 def _day(match: re.Match[str], today: date) -> date:
@@ -164,6 +184,8 @@ def _calendar_day(match: re.Match[str], today: date) -> date:
     year = _year(match, today)
     month = _month(match, today)
     day = int(match["day"]) if match["day"] else None
+    if match["season"]:
+        month, day = _SEASONS[match["season"]]
     if year is None and month is None and day is None:
         return today
     if year is not None and month is None:
@@ -172,6 +194,9 @@ def _calendar_day(match: re.Match[str], today: date) -> date:
         return date(year, 7, 1)  # a year alone: its middle
     if year is not None and month is not None:
         return date(year, month, day or 15)
+    if match["relmonth"]:  # "这个月", "上个月20号": that month of that year
+        base = today if "上" not in match["relmonth"] else _months_before(today, 1)
+        return base.replace(day=day) if day else min(base.replace(day=15), today)
     if month is not None:  # this year's, or last year's if that is still to come
         return _latest(today, month, day or 15)
     assert day is not None
@@ -231,6 +256,8 @@ def _hours(match: re.Match[str]) -> list[timedelta]:
         raise ValueError("no such time of day")
     if part is None:
         hours = [hour] if hour == 0 or hour > 12 else [hour % 12, hour % 12 + 12]
+    elif part[0] >= 20 and 1 <= hour <= 4:
+        hours = [hour + 24]  # 夜里2点: after midnight, the night after that day
     elif (part[1] or (part[0] == 12 and hour < 6)) and hour < 12:
         hours = [hour + 12]  # 下午3点 → 15:00, 中午1点 → 13:00
     elif hour == 12 and part[0] >= 20:
@@ -254,12 +281,12 @@ def _digits(text: str) -> str:
         low, high = _DIGITS[match.group(1)], _DIGITS[match.group(2)]
         return match.group(1) if high == low + 1 else match.group(0)
 
-    units = r"(?=个|天|日|周|星期|礼拜|点|时|小时|钟头|分|月|年前|多)"
+    units = r"(?=个|天|日|周|星期|礼拜|点|时|小时|钟头|分|月|年前|多|十)"
     text = text.replace("前几天", "三天前").replace("几十", "十")  # "几十天前": read as ten
     pair = rf"(?<![{_NUMERALS}十\d])([一二两三四五六七八])([两二三四五六七八九]){units}"
     text = re.sub(pair, first_of_two, text)
     text = text.replace("十几", "十五")  # "十几天前": between 11 and 19
-    text = re.sub(rf"几{units}", "三", text)  # "几天前": a few
+    text = re.sub(r"几(?=个|天|日|周|星期|礼拜|月|年前)", "三", text)  # "几天前": a few
     tens_and_one = (
         rf"([一二两三四五六七八九])?十([一二三四五六七八九])?[一二三四五六七八九]?{units}"
     )

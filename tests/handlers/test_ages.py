@@ -34,6 +34,11 @@ from handlers.answers import MAX_AGE, AnswerError, parse_age
         ("新生儿", (0, 1)),
         ("小学生", (6, 12)),
         ("she was about 6 years old, with 2 men", (6, 6)),
+        ("6 months old", (0, 1)),
+        ("1.5岁", (1, 1)),
+        ("初一", (12, 13)),
+        ("3rd grade", (8, 9)),
+        ("teenager", (13, MAX_AGE)),
     ],
 )
 def test_an_age_or_a_range(text: str, ages: tuple[int, int]) -> None:
@@ -48,6 +53,9 @@ def test_an_age_or_a_range(text: str, ages: tuple[int, int]) -> None:
         ("30", "error.age_range"),
         ("1 2 3", "error.age_unparsed"),
         ("个子1米2左右", "error.age_unparsed"),  # a height
+        ("2019年5月出生", "error.age_unparsed"),  # a date
+        ("eighteen", "error.age_unparsed"),  # not "teen"
+        ("十" * 1000, "error.age_unparsed"),  # no longer a minute of regex backtracking
     ],
 )
 def test_what_is_not_a_childs_age_is_asked_again(text: str, error: str) -> None:

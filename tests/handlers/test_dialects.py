@@ -188,6 +188,9 @@ def test_a_choice_value_typed_back_is_that_group() -> None:
         ("not Cantonese, more like Hakka", "hakka"),
         ("大人讲广东话，孩子讲客家话", "hakka"),  # the question is about the child
         ("孩子讲客家话，大人讲广东话", "hakka"),
+        ("孩子他爸讲广东话，孩子讲客家话", "hakka"),  # 孩子他爸 is an adult
+        ("不知道是不是客家话", "hakka"),  # a hedge, not a denial
+        ("普通话不标准，带四川口音", "southwestern"),
     ],
 )
 def test_a_dialect_ruled_out_or_spoken_by_the_adults_is_not_the_childs(

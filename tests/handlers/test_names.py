@@ -25,6 +25,9 @@ from tests.handlers.test_sighting_story import report_a_sighting_in_chinese
         ("小宝、小宝", ["小宝"]),
         ("他们叫他小宝", ["小宝"]),  # the name, not the sentence around it
         ("大人都喊她妞妞、丫丫", ["妞妞", "丫丫"]),
+        ("应该是叫小宝吧", ["小宝"]),
+        ("欧阳 娜娜", ["欧阳 娜娜"]),  # a two-character surname, then the given name
+        ("Na", ["Na"]),  # a name, not "n/a"
     ],
 )
 def test_names_typed_in_one_answer(text: str, names: list[str]) -> None:

@@ -213,7 +213,17 @@ def test_a_county_names_its_prefecture(text: str, province: str, city: str) -> N
     assert parse_place(text) == PlaceGuess(province, city)
 
 
-@pytest.mark.parametrize("text", ["报了公安", "在公安局门口", "江山", "镇雄路"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "报了公安",
+        "在公安局门口",
+        "江山",
+        "镇雄路",
+        "我们在镇上和县城都贴了寻人启事",
+        "万达商城那边",
+    ],
+)
 def test_a_county_name_that_is_an_everyday_word_is_not_a_place(text: str) -> None:
     assert parse_place(text).city is None
 
@@ -226,3 +236,9 @@ def test_a_shop_named_after_a_place_is_not_that_place() -> None:
 def test_traditional_characters_are_read_too() -> None:
     assert parse_place("廣東省廣州市火車站") == PlaceGuess("广东", "广州市")
     assert parse_place("東莞") == PlaceGuess("广东", "东莞市")
+
+
+def test_hong_kong_districts_and_a_character_opencc_changes() -> None:
+    assert parse_place("九龍旺角") == PlaceGuess("香港", "香港特别行政区")  # not Sichuan's 九龙县
+    assert parse_place("四川九龙县") == PlaceGuess("四川", "甘孜藏族自治州")
+    assert parse_place("乾安") == PlaceGuess("吉林", "松原市")  # OpenCC reads 乾 as 干
