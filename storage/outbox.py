@@ -55,7 +55,7 @@ def mark_enqueued(*, session: Session, item_id: int) -> None:
     "done" between our enqueue and this call, and overwriting that with "enqueued" would
     have the sweeper run the job a second time ten minutes later.
     """
-    session.execute(
+    session.exec(
         update(OutboxItem)
         .where(col(OutboxItem.id) == item_id, col(OutboxItem.status) != OutboxStatus.DONE)
         .values(

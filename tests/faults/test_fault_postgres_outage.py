@@ -89,15 +89,16 @@ def test_postgresql_down_means_503_then_everything_is_stored_and_answered_once(
     # The typist's conversation row is locked while the rest is typed, so the crash always
     # lands in the middle of a backlog: stored, acknowledged, not answered yet.
     holder = private_engine.connect()
-    holder.begin()
-    key = cipher.blind_index(f"telegram:{typing.chat_id}")
-    lock = select(Conversation.id).where(Conversation.user_key == key).with_for_update()
-    holder.execute(lock).one()
-    typing.burst()
-    wait_until_someone_waits_for(private_engine, backend_pid(holder), "the backlog", START)
-
-    postgres.stop()  # a crash: every connection dropped, new ones refused
-    holder.invalidate()  # its server process is gone
+    try:
+        holder.begin()
+        key = cipher.blind_index(f"telegram:{typing.chat_id}")
+        lock = select(Conversation.id).where(Conversation.user_key == key).with_for_update()
+        holder.execute(lock).one()
+        typing.burst()
+        wait_until_someone_waits_for(private_engine, backend_pid(holder), "the backlog", START)
+        postgres.stop()  # a crash: every connection dropped, new ones refused
+    finally:
+        holder.invalidate()  # its server process is gone (or the test failed: let go)
     failures: list[BaseException] = []
 
     def carry_on() -> None:

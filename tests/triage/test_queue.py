@@ -137,6 +137,8 @@ def test_a_job_done_before_its_enqueue_is_noted_stays_done(tipster, engine, queu
     """The web process enqueues, a worker runs the job and commits "done", and only then
     does the web process note "enqueued": the note must not undo the "done" (the sweeper
     would run the job again ten minutes later)."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("holds a row lock another connection waits for: PostgreSQL (CI) only")
     submit_short_report(tipster)
     with Session(engine) as session:
         report_id = session.exec(select(Report.id)).one()
@@ -151,6 +153,7 @@ def test_a_job_done_before_its_enqueue_is_noted_stays_done(tipster, engine, queu
     worker.commit()
     worker.close()
     noting.join(30)
+    assert not noting.is_alive()
 
     with Session(engine) as session:
         items = {i.job: i for i in session.exec(select(OutboxItem))}
