@@ -73,6 +73,11 @@ def local(text: str, now: datetime = MONDAY_5PM) -> str:
         ("去年12月", "2025-12-15 12:00"),
         ("上个月20号", "2026-10-20 12:00"),
         ("11.28", "2026-11-28 12:00"),  # a date, as Chinese write them, not 11:28
+        ("昨天夜里两点", "2026-11-30 02:00"),  # the night after yesterday, not 14:00
+        ("今年春天", "2026-04-15 12:00"),
+        ("去年过年的时候", "2025-02-01 12:00"),
+        ("我昨天看到一个小孩", "2026-11-29 12:00"),
+        ("1.5天前", "2026-11-29 05:00"),  # 36 hours (dateparser's), not "5天前"
         ("三點", "2026-11-30 15:00"),  # traditional characters
         ("昨天下午兩點半", "2026-11-29 14:30"),
         # A year, or a year and month (an adult searching for their family).
@@ -144,6 +149,8 @@ def test_a_birth_date_needs_a_year_that_exists(text: str) -> None:
         ("1800年", "error.when_unparsed"),
         ("0001-01-01", "error.when_unparsed"),  # dateparser overflowed on this
         ("3号线地铁站", "error.when_unparsed"),  # a bare day number inside a sentence
+        ("记不清几点了", "error.when_unparsed"),  # 几点: the hour is what they don't know
+        ("昨天在车站，大概下午3点", "error.when_unparsed"),  # two moments: asked again
     ],
 )
 def test_what_cant_be_right_is_asked_again(text: str, error: str) -> None:
