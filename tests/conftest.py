@@ -57,6 +57,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def postgresql(database_url: str) -> None:
+    """For a test of PostgreSQL's own behaviour (row locks seen from another connection,
+    pg_sleep): skipped when the suite runs on SQLite; CI runs it on PostgreSQL."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("needs PostgreSQL: set HOMEWARD_TEST_DATABASE_URL (CI does)")
+
+
 @pytest.fixture(scope="session")
 def _engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)

@@ -133,12 +133,11 @@ def test_sweeper_requeues_a_job_lost_from_redis(
         assert {i.status for i in session.exec(select(OutboxItem))} == {"done"}
 
 
+@pytest.mark.usefixtures("postgresql")
 def test_a_job_done_before_its_enqueue_is_noted_stays_done(tipster, engine, queue, worker_runtime):
     """The web process enqueues, a worker runs the job and commits "done", and only then
     does the web process note "enqueued": the note must not undo the "done" (the sweeper
     would run the job again ten minutes later)."""
-    if engine.dialect.name == "sqlite":
-        pytest.skip("holds a row lock another connection waits for: PostgreSQL (CI) only")
     submit_short_report(tipster)
     with Session(engine) as session:
         report_id = session.exec(select(Report.id)).one()

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import psutil
+import pytest
 from rq import Queue
 from rq.registry import StartedJobRegistry
 from sqlalchemy import func
@@ -70,6 +71,7 @@ def kill_mid_job(
     return victim
 
 
+@pytest.mark.usefixtures("postgresql")
 def test_killed_workers_lose_nothing(intake, engine, queue, database_url, tmp_path: Path):
     for n in range(40):
         quick_report(Tipster(intake, user_id=f"t{n}", language_hint="en"))

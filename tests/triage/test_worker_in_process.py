@@ -73,6 +73,7 @@ def test_media_downloads_still_get_a_work_horse_of_their_own(queue, job_runtime,
     assert after.return_value() == 1  # the work-horse left this process's connections alone
 
 
+@pytest.mark.usefixtures("postgresql")  # a job stuck inside pg_sleep
 def test_a_job_past_its_timeout_fails_and_the_next_one_runs(queue, job_runtime):
     in_python = queue.enqueue(sleep_for, 30, job_timeout=1)
     in_postgres = queue.enqueue(sleep_in_postgres, 20, job_timeout=1)
