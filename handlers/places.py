@@ -7,14 +7,13 @@ import json
 import math
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from itertools import pairwise
 from typing import Any
 
+from handlers.counties import county_names
 from handlers.script import simplified
 
 _DATA: dict[str, Any] = json.loads(
@@ -256,42 +255,16 @@ def _index() -> _Index:
                 add(city["short"], short)
             for alias in (city["en"], *city.get("aliases", ())):
                 add(alias, short)
-    _add_counties(add, set(zh))
+    common = set(_DATA["county_common_words"])
+    for name in county_names(_DATA["provinces"], common, taken=set(zh)):
+        guesses = (PlaceGuess(name.province, name.city),)
+        add(name.alias, _Meaning(False, guesses, bare=name.short, county=name.needs_context))
     lengths: dict[str, set[int]] = {}
     for alias in zh:
         lengths.setdefault(alias[0], set()).add(len(alias))
     zh_lengths = {first: tuple(sorted(ls, reverse=True)) for first, ls in lengths.items()}
     en_words = max(len(key.split()) for key in en)
     return _Index(zh, zh_lengths, en, en_words)
-
-
-def _add_counties(add: Callable[[str, _Meaning], None], taken: set[str]) -> None:
-    """County-level names, after every province and city name (which keep their meaning):
-    the full name always ("天河区", "镇雄县"; one shared by two cities means both), the short
-    name of a county or county-level city only if no other county has it and it is not an
-    everyday word ("镇雄", not "公安")."""
-    counties = [
-        (province["key"], city["name"], county)
-        for province in _DATA["provinces"]
-        for city in province["cities"]
-        for county in city.get("counties", ())
-    ]
-    shorts = Counter(_county_short(county) for _, _, county in counties)
-    common = set(_DATA["county_common_words"])
-    for province, city, county in counties:
-        guesses = (PlaceGuess(province, city),)
-        if county not in taken:  # "和县", "新县": as short as a word, so checked as one
-            add(county, _Meaning(False, guesses, county=len(county) == 2))
-        short = _county_short(county)
-        if short and shorts[short] == 1 and short not in taken and short not in common:
-            add(short, _Meaning(False, guesses, bare=True, county=True))
-
-
-def _county_short(name: str) -> str | None:
-    """ "镇雄县" → "镇雄", "义乌市" → "义乌"; None for districts, banners, autonomous counties."""
-    if "自治" in name or not name.endswith(("县", "市")) or len(name) < 3:
-        return None
-    return name[:-1]
 
 
 def _merge(old: _Meaning, new: _Meaning, preferred: list[str]) -> _Meaning:

@@ -191,7 +191,8 @@ def _calendar_day(match: re.Match[str], today: date) -> date:
     if year is not None and month is None:
         if day is not None:
             raise ValueError("a year and a day without a month")
-        return date(year, 7, 1)  # a year alone: its middle
+        middle = date(year, 7, 1)  # a year alone: its middle (this year's: so far)
+        return min(middle, today) if year == today.year else middle
     if year is not None and month is not None:
         return date(year, month, day or 15)
     if match["relmonth"]:  # "这个月", "上个月20号": that month of that year

@@ -107,6 +107,12 @@ def test_a_moment_typed_the_way_people_say_it(text: str, moment: str) -> None:
     assert local(text) == moment
 
 
+def test_this_year_alone_is_not_in_the_future() -> None:
+    march = datetime(2026, 3, 8, 4, 0, tzinfo=UTC)
+    assert parse_when("今年", now=march, timezone="Asia/Shanghai") == march
+    assert parse_when("2026", now=march, timezone="Asia/Shanghai") == march
+
+
 def test_a_time_of_day_still_to_come_today_means_yesterday() -> None:
     assert local("下午3点", MONDAY_9AM) == "2026-11-29 15:00"
     assert local("凌晨3点", MONDAY_9AM) == "2026-11-30 03:00"
