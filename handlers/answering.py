@@ -99,10 +99,8 @@ def _dialect(env: Env, state: State, msg: Inbound, choice: str | None) -> dict[s
         return {"group": choice, "text": None, "provinces": dialects.candidate_provinces(choice)}
     text = _text(env, state, Step.DIALECT, msg)
     guess = dialects.dialect_from_text(text)
-    provinces = guess.provinces or (
-        dialects.candidate_provinces(guess.group) if guess.group else []
-    )
-    return {"group": guess.group, "text": text, "provinces": provinces}
+    # The reader already offers a group's candidates; none left means none (standard Mandarin).
+    return {"group": guess.group, "text": text, "provinces": list(guess.provinces)}
 
 
 def _toggle_signs(env: Env, state: State, msg: Inbound) -> Stay | None:

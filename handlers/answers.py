@@ -33,15 +33,18 @@ _GRADE = re.compile(r"([初高])\s*(\d)\b|()(\d+)\s*年级|grade\s*(\d+)|(\d+)(?
 # Ages said in words, before any number is looked at.
 _AGE_WORDS = (
     (r"婴儿|新生儿|刚出生|不满周岁|baby|infant|newborn", (0, 1)),
+    (r"幼儿园|kindergarten", (3, 6)),
     (r"toddler|幼儿", (1, 3)),
+    (r"几个月|few months", (0, 1)),
+    (r"eighteen months", (1, 2)),
     (r"小学生|primary school", (6, 12)),
     (r"初中生|middle school", (12, 15)),
     (r"\bteen(?:s|ager|age)?\b", (13, MAX_AGE)),
 )
 # The numbers of an age: "5", "5到6", "5 6" (五六) or "10几" before 岁 or "years".
 _AGE_SAID = re.compile(  # possessive: a long run of digits must not be split every way
-    r"(?<!\d)(\d++)(?:\s*+(?:到|至|-|—|~|或|、|/|to|or)?\s*+(\d++))?\s*+(?:多|几)?\s*+(?:周)?"
-    r"(?:岁|years?|yrs?|y/?o)"
+    r"(?<!\d)(\d++)(?:\s*+(?:岁|years?)?\s*+(?:到|至|-|—|~|或|、|/|，|,|to|or)?\s*+(\d++))?"
+    r"\s*+(?:多|几)?\s*+(?:周)?(?:岁|years?|yrs?|y/?o)"
 )
 MAX_NAMES = 10
 
@@ -87,7 +90,7 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
     if parsed is None:
         raise AnswerError("error.when_unparsed")
     local = parsed.astimezone(zone)
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
+    if (local.hour, local.minute, local.second) == (0, 0, 0) and "midnight" not in plain.lower():
         # A date without a time: keep it at local noon, so it is the same day in UTC too.
         noon = local.replace(hour=12).astimezone(parsed.tzinfo)
         parsed = min(noon, now) if local.date() <= now.astimezone(zone).date() else noon
@@ -182,15 +185,18 @@ def parse_age(text: str) -> tuple[int, int]:
     said = _AGE_SAID.search(digits)
     if said is None and re.search(r"\d\s*(?:米|厘米|公分|cm|斤|公斤|kg)", digits):
         raise AnswerError("error.age_unparsed")  # "个子1米2": a height, not an age
+    # What qualifies the age ("几", "以下") is in it or just after it, not elsewhere.
+    clause = max(digits.rfind(c, 0, said.start()) for c in "，,。;；") + 1 if said else 0
+    scope = digits[max(said.start() - 14, clause) : said.end() + 4] if said else digits
     numbers = [int(n) for n in re.findall(r"\d+", said.group(0) if said else digits)]
     if not numbers or len(numbers) > 2:
         raise AnswerError("error.age_unparsed")
     low, high = min(numbers), max(numbers)
-    if len(numbers) == 1 and re.search(r"\d\s*几", digits):  # "十几岁": a teenager
+    if len(numbers) == 1 and re.search(r"\d\s*几", scope):  # "十几岁": a teenager
         low, high = low + 1, max(low + 1, min(low + 9, MAX_AGE))
-    elif len(numbers) == 1 and re.search(_UNDER, digits):  # "10岁以下", "under 6"
+    elif len(numbers) == 1 and re.search(_UNDER, scope):  # "10岁以下", "不到6岁"
         low = 0
-    elif len(numbers) == 1 and re.search(_OVER, digits):  # "12岁以上", "over 10"
+    elif len(numbers) == 1 and re.search(_OVER, scope):  # "12岁以上", "over 10"
         high = max(low, min(low + 3, MAX_AGE))
     elif len(numbers) == 2 and numbers[1] < numbers[0] < 20 and numbers[0] >= 10:
         low, high = numbers[0], numbers[0] - numbers[0] % 10 + numbers[1]  # 十二三岁: 12–13
@@ -208,7 +214,7 @@ _UNQUOTE = str.maketrans(dict.fromkeys('"“”「」『』《》', " "))
 # "他们叫他小宝", "好像叫小宝": the name is what follows.
 _CALLED = re.compile(
     r"^(?:好像|应该|大概|可能)?是?(?:他们|她们|大人|别人|家里人|那个男的|那个女的|男的|女的)?都?"
-    r"(?:叫|喊|管)(?:他|她|孩子)?(?:叫|做|作)?"
+    r"(?:(?:叫|喊)(?:他|她|孩子)?(?:叫|做|作)?|管(?:他|她|孩子)叫)(?=..)"
 )
 _APOSTROPHES = "'‘’"  # quote marks at a name's ends, apostrophes inside it (O’Brien)
 # "欧阳 娜娜" is one name written with a space after a two-character surname.
@@ -238,18 +244,29 @@ def parse_phone(text: str, *, region: str) -> str:
     try:
         number = phonenumbers.parse(text.strip(), region)
     except phonenumbers.NumberParseException as exc:
-        found = next(iter(phonenumbers.PhoneNumberMatcher(text, region)), None)
+        found = _found_number(text, region)
         if found is None:
             raise AnswerError("error.phone_unparsed") from exc
-        number = found.number
+        number = found
     if not phonenumbers.is_valid_number(number):
-        found = next(iter(phonenumbers.PhoneNumberMatcher(text, region)), None)
-        number = number if found is None else found.number
+        number = _found_number(text, region) or number
     if not phonenumbers.is_possible_number(number):
         raise AnswerError("error.phone_length")
     if not phonenumbers.is_valid_number(number):
         raise AnswerError("error.phone_invalid")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _found_number(text: str, region: str) -> phonenumbers.PhoneNumber | None:
+    """A number among other words; a mobile one first (座机 … 手机 …: the one that texts)."""
+    found = [m.number for m in phonenumbers.PhoneNumberMatcher(text, region)]
+    mobile = (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+    return next((n for n in found if phonenumbers.number_type(n) in mobile), None) or next(
+        iter(found), None
+    )
 
 
 def mask_phone(e164: str) -> str:

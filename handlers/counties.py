@@ -3,7 +3,8 @@
 A county stands for its prefecture ("镇雄" is 云南, 昭通市). Its full name is always a name
 ("天河区", "镇雄县"; one shared by two cities means both); the short name of a county or
 county-level city only if no other county has it and it is not an everyday word ("镇雄", not
-"公安"). Names as short as a word need a place named around them ("和县", "镇雄").
+"公安"; nor the full names that are everyday words: "城区", "郊区"). Names as short as a word
+need a place named around them ("和县", "镇雄").
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def county_names(
     ]
     shorts = Counter(_short(county) for _, _, county in counties)
     for province, city, county in counties:
-        if county not in taken:
+        if county not in taken and county not in common:
             yield CountyName(county, province, city, False, needs_context=len(county) == 2)
         short = _short(county)
         if short and shorts[short] == 1 and short not in taken and short not in common:

@@ -38,6 +38,7 @@ _STANDARD = re.compile(
     r"(?<!不)(?<!不太)标准|没有?口音|不带口音|\bstandard|no accent|without an accent|accentless",
     re.IGNORECASE,
 )
+_NOT_STANDARD = re.compile(r"不.{0,3}标准|\bnot\s+(?:very\s+|quite\s+)?standard", re.IGNORECASE)
 _CLAUSE = re.compile(r"[^，。,.;；!?！？]+")
 _CHILD = re.compile(r"孩子|小孩|娃|男孩|女孩|\b(?:child|kid|boy|girl)\b", re.IGNORECASE)
 _ADULT = re.compile(
@@ -106,7 +107,8 @@ def dialect_from_text(text: str) -> DialectGuess:
     named = [m for m in named if m.group != _MANDARIN or m.provinces] or named
     group = named[0].group
     named_places = [p for m in named if m.group == group for p in m.provinces]
-    if group == _MANDARIN and _STANDARD.search(text) and not named_places:
+    standard = _STANDARD.search(text) and not _NOT_STANDARD.search(text)
+    if group == _MANDARIN and standard and not named_places:
         return DialectGuess(group, [])  # standard Mandarin: from anywhere
     explicit = [p for m in named if m.group == group for p in m.provinces]
     return DialectGuess(group, list(dict.fromkeys(explicit)) or candidate_provinces(group))

@@ -54,10 +54,10 @@ _SEASONS = {
 _PART = "|".join(sorted(_PARTS, key=len, reverse=True))
 _DAY = (
     r"(?P<word>大前天|前天|前日|今天|今日|昨天|昨日|今(?!年)|昨)"
-    r"|(?P<ago>\d{1,3}|半)多?个?多?(?P<unit>天|日|周|星期|礼拜|月|年|小时|钟头|分钟)以?前"
+    r"|(?P<ago>\d{1,3}|半)(?P<andhalf>个?半)?多?个?多?(?P<unit>天|日|周|星期|礼拜|月|年|小时|钟头|分钟)以?前"
     r"|(?P<lastweek>上上|上)个?(?:周|星期|礼拜)(?P<lastday>[一二三四五六日天1-7]|末)?"
     r"|(?P<this>这个?|本)?(?:周|星期|礼拜)(?P<weekday>[一二三四五六日天1-7]|末)"
-    r"|(?P<dotmonth>\d{1,2})[./](?P<dotday>\d{1,2})(?![\d.:天日周个小时分月年点])(?:[日号])?"
+    r"|(?P<dotmonth>\d{1,2})[./](?P<dotday>\d{1,2})(?![\d.:/天日周个小时分月年点])(?:[日号])?"
     r"|(?:(?P<year>\d{4}|\d{2})年|(?P<relyear>去年|今年|前年))?"
     r"(?:(?P<month>\d{1,2})月份?|(?P<relmonth>上个?月|这个?月|本月)|(?P<season>"
     + "|".join(_SEASONS)
@@ -102,7 +102,8 @@ def read_zh_when(text: str, now: datetime) -> Said | None:
     if match is None or not _says_something(match):
         return None
     if match["ago"] and match["unit"] in _AGO_CLOCK:  # "3小时前": a moment, not a day
-        minutes = 30 if match["ago"] == "半" else int(match["ago"]) * _AGO_CLOCK[match["unit"]]
+        count = 0.5 if match["ago"] == "半" else int(match["ago"]) + 0.5 * bool(match["andhalf"])
+        minutes = round(count * _AGO_CLOCK[match["unit"]])
         return Said(now - timedelta(minutes=minutes))
     day = _day(match, now.date())
     names_year = bool(match["year"] or match["relyear"])
@@ -137,8 +138,15 @@ def _inside(plain: str) -> re.Match[str] | None:
     if len(named) != 1 or _TIMEISH.search(plain[: named[0].start()] + plain[named[0].end() :]):
         return None  # "昨天在车站，大概下午3点": two, which together mean one moment
     best = named[0]
+    before, after = plain[: best.start()], plain[best.end() :]
+    if not _names_a_day(best) and re.search(
+        r"天|日|节|周|星期|礼拜|月|年|那|明|后", before + after
+    ):
+        return None  # "国庆节下午3点", "那天下午": a day we don't read, so not today
+    if before.endswith(("下", "明", "后", "这个", "这")):
+        return None  # "下周一": still to come, not last Monday
     if re.match(
-        r"[\d.]", plain[best.start() - 1 : best.start()] + plain[best.end() : best.end() + 1]
+        r"[\d./:-]", plain[best.start() - 1 : best.start()] + plain[best.end() : best.end() + 1]
     ):
         return None  # "1.5天前": part of a number we don't read
     if best["day"] and not (best["month"] or best["relmonth"] or best["hour"]):
@@ -160,10 +168,11 @@ def _day(match: re.Match[str], today: date) -> date:
     if match["word"]:
         return today - timedelta(days=_DAY_WORDS[match["word"]])
     if match["ago"]:
-        count = 0.5 if match["ago"] == "半" else int(match["ago"])
+        count = 0.5 if match["ago"] == "半" else int(match["ago"]) + 0.5 * bool(match["andhalf"])
         if match["unit"] in ("月", "年"):
-            months = round(count * (1 if match["unit"] == "月" else 12))
-            return _months_before(today, months) if months else today - timedelta(days=15)
+            months = count * (1 if match["unit"] == "月" else 12)  # "一个半月前": 1.5
+            half_month = timedelta(days=15 if months % 1 else 0)
+            return _months_before(today, int(months)) - half_month
         return today - timedelta(days=round(count * _AGO_DAYS.get(match["unit"], 0)))
     if match["lastweek"] or (match["weekday"] and match["this"]):
         back = 14 if match["lastweek"] == "上上" else 7 if match["lastweek"] else 0
@@ -175,8 +184,9 @@ def _day(match: re.Match[str], today: date) -> date:
     if match["weekday"]:  # the last one, today's included
         weekday = 5 if match["weekday"] == "末" else _WEEKDAYS[match["weekday"]]
         return today - timedelta(days=(today.weekday() - weekday) % 7)
-    if match["dotmonth"]:  # "11.28": a date, as Chinese write them
-        return _latest(today, int(match["dotmonth"]), int(match["dotday"]))
+    if match["dotmonth"]:  # "11.28": a date, as Chinese write them ("28.11": day first)
+        month, day = int(match["dotmonth"]), int(match["dotday"])
+        return _latest(today, *((day, month) if month > 12 >= day else (month, day)))
     return _calendar_day(match, today)
 
 

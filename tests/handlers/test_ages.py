@@ -39,6 +39,11 @@ from handlers.answers import MAX_AGE, AnswerError, parse_age
         ("初一", (12, 13)),
         ("3rd grade", (8, 9)),
         ("teenager", (13, MAX_AGE)),
+        ("4岁到6岁之间", (4, 6)),
+        ("6，7岁", (6, 7)),
+        ("孩子五岁，大人三十多岁", (5, 5)),  # the adult's 几/多 is not the child's
+        ("幼儿园", (3, 6)),
+        ("younger than 5 years", (0, 5)),
     ],
 )
 def test_an_age_or_a_range(text: str, ages: tuple[int, int]) -> None:

@@ -204,6 +204,11 @@ def test_standard_mandarin_names_no_province(text: str) -> None:
     assert dialect_from_text(text) == DialectGuess("mandarin_accent", [])
 
 
+@pytest.mark.parametrize("text", ["不是很标准的普通话", "not very standard Mandarin"])
+def test_mandarin_said_not_to_be_standard_keeps_its_candidates(text: str) -> None:
+    assert dialect_from_text(text).provinces == candidate_provinces("mandarin_accent")
+
+
 def test_traditional_characters_are_read_too() -> None:
     assert dialect_from_text("閩南話").group == "minnan"
     assert dialect_from_text("東北口音") == DialectGuess("mandarin_accent", NORTHEAST)

@@ -28,6 +28,7 @@ from tests.handlers.test_sighting_story import report_a_sighting_in_chinese
         ("应该是叫小宝吧", ["小宝"]),
         ("欧阳 娜娜", ["欧阳 娜娜"]),  # a two-character surname, then the given name
         ("Na", ["Na"]),  # a name, not "n/a"
+        ("管小明", ["管小明"]),  # 管 the surname, not "管他叫"
     ],
 )
 def test_names_typed_in_one_answer(text: str, names: list[str]) -> None:

@@ -18,6 +18,7 @@ from handlers.answers import AnswerError, parse_phone
         ("13812345678（微信同号）", "+8613812345678"),  # words after the number
         ("电话13812345678，晚上打", "+8613812345678"),
         ("王先生13812345678", "+8613812345678"),
+        ("座机 010-12345678 手机 13812345678", "+8613812345678"),  # the mobile one
     ],
 )
 def test_a_number_as_typed(text: str, e164: str) -> None:

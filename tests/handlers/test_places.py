@@ -222,6 +222,8 @@ def test_a_county_names_its_prefecture(text: str, province: str, city: str) -> N
         "镇雄路",
         "我们在镇上和县城都贴了寻人启事",
         "万达商城那边",
+        "在城区的公园",
+        "陕西南路",  # a street, even now that 陝西 is read as 陕西
     ],
 )
 def test_a_county_name_that_is_an_everyday_word_is_not_a_place(text: str) -> None:
@@ -241,4 +243,5 @@ def test_traditional_characters_are_read_too() -> None:
 def test_hong_kong_districts_and_a_character_opencc_changes() -> None:
     assert parse_place("九龍旺角") == PlaceGuess("香港", "香港特别行政区")  # not Sichuan's 九龙县
     assert parse_place("四川九龙县") == PlaceGuess("四川", "甘孜藏族自治州")
+    assert parse_place("九龙坡") == PlaceGuess("重庆", "重庆市")
     assert parse_place("乾安") == PlaceGuess("吉林", "松原市")  # OpenCC reads 乾 as 干

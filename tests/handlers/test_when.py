@@ -78,6 +78,11 @@ def local(text: str, now: datetime = MONDAY_5PM) -> str:
         ("去年过年的时候", "2025-02-01 12:00"),
         ("我昨天看到一个小孩", "2026-11-29 12:00"),
         ("1.5天前", "2026-11-29 05:00"),  # 36 hours (dateparser's), not "5天前"
+        ("一个半小时前", "2026-11-30 15:30"),
+        ("一个半月前", "2026-10-15 12:00"),
+        ("20/11", "2026-11-20 12:00"),  # day first
+        ("11/5/25", "2025-11-05 12:00"),  # not "5/25"
+        ("midnight", "2026-11-30 00:00"),  # not noon
         ("三點", "2026-11-30 15:00"),  # traditional characters
         ("昨天下午兩點半", "2026-11-29 14:30"),
         # A year, or a year and month (an adult searching for their family).
@@ -155,7 +160,13 @@ def test_a_birth_date_needs_a_year_that_exists(text: str) -> None:
         ("1800年", "error.when_unparsed"),
         ("0001-01-01", "error.when_unparsed"),  # dateparser overflowed on this
         ("3号线地铁站", "error.when_unparsed"),  # a bare day number inside a sentence
-        ("记不清几点了", "error.when_unparsed"),  # 几点: the hour is what they don't know
+        ("记不清几点了", "error.when_unparsed"),
+        ("国庆节下午3点", "error.when_unparsed"),  # a day we can't read: not today
+        ("那天下午三点", "error.when_unparsed"),
+        (
+            "下周一",
+            "error.when_unparsed",
+        ),  # not last Monday  # 几点: the hour is what they don't know
         ("昨天在车站，大概下午3点", "error.when_unparsed"),  # two moments: asked again
     ],
 )
