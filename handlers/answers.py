@@ -29,7 +29,10 @@ MAX_YEARS_BACK = 100  # nothing a tip or a birth date names is older
 _UNDER = r"以下|以内|不到|不满|未满|小于|under|below|less than|younger than"
 _OVER = r"以上|超过|大于|over|more than|older than"
 # A school year: 三年级 (grade 3), 初一 (grade 7), "3rd grade".
-_GRADE = re.compile(r"([初高])\s*(\d)\b|()(\d+)\s*年级|grade\s*(\d+)|(\d+)(?:st|nd|rd|th)\s*grade")
+_GRADE = re.compile(  # after 很/太 ("个子很高 五岁") 高 is tall, not senior high
+    r"(?:^|(?<=[上读在是念\s，,]))(?<![很太挺])([初高]) ?(\d)\b"
+    r"|()(\d+)\s*年级|grade\s*(\d+)|(\d+)(?:st|nd|rd|th)\s*grade"
+)
 # Ages said in words, before any number is looked at.
 _AGE_WORDS = (
     (r"婴儿|新生儿|刚出生|不满周岁|baby|infant|newborn", (0, 1)),

@@ -43,6 +43,7 @@ from handlers.answers import MAX_AGE, AnswerError, parse_age
         ("6，7岁", (6, 7)),
         ("孩子五岁，大人三十多岁", (5, 5)),  # the adult's 几/多 is not the child's
         ("幼儿园", (3, 6)),
+        ("个子很高 五岁", (5, 5)),  # 很高: tall, not 高五 (senior high)
         ("younger than 5 years", (0, 5)),
     ],
 )
