@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import dateparser
 import phonenumbers
 
+from handlers.numerals import numerals_one_by_one
 from handlers.script import simplified
-from handlers.zh_when import parse_zh_when, read_zh_when
+from handlers.zh_when import read_zh_when
 
 __all__ = [
     "AnswerError",
@@ -71,11 +72,11 @@ def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
     """Parse a typed date or time in Chinese or English; never in the future."""
     zone = ZoneInfo(timezone)
     try:
-        said = parse_zh_when(text, now.astimezone(zone))
+        said = read_zh_when(text, now.astimezone(zone))
     except ValueError:  # "2月30日": read, but no such day
         raise AnswerError("error.when_unparsed") from None
     if said is not None:
-        return _not_future(said.astimezone(now.tzinfo), now)
+        return _not_future(said.moment.astimezone(now.tzinfo), now)
     settings = {
         "PREFER_DATES_FROM": "past",
         "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
@@ -114,21 +115,6 @@ def _not_future(moment: datetime, now: datetime) -> datetime:
     if moment.year < now.year - MAX_YEARS_BACK:  # "1800年", "99999天前": not a lifetime
         raise AnswerError("error.when_unparsed")
     return moment
-
-
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-_ZH_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def _zh_numerals_to_digits(text: str) -> str:
-    """Rewrite Chinese numerals up to 99 as digits ("十二" → "12", "五六" → "5 6")."""
-
-    def tens(match: re.Match[str]) -> str:
-        high, low = match.group(1), match.group(2)
-        return str((_ZH_DIGITS[high] if high else 1) * 10 + (_ZH_DIGITS[low] if low else 0))
-
-    text = re.sub(r"([一二两三四五六七八九])?十([一二三四五六七八九])?", tens, text)
-    return "".join(f" {_ZH_DIGITS[ch]} " if ch in _ZH_DIGITS else ch for ch in text)
 
 
 def parse_birth(text: str, *, now: datetime) -> tuple[date, bool]:
@@ -175,7 +161,7 @@ def parse_age(text: str) -> tuple[int, int]:
     for pattern, ages in _AGE_WORDS:
         if re.search(pattern, lowered):
             return ages
-    digits = _zh_numerals_to_digits(re.sub(r"十[来多]", "十几", lowered))
+    digits = numerals_one_by_one(re.sub(r"十[来多]", "十几", lowered))
     if (grade := _GRADE.search(digits)) is not None:
         level = {"初": 6, "高": 9}.get(grade.group(1) or "", 0)
         year = level + int(next(g for g in grade.groups()[1:] if g))  # 一年级: six or seven

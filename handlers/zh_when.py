@@ -15,12 +15,11 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from handlers.numerals import numbers_in_words
 from handlers.script import simplified
 
-__all__ = ["Said", "parse_zh_when", "read_zh_when"]
+__all__ = ["Said", "read_zh_when"]
 
-_NUMERALS = "零〇一二两三四五六七八九"
-_DIGITS = dict(zip(_NUMERALS, (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
 _WEEKDAYS |= {str(n): n - 1 for n in range(1, 8)}
 _DAY_WORDS = {"今": 0, "今天": 0, "今日": 0, "昨": 1, "昨天": 1, "昨日": 1}
@@ -77,23 +76,17 @@ class Said:
     names_year: bool = False  # "2015年3月", "去年": a year was said (a birth date needs one)
 
 
-def parse_zh_when(text: str, now: datetime) -> datetime | None:
+def read_zh_when(text: str, now: datetime) -> Said | None:
     """The moment `text` names, in `now`'s timezone; None if it isn't said this way.
 
     A day without a time of day stands for its noon (or now, if it is today and before
     noon); a time of day without a day is the last such moment. Raises ValueError for a
     day or time that doesn't exist ("2月30日", "25点").
     """
-    said = read_zh_when(text, now)
-    return None if said is None else said.moment
-
-
-def read_zh_when(text: str, now: datetime) -> Said | None:
-    """`parse_zh_when`, saying also whether only a year was named."""
     plain = simplified(unicodedata.normalize("NFKC", text))
     if re.search(r"[A-Za-z]", plain):
         return None  # English, or mixed: dateparser's
-    plain = _FILLERS.sub("", _digits(plain.replace(" ", ""))).strip("。.!！?？~～,，")
+    plain = _FILLERS.sub("", numbers_in_words(plain.replace(" ", ""))).strip("。.!！?？~～,，")
     if plain in _JUST_NOW:
         return Said(now)
     if _YEAR_ALONE.fullmatch(plain):
@@ -278,30 +271,3 @@ def _hours(match: re.Match[str]) -> list[timedelta]:
     else:
         hours = [hour]
     return [timedelta(hours=h, minutes=minute) for h in hours]
-
-
-def _digits(text: str) -> str:
-    """Chinese numerals as digits: "二十八" → "28", "二〇二六" → "2026", "两三天" → "2天" (the
-    first of two neighbours), "几天" → "3天" (a few)."""
-
-    def tens(match: re.Match[str]) -> str:
-        high, low = match.group(1), match.group(2)
-        return str((_DIGITS[high] if high else 1) * 10 + (_DIGITS[low] if low else 0))
-
-    def first_of_two(match: re.Match[str]) -> str:
-        low, high = _DIGITS[match.group(1)], _DIGITS[match.group(2)]
-        return match.group(1) if high == low + 1 else match.group(0)
-
-    units = r"(?=个|天|日|周|星期|礼拜|点|时|小时|钟头|分|月|年前|多|十)"
-    text = text.replace("前几天", "三天前").replace("几十", "十")  # "几十天前": read as ten
-    pair = rf"(?<![{_NUMERALS}十\d])([一二两三四五六七八])([两二三四五六七八九]){units}"
-    text = re.sub(pair, first_of_two, text)
-    text = text.replace("十几", "十五")  # "十几天前": between 11 and 19
-    text = re.sub(r"几(?=个|天|日|周|星期|礼拜|月|年前)", "三", text)  # "几天前": a few
-    tens_and_one = (
-        rf"([一二两三四五六七八九])?十([一二三四五六七八九])?[一二三四五六七八九]?{units}"
-    )
-    text = re.sub(tens_and_one, tens, text)  # "十五六天前": 15
-    text = re.sub(r"([一二两三四五六七八九])?十([一二三四五六七八九])?", tens, text)
-    # Single numerals, except 一/二/… naming a weekday ("周二", "星期一", "上周日").
-    return re.sub(rf"(?<![周期拜])[{_NUMERALS}]", lambda m: str(_DIGITS[m.group(0)]), text)
