@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from handlers import dialects, places
@@ -202,18 +201,6 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
 _TRAILING = " 。.!！~～呢啊吧了"
 
 
-@cache
-def _no_name_words() -> frozenset[str]:
-    """Whole answers meaning no name was heard (不知道, don't know), in every language."""
-    texts = catalogue()
-    return frozenset(
-        word.strip().casefold()
-        for code in texts.languages
-        if texts.has(code, "answer.words.no_name")
-        for word in texts.text(code, "answer.words.no_name").split("|")
-        if word.strip()
-    )
-
-
 def _means_no_name(text: str) -> bool:
-    return text.replace("’", "'").strip().strip(_TRAILING).casefold() in _no_name_words()
+    typed = text.replace("’", "'").strip().strip(_TRAILING).casefold()
+    return typed in catalogue().words("answer.words.no_name")

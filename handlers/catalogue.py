@@ -55,6 +55,17 @@ class Catalogue:
                 return key
         return template.format(**params) if params else template
 
+    def words(self, key: str) -> frozenset[str]:
+        """A key's "|"-separated words in every language, case-folded (typed words that act
+        as commands, answers that mean "none")."""
+        return frozenset(
+            word.strip().casefold()
+            for code in self.languages
+            if self.has(code, key)
+            for word in self.text(code, key).split("|")
+            if word.strip()
+        )
+
     def match_language(self, hint: str | None) -> str | None:
         """Map a platform language code (``zh-hans``, ``en-US``) to a catalogue language."""
         if not hint:

@@ -78,15 +78,7 @@ def _string(value: object) -> str:
 def command_words() -> dict[str, str]:
     """Whole-message words that act as commands (帮助 → help), from every catalogue."""
     texts = catalogue()
-    words: dict[str, str] = {}
-    for code in texts.languages:
-        for name in COMMANDS:
-            key = f"command.words.{name}"
-            if texts.has(code, key):
-                for word in texts.text(code, key).split("|"):
-                    if word.strip():
-                        words[word.strip().casefold()] = name
-    return words
+    return {word: name for name in COMMANDS for word in texts.words(f"command.words.{name}")}
 
 
 def _text(content: str) -> tuple[InboundKind, str]:
