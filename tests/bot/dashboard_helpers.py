@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import redis
-from rq import Queue
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -23,8 +21,7 @@ from starlette.testclient import TestClient
 from bot.dashboard import DashboardOptions, dashboard_routes, hash_password
 from bot.settings import Settings
 from bot.wiring import Services
-from handlers import Intake
-from storage import FieldCipher, Role, session_scope, utcnow
+from storage import Role, session_scope, utcnow
 from storage.coordinators import add_coordinator
 from storage.logins import set_password_hash
 from tests.conftest import REDIS_URL
@@ -64,19 +61,6 @@ def settings_for(database_url: str, secret_key: str, data_dir: Path, **extra: An
         homeward_data_dir=data_dir,
         **extra,
     )
-
-
-def services_for(
-    settings: Settings,
-    *,
-    engine: Engine,
-    cipher: FieldCipher,
-    redis_client: redis.Redis,
-    queue: Queue,
-    intake: Intake,
-) -> Services:
-    """The parts of a web process, on the test fixtures."""
-    return Services(settings, engine, cipher, redis_client, queue, intake)
 
 
 def dashboard_app(svc: Services, clock: Clock, **options: Any) -> Starlette:

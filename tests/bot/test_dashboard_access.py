@@ -17,9 +17,9 @@ from tests.bot.dashboard_helpers import (
     dashboard_app,
     enlist,
     report_sighting,
-    services_for,
     settings_for,
 )
+from tests.bot.telegram_helpers import make_services
 
 RANK = {Role.COORDINATOR: 0, Role.LEAD: 1, Role.ADMIN: 2}
 
@@ -27,7 +27,7 @@ RANK = {Role.COORDINATOR: 0, Role.LEAD: 1, Role.ADMIN: 2}
 @pytest.fixture
 def svc(database_url, secret_key, data_dir, engine, cipher, redis_client, queue, intake):
     settings = settings_for(database_url, secret_key, data_dir)
-    return services_for(
+    return make_services(
         settings,
         engine=engine,
         cipher=cipher,

@@ -18,9 +18,9 @@ from tests.bot.dashboard_helpers import (
     dashboard_app,
     enlist,
     report_sighting,
-    services_for,
     settings_for,
 )
+from tests.bot.telegram_helpers import make_services
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def clock() -> Clock:
 @pytest.fixture
 def app(database_url, secret_key, data_dir, engine, cipher, redis_client, queue, intake, clock):
     settings = settings_for(database_url, secret_key, data_dir)
-    svc = services_for(
+    svc = make_services(
         settings,
         engine=engine,
         cipher=cipher,

@@ -23,9 +23,9 @@ from tests.bot.dashboard_helpers import (
     enlist,
     report_sighting,
     report_with_pin,
-    services_for,
     settings_for,
 )
+from tests.bot.telegram_helpers import make_services
 from tests.triage.coordinators import event_log, tip
 from triage.workflow import CLOSE_REASONS
 
@@ -42,7 +42,7 @@ def clock() -> Clock:
 @pytest.fixture
 def app(database_url, secret_key, data_dir, engine, cipher, redis_client, queue, intake, clock):
     settings = settings_for(database_url, secret_key, data_dir)
-    svc = services_for(
+    svc = make_services(
         settings,
         engine=engine,
         cipher=cipher,
