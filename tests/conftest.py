@@ -23,6 +23,8 @@ from sqlmodel import SQLModel
 from handlers import Intake, InterviewConfig
 from storage import FieldCipher, generate_key, make_engine, upgrade
 from tests.bot.wechat_helpers import WeChatWorld, world_for
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_updates import UpdateFactory
 from tests.stories import Tipster
 from triage import QUEUE_NAME, dispatch_report
 
@@ -99,6 +101,19 @@ def redis_client() -> Iterator[redis.Redis]:
 def queue(redis_client: redis.Redis) -> Queue:
     """The report queue on the test Redis."""
     return Queue(QUEUE_NAME, connection=redis_client)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    """A fake Telegram Bot API server on 127.0.0.1 (the fault suite has a tripping one)."""
+    with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+def updates() -> UpdateFactory:
+    """Updates as Telegram sends them."""
+    return UpdateFactory()
 
 
 @pytest.fixture(scope="session")

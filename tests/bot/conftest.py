@@ -16,18 +16,6 @@ from handlers import Intake
 from storage import FieldCipher
 from tests.bot.telegram_helpers import RunningBot, make_services, running_bot, telegram_settings
 from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.telegram_updates import UpdateFactory
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def updates() -> UpdateFactory:
-    return UpdateFactory()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dtm
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -35,17 +35,6 @@ from tests.fakes.telegram_api import FakeTelegram, Upload
 from tests.fakes.telegram_updates import UpdateFactory
 
 TIPSTER = 5550001
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def updates() -> UpdateFactory:
-    return UpdateFactory()
 
 
 def with_bot(fake: FakeTelegram, scenario: Callable[[Bot], Awaitable[Any]]) -> Any:
