@@ -269,8 +269,6 @@ def _index() -> _Index:
 
 def _merge(old: _Meaning, new: _Meaning, preferred: list[str]) -> _Meaning:
     """Two places share an alias: a province or a non-place wins; cities pool, preferred first."""
-    if old.names_province and new.names_province and new.guesses == old.guesses:
-        return replace(old, bare=old.bare or new.bare)  # "江蘇" read as "江苏": still bare
     if old.names_province or not old.guesses:
         return old
     guesses = list(dict.fromkeys(old.guesses + new.guesses))
