@@ -94,6 +94,7 @@ def run_sweep(svc: Services) -> None:
     retention = Retention(
         closed_reports=timedelta(days=settings.retention_closed_days),
         attachments=timedelta(days=settings.retention_attachment_days),
+        receipt_pins=timedelta(minutes=settings.receipt_pin_minutes),
     )
     sweep(svc.engine, svc.queue, draft_ttl=settings.interview().draft_ttl, retention=retention)
 

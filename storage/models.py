@@ -121,6 +121,9 @@ class Delivery(SQLModel, table=True):
         default=None, foreign_key="conversation.id", ondelete="SET NULL"
     )
     replies: str = Field(default="", description="the replies we gave, encrypted JSON")
+    redacted_replies: str | None = Field(
+        default=None, description="what replaces replies holding a PIN once it is forgotten"
+    )
     created_at: datetime = _ts(nullable=False, default=utcnow, index=True)
 
 

@@ -10,14 +10,17 @@ from rq import Queue
 from sqlalchemy.engine import Engine
 
 from storage import session_scope, utcnow
-from storage.conversations import purge_expired_drafts, purge_old_deliveries
+from storage.conversations import purge_expired_drafts, purge_old_deliveries, redact_receipts
 from storage.retention import purge_attachments, purge_closed_reports
 from triage.queue import requeue_due
 
-__all__ = ["Retention", "SweepResult", "sweep"]
+__all__ = ["RECEIPT_PIN_MEMORY", "Retention", "SweepResult", "sweep"]
 
 log = logging.getLogger(__name__)
 DELIVERY_MEMORY = timedelta(days=7)
+# A receipt's PIN is kept (encrypted) only for re-deliveries of the submit message: an hour
+# covers Telegram's webhook retries and the last of WeChat's late-reply retries (~43 min).
+RECEIPT_PIN_MEMORY = timedelta(minutes=60)
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Retention:
 
     closed_reports: timedelta = timedelta(days=365)
     attachments: timedelta = timedelta(days=90)  # stored files of closed tips
+    receipt_pins: timedelta = RECEIPT_PIN_MEMORY  # a receipt's PIN, kept for re-deliveries
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class SweepResult:
     deliveries_purged: int
     reports_purged: int = 0
     attachments_purged: int = 0
+    receipts_redacted: int = 0
 
 
 def sweep(
@@ -53,12 +58,13 @@ def sweep(
     requeued = requeue_due(engine, queue, now=now)
     with session_scope(engine) as session:
         drafts = purge_expired_drafts(session=session, untouched_since=now - draft_ttl)
+        receipts = redact_receipts(session=session, before=now - retention.receipt_pins)
         deliveries = purge_old_deliveries(session=session, before=now - DELIVERY_MEMORY)
         files = purge_attachments(session=session, stored_before=now - retention.attachments)
         reports = purge_closed_reports(
             session=session, closed_before=now - retention.closed_reports
         )
-    result = SweepResult(requeued, drafts, deliveries, len(reports), files)
-    if any((requeued, drafts, deliveries, reports, files)):
+    result = SweepResult(requeued, drafts, deliveries, len(reports), files, receipts)
+    if any((requeued, drafts, deliveries, reports, files, receipts)):
         log.info("sweep: %s", result)
     return result

@@ -93,3 +93,44 @@ def test_open_tips_are_never_purged(tipster, engine, queue, config):
     assert result.reports_purged == 0
     with Session(engine) as session:
         assert len(session.exec(select(Report)).all()) == 1
+
+
+def stored_replies(engine, cipher) -> str:
+    """Every reply kept for re-deliveries, decrypted (what the database and the key give away)."""
+    with Session(engine) as session:
+        return "\n".join(cipher.decrypt(d.replies) for d in session.exec(select(Delivery)))
+
+
+def test_a_receipts_pin_is_kept_only_while_a_redelivery_may_need_it(
+    english_tipster, engine, queue, config, cipher
+):
+    ref, pin = submit(english_tipster)
+    retention = Retention(receipt_pins=timedelta(minutes=10))
+
+    soon = sweep(
+        engine, queue, draft_ttl=config.draft_ttl, retention=retention,
+        now=utcnow() + timedelta(minutes=5),
+    )  # fmt: skip
+    assert soon.receipts_redacted == 0
+    assert f"PIN: {pin}" in "\n".join(r.text for r in english_tipster.is_redelivered())
+
+    later = sweep(
+        engine, queue, draft_ttl=config.draft_ttl, retention=retention,
+        now=utcnow() + timedelta(minutes=11),
+    )  # fmt: skip
+    assert later.receipts_redacted == 1
+    again = english_tipster.is_redelivered()
+    assert "were already shown" in english_tipster.text and len(again) == 1
+    assert pin not in english_tipster.text and ref not in english_tipster.text
+    assert pin not in stored_replies(engine, cipher) and ref not in stored_replies(engine, cipher)
+    english_tipster.says("/start")  # the conversation goes on
+    assert english_tipster.step is not None
+
+
+def test_a_receipt_in_chinese_is_redacted_in_chinese(tipster, engine, queue, config, cipher):
+    submit(tipster)
+    sweep(
+        engine, queue, draft_ttl=config.draft_ttl, now=utcnow() + timedelta(days=1),
+    )  # fmt: skip
+    tipster.is_redelivered()
+    assert "已经" in tipster.text and "密码" in tipster.text
