@@ -172,8 +172,11 @@ class Report(SQLModel, table=True):
     place_text: str | None = None
     province: str | None = Field(default=None, max_length=16, index=True)
     city: str | None = Field(default=None, max_length=32)
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: float | None = Field(default=None, description="the ~1 km cell (0.01°) only")
+    longitude: float | None = Field(default=None, description="the ~1 km cell (0.01°) only")
+    exact_location: str | None = Field(
+        default=None, description='the exact point shared, "lat,lon", encrypted'
+    )
     seen_on: datetime | None = _ts(nullable=True)
     seen_text: str | None = None
     presence: str | None = Field(default=None, max_length=32)

@@ -48,8 +48,9 @@ def export_tip(
         reason=reason,
     )
     package = {k: v for k, v in data.items() if k not in _IDENTITY_FREE}
-    if not include_identity:
+    if not include_identity:  # the exact point is often where the tipster stood
         package["contact"] = {"anonymous": data["contact"]["anonymous"], "phone": None}
+        package["place"] = {**data["place"], "exact": None}
     package["referrals"] = [
         {"kind": r.kind, "to": r.to_whom, "reference": r.reference, "at": r.created_at.isoformat()}
         for r in session.exec(select(Referral).where(Referral.report_id == report.id))

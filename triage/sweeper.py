@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from rq import Queue
 from sqlalchemy.engine import Engine
 
-from storage import session_scope, utcnow
+from storage import FieldCipher, session_scope, utcnow
 from storage.conversations import purge_expired_drafts, purge_old_deliveries, redact_receipts
+from storage.locations import seal_exact_locations
 from storage.retention import purge_attachments, purge_closed_reports
 from triage.queue import requeue_due
 
@@ -42,6 +43,7 @@ class SweepResult:
     reports_purged: int = 0
     attachments_purged: int = 0
     receipts_redacted: int = 0
+    locations_sealed: int = 0
 
 
 def sweep(
@@ -51,20 +53,22 @@ def sweep(
     draft_ttl: timedelta,
     now: datetime | None = None,
     retention: Retention | None = None,
+    cipher: FieldCipher | None = None,
 ) -> SweepResult:
-    """Run every periodic chore once."""
+    """Run every periodic chore once (sealing clear locations needs the cipher)."""
     now = now or utcnow()
     retention = retention or Retention()
     requeued = requeue_due(engine, queue, now=now)
     with session_scope(engine) as session:
         drafts = purge_expired_drafts(session=session, untouched_since=now - draft_ttl)
         receipts = redact_receipts(session=session, before=now - retention.receipt_pins)
+        sealed = seal_exact_locations(session=session, cipher=cipher) if cipher else 0
         deliveries = purge_old_deliveries(session=session, before=now - DELIVERY_MEMORY)
         files = purge_attachments(session=session, stored_before=now - retention.attachments)
         reports = purge_closed_reports(
             session=session, closed_before=now - retention.closed_reports
         )
-    result = SweepResult(requeued, drafts, deliveries, len(reports), files, receipts)
-    if any((requeued, drafts, deliveries, reports, files, receipts)):
+    result = SweepResult(requeued, drafts, deliveries, len(reports), files, receipts, sealed)
+    if any((requeued, drafts, deliveries, reports, files, receipts, sealed)):
         log.info("sweep: %s", result)
     return result

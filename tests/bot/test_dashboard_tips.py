@@ -159,6 +159,21 @@ def test_a_location_is_drawn_offline_with_a_link_to_a_real_map(alice, english_ti
     assert not re.search(r'<(img|script|link)[^>]+(src|href)="https?://', page)
 
 
+def test_an_export_carries_the_exact_point_only_with_a_reason(alice, english_tipster):
+    ref = report_with_pin(english_tipster)
+
+    plain = json.loads(alice.posts(f"/tips/{ref}/export", format="json").text)
+    reasoned = json.loads(
+        alice.posts(
+            f"/tips/{ref}/export", format="json", include_identity="1", reason="police asked"
+        ).text
+    )
+
+    assert plain["place"]["latitude"] == 30.66 and plain["place"]["exact"] is None
+    assert "30.6586" not in json.dumps(plain)
+    assert reasoned["place"]["exact"] == {"latitude": 30.6586, "longitude": 104.0648}
+
+
 def test_claim_note_ask_status_and_refer_from_the_tip_page(alice, bob, tipster, engine):
     ref = report_sighting(tipster)
 

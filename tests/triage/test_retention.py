@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from storage import Attachment, Conversation, Delivery, PurgeRecord, Report, utcnow
+from storage.locations import open_point
 from tests.triage.coordinators import CoordinatorActor, tip
 from tests.triage.test_workflow import submit
 from triage import Retention, sweep
@@ -134,3 +135,29 @@ def test_a_receipt_in_chinese_is_redacted_in_chinese(tipster, engine, queue, con
     )  # fmt: skip
     tipster.is_redelivered()
     assert "已经" in tipster.text and "密码" in tipster.text
+
+
+def test_exact_locations_stored_in_the_clear_are_sealed_by_the_sweeper(
+    english_tipster, engine, queue, config, cipher
+):
+    ref, _ = submit(english_tipster)
+    with Session(engine) as session:  # a tip stored before points were encrypted
+        report = session.exec(select(Report)).one()
+        report.latitude, report.longitude, report.exact_location = 25.04321, 102.71234, None
+        report.answers = {
+            **report.answers,
+            "where": {"text": None, "lat": 25.04321, "lon": 102.71234},
+        }
+        session.add(report)
+        session.commit()
+
+    first = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
+    again = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
+
+    assert (first.locations_sealed, again.locations_sealed) == (1, 0)
+    report = tip(engine, ref)
+    assert (report.latitude, report.longitude) == (25.04, 102.71)
+    assert open_point(cipher, report.exact_location) == (25.04321, 102.71234)
+    assert (
+        "25.04321" not in report.model_dump_json() and "102.71234" not in report.model_dump_json()
+    )

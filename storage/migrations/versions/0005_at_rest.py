@@ -1,4 +1,8 @@
-"""at rest: a receipt's redacted replies
+"""at rest: a receipt's redacted replies; a report's exact location, encrypted
+
+The new `exact_location` column starts empty: encrypting the points already stored needs
+the secret key, which migrations don't have. The worker's sweeper seals them on its first
+pass (storage.locations.seal_exact_locations; `homeward sweep` runs it once by hand).
 
 Revision ID: 0005
 Revises: 0004
@@ -22,8 +26,14 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("redacted_replies", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
         )
+    with op.batch_alter_table("report", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("exact_location", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("report", schema=None) as batch_op:
+        batch_op.drop_column("exact_location")
     with op.batch_alter_table("delivery", schema=None) as batch_op:
         batch_op.drop_column("redacted_replies")
