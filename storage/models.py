@@ -224,6 +224,11 @@ class Attachment(SQLModel, table=True):
     media_type: str = Field(max_length=16)
     channel_ref: str = Field(description="the channel's file id or media id")
     stored_path: str | None = None
+    encrypted: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": text("false")},
+        description="the stored file is encrypted (files stored before that are sealed later)",
+    )
     created_at: datetime = _ts(nullable=False, default=utcnow)
 
 

@@ -13,6 +13,7 @@ from storage import FieldCipher, session_scope, utcnow
 from storage.conversations import purge_expired_drafts, purge_old_deliveries, redact_receipts
 from storage.locations import seal_exact_locations
 from storage.retention import purge_attachments, purge_closed_reports
+from triage.media import seal_stored_files
 from triage.queue import requeue_due
 
 __all__ = ["RECEIPT_PIN_MEMORY", "Retention", "SweepResult", "sweep"]
@@ -44,6 +45,7 @@ class SweepResult:
     attachments_purged: int = 0
     receipts_redacted: int = 0
     locations_sealed: int = 0
+    files_sealed: int = 0
 
 
 def sweep(
@@ -55,7 +57,8 @@ def sweep(
     retention: Retention | None = None,
     cipher: FieldCipher | None = None,
 ) -> SweepResult:
-    """Run every periodic chore once (sealing clear locations needs the cipher)."""
+    """Run every periodic chore once (sealing locations and files kept in the clear needs
+    the cipher)."""
     now = now or utcnow()
     retention = retention or Retention()
     requeued = requeue_due(engine, queue, now=now)
@@ -68,7 +71,10 @@ def sweep(
         reports = purge_closed_reports(
             session=session, closed_before=now - retention.closed_reports
         )
-    result = SweepResult(requeued, drafts, deliveries, len(reports), files, receipts, sealed)
-    if any((requeued, drafts, deliveries, reports, files, receipts, sealed)):
+    files_sealed = seal_stored_files(engine, cipher) if cipher else 0
+    result = SweepResult(
+        requeued, drafts, deliveries, len(reports), files, receipts, sealed, files_sealed
+    )
+    if any((requeued, drafts, deliveries, reports, files, receipts, sealed, files_sealed)):
         log.info("sweep: %s", result)
     return result

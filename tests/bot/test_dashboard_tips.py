@@ -306,6 +306,23 @@ def test_attachments_are_served_only_from_the_media_directory(
     assert DashboardUser(app).opens("/attachments/1").status_code == 303
 
 
+def test_an_encrypted_attachment_is_served_decrypted(alice, tipster, engine, data_dir, cipher):
+    report_sighting(tipster)
+    media = data_dir / "media"
+    media.mkdir()
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), "blue").save(image, format="PNG")
+    (media / "sealed").write_bytes(cipher.encrypt_file(image.getvalue()))
+    with session_scope(engine) as session:
+        attachment = session.exec(select(Attachment)).one()
+        attachment.stored_path, attachment.encrypted = str(media / "sealed"), True
+        session.add(attachment)
+
+    full = alice.opens("/attachments/1")
+
+    assert full.headers["content-type"] == "image/png" and full.content == image.getvalue()
+
+
 def test_the_overview_counts_tips_and_the_median_time_to_first_review(
     alice, tipster, english_tipster, engine
 ):

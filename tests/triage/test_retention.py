@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import Session, select
 
 from storage import Attachment, Conversation, Delivery, PurgeRecord, Report, utcnow
 from storage.locations import open_point
+from tests.fakes.videos import MDAT_PAYLOAD, mp4_with_location
 from tests.triage.coordinators import CoordinatorActor, tip
 from tests.triage.test_workflow import submit
 from triage import Retention, sweep
+
+
+def kept_in_the_clear(engine, path: Path, media_type: str) -> None:
+    """A stored file of the only report, written as it came (not encrypted)."""
+    with Session(engine) as session:
+        report = session.exec(select(Report)).one()
+        session.add(
+            Attachment(
+                report_id=report.id,
+                channel="test",
+                media_type=media_type,
+                channel_ref="f1",
+                stored_path=str(path),
+            )
+        )
+        session.commit()
 
 
 def test_a_tipster_deletes_their_data(english_tipster, engine):
@@ -43,18 +61,7 @@ def test_closed_tips_and_their_files_are_purged_after_the_retention_period(
     lead.sets_status(ref, "closed", close_reason="unfounded")
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(b"jpeg")
-    with Session(engine) as session:
-        report = session.exec(select(Report)).one()
-        session.add(
-            Attachment(
-                report_id=report.id,
-                channel="test",
-                media_type="photo",
-                channel_ref="p1",
-                stored_path=str(photo),
-            )
-        )
-        session.commit()
+    kept_in_the_clear(engine, photo, "photo")
     retention = Retention(closed_reports=timedelta(days=365), attachments=timedelta(days=30))
 
     soon = sweep(
@@ -161,3 +168,24 @@ def test_exact_locations_stored_in_the_clear_are_sealed_by_the_sweeper(
     assert (
         "25.04321" not in report.model_dump_json() and "102.71234" not in report.model_dump_json()
     )
+
+
+def test_files_stored_in_the_clear_are_stripped_and_encrypted_by_the_sweeper(
+    english_tipster, engine, queue, config, cipher, tmp_path
+):
+    submit(english_tipster)
+    video = mp4_with_location(25.0432, 102.7123)
+    plain = tmp_path / "media" / "old-video"
+    plain.parent.mkdir()
+    plain.write_bytes(video)
+    kept_in_the_clear(engine, plain, "video")  # as files were kept before they were encrypted
+
+    first = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
+    again = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
+
+    assert (first.files_sealed, again.files_sealed) == (1, 0)
+    with Session(engine) as session:
+        attachment = session.exec(select(Attachment)).one()
+    assert attachment.encrypted and not plain.exists()
+    kept = cipher.decrypt_file(Path(attachment.stored_path or "").read_bytes())
+    assert MDAT_PAYLOAD in kept and b"+25.0432" not in kept
