@@ -54,13 +54,14 @@ def seal_exact_locations(*, session: Session, cipher: FieldCipher) -> int:
     """Encrypt exact points still stored in the clear and keep only their cell; safe to rerun."""
     statement = (
         select(Report)
-        .where(col(Report.latitude).is_not(None), col(Report.exact_location).is_(None))
+        .where(col(Report.latitude).is_not(None), col(Report.longitude).is_not(None))
+        .where(col(Report.exact_location).is_(None))
         .limit(_BATCH)
     )
     sealed = 0
     while reports := list(session.exec(statement)):
         for report in reports:
-            latitude, longitude = report.latitude or 0.0, report.longitude or 0.0
+            latitude, longitude = float(report.latitude or 0), float(report.longitude or 0)
             report.exact_location = cipher.encrypt(point_text(latitude, longitude))
             report.latitude, report.longitude = cell(latitude), cell(longitude)
             report.answers = _coarse_answers(report.answers)  # a new dict: JSON is saved
