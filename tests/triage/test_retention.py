@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from storage import Attachment, Conversation, Delivery, PurgeRecord, Report, utcnow
 from storage.locations import open_point
 from tests.fakes.videos import MDAT_PAYLOAD, mp4_with_location
+from tests.stories import Tipster
 from tests.triage.coordinators import CoordinatorActor, tip
 from tests.triage.test_workflow import submit
 from triage import Retention, sweep
@@ -158,10 +159,26 @@ def test_exact_locations_stored_in_the_clear_are_sealed_by_the_sweeper(
         session.add(report)
         session.commit()
 
+    unfinished = Tipster(english_tipster.intake, user_id="halfway", language_hint="en")
+    unfinished.says("/start")
+    unfinished.taps("other")
+    unfinished.taps("continue")
+    with Session(engine) as session:  # a draft begun before points were encrypted
+        conversation = session.exec(select(Conversation).order_by(Conversation.id.desc())).first()
+        halfway = conversation.id
+        draft = {"where": {"text": None, "lat": 23.12345, "lon": 113.26789}}
+        conversation.state = {**conversation.state, "draft": draft}
+        session.add(conversation)
+        session.commit()
+
     first = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
     again = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
 
-    assert (first.locations_sealed, again.locations_sealed) == (1, 0)
+    assert (first.locations_sealed, again.locations_sealed) == (2, 0)
+    with Session(engine) as session:
+        where = session.get(Conversation, halfway).state["draft"]["where"]
+    assert (where["lat"], where["lon"]) == (23.12, 113.27)
+    assert open_point(cipher, where["enc"]) == (23.12345, 113.26789)
     report = tip(engine, ref)
     assert (report.latitude, report.longitude) == (25.04, 102.71)
     assert open_point(cipher, report.exact_location) == (25.04321, 102.71234)
