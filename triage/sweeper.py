@@ -21,7 +21,7 @@ __all__ = ["RECEIPT_PIN_MEMORY", "Retention", "SweepResult", "sweep"]
 log = logging.getLogger(__name__)
 DELIVERY_MEMORY = timedelta(days=7)
 # A receipt's PIN is kept (encrypted) only for re-deliveries of the submit message: an hour
-# covers Telegram's webhook retries and the last of WeChat's late-reply retries (~43 min).
+# covers the last of WeChat's late-reply retries (~43 min), which resend the receipt.
 RECEIPT_PIN_MEMORY = timedelta(minutes=60)
 
 
