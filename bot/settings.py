@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     draft_ttl_days: int = Field(default=7, ge=1, le=365)
     retention_closed_days: int = Field(default=365, ge=1)
     retention_attachment_days: int = Field(default=90, ge=1)
+    receipt_pin_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
     max_answer_length: int = Field(default=1000, ge=50, le=10000)
     sweep_interval_seconds: int = Field(default=60, ge=5)
     log_level: str = "INFO"

@@ -94,8 +94,15 @@ def run_sweep(svc: Services) -> None:
     retention = Retention(
         closed_reports=timedelta(days=settings.retention_closed_days),
         attachments=timedelta(days=settings.retention_attachment_days),
+        receipt_pins=timedelta(minutes=settings.receipt_pin_minutes),
     )
-    sweep(svc.engine, svc.queue, draft_ttl=settings.interview().draft_ttl, retention=retention)
+    sweep(
+        svc.engine,
+        svc.queue,
+        draft_ttl=settings.interview().draft_ttl,
+        retention=retention,
+        cipher=svc.cipher,
+    )
 
 
 def _sweep_forever(svc: Services, stop: threading.Event) -> None:

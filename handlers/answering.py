@@ -22,6 +22,7 @@ from handlers.messages import Inbound, InboundKind
 from handlers.prompts import choice_values, label
 from handlers.state import Env, State
 from handlers.steps import SPECS, Answer, Step
+from storage.locations import cell, point_text
 
 __all__ = ["Stay", "apply_answer", "resolve_choice"]
 
@@ -73,10 +74,11 @@ def _text(env: Env, state: State, step: str, msg: Inbound) -> str:
 def _place(env: Env, state: State, step: str, msg: Inbound) -> dict[str, Any]:
     if msg.kind is InboundKind.LOCATION and msg.latitude is not None and msg.longitude is not None:
         guess = places.place_from_coordinates(msg.latitude, msg.longitude)
-        return {
+        return {  # the exact point only encrypted: it is often where the tipster stands
             "text": None,
-            "lat": msg.latitude,
-            "lon": msg.longitude,
+            "lat": cell(msg.latitude),
+            "lon": cell(msg.longitude),
+            "enc": env.encrypt(point_text(msg.latitude, msg.longitude)),
             "province": guess.province,
             "city": guess.city,
         }

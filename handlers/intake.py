@@ -111,6 +111,7 @@ class Intake:
             env = Env(config=self.config, now=now, encrypt=self.cipher.encrypt, followup=followup)
             outcome = handle(state, msg, env)
             replies, touched = outcome.replies, followup.touched
+            redacted: list[Reply] | None = None
             if outcome.submission is not None:
                 ref, pin = new_ref(), new_pin()
                 report, attachments = build_report(
@@ -126,6 +127,8 @@ class Intake:
                 touched.add(report_id)
                 lang = outcome.submission.language
                 replies = [Reply(env.t(lang, "receipt", ref=ref, pin=pin), language=lang)]
+                # What a re-delivery gets once the sweeper forgets the PIN (never the PIN).
+                redacted = [Reply(env.t(lang, "receipt.already_shown"), language=lang)]
                 log.info("report %s submitted (conversation %s)", report_id, conversation.id)
             if outcome.forget_tipster:
                 forget_tipster(session=session, channel=msg.channel, user_key=user_key)
@@ -141,10 +144,14 @@ class Intake:
                     channel=msg.channel,
                     delivery_key=msg.delivery_id,
                     conversation_id=conversation.id,
-                    replies=self.cipher.encrypt(json.dumps([r.to_dict() for r in replies])),
+                    replies=self._store_replies(replies),
+                    redacted_replies=self._store_replies(redacted) if redacted else None,
                 )
             log.debug("conversation %s now at step %s", conversation.id, state.step)
         return replies, touched
+
+    def _store_replies(self, replies: list[Reply]) -> str:
+        return self.cipher.encrypt(json.dumps([r.to_dict() for r in replies]))
 
     def _load_replies(self, stored: str) -> list[Reply]:
         return [Reply.from_dict(r) for r in json.loads(self.cipher.decrypt(stored))]

@@ -17,6 +17,15 @@ def _get(draft: dict[str, Any], step: str, key: str) -> Any:
     return value.get(key) if isinstance(value, dict) else None
 
 
+def _answers(draft: dict[str, Any]) -> dict[str, Any]:
+    """The answers as entered, without the phone number or the encrypted exact point."""
+    answers = {k: v for k, v in draft.items() if k != Step.PHONE}
+    where = answers.get(Step.WHERE)
+    if isinstance(where, dict) and "enc" in where:
+        answers[Step.WHERE] = {k: v for k, v in where.items() if k != "enc"}
+    return answers
+
+
 def build_report(
     submission: Submission,
     *,
@@ -41,8 +50,11 @@ def build_report(
         place_text=_get(draft, Step.WHERE, "text"),
         province=_get(draft, Step.WHERE, "province"),
         city=_get(draft, Step.WHERE, "city"),
+        # The cell; a draft begun before points were sealed holds the exact point here,
+        # and the sweeper's seal_exact_locations encrypts it.
         latitude=_get(draft, Step.WHERE, "lat"),
         longitude=_get(draft, Step.WHERE, "lon"),
+        exact_location=_get(draft, Step.WHERE, "enc"),
         seen_on=datetime.fromisoformat(when) if when else None,
         seen_text=_get(draft, Step.WHEN, "text") or _get(draft, Step.WHEN, "choice"),
         presence=draft.get(Step.PRESENCE),
@@ -70,7 +82,7 @@ def build_report(
         contact_phone=_get(draft, Step.PHONE, "enc")
         if draft.get(Step.CONTACT) == "phone"
         else None,
-        answers={k: v for k, v in draft.items() if k != Step.PHONE},
+        answers=_answers(draft),
     )
     attachments = [
         Attachment(channel=channel, media_type=m["type"], channel_ref=m["ref"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from storage.models import Conversation, Delivery
@@ -15,6 +16,7 @@ __all__ = [
     "purge_expired_drafts",
     "purge_old_deliveries",
     "record_delivery",
+    "redact_receipts",
 ]
 
 
@@ -47,14 +49,25 @@ def find_delivery(*, session: Session, channel: str, delivery_key: str) -> Deliv
 
 
 def record_delivery(
-    *, session: Session, channel: str, delivery_key: str, conversation_id: int | None, replies: str
+    *,
+    session: Session,
+    channel: str,
+    delivery_key: str,
+    conversation_id: int | None,
+    replies: str,
+    redacted_replies: str | None = None,
 ) -> Delivery:
-    """Remember that an inbound message was handled and what we answered."""
+    """Remember that an inbound message was handled and what we answered.
+
+    Replies holding a secret (a receipt's PIN) come with `redacted_replies`, which replace
+    them once the secret is no longer needed for re-deliveries (`redact_receipts`).
+    """
     delivery = Delivery(
         channel=channel,
         delivery_key=delivery_key,
         conversation_id=conversation_id,
         replies=replies,
+        redacted_replies=redacted_replies,
     )
     session.add(delivery)
     session.flush()
@@ -78,4 +91,14 @@ def purge_expired_drafts(*, session: Session, untouched_since: datetime) -> int:
 def purge_old_deliveries(*, session: Session, before: datetime) -> int:
     """Forget delivery records (and the replies kept for re-deliveries) older than a moment."""
     result = session.exec(delete(Delivery).where(col(Delivery.created_at) < before))
+    return int(result.rowcount or 0)
+
+
+def redact_receipts(*, session: Session, before: datetime) -> int:
+    """Swap replies holding a PIN, given before a moment, for their redacted form."""
+    result = session.exec(
+        update(Delivery)
+        .where(col(Delivery.redacted_replies).is_not(None), col(Delivery.created_at) < before)
+        .values(replies=col(Delivery.redacted_replies), redacted_replies=None)
+    )
     return int(result.rowcount or 0)

@@ -1,4 +1,5 @@
-"""Field encryption for the tipster's identity: phone numbers and platform user ids.
+"""Field encryption for the tipster's identity: phone numbers, platform user ids, exact
+locations; and the stored attachment files.
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC) under a key derived from the
 deployment's master key. Lookups by platform user id use a keyed blind index (HMAC-SHA256),
@@ -55,6 +56,7 @@ class FieldCipher:
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(master, b"homeward field v1")))
         self._index_key = _derive(master, b"homeward blind index v1")
         self._pin_key = _derive(master, b"homeward pin pepper v1")
+        self._files = Fernet(base64.urlsafe_b64encode(_derive(master, b"homeward files v1")))
 
     def encrypt(self, value: str) -> str:
         """Encrypt a value for storage."""
@@ -66,6 +68,17 @@ class FieldCipher:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken as exc:
             raise InvalidKey("stored value cannot be decrypted with this key") from exc
+
+    def encrypt_file(self, data: bytes) -> bytes:
+        """Encrypt a file's bytes for the media directory."""
+        return self._files.encrypt(data)
+
+    def decrypt_file(self, data: bytes) -> bytes:
+        """Decrypt a stored file; raises InvalidKey if it was written under another key."""
+        try:
+            return self._files.decrypt(data)
+        except InvalidToken as exc:
+            raise InvalidKey("stored file cannot be decrypted with this key") from exc
 
     def blind_index(self, value: str) -> str:
         """Return a stable keyed digest of a value, for equality lookups."""

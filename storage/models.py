@@ -121,6 +121,9 @@ class Delivery(SQLModel, table=True):
         default=None, foreign_key="conversation.id", ondelete="SET NULL"
     )
     replies: str = Field(default="", description="the replies we gave, encrypted JSON")
+    redacted_replies: str | None = Field(
+        default=None, description="what replaces replies holding a PIN once it is forgotten"
+    )
     created_at: datetime = _ts(nullable=False, default=utcnow, index=True)
 
 
@@ -169,8 +172,11 @@ class Report(SQLModel, table=True):
     place_text: str | None = None
     province: str | None = Field(default=None, max_length=16, index=True)
     city: str | None = Field(default=None, max_length=32)
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: float | None = Field(default=None, description="the ~1 km cell (0.01°) only")
+    longitude: float | None = Field(default=None, description="the ~1 km cell (0.01°) only")
+    exact_location: str | None = Field(
+        default=None, description='the exact point shared, "lat,lon", encrypted'
+    )
     seen_on: datetime | None = _ts(nullable=True)
     seen_text: str | None = None
     presence: str | None = Field(default=None, max_length=32)
@@ -218,6 +224,11 @@ class Attachment(SQLModel, table=True):
     media_type: str = Field(max_length=16)
     channel_ref: str = Field(description="the channel's file id or media id")
     stored_path: str | None = None
+    encrypted: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": text("false")},
+        description="the stored file is encrypted (files stored before that are sealed later)",
+    )
     created_at: datetime = _ts(nullable=False, default=utcnow)
 
 

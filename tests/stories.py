@@ -28,13 +28,21 @@ class Tipster:
         self.language_hint = language_hint
         self.replies: list[Reply] = []
         self.last_delivery = ""
+        self.last_sent: Inbound | None = None
 
     def send(self, kind: InboundKind, **fields: Any) -> list[Reply]:
         """Send one inbound message with a fresh delivery id."""
         fields.setdefault("delivery_id", f"d{next(_deliveries)}")
         self.last_delivery = fields["delivery_id"]
         fields.setdefault("language_hint", self.language_hint)
-        self.replies = self.intake.handle(Inbound(self.channel, self.user_id, kind, **fields))
+        self.last_sent = Inbound(self.channel, self.user_id, kind, **fields)
+        self.replies = self.intake.handle(self.last_sent)
+        return self.replies
+
+    def is_redelivered(self) -> list[Reply]:
+        """The channel delivers the last message again, with the same delivery id."""
+        assert self.last_sent is not None, "nothing sent yet"
+        self.replies = self.intake.handle(self.last_sent)
         return self.replies
 
     def says(self, text: str) -> list[Reply]:

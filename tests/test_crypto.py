@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 
-from storage import NO_PIN, FieldCipher, generate_key
+import pytest
+
+from storage import NO_PIN, FieldCipher, InvalidKey, generate_key
 
 
 def test_a_pin_verifies_only_with_the_right_pin_and_the_right_key() -> None:
@@ -40,3 +42,14 @@ def test_a_report_without_a_pin_can_never_be_followed_up() -> None:
     cipher = FieldCipher(generate_key())
     assert not any(cipher.verify_pin(pin, NO_PIN) for pin in ("", "!", "000000"))
     assert not cipher.verify_pin("1", "garbage") and not cipher.verify_pin("1", "x$zz$00")
+
+
+def test_a_stored_file_opens_only_with_its_key_and_not_as_a_field() -> None:
+    cipher, other = FieldCipher(generate_key()), FieldCipher(generate_key())
+    sealed = cipher.encrypt_file(b"\x00\x01 a voice note")
+
+    assert b"voice" not in sealed and cipher.decrypt_file(sealed) == b"\x00\x01 a voice note"
+    with pytest.raises(InvalidKey):
+        other.decrypt_file(sealed)
+    with pytest.raises(InvalidKey):  # files and fields have keys of their own
+        cipher.decrypt(sealed.decode())

@@ -1,23 +1,29 @@
 """Privacy canaries: a phone number, a platform user id and tip text, seeded through a full
 report with DEBUG logging, must not appear in logs, rq jobs or Redis; the identity must not
-appear in a plain dump of the database either."""
+appear in a plain dump of the database either. The exact point a tipster shared is never in
+the clear, and once the sweeper has run, not even the database and the key give the PIN."""
 
 from __future__ import annotations
 
 import logging
+import re
+from datetime import timedelta
 
 from rq import SimpleWorker
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from bot.wiring import configure_logging
+from storage import utcnow
 from tests.stories import Tipster
 from tests.triage.coordinators import CoordinatorActor, MemorySender
-from triage import MemoryNotifier, Runtime, configure
+from triage import MemoryNotifier, Runtime, configure, sweep
 
 PHONE = "13912345678"
 USER_ID = "oCanaryOpenId-7Q"
 TIP_TEXT = "CanaryLandmark"
+LATITUDE, LONGITUDE = 31.234567, 121.476543  # where the tipster stands
+FERNET_TOKEN = re.compile(r"gAAAAA[A-Za-z0-9_=-]+")
 
 
 def redis_dump(redis_client) -> str:
@@ -46,7 +52,10 @@ def database_dump(engine) -> str:
     rows = []
     with engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
-            rows.extend(str(row) for row in conn.execute(text(f"SELECT * FROM {table.name}")))
+            # repr(tuple(row)), not str(row): a Row's repr cuts long values short
+            rows.extend(
+                repr(tuple(row)) for row in conn.execute(text(f"SELECT * FROM {table.name}"))
+            )
     return "\n".join(rows)
 
 
@@ -101,3 +110,47 @@ def test_no_canary_leaks(intake, engine, cipher, queue, redis_client, database_u
     dumped = database_dump(engine)
     assert TIP_TEXT in dumped  # tip content is kept for coordinators...
     assert PHONE not in dumped and USER_ID not in dumped  # ...the tipster's identity only encrypted
+
+
+def decrypted_dump(engine, cipher) -> str:
+    """The plain dump with every encrypted value opened: what the database and the key give."""
+    dumped = database_dump(engine)
+    return FERNET_TOKEN.sub(lambda m: cipher.decrypt(m.group(0)), dumped)
+
+
+def test_the_exact_point_is_never_in_the_clear_and_the_pin_goes(
+    intake, engine, cipher, queue, config, redis_client, caplog
+):
+    configure_logging("DEBUG")
+    caplog.set_level(logging.DEBUG)
+    tipster = Tipster(intake, user_id=USER_ID, language_hint="en")
+    tipster.says("/start")
+    tipster.taps("other")
+    tipster.taps("continue")
+    tipster.sends_location(LATITUDE, LONGITUDE)
+    _, pin = submit_the_rest(tipster)
+
+    exact = (str(LATITUDE), str(LONGITUDE), f"{LATITUDE:.5f}", f"{LONGITUDE:.5f}")
+    for canary in exact:
+        assert canary not in caplog.text and canary not in redis_dump(redis_client), canary
+        assert canary not in database_dump(engine), canary
+    assert f"PIN: {pin}" in decrypted_dump(engine, cipher)  # kept for a re-delivery, for now
+
+    sweep(
+        engine, queue, draft_ttl=config.draft_ttl, cipher=cipher,
+        now=utcnow() + timedelta(days=1),
+    )  # fmt: skip
+    opened = decrypted_dump(engine, cipher)
+    assert pin not in opened
+    assert str(LATITUDE) in opened  # coordinators still see the exact point, with the key
+
+
+def submit_the_rest(tipster: Tipster) -> tuple[str, str]:
+    """Answer the rest of a short report after the place and submit it; (reference, PIN)."""
+    tipster.taps("today")
+    tipster.says("A man asking about buying a baby")
+    tipster.taps("done")
+    tipster.taps("anonymous")
+    tipster.taps("submit")
+    text = tipster.text
+    return text.split("Reference code: ")[1].split()[0], text.split("PIN: ")[1].split()[0]

@@ -1,4 +1,10 @@
-"""Referral packages: a tip as JSON or CSV for the police or a partner, identity left out."""
+"""Referral packages: a tip as JSON or CSV for the police or a partner, identity left out.
+
+The CSV is opened by a coordinator in Excel or WPS, so nothing in it may run: a cell that a
+spreadsheet would read as a formula (it starts with =, +, -, @, a tab or a carriage return)
+is written with a leading single quote, as OWASP advises. The quote also keeps a phone
+number such as +8613800138000 text, never a formula nor a number.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +21,10 @@ from storage.reports import append_event
 from triage.errors import WorkflowError
 from triage.tips import tip_as_dict
 
-__all__ = ["export_tip", "package_csv", "package_json"]
+__all__ = ["export_tip", "package_csv", "package_json", "spreadsheet_safe"]
 
 _IDENTITY_FREE = ("events", "answers")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_tip(
@@ -41,8 +48,9 @@ def export_tip(
         reason=reason,
     )
     package = {k: v for k, v in data.items() if k not in _IDENTITY_FREE}
-    if not include_identity:
+    if not include_identity:  # the exact point is often where the tipster stood
         package["contact"] = {"anonymous": data["contact"]["anonymous"], "phone": None}
+        package["place"] = {**data["place"], "exact": None}
     package["referrals"] = [
         {"kind": r.kind, "to": r.to_whom, "reference": r.reference, "at": r.created_at.isoformat()}
         for r in session.exec(select(Referral).where(Referral.report_id == report.id))
@@ -83,6 +91,11 @@ def _flatten(prefix: str, value: Any, out: dict[str, str]) -> None:
         out[prefix] = "" if value is None else str(value)
 
 
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as the text it is: a would-be formula gets a leading quote."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def package_csv(package: dict[str, Any]) -> str:
     """The package as a two-column CSV (field, value) that opens in any spreadsheet."""
     flat: dict[str, str] = {}
@@ -90,5 +103,5 @@ def package_csv(package: dict[str, Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["field", "value"])
-    writer.writerows(flat.items())
+    writer.writerows((spreadsheet_safe(k), spreadsheet_safe(v)) for k, v in flat.items())
     return buffer.getvalue()

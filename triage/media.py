@@ -1,7 +1,14 @@
-"""Fetching attachments into our own storage, size-capped, with image metadata stripped."""
+"""Fetching attachments into our own storage: size-capped, stripped of metadata, encrypted.
+
+Photos are re-encoded from their pixels; videos, voice notes and audio lose their tags and
+metadata boxes (triage/containers.py). Every stored file is encrypted with the deployment's
+key (FieldCipher.encrypt_file) and only the dashboard decrypts it, for signed-in
+coordinators. Files stored in the clear before that are sealed by the sweeper.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import uuid
@@ -9,16 +16,22 @@ from pathlib import Path
 from typing import Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
 
-from storage import Attachment, session_scope
+from storage import Attachment, FieldCipher, session_scope
 from storage.reports import append_event
 from triage import runtime
+from triage.containers import UncleanMedia, strip_container_metadata
 
 __all__ = [
     "MediaFetcher",
     "MediaTooLarge",
     "UncleanImage",
+    "UncleanMedia",
+    "clean_media",
     "fetch_attachment",
+    "seal_stored_files",
     "strip_image_metadata",
 ]
 
@@ -68,6 +81,15 @@ def strip_image_metadata(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def clean_media(media_type: str, data: bytes) -> bytes:
+    """A file without the metadata its type may carry; raises UncleanImage or UncleanMedia."""
+    if media_type in ("photo", "document"):  # a photo sent as a file keeps EXIF
+        data = strip_image_metadata(data)
+    if media_type != "photo":  # videos, voice notes, audio, and any of them sent as a file
+        data = strip_container_metadata(data)
+    return data
+
+
 def fetch_attachment(attachment_id: int) -> str:
     """Download an attachment into the media directory once; safe to run twice."""
     rt = runtime.current()
@@ -80,10 +102,13 @@ def fetch_attachment(attachment_id: int) -> str:
             log.warning("attachment %s: no fetcher for its channel", attachment_id)
             return "no fetcher"
         channel_ref, report_id = attachment.channel_ref, attachment.report_id
+    if rt.cipher is None:
+        log.warning("attachment %s: no key to encrypt it with; not stored", attachment_id)
+        return "no key"
     try:
-        data = fetcher.fetch(channel_ref, max_bytes=rt.max_media_bytes)
-        if attachment.media_type in ("photo", "document"):  # a photo sent as a file keeps EXIF
-            data = strip_image_metadata(data)
+        data = clean_media(
+            attachment.media_type, fetcher.fetch(channel_ref, max_bytes=rt.max_media_bytes)
+        )
     except MediaTooLarge:
         log.info("attachment %s over the size cap; not stored", attachment_id)
         return "too large"
@@ -92,15 +117,18 @@ def fetch_attachment(attachment_id: int) -> str:
             "attachment %s: an image that can't be decoded (%s); not stored", attachment_id, exc
         )
         return "unclean image"
+    except UncleanMedia as exc:
+        log.warning("attachment %s: a file that can't be read (%s); not stored", attachment_id, exc)
+        return "unclean media"
     path = Path(rt.media_dir) / f"{uuid.uuid4().hex}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    path.write_bytes(rt.cipher.encrypt_file(data))
     with session_scope(rt.engine) as session:
         attachment = session.get(Attachment, attachment_id)
         if attachment is None or attachment.stored_path:
             path.unlink(missing_ok=True)
             return "nothing to do"
-        attachment.stored_path = str(path)
+        attachment.stored_path, attachment.encrypted = str(path), True
         session.add(attachment)
         if report_id is not None:
             append_event(
@@ -111,3 +139,34 @@ def fetch_attachment(attachment_id: int) -> str:
                 detail={"attachment_id": attachment_id},
             )
     return "stored"
+
+
+def seal_stored_files(engine: Engine, cipher: FieldCipher) -> int:
+    """Strip and encrypt files stored in the clear before files were encrypted; safe to rerun."""
+    with session_scope(engine) as session:
+        ids = session.exec(
+            select(Attachment.id).where(
+                col(Attachment.stored_path).is_not(None), col(Attachment.encrypted).is_(False)
+            )
+        ).all()
+    sealed = 0
+    for attachment_id in ids:
+        with session_scope(engine) as session:
+            attachment = session.get(Attachment, attachment_id)
+            if attachment is None or attachment.encrypted or not attachment.stored_path:
+                continue
+            plain = Path(attachment.stored_path)
+            if not plain.is_file():
+                continue
+            data = plain.read_bytes()
+            with contextlib.suppress(UncleanImage, UncleanMedia):  # encrypted as it was kept
+                data = clean_media(attachment.media_type, data)
+            path = plain.with_name(uuid.uuid4().hex)
+            path.write_bytes(cipher.encrypt_file(data))
+            attachment.stored_path, attachment.encrypted = str(path), True
+            session.add(attachment)
+        plain.unlink(missing_ok=True)  # only once the row points at the sealed copy
+        sealed += 1
+    if sealed:
+        log.info("sealed %d attachment files stored in the clear", sealed)
+    return sealed

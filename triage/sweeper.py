@@ -9,15 +9,20 @@ from datetime import datetime, timedelta
 from rq import Queue
 from sqlalchemy.engine import Engine
 
-from storage import session_scope, utcnow
-from storage.conversations import purge_expired_drafts, purge_old_deliveries
+from storage import FieldCipher, session_scope, utcnow
+from storage.conversations import purge_expired_drafts, purge_old_deliveries, redact_receipts
+from storage.locations import seal_exact_locations
 from storage.retention import purge_attachments, purge_closed_reports
+from triage.media import seal_stored_files
 from triage.queue import requeue_due
 
-__all__ = ["Retention", "SweepResult", "sweep"]
+__all__ = ["RECEIPT_PIN_MEMORY", "Retention", "SweepResult", "sweep"]
 
 log = logging.getLogger(__name__)
 DELIVERY_MEMORY = timedelta(days=7)
+# A receipt's PIN is kept (encrypted) only for re-deliveries of the submit message: an hour
+# covers the last of WeChat's late-reply retries (~43 min), which resend the receipt.
+RECEIPT_PIN_MEMORY = timedelta(minutes=60)
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class Retention:
 
     closed_reports: timedelta = timedelta(days=365)
     attachments: timedelta = timedelta(days=90)  # stored files of closed tips
+    receipt_pins: timedelta = RECEIPT_PIN_MEMORY  # a receipt's PIN, kept for re-deliveries
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,9 @@ class SweepResult:
     deliveries_purged: int
     reports_purged: int = 0
     attachments_purged: int = 0
+    receipts_redacted: int = 0
+    locations_sealed: int = 0
+    files_sealed: int = 0
 
 
 def sweep(
@@ -46,19 +55,26 @@ def sweep(
     draft_ttl: timedelta,
     now: datetime | None = None,
     retention: Retention | None = None,
+    cipher: FieldCipher | None = None,
 ) -> SweepResult:
-    """Run every periodic chore once."""
+    """Run every periodic chore once (sealing locations and files kept in the clear needs
+    the cipher)."""
     now = now or utcnow()
     retention = retention or Retention()
     requeued = requeue_due(engine, queue, now=now)
     with session_scope(engine) as session:
         drafts = purge_expired_drafts(session=session, untouched_since=now - draft_ttl)
+        receipts = redact_receipts(session=session, before=now - retention.receipt_pins)
+        sealed = seal_exact_locations(session=session, cipher=cipher) if cipher else 0
         deliveries = purge_old_deliveries(session=session, before=now - DELIVERY_MEMORY)
         files = purge_attachments(session=session, stored_before=now - retention.attachments)
         reports = purge_closed_reports(
             session=session, closed_before=now - retention.closed_reports
         )
-    result = SweepResult(requeued, drafts, deliveries, len(reports), files)
-    if any((requeued, drafts, deliveries, reports, files)):
+    files_sealed = seal_stored_files(engine, cipher) if cipher else 0
+    result = SweepResult(
+        requeued, drafts, deliveries, len(reports), files, receipts, sealed, files_sealed
+    )
+    if any((requeued, drafts, deliveries, reports, files, receipts, sealed, files_sealed)):
         log.info("sweep: %s", result)
     return result

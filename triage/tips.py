@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from storage import Attachment, FieldCipher, Report
+from storage.locations import open_point
 from storage.reports import append_event, list_events
 from triage.matching_jobs import candidates_of
 
@@ -52,6 +53,7 @@ def tip_as_dict(
             detail={"reason": reason or ""},
         )
     attachments = session.exec(select(Attachment).where(Attachment.report_id == report.id)).all()
+    exact = open_point(cipher, report.exact_location)
     return {
         **tip_summary(report),
         "language": report.language,
@@ -59,8 +61,9 @@ def tip_as_dict(
             "text": report.place_text,
             "province": report.province,
             "city": report.city,
-            "latitude": report.latitude,
+            "latitude": report.latitude,  # the ~1 km cell
             "longitude": report.longitude,
+            "exact": {"latitude": exact[0], "longitude": exact[1]} if exact else None,
         },
         "seen": {
             "date": report.seen_on.isoformat() if report.seen_on else None,

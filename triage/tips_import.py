@@ -11,10 +11,24 @@ import phonenumbers
 from sqlmodel import Session
 
 from storage import NO_PIN, FieldCipher, Report, ReportKind, ReportStatus
+from storage.locations import cell, point_text
 from storage.reports import get_report, new_ref, save_report
 from triage.registry import ImportFailed, RowError
 
 __all__ = ["import_tips_jsonl"]
+
+
+def _location(place: dict[str, Any], cipher: FieldCipher) -> dict[str, Any]:
+    """The cell in the clear and the exact point encrypted (`exact` if given, else the point)."""
+    point = place.get("exact") or place
+    latitude, longitude = point.get("latitude"), point.get("longitude")
+    if latitude is None or longitude is None:
+        return {}
+    return {
+        "latitude": cell(float(latitude)),
+        "longitude": cell(float(longitude)),
+        "exact_location": cipher.encrypt(point_text(float(latitude), float(longitude))),
+    }
 
 
 def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
@@ -44,8 +58,7 @@ def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
         place_text=place.get("text"),
         province=place.get("province") or data.get("province"),
         city=place.get("city") or data.get("city"),
-        latitude=place.get("latitude"),
-        longitude=place.get("longitude"),
+        **_location(place, cipher),
         seen_on=datetime.fromisoformat(seen["date"]) if seen.get("date") else None,
         seen_text=seen.get("text"),
         presence=data.get("presence"),

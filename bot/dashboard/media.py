@@ -1,4 +1,7 @@
-"""Attachments for signed-in coordinators only: images as thumbnails, everything as a download."""
+"""Attachments for signed-in coordinators only: images as thumbnails, everything as a download.
+
+Stored files are encrypted at rest; they are decrypted here, in memory, to be served.
+"""
 
 from __future__ import annotations
 
@@ -21,21 +24,22 @@ IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WE
 HEADERS = {"Content-Security-Policy": "sandbox; default-src 'none'", "Cache-Control": "no-store"}
 
 
-def _stored(dash: Dashboard, attachment_id: int) -> Path | None:
-    """The stored file of an attachment, if it was downloaded into the media directory."""
+def _stored(dash: Dashboard, attachment_id: int) -> bytes | None:
+    """The stored file of an attachment, decrypted, if it was downloaded into the media directory."""
     with dash.db() as session:
         attachment = get_attachment(session=session, attachment_id=attachment_id)
         stored = attachment.stored_path if attachment else None
+        encrypted = bool(attachment and attachment.encrypted)
     if not stored:
         return None
     path = Path(stored).resolve()
     if not path.is_relative_to(dash.media_dir) or not path.is_file():
         return None  # a path outside the media directory is never served
-    return path
-
-
-def _read(path: Path, thumbnail: bool) -> tuple[bytes, str | None]:
     data = path.read_bytes()
+    return dash.svc.cipher.decrypt_file(data) if encrypted else data  # not sealed yet
+
+
+def _read(data: bytes, thumbnail: bool) -> tuple[bytes, str | None]:
     try:
         image = Image.open(io.BytesIO(data))
         kind = IMAGE_TYPES.get(image.format or "")
@@ -51,10 +55,10 @@ def _read(path: Path, thumbnail: bool) -> tuple[bytes, str | None]:
 
 async def _serve(call: Call, *, thumbnail: bool) -> Response:
     attachment_id = int(call.request.path_params["attachment_id"])
-    path = await run_in_threadpool(_stored, call.dash, attachment_id)
-    if path is None:
+    stored = await run_in_threadpool(_stored, call.dash, attachment_id)
+    if stored is None:
         return Response("not found", status_code=404, media_type="text/plain")
-    data, kind = await run_in_threadpool(_read, path, thumbnail)
+    data, kind = await run_in_threadpool(_read, stored, thumbnail)
     if kind is None and thumbnail:
         return Response("not an image", status_code=404, media_type="text/plain")
     headers = dict(HEADERS)

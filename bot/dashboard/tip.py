@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from bot.dashboard.context import Dashboard
 from bot.dashboard.guard import Call
-from bot.dashboard.maps import location_map
+from bot.dashboard.maps import MapPin, location_map
 from bot.dashboard.sessions import Viewer
 from storage import Report, ReportStatus
 from storage.coordinators import list_coordinators
@@ -66,9 +66,15 @@ def load_tip(
                 s.value for s in ReportStatus if s in TRANSITIONS.get(report.status, ())
             ],
             "close_reasons": CLOSE_REASONS,
-            "map": location_map(report.latitude, report.longitude),
+            "map": _map(tip["place"]),
             "image_types": IMAGE_TYPES,
         }
+
+
+def _map(place: dict[str, Any]) -> MapPin | None:
+    """The pin at the exact point shared (coordinators see it), else at the cell."""
+    point = place["exact"] or place
+    return location_map(point["latitude"], point["longitude"])
 
 
 def _holder(report: Report, now: datetime) -> int | None:

@@ -159,6 +159,21 @@ def test_a_location_is_drawn_offline_with_a_link_to_a_real_map(alice, english_ti
     assert not re.search(r'<(img|script|link)[^>]+(src|href)="https?://', page)
 
 
+def test_an_export_carries_the_exact_point_only_with_a_reason(alice, english_tipster):
+    ref = report_with_pin(english_tipster)
+
+    plain = json.loads(alice.posts(f"/tips/{ref}/export", format="json").text)
+    reasoned = json.loads(
+        alice.posts(
+            f"/tips/{ref}/export", format="json", include_identity="1", reason="police asked"
+        ).text
+    )
+
+    assert plain["place"]["latitude"] == 30.66 and plain["place"]["exact"] is None
+    assert "30.6586" not in json.dumps(plain)
+    assert reasoned["place"]["exact"] == {"latitude": 30.6586, "longitude": 104.0648}
+
+
 def test_claim_note_ask_status_and_refer_from_the_tip_page(alice, bob, tipster, engine):
     ref = report_sighting(tipster)
 
@@ -289,6 +304,23 @@ def test_attachments_are_served_only_from_the_media_directory(
     assert full.content == image.getvalue() and "sandbox" in full.headers["content-security-policy"]
     assert alice.opens("/attachments/2").status_code == 404
     assert DashboardUser(app).opens("/attachments/1").status_code == 303
+
+
+def test_an_encrypted_attachment_is_served_decrypted(alice, tipster, engine, data_dir, cipher):
+    report_sighting(tipster)
+    media = data_dir / "media"
+    media.mkdir()
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), "blue").save(image, format="PNG")
+    (media / "sealed").write_bytes(cipher.encrypt_file(image.getvalue()))
+    with session_scope(engine) as session:
+        attachment = session.exec(select(Attachment)).one()
+        attachment.stored_path, attachment.encrypted = str(media / "sealed"), True
+        session.add(attachment)
+
+    full = alice.opens("/attachments/1")
+
+    assert full.headers["content-type"] == "image/png" and full.content == image.getvalue()
 
 
 def test_the_overview_counts_tips_and_the_median_time_to_first_review(

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from bot.telegram.channel import TelegramChannel
 from bot.wiring import Services
 from storage import Attachment, Delivery, FieldCipher, InboundUpdate, Report
+from storage.locations import open_point
 from tests.bot.telegram_helpers import (
     RunningBot,
     TelegramTipster,
@@ -64,7 +65,8 @@ def test_a_sighting_is_reported_by_buttons_in_chinese(
     assert "报告编号" in tipster.text and "密码" in tipster.text
     report = rows(engine, Report)[0]
     assert report.ref in tipster.text and report.channel == "telegram"
-    assert (report.latitude, report.longitude, report.province) == (30.6586, 104.0648, "四川")
+    assert (report.latitude, report.longitude, report.province) == (30.66, 104.06, "四川")
+    assert open_point(cipher, report.exact_location) == (30.6586, 104.0648)
     assert report.signs == ["wants_home", "afraid"] and report.dialect == "cantonese"
     assert report.contact_phone and cipher.decrypt(report.contact_phone) == "+8613800138000"
     assert report.tipster_ref and cipher.decrypt(report.tipster_ref) == str(TIPSTER)

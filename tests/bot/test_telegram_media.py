@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from mutagen.mp4 import MP4
 from PIL import Image
 from rq import Queue, SimpleWorker
 from sqlalchemy.engine import Engine
@@ -27,6 +28,8 @@ from tests.bot.telegram_helpers import (
 from tests.fakes.images import exif_summary, jpeg_with_gps
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_updates import UpdateFactory
+from tests.fakes.videos import MDAT_PAYLOAD, mp4_with_location
+from triage.containers import UncleanMedia, strip_container_metadata
 from triage.media import UncleanImage, strip_image_metadata
 
 TIPSTER = 5550001
@@ -79,7 +82,8 @@ def test_a_photo_is_downloaded_by_the_worker_without_its_gps(
     assert [a.media_type for a in attachments] == ["photo", "document"]
     for attachment, size in zip(attachments, [(80, 60), (32, 24)], strict=True):
         assert attachment.stored_path and attachment.stored_path.startswith(str(data_dir))
-        stored = Path(attachment.stored_path).read_bytes()
+        assert attachment.encrypted and b"JFIF" not in Path(attachment.stored_path).read_bytes()
+        stored = cipher.decrypt_file(Path(attachment.stored_path).read_bytes())
         assert exif_summary(stored) == {}  # no GPS, no camera
         assert Image.open(io.BytesIO(stored)).size == size
     assert [c.params["file_id"] for c in fake.calls("getFile")] == [photo_id, file_id]
@@ -135,3 +139,16 @@ def test_a_sideways_phone_photo_stays_upright_once_its_exif_is_gone() -> None:
     Image.new("RGB", (40, 20), (180, 110, 60)).save(out, format="JPEG", exif=exif)
     upright = Image.open(io.BytesIO(strip_image_metadata(out.getvalue())))
     assert upright.size == (20, 40) and dict(upright.getexif()) == {}
+
+
+def test_video_metadata_is_blanked_in_place_and_unknown_files_pass() -> None:
+    video = mp4_with_location(31.2346, 121.4765)
+
+    clean = strip_container_metadata(video)
+
+    assert b"+31.2346" not in clean and b"VID_20261207" not in clean
+    assert len(clean) == len(video) and MDAT_PAYLOAD in clean  # no sample offset moved
+    assert MP4(io.BytesIO(clean)).tags is None
+    assert strip_container_metadata(b"#!AMR\n voice") == b"#!AMR\n voice"
+    with pytest.raises(UncleanMedia):  # a box longer than the file: can't be checked
+        strip_container_metadata(video[:40])

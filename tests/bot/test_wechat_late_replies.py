@@ -13,6 +13,8 @@ from rq.job import Job
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from bot.settings import Settings
+from bot.wechat.jobs import RETRY
 from bot.wechat.replies import MAX_TEXT_BYTES, split_text
 from bot.worker import run_worker
 from storage import Conversation
@@ -149,3 +151,9 @@ def test_long_texts_are_split_between_lines_within_the_limit() -> None:
     assert all(len(p.encode()) <= 1000 for p in parts)
     assert "".join(parts).replace("\n", "") == text.replace("\n", "")
     assert parts[-1].endswith("1. 提交\n2. 修改") and split_text(" \n ") == []
+
+
+def test_a_receipts_pin_outlives_every_late_reply_retry():
+    """The last retry of a late receipt must still find the PIN, not its redacted form."""
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert sum(RETRY.intervals) < settings.receipt_pin_minutes * 60

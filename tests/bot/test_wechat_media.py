@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 import redis
+from mutagen.mp4 import MP4
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -13,8 +15,9 @@ from bot.wechat import MediaGone, WeChatMediaFetcher
 from bot.wechat.client import make_client
 from bot.wechat.config import wechat_config
 from bot.worker import run_worker
-from storage import Attachment
+from storage import Attachment, FieldCipher
 from tests.bot.wechat_helpers import WeChatTipster, WeChatWorld
+from tests.fakes.videos import MDAT_PAYLOAD, iso6709, mp4_with_location
 from tests.fakes.wechat_media import exif_tags, jpeg_with_gps
 from triage.media import MediaTooLarge
 
@@ -37,7 +40,7 @@ def report_with_media(tipster: WeChatTipster, *media_xml: str) -> str:
 
 
 def test_a_photo_is_fetched_by_the_worker_and_stripped_of_metadata(
-    world: WeChatWorld, engine: Engine
+    world: WeChatWorld, engine: Engine, cipher: FieldCipher
 ) -> None:
     photo = jpeg_with_gps(31.2304, 121.4737, make="Xiaomi", model="23127PN0CC")
     voice = b"#!AMR\n fake voice note"
@@ -56,10 +59,11 @@ def test_a_photo_is_fetched_by_the_worker_and_stripped_of_metadata(
             a.media_type: a for a in session.exec(select(Attachment).order_by(col(Attachment.id)))
         }
     assert set(stored) == {"photo", "voice"}
-    clean = Path(stored["photo"].stored_path or "").read_bytes()
+    clean = cipher.decrypt_file(Path(stored["photo"].stored_path or "").read_bytes())
     assert clean != photo and clean[:2] == b"\xff\xd8"  # still a JPEG
     assert exif_tags(clean) == {"make": None, "model": None, "gps": {}}
-    assert Path(stored["voice"].stored_path or "").read_bytes() == voice
+    kept_voice = Path(stored["voice"].stored_path or "").read_bytes()
+    assert voice not in kept_voice and cipher.decrypt_file(kept_voice) == voice  # encrypted
     assert (
         Path(stored["photo"].stored_path or "").parent
         == world.svc.settings.homeward_data_dir / "media"
@@ -82,3 +86,23 @@ def test_the_fetcher_caps_sizes_refreshes_tokens_and_reports_expired_media(
     with pytest.raises(MediaGone):
         fetcher.fetch("fake-media-unknown", max_bytes=10_000)
     assert len(world.api.calls_to("/cgi-bin/token")) == 2
+
+
+def test_a_short_video_is_stored_without_where_it_was_filmed_and_encrypted(
+    world: WeChatWorld, engine: Engine, cipher: FieldCipher
+) -> None:
+    video = mp4_with_location(25.0432, 102.7123)  # as a phone records it, location and all
+    video_id, thumb_id = world.api.add_media(video, "video/mp4"), world.api.add_media(b"t")
+    tipster = world.tipster()
+
+    report_with_media(tipster, tipster.sender.video(video_id, thumb_id, short=True))
+    run_worker(world.svc, burst=True)
+
+    with Session(engine) as session:
+        attachment = session.exec(select(Attachment)).one()
+    on_disk = Path(attachment.stored_path or "").read_bytes()
+    assert attachment.encrypted and b"ftyp" not in on_disk and MDAT_PAYLOAD not in on_disk
+    kept = cipher.decrypt_file(on_disk)
+    assert iso6709(25.0432, 102.7123).encode() not in kept and b"+25.04" not in kept
+    assert MDAT_PAYLOAD in kept and len(kept) == len(video)  # the frames, where they were
+    assert MP4(io.BytesIO(kept)).tags is None  # still an MP4 a player opens, with no tags

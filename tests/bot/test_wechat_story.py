@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from storage import Attachment, Conversation, FieldCipher, Report
+from storage.locations import open_point
 from tests.bot.wechat_helpers import (
     OPENID,
     WeChatTipster,
@@ -118,7 +119,9 @@ def test_answers_that_look_like_xml_come_back_intact_in_the_review(world: WeChat
     assert f"• 地点: {place}" in review and "1. 提交" in review
 
 
-def test_a_location_message_answers_where(world: WeChatWorld, engine: Engine) -> None:
+def test_a_location_message_answers_where(
+    world: WeChatWorld, engine: Engine, cipher: FieldCipher
+) -> None:
     tipster = world.tipster()
     tipster.says("/start")
     tipster.says("1")
@@ -130,6 +133,6 @@ def test_a_location_message_answers_where(world: WeChatWorld, engine: Engine) ->
     assert "什么时候" in tipster.reply
     with Session(engine) as session:
         draft = session.exec(select(Conversation)).one().state["draft"]
-    assert draft["where"]["lat"] == pytest.approx(30.6586)
-    assert draft["where"]["lon"] == pytest.approx(104.0648)
+    assert (draft["where"]["lat"], draft["where"]["lon"]) == (30.66, 104.06)  # the ~1 km cell
+    assert open_point(cipher, draft["where"]["enc"]) == pytest.approx((30.6586, 104.0648))
     assert draft["where"]["province"] == "四川"

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from storage import Attachment, OutboxItem, Report, ReportEvent
+from storage.locations import open_point
 from tests.stories import Tipster
 
 
@@ -78,7 +79,9 @@ def test_a_sighting_is_reported_in_chinese_and_queued_once(tipster, engine, ciph
     assert queue.job_ids == [f"follow-up-{report.id}", f"assess-{report.id}"]
 
 
-def test_an_english_tipster_reports_anonymously_with_a_location_pin(english_tipster, engine):
+def test_an_english_tipster_reports_anonymously_with_a_location_pin(
+    english_tipster, engine, cipher
+):
     tipster = english_tipster
     tipster.says("/start")
     assert tipster.step == "kind"
@@ -100,13 +103,16 @@ def test_an_english_tipster_reports_anonymously_with_a_location_pin(english_tips
     tipster.says("/skip")
     tipster.taps("Stay anonymous")
     assert tipster.step == "review"
-    assert "location pin 30.65860, 104.06480" in tipster.question.text
+    assert "location pin near 30.66, 104.06" in tipster.question.text
     tipster.taps("Submit")
     assert "Reference code: HW-" in tipster.text
     with Session(engine) as session:
         report = session.exec(select(Report)).one()
     assert report.contact_phone is None
-    assert report.latitude == 30.6586 and report.province == "四川"
+    # The exact point (where the tipster may stand) only encrypted; a ~1 km cell in the clear.
+    assert (report.latitude, report.longitude) == (30.66, 104.06) and report.province == "四川"
+    assert open_point(cipher, report.exact_location) == (30.6586, 104.0648)
+    assert "30.6586" not in report.model_dump_json() and "104.0648" not in report.model_dump_json()
     assert report.dialect == "minnan" and report.dialect_text == "she spoke Hokkien"
     assert report.signs == ["afraid", "begging_working"]
     assert report.child_age_min is None and report.child_sex == "girl"

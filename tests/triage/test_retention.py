@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import Session, select
 
 from storage import Attachment, Conversation, Delivery, PurgeRecord, Report, utcnow
+from storage.locations import open_point
+from tests.fakes.videos import MDAT_PAYLOAD, mp4_with_location
+from tests.stories import Tipster
 from tests.triage.coordinators import CoordinatorActor, tip
 from tests.triage.test_workflow import submit
 from triage import Retention, sweep
+
+
+def kept_in_the_clear(engine, path: Path, media_type: str) -> None:
+    """A stored file of the only report, written as it came (not encrypted)."""
+    with Session(engine) as session:
+        report = session.exec(select(Report)).one()
+        session.add(
+            Attachment(
+                report_id=report.id,
+                channel="test",
+                media_type=media_type,
+                channel_ref="f1",
+                stored_path=str(path),
+            )
+        )
+        session.commit()
 
 
 def test_a_tipster_deletes_their_data(english_tipster, engine):
@@ -42,18 +62,7 @@ def test_closed_tips_and_their_files_are_purged_after_the_retention_period(
     lead.sets_status(ref, "closed", close_reason="unfounded")
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(b"jpeg")
-    with Session(engine) as session:
-        report = session.exec(select(Report)).one()
-        session.add(
-            Attachment(
-                report_id=report.id,
-                channel="test",
-                media_type="photo",
-                channel_ref="p1",
-                stored_path=str(photo),
-            )
-        )
-        session.commit()
+    kept_in_the_clear(engine, photo, "photo")
     retention = Retention(closed_reports=timedelta(days=365), attachments=timedelta(days=30))
 
     soon = sweep(
@@ -93,3 +102,107 @@ def test_open_tips_are_never_purged(tipster, engine, queue, config):
     assert result.reports_purged == 0
     with Session(engine) as session:
         assert len(session.exec(select(Report)).all()) == 1
+
+
+def stored_replies(engine, cipher) -> str:
+    """Every reply kept for re-deliveries, decrypted (what the database and the key give away)."""
+    with Session(engine) as session:
+        return "\n".join(cipher.decrypt(d.replies) for d in session.exec(select(Delivery)))
+
+
+def test_a_receipts_pin_is_kept_only_while_a_redelivery_may_need_it(
+    english_tipster, engine, queue, config, cipher
+):
+    ref, pin = submit(english_tipster)
+    retention = Retention(receipt_pins=timedelta(minutes=10))
+
+    soon = sweep(
+        engine, queue, draft_ttl=config.draft_ttl, retention=retention,
+        now=utcnow() + timedelta(minutes=5),
+    )  # fmt: skip
+    assert soon.receipts_redacted == 0
+    assert f"PIN: {pin}" in "\n".join(r.text for r in english_tipster.is_redelivered())
+
+    later = sweep(
+        engine, queue, draft_ttl=config.draft_ttl, retention=retention,
+        now=utcnow() + timedelta(minutes=11),
+    )  # fmt: skip
+    assert later.receipts_redacted == 1
+    again = english_tipster.is_redelivered()
+    assert "were already shown" in english_tipster.text and len(again) == 1
+    assert pin not in english_tipster.text and ref not in english_tipster.text
+    assert pin not in stored_replies(engine, cipher) and ref not in stored_replies(engine, cipher)
+    english_tipster.says("/start")  # the conversation goes on
+    assert english_tipster.step is not None
+
+
+def test_a_receipt_in_chinese_is_redacted_in_chinese(tipster, engine, queue, config, cipher):
+    submit(tipster)
+    sweep(
+        engine, queue, draft_ttl=config.draft_ttl, now=utcnow() + timedelta(days=1),
+    )  # fmt: skip
+    tipster.is_redelivered()
+    assert "已经" in tipster.text and "密码" in tipster.text
+
+
+def test_exact_locations_stored_in_the_clear_are_sealed_by_the_sweeper(
+    english_tipster, engine, queue, config, cipher
+):
+    ref, _ = submit(english_tipster)
+    with Session(engine) as session:  # a tip stored before points were encrypted
+        report = session.exec(select(Report)).one()
+        report.latitude, report.longitude, report.exact_location = 25.04321, 102.71234, None
+        report.answers = {
+            **report.answers,
+            "where": {"text": None, "lat": 25.04321, "lon": 102.71234},
+        }
+        session.add(report)
+        session.commit()
+
+    unfinished = Tipster(english_tipster.intake, user_id="halfway", language_hint="en")
+    unfinished.says("/start")
+    unfinished.taps("other")
+    unfinished.taps("continue")
+    with Session(engine) as session:  # a draft begun before points were encrypted
+        conversation = session.exec(select(Conversation).order_by(Conversation.id.desc())).first()
+        halfway = conversation.id
+        draft = {"where": {"text": None, "lat": 23.12345, "lon": 113.26789}}
+        conversation.state = {**conversation.state, "draft": draft}
+        session.add(conversation)
+        session.commit()
+
+    first = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
+    again = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
+
+    assert (first.locations_sealed, again.locations_sealed) == (2, 0)
+    with Session(engine) as session:
+        where = session.get(Conversation, halfway).state["draft"]["where"]
+    assert (where["lat"], where["lon"]) == (23.12, 113.27)
+    assert open_point(cipher, where["enc"]) == (23.12345, 113.26789)
+    report = tip(engine, ref)
+    assert (report.latitude, report.longitude) == (25.04, 102.71)
+    assert open_point(cipher, report.exact_location) == (25.04321, 102.71234)
+    assert (
+        "25.04321" not in report.model_dump_json() and "102.71234" not in report.model_dump_json()
+    )
+
+
+def test_files_stored_in_the_clear_are_stripped_and_encrypted_by_the_sweeper(
+    english_tipster, engine, queue, config, cipher, tmp_path
+):
+    submit(english_tipster)
+    video = mp4_with_location(25.0432, 102.7123)
+    plain = tmp_path / "media" / "old-video"
+    plain.parent.mkdir()
+    plain.write_bytes(video)
+    kept_in_the_clear(engine, plain, "video")  # as files were kept before they were encrypted
+
+    first = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
+    again = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
+
+    assert (first.files_sealed, again.files_sealed) == (1, 0)
+    with Session(engine) as session:
+        attachment = session.exec(select(Attachment)).one()
+    assert attachment.encrypted and not plain.exists()
+    kept = cipher.decrypt_file(Path(attachment.stored_path or "").read_bytes())
+    assert MDAT_PAYLOAD in kept and b"+25.0432" not in kept
