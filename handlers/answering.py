@@ -19,7 +19,7 @@ from handlers.answers import (
 )
 from handlers.catalogue import catalogue
 from handlers.messages import Inbound, InboundKind
-from handlers.prompts import choice_values, label
+from handlers.prompts import choice_values, option_label
 from handlers.state import Env, State
 from handlers.steps import SPECS, Answer, Step
 
@@ -52,7 +52,9 @@ def resolve_choice(
     if numbers and typed.isdecimal() and 1 <= int(typed) <= len(values):  # not "²"
         return values[int(typed) - 1]
     for value in values:
-        labels = {label(env, code, step, value).casefold() for code in env.texts.languages}
+        labels = {
+            option_label(env, state, code, step, value).casefold() for code in env.texts.languages
+        }
         if typed == value or typed in labels:
             return value
     return None

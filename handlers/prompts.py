@@ -6,7 +6,15 @@ from handlers.messages import Choice, Reply
 from handlers.state import Env, State
 from handlers.steps import SPECS, Answer, Step, flow_for, is_optional
 
-__all__ = ["ask", "choice_values", "editable_steps", "go", "label", "section_label"]
+__all__ = [
+    "ask",
+    "choice_values",
+    "editable_steps",
+    "go",
+    "label",
+    "option_label",
+    "section_label",
+]
 
 _NOT_EDITABLE = {Step.SAFETY, Step.PHONE, Step.REVIEW}
 
@@ -18,11 +26,19 @@ def label(env: Env, language: str | None, step: str, value: str) -> str:
     return env.t(language, f"choice.{step}.{value}")
 
 
-def section_label(env: Env, state: State, step: str) -> str:
+def section_label(env: Env, state: State, step: str, language: str | None = None) -> str:
     """The name of one part of the report, worded for the report's kind where it differs."""
+    language = language or state.language
     specific = f"section.{step}.{state.kind}"
-    key = specific if env.texts.has(state.language or "en", specific) else f"section.{step}"
-    return env.t(state.language, key)
+    key = specific if env.texts.has(language or "en", specific) else f"section.{step}"
+    return env.t(language, key)
+
+
+def option_label(env: Env, state: State, language: str | None, step: str, value: str) -> str:
+    """The words of one option as shown, and so as a tipster may type them back."""
+    if step == Step.EDIT:  # the options are the report's parts
+        return section_label(env, state, value, language)
+    return label(env, language, step, value)
 
 
 def editable_steps(state: State) -> tuple[str, ...]:
@@ -82,12 +98,7 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
     return Reply(
         text=text,
         step=step,
-        choices=tuple(
-            Choice(
-                v, section_label(env, state, v) if step == Step.EDIT else label(env, lang, step, v)
-            )
-            for v in values
-        ),
+        choices=tuple(Choice(v, option_label(env, state, lang, step, v)) for v in values),
         multi=bool(spec and spec.answer is Answer.MULTI),
         selected=selected,
         accepts_location=step == Step.WHERE,
