@@ -21,7 +21,7 @@ from handlers.catalogue import catalogue
 from handlers.messages import Inbound, InboundKind
 from handlers.prompts import choice_values, option_label
 from handlers.state import Env, State
-from handlers.steps import SPECS, Answer, Step
+from handlers.steps import SPECS, Answer, Step, option_key
 
 __all__ = ["Stay", "apply_answer", "resolve_choice"]
 
@@ -37,10 +37,9 @@ class StaleButton(AnswerError):
     """A button from an earlier question, or one we never offered."""
 
 
-def resolve_choice(
-    env: Env, state: State, step: str, msg: Inbound, *, numbers: bool = True
-) -> str | None:
-    """The choice a tap, a number or the option's words stand for; None if no choice matches."""
+def resolve_choice(env: Env, state: State, step: str, msg: Inbound) -> str | None:
+    """The choice a tap, the option's key (its number or letter) or its words stand for;
+    None if no choice matches."""
     values = choice_values(state, step)
     if msg.kind is InboundKind.CHOICE:
         if msg.step != step or msg.text not in values:
@@ -48,16 +47,26 @@ def resolve_choice(
         return msg.text
     if msg.kind is not InboundKind.TEXT:
         return None
-    typed = msg.text.strip().casefold().rstrip(".。")
-    if numbers and typed.isdecimal() and 1 <= int(typed) <= len(values):  # not "²"
-        return values[int(typed) - 1]
+    typed = _typed_form(msg.text)
+    for index, value in enumerate(values):
+        if typed == _typed_form(option_key(step, index)):
+            return value
     for value in values:
         labels = {
-            option_label(env, state, code, step, value).casefold() for code in env.texts.languages
+            _typed_form(option_label(env, state, code, step, value)) for code in env.texts.languages
         }
         if typed == value or typed in labels:
             return value
     return None
+
+
+# A Chinese keyboard's full-width forms ("Ａ", "１", "，") are the ASCII ones ("²" stays "²").
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def _typed_form(text: str) -> str:
+    """Text as compared with an option: full-width folded, case-folded, no end stop."""
+    return text.translate(_FULL_WIDTH).strip().casefold().rstrip(".。、")
 
 
 def _text(env: Env, state: State, step: str, msg: Inbound) -> str:
@@ -156,7 +165,7 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
             draft.setdefault("media", [])
             return None
         raise AnswerError("error.media_expected")
-    choice = resolve_choice(env, state, step, msg, numbers=spec.answer is not Answer.AGE)
+    choice = resolve_choice(env, state, step, msg)
     if spec.answer is Answer.CHOICE:
         if choice is None:
             raise AnswerError("error.choose_one")

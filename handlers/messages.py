@@ -42,10 +42,12 @@ class Inbound:
 
 @dataclass(frozen=True)
 class Choice:
-    """One option of a question: a stable value and the label shown."""
+    """One option of a question: a stable value, the label shown, and what to type for it
+    where there are no buttons ("1", or "A" where a typed number is an answer)."""
 
     value: str
     label: str
+    key: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.messages import Choice, Reply
 from handlers.state import Env, State
-from handlers.steps import SPECS, Answer, Step, flow_for, is_optional
+from handlers.steps import SPECS, Answer, Step, flow_for, is_optional, option_key
 
 __all__ = [
     "ask",
@@ -98,7 +98,10 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
     return Reply(
         text=text,
         step=step,
-        choices=tuple(Choice(v, option_label(env, state, lang, step, v)) for v in values),
+        choices=tuple(
+            Choice(v, option_label(env, state, lang, step, v), option_key(step, i))
+            for i, v in enumerate(values)
+        ),
         multi=bool(spec and spec.answer is Answer.MULTI),
         selected=selected,
         accepts_location=step == Step.WHERE,

@@ -133,3 +133,20 @@ def test_a_location_message_answers_where(world: WeChatWorld, engine: Engine) ->
     assert draft["where"]["lat"] == pytest.approx(30.6586)
     assert draft["where"]["lon"] == pytest.approx(104.0648)
     assert draft["where"]["province"] == "四川"
+
+
+def test_at_the_age_options_go_by_letter_and_a_typed_number_is_the_age(
+    world: WeChatWorld, engine: Engine
+) -> None:
+    tipster = world.tipster()
+    tipster.follows()
+    answer(tipster, SIGHTING[:6], "numbers")
+
+    assert "A. 不确定" in tipster.reply and "数字就是你的答案" in tipster.reply
+    assert "1. 不确定" not in tipster.reply
+    tipster.says("1")
+
+    assert "描述这个孩子的样子" in tipster.reply
+    with Session(engine) as session:
+        draft = session.exec(select(Conversation)).one().state["draft"]
+    assert draft["child_age"] == {"min": 1, "max": 1, "text": "1"}
