@@ -181,7 +181,7 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
             draft[step] = {"unknown": True}
         else:
             text = _text(env, state, step, msg)
-            born, year_only = parse_birth(text, now=env.now)
+            born, year_only = parse_birth(text, now=env.local(env.now))
             draft[step] = {"date": born.isoformat(), "year_only": year_only, "text": text}
     elif spec.answer is Answer.AGE:
         text = "" if choice else _text(env, state, step, msg)

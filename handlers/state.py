@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from handlers.catalogue import Catalogue, catalogue
 
@@ -84,6 +85,12 @@ class Env:
     encrypt: Callable[[str], str]
     texts: Catalogue = field(default_factory=catalogue)
     followup: FollowupPort | None = None
+
+    def local(self, moment: datetime | str) -> datetime:
+        """A moment (or its ISO text) on the tipster's clock, HOMEWARD_TIMEZONE: the dates
+        they read are their own day's, not UTC's."""
+        when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+        return when.astimezone(ZoneInfo(self.config.timezone))
 
     def t(self, language: str | None, key: str, **params: object) -> str:
         """Catalogue text with the deployment's emergency number always available."""

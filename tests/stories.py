@@ -84,6 +84,19 @@ class Tipster:
         return "\n".join(r.text for r in self.replies)
 
 
+def other_information_to_review(tipster: Tipster) -> None:
+    """An English tipster's short report of other information, answered up to the review."""
+    tipster.says("/start")
+    tipster.taps("Other information (traffickers, buyers, places)")
+    tipster.taps("Continue")
+    tipster.says("Kunming bus station")
+    tipster.taps("Yesterday")
+    tipster.says("A woman offering to buy children")
+    tipster.taps("Done")
+    tipster.taps("Stay anonymous")
+    assert tipster.step == "review"
+
+
 def receipt_ref(text: str) -> str:
     """The reference code in a receipt (HW-XXXX-XX; the code itself may contain "HW")."""
     match = re.search(r"\bHW-[0-9A-Z]{4}-[0-9A-Z]{2}\b", text)

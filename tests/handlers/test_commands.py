@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from storage import Report
-from tests.stories import Tipster
+from tests.stories import Tipster, other_information_to_review
 
 
 def start_sighting(tipster: Tipster) -> None:
@@ -78,15 +78,7 @@ def test_unknown_command_is_explained(tipster):
 
 def test_change_one_answer_from_the_review(english_tipster):
     tipster = english_tipster
-    tipster.says("/start")
-    tipster.taps("Other information (traffickers, buyers, places)")
-    tipster.taps("Continue")
-    tipster.says("Kunming bus station")
-    tipster.taps("Yesterday")
-    tipster.says("A woman offering to buy children")
-    tipster.taps("Done")
-    tipster.taps("Stay anonymous")
-    assert tipster.step == "review"
+    other_information_to_review(tipster)
     tipster.taps("Change something")
     tipster.taps("Contact")
     tipster.taps("Leave a phone number")
