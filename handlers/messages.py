@@ -32,7 +32,8 @@ class Inbound:
     text: str = ""
     delivery_id: str | None = None
     step: str | None = None
-    language_hint: str | None = None
+    language_hint: str | None = None  # the platform's guess: used until one is chosen
+    language: str | None = None  # chosen outside the chat (`homeward chat --lang`): always wins
     latitude: float | None = None
     longitude: float | None = None
     phone: str | None = None
