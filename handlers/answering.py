@@ -19,6 +19,7 @@ from handlers.answers import (
 )
 from handlers.catalogue import catalogue
 from handlers.messages import Inbound, InboundKind
+from handlers.place_answer import place_from_text
 from handlers.prompts import choice_values, option_label
 from handlers.state import Env, State
 from handlers.steps import SPECS, Answer, Step, option_key
@@ -84,6 +85,7 @@ def _text(env: Env, state: State, step: str, msg: Inbound) -> str:
 def _place(env: Env, state: State, step: str, msg: Inbound) -> dict[str, Any]:
     if msg.kind is InboundKind.LOCATION and msg.latitude is not None and msg.longitude is not None:
         guess = places.place_from_coordinates(msg.latitude, msg.longitude)
+        state.doubted = None
         return {
             "text": None,
             "lat": msg.latitude,
@@ -91,9 +93,7 @@ def _place(env: Env, state: State, step: str, msg: Inbound) -> dict[str, Any]:
             "province": guess.province,
             "city": guess.city,
         }
-    text = _text(env, state, step, msg)
-    guess = places.parse_place(text)
-    return {"text": text, "lat": None, "lon": None, "province": guess.province, "city": guess.city}
+    return place_from_text(state, step, _text(env, state, step, msg))
 
 
 def _when(env: Env, state: State, msg: Inbound, choice: str | None) -> dict[str, Any]:
@@ -203,15 +203,8 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
         draft[step] = {"enc": env.encrypt(e164), "masked": mask_phone(e164)}
     elif spec.answer is Answer.NAMES:
         text = _text(env, state, step, msg)
-        draft[step] = None if _means_no_name(text) else split_names(text)  # None: as /skip
+        no_name = catalogue().said("answer.words.no_name", text)
+        draft[step] = None if no_name else split_names(text)  # None: as /skip
     else:
         draft[step] = _text(env, state, step, msg)
     return None
-
-
-_TRAILING = " 。.!！~～呢啊吧了"
-
-
-def _means_no_name(text: str) -> bool:
-    typed = text.replace("’", "'").strip().strip(_TRAILING).casefold()
-    return typed in catalogue().words("answer.words.no_name")

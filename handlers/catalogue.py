@@ -18,6 +18,7 @@ __all__ = ["DEFAULT_LANGUAGE", "Catalogue", "catalogue"]
 log = logging.getLogger(__name__)
 DEFAULT_LANGUAGE = "en"
 _DOMAIN = "homeward.po"
+_TRAILING = " 。.!！~～呢啊吧了"
 
 
 class Catalogue:
@@ -69,6 +70,12 @@ class Catalogue:
             for word in self.text(code, key).split("|")
             if word.strip()
         )
+
+    def said(self, key: str, typed: str) -> bool:
+        """Whether a typed answer is one of a key's words, give or take case, a curly
+        apostrophe and a trailing particle or stop ("不知道呢", "I don’t know.")."""
+        answer = typed.replace("’", "'").strip().strip(_TRAILING).casefold()
+        return answer in self.words(key)
 
     def match_language(self, hint: str | None) -> str | None:
         """Map a platform language code (``zh-hans``, ``en-US``) to a catalogue language."""

@@ -111,5 +111,5 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
 
 def go(env: Env, state: State, step: str, before: str = "") -> list[Reply]:
     """Move to a question and ask it (after an optional notice)."""
-    state.step = step
+    state.step, state.doubted = step, None  # a doubted answer is for the question it was at
     return [ask(env, state, before=before)]

@@ -28,6 +28,7 @@ class State:
     followup: dict[str, Any] | None = None  # the submitted tip this tipster came back to
     pending_reply: dict[str, Any] | None = None  # a coordinator's question awaiting an answer
     recent: list[float] = field(default_factory=list)  # when the last messages came (flooding)
+    doubted: dict[str, str] | None = None  # an answer asked again once: its step and words
     touched_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

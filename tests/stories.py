@@ -6,7 +6,10 @@ import itertools
 import re
 from typing import Any
 
+from sqlmodel import Session, select
+
 from handlers import Inbound, InboundKind, Intake, Reply
+from storage import Conversation
 
 _deliveries = itertools.count(1)
 
@@ -66,6 +69,20 @@ class Tipster:
     def sends_sticker(self) -> list[Reply]:
         """Send something the interview can't read."""
         return self.send(InboundKind.UNSUPPORTED)
+
+    def starts(self, kind: str = "sighting") -> list[Reply]:
+        """Start a report of this kind and read the safety note: the first question is next."""
+        self.says("/start")
+        self.taps(kind)
+        return self.taps("continue")
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        """The answers stored so far, as the database holds this tipster's conversation."""
+        key = self.intake.cipher.blind_index(f"{self.channel}:{self.user_id}")
+        with Session(self.intake.engine) as session:
+            found = session.exec(select(Conversation).where(Conversation.user_key == key)).one()
+        return dict(found.state["draft"])
 
     @property
     def question(self) -> Reply:

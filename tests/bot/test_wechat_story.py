@@ -109,7 +109,7 @@ def test_a_follower_reports_a_sighting_in_chinese(
 def test_answers_that_look_like_xml_come_back_intact_in_the_review(world: WeChatWorld) -> None:
     tipster = world.tipster()
     tipster.follows()
-    place = "火车北站]]><![CDATA[ & <b>小卖部</b>"  # "]]>" once ended the reply's CDATA early
+    place = "成都火车北站]]><![CDATA[ & <b>小卖部</b>"  # "]]>" once ended the reply's CDATA early
 
     answer(tipster, [*SIGHTING[:2], place, *SIGHTING[3:], *SIGHTING_END], "numbers")
     tipster.says("1")  # no photos
