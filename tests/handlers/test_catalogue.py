@@ -136,3 +136,15 @@ def test_both_languages_have_the_same_keys() -> None:
     english = catalogue().keys("en")
     for language in LANGUAGES:
         assert catalogue().keys(language) == english, language
+
+
+def test_every_key_built_from_a_name_is_in_every_language() -> None:
+    """Keys the code builds from a value ("followup.status.{status}"), beyond the questions."""
+    from bot.telegram.conversation import MENU
+    from handlers.followup_port import tipster_status
+    from storage import ReportStatus
+
+    built = {f"followup.status.{tipster_status(status)}" for status in ReportStatus}
+    built |= {f"telegram.menu.{name}" for name in MENU}
+    for language in LANGUAGES:
+        assert built <= catalogue().keys(language), sorted(built - catalogue().keys(language))
