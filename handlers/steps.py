@@ -59,7 +59,7 @@ class Step(StrEnum):
 class Answer(StrEnum):
     """How a question is answered."""
 
-    CHOICE = "choice"  # one of the choices, by button, number or words
+    CHOICE = "choice"  # one of the choices, by button, its key (number or letter) or words
     CHOICE_OR_TEXT = "choice_or_text"  # a choice, or free text the step parses
     TEXT = "text"
     NAMES = "names"  # free text split into several names
