@@ -20,7 +20,8 @@ __all__ = ["place_from_text"]
 def place_from_text(state: State, step: str, text: str) -> dict[str, Any]:
     """The stored answer for a typed place; raises AnswerError the first time it names
     nothing we know, remembering the words on the state for the second try."""
-    first = (state.doubted or {}).get("text") if (state.doubted or {}).get("step") == step else None
+    doubted = state.doubted or {}
+    first = doubted.get("text") if doubted.get("step") == step else None  # the first try
     if first and re.search(r"\w", first) and first not in text:  # "菜市场门口", then "东莞"
         text = f"{first}；{text}"
     guess = places.parse_place(text)
