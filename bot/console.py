@@ -36,7 +36,9 @@ def run_console(
         stdout.write(render_text(intake.handle(inbound)) + "\n> ")
         stdout.flush()
 
-    send(Inbound(CHANNEL, user_id, InboundKind.COMMAND, text="start", language_hint=language))
+    # An explicit --lang wins over the conversation's language: one hotline terminal (one
+    # session) serves callers in either language.
+    send(Inbound(CHANNEL, user_id, InboundKind.COMMAND, text="start", language=language))
     for line in stdin:
         if not line.strip():
             stdout.write("> ")

@@ -19,9 +19,10 @@ from handlers.answers import (
 )
 from handlers.catalogue import catalogue
 from handlers.messages import Inbound, InboundKind
-from handlers.prompts import choice_values, label
+from handlers.place_answer import place_from_text
+from handlers.prompts import choice_values, option_label
 from handlers.state import Env, State
-from handlers.steps import SPECS, Answer, Step
+from handlers.steps import SPECS, Answer, Step, option_key
 from storage.locations import cell, point_text
 
 __all__ = ["Stay", "apply_answer", "resolve_choice"]
@@ -38,10 +39,9 @@ class StaleButton(AnswerError):
     """A button from an earlier question, or one we never offered."""
 
 
-def resolve_choice(
-    env: Env, state: State, step: str, msg: Inbound, *, numbers: bool = True
-) -> str | None:
-    """The choice a tap, a number or the option's words stand for; None if no choice matches."""
+def resolve_choice(env: Env, state: State, step: str, msg: Inbound) -> str | None:
+    """The choice a tap, the option's key (its number or letter) or its words stand for;
+    None if no choice matches."""
     values = choice_values(state, step)
     if msg.kind is InboundKind.CHOICE:
         if msg.step != step or msg.text not in values:
@@ -49,14 +49,26 @@ def resolve_choice(
         return msg.text
     if msg.kind is not InboundKind.TEXT:
         return None
-    typed = msg.text.strip().casefold().rstrip(".。")
-    if numbers and typed.isdecimal() and 1 <= int(typed) <= len(values):  # not "²"
-        return values[int(typed) - 1]
+    typed = _typed_form(msg.text)
+    for index, value in enumerate(values):
+        if typed == _typed_form(option_key(step, index)):
+            return value
     for value in values:
-        labels = {label(env, code, step, value).casefold() for code in env.texts.languages}
+        labels = {
+            _typed_form(option_label(env, state, code, step, value)) for code in env.texts.languages
+        }
         if typed == value or typed in labels:
             return value
     return None
+
+
+# A Chinese keyboard's full-width forms ("Ａ", "１", "，") are the ASCII ones ("²" stays "²").
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def _typed_form(text: str) -> str:
+    """Text as compared with an option: full-width folded, case-folded, no end stop."""
+    return text.translate(_FULL_WIDTH).strip().casefold().rstrip(".。、")
 
 
 def _text(env: Env, state: State, step: str, msg: Inbound) -> str:
@@ -74,6 +86,7 @@ def _text(env: Env, state: State, step: str, msg: Inbound) -> str:
 def _place(env: Env, state: State, step: str, msg: Inbound) -> dict[str, Any]:
     if msg.kind is InboundKind.LOCATION and msg.latitude is not None and msg.longitude is not None:
         guess = places.place_from_coordinates(msg.latitude, msg.longitude)
+        state.doubted = None
         return {  # the exact point only encrypted: it is often where the tipster stands
             "text": None,
             "lat": cell(msg.latitude),
@@ -82,9 +95,7 @@ def _place(env: Env, state: State, step: str, msg: Inbound) -> dict[str, Any]:
             "province": guess.province,
             "city": guess.city,
         }
-    text = _text(env, state, step, msg)
-    guess = places.parse_place(text)
-    return {"text": text, "lat": None, "lon": None, "province": guess.province, "city": guess.city}
+    return place_from_text(state, step, _text(env, state, step, msg))
 
 
 def _when(env: Env, state: State, msg: Inbound, choice: str | None) -> dict[str, Any]:
@@ -156,7 +167,7 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
             draft.setdefault("media", [])
             return None
         raise AnswerError("error.media_expected")
-    choice = resolve_choice(env, state, step, msg, numbers=spec.answer is not Answer.AGE)
+    choice = resolve_choice(env, state, step, msg)
     if spec.answer is Answer.CHOICE:
         if choice is None:
             raise AnswerError("error.choose_one")
@@ -172,7 +183,7 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
             draft[step] = {"unknown": True}
         else:
             text = _text(env, state, step, msg)
-            born, year_only = parse_birth(text, now=env.now)
+            born, year_only = parse_birth(text, now=env.local(env.now))
             draft[step] = {"date": born.isoformat(), "year_only": year_only, "text": text}
     elif spec.answer is Answer.AGE:
         text = "" if choice else _text(env, state, step, msg)
@@ -194,15 +205,8 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
         draft[step] = {"enc": env.encrypt(e164), "masked": mask_phone(e164)}
     elif spec.answer is Answer.NAMES:
         text = _text(env, state, step, msg)
-        draft[step] = None if _means_no_name(text) else split_names(text)  # None: as /skip
+        no_name = catalogue().said("answer.words.no_name", text)
+        draft[step] = None if no_name else split_names(text)  # None: as /skip
     else:
         draft[step] = _text(env, state, step, msg)
     return None
-
-
-_TRAILING = " 。.!！~～呢啊吧了"
-
-
-def _means_no_name(text: str) -> bool:
-    typed = text.replace("’", "'").strip().strip(_TRAILING).casefold()
-    return typed in catalogue().words("answer.words.no_name")

@@ -70,6 +70,9 @@ def quick_when(choice: str, now: datetime) -> datetime:
 
 def parse_when(text: str, *, now: datetime, timezone: str) -> datetime:
     """Parse a typed date or time in Chinese or English; never in the future."""
+    if re.fullmatch(r"\s*\d{1,2}\s*", unicodedata.normalize("NFKC", text)):
+        # "2": the 2nd, 2 o'clock, 2 days ago? (dateparser says February) Asked again.
+        raise AnswerError("error.when_unparsed")
     zone = ZoneInfo(timezone)
     try:
         said = read_zh_when(text, now.astimezone(zone))

@@ -38,7 +38,10 @@ COMMANDS = ("start", "help", "cancel", "back", "skip", "language", "followup", "
 
 def handle(state: State, msg: Inbound, env: Env) -> Outcome:
     """Advance the interview by one inbound message; `state` is updated in place."""
-    if state.language is None:  # the platform's language until the tipster picks one
+    chosen = env.texts.match_language(msg.language)
+    if chosen is not None:  # chosen by the person at the keyboard: a new caller, say
+        state.language = chosen
+    elif state.language is None:  # the platform's language until the tipster picks one
         state.language = env.texts.match_language(msg.language_hint)
     if _flooding(state, env):
         return Outcome([Reply(env.t(state.language, "error.slow_down"), language=state.language)])

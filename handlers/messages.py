@@ -32,7 +32,8 @@ class Inbound:
     text: str = ""
     delivery_id: str | None = None
     step: str | None = None
-    language_hint: str | None = None
+    language_hint: str | None = None  # the platform's guess: used until one is chosen
+    language: str | None = None  # chosen outside the chat (`homeward chat --lang`): always wins
     latitude: float | None = None
     longitude: float | None = None
     phone: str | None = None
@@ -42,10 +43,12 @@ class Inbound:
 
 @dataclass(frozen=True)
 class Choice:
-    """One option of a question: a stable value and the label shown."""
+    """One option of a question: a stable value, the label shown, and what to type for it
+    where there are no buttons ("1", or "A" where a typed number is an answer)."""
 
     value: str
     label: str
+    key: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from handlers.messages import Choice, Reply
 from handlers.state import Env, State
-from handlers.steps import SPECS, Answer, Step, flow_for, is_optional
+from handlers.steps import SPECS, Answer, Step, flow_for, is_optional, option_key
 
-__all__ = ["ask", "choice_values", "editable_steps", "go", "label", "section_label"]
+__all__ = [
+    "ask",
+    "choice_values",
+    "editable_steps",
+    "go",
+    "label",
+    "option_label",
+    "section_label",
+]
 
 _NOT_EDITABLE = {Step.SAFETY, Step.PHONE, Step.REVIEW}
 
@@ -18,11 +26,19 @@ def label(env: Env, language: str | None, step: str, value: str) -> str:
     return env.t(language, f"choice.{step}.{value}")
 
 
-def section_label(env: Env, state: State, step: str) -> str:
+def section_label(env: Env, state: State, step: str, language: str | None = None) -> str:
     """The name of one part of the report, worded for the report's kind where it differs."""
+    language = language or state.language
     specific = f"section.{step}.{state.kind}"
-    key = specific if env.texts.has(state.language or "en", specific) else f"section.{step}"
-    return env.t(state.language, key)
+    key = specific if env.texts.has(language or "en", specific) else f"section.{step}"
+    return env.t(language, key)
+
+
+def option_label(env: Env, state: State, language: str | None, step: str, value: str) -> str:
+    """The words of one option as shown, and so as a tipster may type them back."""
+    if step == Step.EDIT:  # the options are the report's parts
+        return section_label(env, state, value, language)
+    return label(env, language, step, value)
 
 
 def editable_steps(state: State) -> tuple[str, ...]:
@@ -83,10 +99,8 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
         text=text,
         step=step,
         choices=tuple(
-            Choice(
-                v, section_label(env, state, v) if step == Step.EDIT else label(env, lang, step, v)
-            )
-            for v in values
+            Choice(v, option_label(env, state, lang, step, v), option_key(step, i))
+            for i, v in enumerate(values)
         ),
         multi=bool(spec and spec.answer is Answer.MULTI),
         selected=selected,
@@ -97,5 +111,5 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
 
 def go(env: Env, state: State, step: str, before: str = "") -> list[Reply]:
     """Move to a question and ask it (after an optional notice)."""
-    state.step = step
+    state.step, state.doubted = step, None  # a doubted answer is for the question it was at
     return [ask(env, state, before=before)]

@@ -13,22 +13,26 @@ __all__ = ["render_text"]
 def _menu(reply: Reply, language: str) -> list[str]:
     texts = catalogue()
     lines = []
-    for number, choice in enumerate(reply.choices, start=1):
+    keys = [choice.key or str(number) for number, choice in enumerate(reply.choices, start=1)]
+    for key, choice in zip(keys, reply.choices, strict=True):
         if reply.multi and choice.value != "done":
             mark = "☑" if choice.value in reply.selected else "☐"
-            lines.append(f"{number}. {mark} {choice.label}")
+            lines.append(f"{key}. {mark} {choice.label}")
         else:
-            lines.append(f"{number}. {choice.label}")
+            lines.append(f"{key}. {choice.label}")
     if reply.multi:
-        done = next((str(n) for n, c in enumerate(reply.choices, 1) if c.value == "done"), "")
+        done = next((k for k, c in zip(keys, reply.choices, strict=True) if c.value == "done"), "")
         lines.append(texts.text(language, "render.reply_numbers", done=done))
+    elif keys[0].isalpha():  # a typed number is an answer here: say so, and how to choose
+        letters = keys[0] if len(keys) == 1 else f"{keys[0]}–{keys[-1]}"
+        lines.append(texts.text(language, "render.reply_letter", letters=letters))
     else:
         lines.append(texts.text(language, "render.reply_number"))
     return lines
 
 
 def render_text(replies: Sequence[Reply]) -> str:
-    """All replies as one message; each reply's choices become a numbered list."""
+    """All replies as one message; each reply's choices become a numbered (or lettered) list."""
     language = next((r.language for r in replies if r.language), "en")
     blocks = []
     for reply in replies:

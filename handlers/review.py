@@ -25,7 +25,7 @@ def _value(env: Env, state: State, step: str, value: Any) -> str:
         return f"{place} ({region})" if region else place
     if step == Step.WHEN:
         shown = label(env, lang, step, value["choice"]) if value.get("choice") else value["text"]
-        return f"{shown} ({value['date'][:10]})"
+        return f"{shown} ({env.local(value['date']).date().isoformat()})"
     if step == Step.CHILD_AGE:
         if value.get("unknown"):
             return label(env, lang, step, "not_sure")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from handlers.catalogue import Catalogue, catalogue
 
@@ -27,6 +28,7 @@ class State:
     followup: dict[str, Any] | None = None  # the submitted tip this tipster came back to
     pending_reply: dict[str, Any] | None = None  # a coordinator's question awaiting an answer
     recent: list[float] = field(default_factory=list)  # when the last messages came (flooding)
+    doubted: dict[str, str] | None = None  # an answer asked again once: its step and words
     touched_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,6 +86,12 @@ class Env:
     encrypt: Callable[[str], str]
     texts: Catalogue = field(default_factory=catalogue)
     followup: FollowupPort | None = None
+
+    def local(self, moment: datetime | str) -> datetime:
+        """A moment (or its ISO text) on the tipster's clock, HOMEWARD_TIMEZONE: the dates
+        they read are their own day's, not UTC's."""
+        when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+        return when.astimezone(ZoneInfo(self.config.timezone))
 
     def t(self, language: str | None, key: str, **params: object) -> str:
         """Catalogue text with the deployment's emergency number always available."""

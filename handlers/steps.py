@@ -17,6 +17,7 @@ __all__ = [
     "Step",
     "StepSpec",
     "flow_for",
+    "option_key",
 ]
 
 
@@ -58,7 +59,7 @@ class Step(StrEnum):
 class Answer(StrEnum):
     """How a question is answered."""
 
-    CHOICE = "choice"  # one of the choices, by button, number or words
+    CHOICE = "choice"  # one of the choices, by button, its key (number or letter) or words
     CHOICE_OR_TEXT = "choice_or_text"  # a choice, or free text the step parses
     TEXT = "text"
     NAMES = "names"  # free text split into several names
@@ -78,6 +79,9 @@ class StepSpec:
     choices: tuple[str, ...] = ()
     optional: bool = False
     max_length: int | None = None
+    # A typed number is the answer itself (an age, a year, a date, a phone number), so on
+    # channels without buttons the options go by letter: "1" can only mean 1.
+    number_is_answer: bool = False
 
 
 SIGNS = (
@@ -97,15 +101,17 @@ SPECS: dict[Step, StepSpec] = {
     Step.RESUME: StepSpec(Answer.CHOICE, ("resume", "start_over")),
     Step.SAFETY: StepSpec(Answer.CHOICE, ("continue",)),
     Step.WHERE: StepSpec(Answer.PLACE, max_length=500),
-    Step.WHEN: StepSpec(Answer.CHOICE_OR_TEXT, ("now", "today", "yesterday", "this_week")),
+    Step.WHEN: StepSpec(
+        Answer.CHOICE_OR_TEXT, ("now", "today", "yesterday", "this_week"), number_is_answer=True
+    ),
     Step.PRESENCE: StepSpec(Answer.CHOICE, ("there_now", "lives_nearby", "seen_once", "not_sure")),
     Step.CHILD_SEX: StepSpec(Answer.CHOICE, ("boy", "girl", "not_sure")),
-    Step.CHILD_AGE: StepSpec(Answer.AGE, ("not_sure",)),
+    Step.CHILD_AGE: StepSpec(Answer.AGE, ("not_sure",), number_is_answer=True),
     Step.CHILD_LOOKS: StepSpec(Answer.TEXT, optional=True),
     Step.NAMES_USED: StepSpec(Answer.NAMES, optional=True, max_length=300),
     Step.NAMES_GIVEN: StepSpec(Answer.NAMES, optional=True, max_length=300),
     Step.CHILD_SAID: StepSpec(Answer.TEXT, optional=True),
-    Step.BIRTH_DATE: StepSpec(Answer.BIRTH, ("not_sure",), max_length=40),
+    Step.BIRTH_DATE: StepSpec(Answer.BIRTH, ("not_sure",), max_length=40, number_is_answer=True),
     Step.HOME: StepSpec(Answer.PLACE, optional=True, max_length=300),
     Step.DIALECT: StepSpec(Answer.CHOICE_OR_TEXT, DIALECTS, max_length=300),
     Step.DIALECT_DIFFERS: StepSpec(Answer.CHOICE, ("yes", "no", "not_sure")),
@@ -114,7 +120,7 @@ SPECS: dict[Step, StepSpec] = {
     Step.DETAILS: StepSpec(Answer.TEXT),
     Step.MEDIA: StepSpec(Answer.MEDIA, ("done",), optional=True),
     Step.CONTACT: StepSpec(Answer.CHOICE, ("anonymous", "phone")),
-    Step.PHONE: StepSpec(Answer.PHONE, max_length=40),
+    Step.PHONE: StepSpec(Answer.PHONE, max_length=40, number_is_answer=True),
     Step.REVIEW: StepSpec(Answer.CHOICE, ("submit", "change", "cancel")),
     Step.DELETE: StepSpec(Answer.CHOICE, ("delete", "keep")),
     Step.FOLLOWUP_REF: StepSpec(Answer.TEXT, max_length=20),
@@ -181,6 +187,13 @@ def is_optional(step: str, kind: str | None) -> bool:
     """Whether a question may be skipped in a report of this kind."""
     spec = SPECS.get(Step(step))
     return bool(spec and (spec.optional or kind in OPTIONAL_FOR.get(Step(step), ())))
+
+
+def option_key(step: str, index: int) -> str:
+    """What a tipster types to choose option `index` (from 0) where there are no buttons:
+    its number, or its letter where a typed number is an answer."""
+    spec = SPECS.get(Step(step))
+    return chr(ord("A") + index) if spec and spec.number_is_answer else str(index + 1)
 
 
 def flow_for(kind: str) -> tuple[Step, ...]:

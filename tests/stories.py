@@ -6,7 +6,10 @@ import itertools
 import re
 from typing import Any
 
+from sqlmodel import Session, select
+
 from handlers import Inbound, InboundKind, Intake, Reply
+from storage import Conversation
 
 _deliveries = itertools.count(1)
 
@@ -75,6 +78,20 @@ class Tipster:
         """Send something the interview can't read."""
         return self.send(InboundKind.UNSUPPORTED)
 
+    def starts(self, kind: str = "sighting") -> list[Reply]:
+        """Start a report of this kind and read the safety note: the first question is next."""
+        self.says("/start")
+        self.taps(kind)
+        return self.taps("continue")
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        """The answers stored so far, as the database holds this tipster's conversation."""
+        key = self.intake.cipher.blind_index(f"{self.channel}:{self.user_id}")
+        with Session(self.intake.engine) as session:
+            found = session.exec(select(Conversation).where(Conversation.user_key == key)).one()
+        return dict(found.state["draft"])
+
     @property
     def question(self) -> Reply:
         """The last reply, which asks the open question."""
@@ -90,6 +107,19 @@ class Tipster:
     def text(self) -> str:
         """Everything the last replies said."""
         return "\n".join(r.text for r in self.replies)
+
+
+def other_information_to_review(tipster: Tipster) -> None:
+    """An English tipster's short report of other information, answered up to the review."""
+    tipster.says("/start")
+    tipster.taps("Other information (traffickers, buyers, places)")
+    tipster.taps("Continue")
+    tipster.says("Kunming bus station")
+    tipster.taps("Yesterday")
+    tipster.says("A woman offering to buy children")
+    tipster.taps("Done")
+    tipster.taps("Stay anonymous")
+    assert tipster.step == "review"
 
 
 def receipt_ref(text: str) -> str:

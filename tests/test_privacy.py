@@ -75,7 +75,7 @@ def test_no_canary_leaks(intake, engine, cipher, queue, redis_client, database_u
         "/start",
         "1",
         "Continue",
-        f"near the {TIP_TEXT} market",
+        f"near the {TIP_TEXT} market, Kunming",
         "yesterday",
         "1",
         "1",

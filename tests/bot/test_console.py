@@ -161,3 +161,23 @@ def test_worker_burst_runs_the_follow_up(env, tmp_path):
     ref = json.loads(homeward(["tips", "list", "--json"], env, tmp_path))[0]["ref"]
     tip = json.loads(homeward(["tips", "show", ref, "--json"], env, tmp_path))
     assert [e["action"] for e in tip["events"]] == ["submitted", "queued_for_review", "assessed"]
+
+
+def test_an_explicit_lang_wins_over_the_conversations_language(intake) -> None:
+    """A shared hotline terminal: the same session (the user name), a different caller."""
+    import io
+
+    from bot.console import run_console
+
+    def chat(language: str | None, typed: str) -> str:
+        out = io.StringIO()
+        run_console(
+            intake, language=language, session="hotline", stdin=io.StringIO(typed), stdout=out
+        )
+        return out.getvalue()
+
+    assert "你在哪里看到这个孩子" in chat("zh", "1\n继续\n")
+    in_english = chat("en", "1\n")  # resume the draft
+    assert "unfinished report" in in_english and "Where did you see the child?" in in_english
+    assert "你" not in in_english
+    assert "unfinished report" in chat(None, "")  # no --lang: the language last chosen

@@ -128,7 +128,7 @@ def test_a_reply_too_long_for_one_message_continues_as_customer_messages(
     world: WeChatWorld, engine: Engine
 ) -> None:
     tipster = world.tipster()
-    for answer in ("/start", "4", "1", "昆明汽车站", "2"):
+    for answer in ("/start", "4", "1", "昆明汽车站", "B"):  # B: today
         tipster.says(answer)
     tipster.says("车站有人打听买小孩。" * 95)  # 950 characters, close to the answer limit
     tipster.says("完成")

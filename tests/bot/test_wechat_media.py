@@ -30,7 +30,7 @@ def report_with_media(tipster: WeChatTipster, *media_xml: str) -> str:
     tipster.says("4")  # other information
     tipster.says("1")  # continue
     tipster.says("昆明汽车站")
-    tipster.says("2")  # today
+    tipster.says("B")  # today
     tipster.says("有人在车站打听买小孩")
     for xml in media_xml:
         assert "已收到" in tipster.sends(xml) or "个文件" in tipster.reply

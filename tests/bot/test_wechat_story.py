@@ -110,7 +110,7 @@ def test_a_follower_reports_a_sighting_in_chinese(
 def test_answers_that_look_like_xml_come_back_intact_in_the_review(world: WeChatWorld) -> None:
     tipster = world.tipster()
     tipster.follows()
-    place = "火车北站]]><![CDATA[ & <b>小卖部</b>"  # "]]>" once ended the reply's CDATA early
+    place = "成都火车北站]]><![CDATA[ & <b>小卖部</b>"  # "]]>" once ended the reply's CDATA early
 
     answer(tipster, [*SIGHTING[:2], place, *SIGHTING[3:], *SIGHTING_END], "numbers")
     tipster.says("1")  # no photos
@@ -136,3 +136,20 @@ def test_a_location_message_answers_where(
     assert (draft["where"]["lat"], draft["where"]["lon"]) == (30.66, 104.06)  # the ~1 km cell
     assert open_point(cipher, draft["where"]["enc"]) == pytest.approx((30.6586, 104.0648))
     assert draft["where"]["province"] == "四川"
+
+
+def test_at_the_age_options_go_by_letter_and_a_typed_number_is_the_age(
+    world: WeChatWorld, engine: Engine
+) -> None:
+    tipster = world.tipster()
+    tipster.follows()
+    answer(tipster, SIGHTING[:6], "numbers")
+
+    assert "A. 不确定" in tipster.reply and "数字就是你的答案" in tipster.reply
+    assert "1. 不确定" not in tipster.reply
+    tipster.says("1")
+
+    assert "描述这个孩子的样子" in tipster.reply
+    with Session(engine) as session:
+        draft = session.exec(select(Conversation)).one().state["draft"]
+    assert draft["child_age"] == {"min": 1, "max": 1, "text": "1"}

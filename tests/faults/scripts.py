@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from handlers.steps import SPECS, Step
+from handlers.steps import SPECS, Step, option_key
 from storage import FieldCipher, Report
 
 
@@ -94,11 +94,13 @@ class Sighting:
         ]
 
     def typed(self) -> list[Say]:
-        """The same interview typed, choices by number: nothing waits for the bot's answer."""
+        """The same interview typed, choices by number or letter as a typed channel offers
+        them: nothing waits for the bot's answer."""
         typed: list[Say] = []
         for action in self.actions():
             if isinstance(action, Tap):
-                typed.append(Say(str(SPECS[action.step].choices.index(action.value) + 1)))
+                index = SPECS[action.step].choices.index(action.value)
+                typed.append(Say(option_key(action.step, index)))
             elif isinstance(action, OwnContact):
                 typed.append(Say(action.phone))
             elif isinstance(action, Pin):

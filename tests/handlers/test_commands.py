@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from storage import Report
-from tests.stories import Tipster
+from tests.stories import Tipster, other_information_to_review
 
 
 def start_sighting(tipster: Tipster) -> None:
@@ -78,15 +78,7 @@ def test_unknown_command_is_explained(tipster):
 
 def test_change_one_answer_from_the_review(english_tipster):
     tipster = english_tipster
-    tipster.says("/start")
-    tipster.taps("Other information (traffickers, buyers, places)")
-    tipster.taps("Continue")
-    tipster.says("Kunming bus station")
-    tipster.taps("Yesterday")
-    tipster.says("A woman offering to buy children")
-    tipster.taps("Done")
-    tipster.taps("Stay anonymous")
-    assert tipster.step == "review"
+    other_information_to_review(tipster)
     tipster.taps("Change something")
     tipster.taps("Contact")
     tipster.taps("Leave a phone number")
@@ -97,3 +89,21 @@ def test_change_one_answer_from_the_review(english_tipster):
     tipster.taps("Place")
     tipster.says("Kunming South bus station")
     assert tipster.step == "review" and "Kunming South" in tipster.question.text
+
+
+def test_the_part_to_change_can_be_typed_in_words(english_tipster, tipster, caplog):
+    for person, answers, part, asked in (
+        (english_tipster, ["Kunming", "Yesterday", "A woman", "Done", "Stay anonymous"],
+         "place", "Which place"),
+        (tipster, ["昆明", "昨天", "一个女人", "完成", "保持匿名"], "详细情况", "相关人员"),
+    ):  # fmt: skip
+        person.says("/start")
+        person.taps("other")
+        person.taps("continue")
+        for answer in answers:
+            person.says(answer)
+        assert person.step == "review"
+        person.says(person.question.choices[1].label)  # "Change something", typed
+        person.says(part)
+        assert person.step != "edit" and asked in person.text
+    assert "catalogue key missing" not in caplog.text

@@ -122,7 +122,7 @@ def test_logs_carry_ids_not_content_or_identity(intake, engine, caplog):
     tipster.says("/start")
     tipster.taps("other")
     tipster.taps("continue")
-    tipster.says("Canary Street 7")
+    tipster.says("Canary Street 7, Kunming")
     tipster.taps("today")
     tipster.says("canary details text")
     tipster.taps("done")

@@ -28,7 +28,7 @@ from triage import requeue_due
 
 
 def quick_report(tipster: Tipster) -> None:
-    for step in ("/start", "4", "1", "Wuhan", "1", "details", "1", "1", "1"):
+    for step in ("/start", "4", "1", "Wuhan", "A", "details", "1", "1", "1"):
         tipster.says(step)
     assert "Reference code" in tipster.text
 
