@@ -38,6 +38,7 @@ def load_tip(
             session=session,
             report=report,
             cipher=dash.svc.cipher,
+            tz=dash.timezone,
             reveal=reveal_reason is not None,
             actor=viewer.name,
             reason=reveal_reason,

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import catalogue
+from handlers.times import DATE, TIME, shown
 from storage import Report, ReportStatus
 from triage.urgency import assess
 from triage.workflow import CLOSE_REASONS
@@ -126,7 +127,7 @@ def _status(report: Report, holder: str | None, language: str, tz: ZoneInfo) -> 
     if report.status == ReportStatus.CLOSED and report.close_reason:
         status += f" ({t(f'coordinator.close.{report.close_reason}')})"
     if holder and report.claimed_until is not None:
-        until = report.claimed_until.astimezone(tz).strftime("%H:%M")
+        until = shown(report.claimed_until, tz, TIME)
         status += " · " + t("coordinator.card.claimed", name=holder, until=until)
     return status
 
@@ -135,7 +136,7 @@ def _text(report: Report, holder: str | None, language: str, tz: ZoneInfo, now: 
     t = partial(catalogue().text, language)
     score, imminent = score_of(report, now)
     kind = t(f"coordinator.kind.{report.kind}")
-    when = report.seen_on.astimezone(tz).strftime("%Y-%m-%d") if report.seen_on else "—"
+    when = shown(report.seen_on, tz, DATE) or "—"
     if report.presence:
         when += " · " + _label(language, f"choice.presence.{report.presence}", report.presence)
     signs = "; ".join(_label(language, f"choice.signs.{s}", s) for s in report.signs or [])
@@ -151,7 +152,7 @@ def _text(report: Report, holder: str | None, language: str, tz: ZoneInfo, now: 
         t("coordinator.card.signs", signs=signs) if signs else "",
         t(
             "coordinator.card.received",
-            at=report.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            at=shown(report.created_at, tz),
         ),
     ]
     return "\n".join(line for line in lines if line)
