@@ -10,10 +10,12 @@ import click
 from bot.cli_registry import add_registry_commands
 from bot.cli_triage import add_triage_commands
 from bot.settings import Settings, SettingsError
+from bot.tip_text import tip_lines
 from bot.wiring import configure_logging, services
-from handlers.times import SECOND, shown, zone
+from handlers.times import shown, zone
 from storage import generate_key, session_scope, upgrade
 from storage.reports import get_report, list_reports
+from triage.readable import Reader
 from triage.tips import tip_as_dict, tip_summary
 
 __all__ = ["main"]
@@ -130,7 +132,8 @@ def tips_list(status: str | None, as_json: bool) -> None:
 @click.option(
     "--reason", default=None, help="Why the contact is revealed (required with --reveal)."
 )
-def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", help="Reading language.")
+def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, lang: str) -> None:
     """Show one tip."""
     if reveal and not reason:
         raise click.UsageError("--reveal needs --reason: revealing a tipster's contact is recorded")
@@ -153,11 +156,9 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None) -> None
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    for key, value in data.items():
-        if key not in ("answers", "events"):
-            click.echo(f"{key}: {json.dumps(value, ensure_ascii=False)}")
-    for event in data["events"]:
-        click.echo(f"  {shown(event['at'], tz, SECOND)} {event['actor']}: {event['action']}")
+    language = "zh_CN" if lang == "zh" else "en"
+    for line in tip_lines(data, Reader(language, tz), emergency=settings.emergency_number):
+        click.echo(line)
 
 
 add_triage_commands(cli, tips, _settings)

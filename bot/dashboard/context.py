@@ -105,7 +105,8 @@ class Dashboard:
     def texts(self, request: Request) -> Texts:
         """The UI text in the language of this session (or browser)."""
         return Texts(
-            pick_language(request.session.get("lang"), request.headers.get("accept-language"))
+            pick_language(request.session.get("lang"), request.headers.get("accept-language")),
+            self.timezone,
         )
 
     def render(
