@@ -202,7 +202,7 @@ class Report(SQLModel, table=True):
     close_reason: str | None = Field(default=None, max_length=32)
     urgency: int = Field(default=0, index=True)
     imminent: bool = Field(default=False, index=True)
-    urgency_reasons: list[Any] = _json_list()  # phrases (handlers.phrases)
+    urgency_reasons: list[str] = _json_list()
     created_at: datetime = _ts(nullable=False, default=utcnow, index=True)
     updated_at: datetime = _ts(nullable=False, default=utcnow)
 

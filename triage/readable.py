@@ -15,7 +15,7 @@ from handlers.catalogue import catalogue
 from handlers.phrases import join, say
 from handlers.times import shown
 from triage.status_causes import cause_phrase
-from triage.urgency import reason_phrase
+from triage.urgency_reasons import reason_phrase
 
 __all__ = ["LABEL_KEYS", "Reader"]
 

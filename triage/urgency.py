@@ -1,27 +1,28 @@
 """Urgency of a tip (0–100) with its reasons, from one readable table of rules.
 
 A tip meaning *a child in danger right now* is flagged imminent: it goes to the top of every
-queue and coordinators are alerted at once.
+queue and coordinators are alerted at once. Reasons are stored as catalogue keys with their
+points (`seen_week:+8`) and read in each reader's language by `triage.readable`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from handlers.phrases import Phrase, phrase
 from storage import Report
 
-__all__ = ["IMMINENT", "RULES", "Rule", "Urgency", "assess", "reason_phrase"]
+__all__ = ["IMMINENT", "RULES", "Rule", "Urgency", "assess"]
+
+IMMINENT = "imminent"  # the reason that flags an imminent tip
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One reason a tip is more (or less) urgent; `urgency.<name>` words it."""
+    """One reason a tip is more (or less) urgent."""
 
-    name: str
+    key: str  # its text is urgency.reason.<key> in the catalogue
     points: int
     applies: Callable[[Report, datetime], bool]
 
@@ -37,9 +38,9 @@ def _sign(name: str) -> Callable[[Report, datetime], bool]:
 RULES: tuple[Rule, ...] = (
     Rule("there_now", 30, lambda r, now: r.presence == "there_now"),
     Rule("lives_nearby", 20, lambda r, now: r.presence == "lives_nearby"),
-    Rule("seen_today", 15, _seen_within(1)),
+    Rule("seen_day", 15, _seen_within(1)),
     Rule(
-        "seen_this_week",
+        "seen_week",
         8,
         lambda r, now: _seen_within(7)(r, now) and not _seen_within(1)(r, now),
     ),
@@ -66,51 +67,18 @@ RULES: tuple[Rule, ...] = (
     Rule("lost_place", 8, _sign("lost_place")),
     Rule("several_signs", 10, lambda r, now: len(r.signs or []) >= 3),
     Rule("different_name", 10, lambda r, now: bool(r.names_given)),
-    Rule("speaks_differently", 5, lambda r, now: r.dialect_differs == "yes"),
+    Rule("dialect_differs", 5, lambda r, now: r.dialect_differs == "yes"),
     Rule("precise_location", 5, lambda r, now: r.latitude is not None or r.city is not None),
 )
-
-# The English reasons stored before reasons were phrases, so that older tips read too.
-_LEGACY = {
-    "child is there now": "there_now",
-    "child lives nearby": "lives_nearby",
-    "seen in the last 24 hours": "seen_today",
-    "seen in the last week": "seen_this_week",
-    "seen more than 90 days ago": "seen_long_ago",
-    "very young child (5 or under)": "very_young",
-    "young child (10 or under)": "young",
-    "injuries": "injuries",
-    "afraid of the adults": "afraid",
-    "asked to go home": "wants_home",
-    "being moved / arrived recently": "arrived_recently",
-    "begging or working": "begging_working",
-    "doesn't know where they are": "lost_place",
-    "several signs together": "several_signs",
-    "gave a different name": "different_name",
-    "speaks differently from locals": "speaks_differently",
-    "precise location": "precise_location",
-}
-_LEGACY_TEXT = re.compile(r"(?P<reason>.+) \((?P<points>[+-]\d+)\)")
-IMMINENT = phrase("urgency.imminent")
-
-
-def reason_phrase(stored: object) -> object:
-    """A stored reason as a phrase; a reason stored as English text is read back first."""
-    if stored == "IMMINENT: child in danger now":
-        return IMMINENT
-    found = _LEGACY_TEXT.fullmatch(stored) if isinstance(stored, str) else None
-    if found and found["reason"] in _LEGACY:
-        return phrase(f"urgency.{_LEGACY[found['reason']]}", points=int(found["points"]))
-    return stored
 
 
 @dataclass(frozen=True)
 class Urgency:
-    """The score, whether it is imminent, and the reasons (phrases), largest first."""
+    """The score, whether it is imminent, and the reasons, largest first."""
 
     score: int
     imminent: bool
-    reasons: list[Phrase]
+    reasons: list[str]
 
 
 def _imminent(report: Report, now: datetime) -> bool:
@@ -130,6 +98,6 @@ def assess(report: Report, now: datetime) -> Urgency:
     if imminent:
         score = 100
     reasons = ([IMMINENT] if imminent else []) + [
-        phrase(f"urgency.{rule.name}", points=rule.points) for rule in applied
+        f"{rule.key}:{rule.points:+d}" for rule in applied
     ]
     return Urgency(score, imminent, reasons)
