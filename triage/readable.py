@@ -79,6 +79,10 @@ class Reader:
         key = LABEL_KEYS[kind] + str(value)
         return self._text(key) if catalogue().has(self.language, key) else str(value)
 
+    def pair(self, label: object, value: object) -> str:
+        """A label and its value ("until: 09:20"; "截止：09:20")."""
+        return self._text("record.detail", label=label, value=value)
+
     def say(self, stored: object) -> str:
         """A stored phrase (a reason, a match's why) in words; older text as stored."""
         return say(self.language, stored)
@@ -129,5 +133,5 @@ class Reader:
             key = f"record.detail.{name}"
             label = self._text(key) if catalogue().has(self.language, key) else name
             value_text = self._value(kind, value)
-            shown_parts.append(self._text("record.detail", label=label, value=value_text))
+            shown_parts.append(self.pair(label, value_text))
         return shown_parts

@@ -7,7 +7,6 @@ the tipster typed is shown as typed.
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
@@ -15,25 +14,23 @@ from click.testing import CliRunner
 from rq import SimpleWorker
 
 from bot.cli import cli
-from storage import Role, session_scope
+from bot.telegram.coordinators.card import card
+from handlers.times import zone
+from storage import Role, session_scope, utcnow
 from storage.reports import append_event, get_report
 from tests.bot.dashboard_helpers import (
     Clock,
     DashboardUser,
     dashboard_app,
     enlist,
+    latin,
     report_sighting,
     settings_for,
+    visible_lines,
 )
 from tests.bot.telegram_helpers import make_services
 from tests.conftest import REDIS_URL
 from triage import MemoryNotifier, Runtime, configure
-
-# What may stay in Latin letters on a Chinese page: reference codes, names of people and
-# products, the masked phone number, and the map's own labels.
-ALLOWED = re.compile(
-    r"HW-[0-9A-Z]{4}-[0-9A-Z]{2}|alice|wang|Homeward|Telegram|OpenStreetMap|English|JSON|CSV|DNA|/[a-z]+"
-)
 
 
 @pytest.fixture
@@ -52,18 +49,6 @@ def signed_in(app, engine, name: str, language: str) -> DashboardUser:
     user.client.headers["accept-language"] = language
     user.signs_in()
     return user
-
-
-def visible_lines(page: str) -> list[str]:
-    """The text a person sees, one line per element, without markup, scripts or styles."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    text = html.unescape(re.sub(r"<[^>]+>", "\n", page))
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def latin(page: str) -> list[str]:
-    """Lines that still carry Latin letters once allowed names are taken out."""
-    return [line for line in visible_lines(page) if re.search("[A-Za-z]", ALLOWED.sub("", line))]
 
 
 @pytest.fixture
@@ -154,7 +139,7 @@ def test_an_event_of_an_older_release_still_reads_in_chinese(app, engine, worked
     page = wang.opens(f"/tips/{worked_tip}").text
 
     assert latin(page.replace("mallory", "")) == []
-    assert "紧急：孩子此刻可能正处于危险中" in page and "孩子现在就在那里（+30）" in page
+    assert "即刻危险：孩子此刻可能正处于危险中" in page and "孩子现在就在那里（+30）" in page
     assert "不在名单上的人 mallory" in page and "转交合作机构时自动转入" in page
 
 
@@ -179,3 +164,14 @@ def test_tips_show_on_the_command_line_says_the_same_in_the_chosen_language(
         assert fragment in english, fragment
     for internal in ("'key'", "urgency.", "zh_CN", "continue", "system:", "in_review"):
         assert internal not in chinese and internal not in english, internal
+
+
+def test_the_groups_card_tells_imminent_danger_from_the_urgency_score(engine, worked_tip):
+    with session_scope(engine) as session:
+        report = get_report(session=session, ref=worked_tip)
+        assert report is not None
+        report.imminent = True
+        shown = card(report, holder=None, language="zh_CN", tz=zone("Asia/Shanghai"), now=utcnow())
+
+    imminent, title = shown.text.splitlines()[:2]
+    assert "紧急度" in title and "紧急" not in imminent and "即刻危险" in imminent
