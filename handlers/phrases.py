@@ -10,7 +10,6 @@ or a list of them. Text stored before phrases existed is shown as it was stored.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,7 +21,16 @@ from handlers.catalogue import DEFAULT_LANGUAGE, catalogue
 __all__ = ["Phrase", "is_phrase", "join", "locale_of", "phrase", "say"]
 
 Phrase = dict[str, Any]
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+class _Unknown:
+    def __format__(self, spec: str) -> str:
+        return "?"
+
+
+class _Known(dict[str, object]):
+    def __missing__(self, name: str) -> object:
+        return _Unknown()
 
 
 def phrase(key: str, **params: object) -> Phrase:
@@ -71,8 +79,11 @@ def say(language: str, stored: object) -> str:
         return "" if stored is None else str(stored)
     assert isinstance(stored, Mapping)
     params = {name: _value(language, value) for name, value in _params(stored).items()}
+    template = catalogue().text(language, stored["key"])
+    if not params:
+        return template
     try:
-        return catalogue().text(language, stored["key"], **params)
-    except (KeyError, IndexError, ValueError):
-        # A wording that names a parameter this row doesn't have: say what we can.
-        return _PLACEHOLDER.sub("?", catalogue().text(language, stored["key"]))
+        # A wording may name a parameter an older row doesn't have: it reads "?".
+        return template.format_map(_Known(params))
+    except (IndexError, ValueError):
+        return template
