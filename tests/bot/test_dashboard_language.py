@@ -8,6 +8,7 @@ the tipster typed is shown as typed.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,8 +16,9 @@ from rq import SimpleWorker
 
 from bot.cli import cli
 from bot.telegram.coordinators.card import card
+from handlers import catalogue
 from handlers.times import zone
-from storage import Role, session_scope, utcnow
+from storage import MatchStatus, Role, session_scope, utcnow
 from storage.reports import append_event, get_report
 from tests.bot.dashboard_helpers import (
     Clock,
@@ -31,6 +33,9 @@ from tests.bot.dashboard_helpers import (
 from tests.bot.telegram_helpers import make_services
 from tests.conftest import REDIS_URL
 from triage import MemoryNotifier, Runtime, configure
+
+ROOT = Path(__file__).parents[2]
+PACKAGES = ("bot", "handlers", "storage", "triage")
 
 
 @pytest.fixture
@@ -175,3 +180,17 @@ def test_the_groups_card_tells_imminent_danger_from_the_urgency_score(engine, wo
 
     imminent, title = shown.text.splitlines()[:2]
     assert "紧急度" in title and "紧急" not in imminent and "即刻危险" in imminent
+
+
+def test_every_action_the_event_log_records_has_words_in_both_languages():
+    sources = "".join(
+        path.read_text() for package in PACKAGES for path in (ROOT / package).rglob("*.py")
+    )
+    actions = set(re.findall(r"""action="([a-z_]+)\"""", sources))
+    actions |= set(re.findall(r"""_log\(\s*session, report, \w+, "([a-z_]+)\"""", sources))
+    actions |= {f"{subject}_{s.value}" for subject in ("match", "same_child") for s in MatchStatus}
+    actions |= {"status_changed", "referred"}
+
+    for language in ("zh_CN", "en"):
+        missing = {a for a in actions if not catalogue().has(language, f"dashboard.event.{a}")}
+        assert missing <= {"match_proposed", "same_child_proposed"}, (language, missing)
