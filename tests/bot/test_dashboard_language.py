@@ -171,7 +171,9 @@ def test_tips_show_on_the_command_line_says_the_same_in_the_chosen_language(
         assert internal not in chinese and internal not in english, internal
 
 
-def test_the_groups_card_tells_imminent_danger_from_the_urgency_score(engine, worked_tip):
+def test_the_groups_card_tells_imminent_danger_from_the_urgency_score_in_chinese(
+    engine, worked_tip
+):
     with session_scope(engine) as session:
         report = get_report(session=session, ref=worked_tip)
         assert report is not None
@@ -180,6 +182,8 @@ def test_the_groups_card_tells_imminent_danger_from_the_urgency_score(engine, wo
 
     imminent, title = shown.text.splitlines()[:2]
     assert "紧急度" in title and "紧急" not in imminent and "即刻危险" in imminent
+    assert "地点：四川 成都市" in shown.text  # the province first, as Chinese addresses go
+    assert ", " not in shown.text and "; " not in shown.text  # Chinese punctuation
 
 
 def test_every_action_the_event_log_records_has_words_in_both_languages():

@@ -95,8 +95,22 @@ def _label(language: str, key: str, fallback: str) -> str:
     return catalogue().text(language, key) if catalogue().has(language, key) else fallback
 
 
+def _comma(language: str) -> str:
+    return catalogue().text(language, "record.comma")
+
+
+def _place(report: Report, language: str) -> str:
+    """City and province in the language's order ("Kunming, Yunnan"; "云南 昆明市")."""
+    return (
+        catalogue()
+        .text(language, "record.place", city=report.city or "", province=report.province or "")
+        .strip(" ,")
+        or "—"
+    )
+
+
 def _where(report: Report, language: str) -> str:
-    where = ", ".join(filter(None, [report.city, report.province])) or "—"
+    where = _place(report, language)
     if report.latitude is not None:
         where += " " + catalogue().text(language, "coordinator.card.pin")
     return where
@@ -107,7 +121,7 @@ def _child(report: Report, language: str) -> str:
     low, high = report.child_age_min, report.child_age_max
     age = f"{low}–{high}" if low is not None and high not in (None, low) else low or high
     aged = catalogue().text(language, "coordinator.card.age", age=age) if age is not None else ""
-    return ", ".join(filter(None, [sex, aged])) or "—"
+    return _comma(language).join(filter(None, [sex, aged])) or "—"
 
 
 def _dialect(report: Report, language: str) -> str | None:
@@ -116,7 +130,7 @@ def _dialect(report: Report, language: str) -> str | None:
     if report.dialect_differs == "yes":
         parts.append(t("coordinator.card.differs"))
     if report.candidate_provinces:
-        provinces = ", ".join(report.candidate_provinces)
+        provinces = "、".join(report.candidate_provinces)
         parts.append(t("coordinator.card.provinces", provinces=provinces))
     return " ".join(filter(None, parts)) or None
 
@@ -139,7 +153,8 @@ def _text(report: Report, holder: str | None, language: str, tz: ZoneInfo, now: 
     when = shown(report.seen_on, tz, DATE) or "—"
     if report.presence:
         when += " · " + _label(language, f"choice.presence.{report.presence}", report.presence)
-    signs = "; ".join(_label(language, f"choice.signs.{s}", s) for s in report.signs or [])
+    separator = catalogue().text(language, "dashboard.tip.detail_separator")
+    signs = separator.join(_label(language, f"choice.signs.{s}", s) for s in report.signs or [])
     dialect = _dialect(report, language)
     lines = [
         t("coordinator.card.imminent") if imminent else "",
@@ -199,6 +214,6 @@ def queue_line(report: Report, holder: str | None, language: str, now: datetime)
     t = partial(catalogue().text, language)
     score, imminent = score_of(report, now)
     status = t(f"coordinator.status.{report.status}") + (f" ({holder})" if holder else "")
-    place = ", ".join(filter(None, [report.city, report.province])) or "—"
+    place = _place(report, language)
     parts: Sequence[str] = [report.ref, str(score), t(f"coordinator.kind.{report.kind}"), place]
     return ("🚨 " if imminent else "") + " · ".join([*parts, status])
