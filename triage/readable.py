@@ -3,6 +3,9 @@
 The database keeps keys (``in_review``, ``system``, ``{"key": "urgency.afraid"}``) so that
 every interface — dashboard, CLI, Telegram group — says them in its reader's language and
 zone, and a row stored long ago reads in today's wording. `Reader` is that one translation.
+A new event needs `dashboard.event.<action>` in the catalogue, a new detail of one
+`record.detail.<name>` (and a line in `_DETAIL_KINDS` if its value is a key, a time or a
+yes/no); a new reason or match reason, stored as a phrase, needs only its own entry.
 """
 
 from __future__ import annotations
