@@ -5,7 +5,8 @@ is stored as ``{"key": "urgency.there_now", "points": 30}`` — or with the para
 ``"params"`` — and put into words only when someone reads it, in their language. A new
 reason needs one catalogue entry and nothing else; rows stored before a wording changed read
 in the new wording. A parameter may itself be a phrase (``{"key": "choice.child_sex.boy"}``)
-or a list of them. Text stored before phrases existed is shown as it was stored.
+or a list of them; a phrase's ``"weight"`` (a match reason's) is shown after it as
+``[+4.9]``. Text stored before phrases existed is shown as it was stored.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def _params(stored: Mapping[str, Any]) -> Mapping[str, Any]:
     inner = stored.get("params")
     if isinstance(inner, Mapping):
         return inner
-    return {name: value for name, value in stored.items() if name != "key"}
+    return {name: value for name, value in stored.items() if name not in ("key", "weight")}
 
 
 def locale_of(language: str) -> Locale:
@@ -78,8 +79,14 @@ def say(language: str, stored: object) -> str:
     if not is_phrase(stored):
         return "" if stored is None else str(stored)
     assert isinstance(stored, Mapping)
-    params = {name: _value(language, value) for name, value in _params(stored).items()}
-    template = catalogue().text(language, stored["key"])
+    weight = stored.get("weight")
+    text = _worded(language, stored["key"], _params(stored))
+    return text if not isinstance(weight, int | float) else f"{text} [{weight:+.1f}]"
+
+
+def _worded(language: str, key: str, stored_params: Mapping[str, Any]) -> str:
+    params = {name: _value(language, value) for name, value in stored_params.items()}
+    template = catalogue().text(language, key)
     if not params:
         return template
     try:

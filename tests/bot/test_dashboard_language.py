@@ -18,7 +18,7 @@ from bot.cli import cli
 from bot.telegram.coordinators.card import card
 from handlers import catalogue
 from handlers.times import zone
-from storage import MatchStatus, Role, session_scope, utcnow
+from storage import MatchCandidate, MatchStatus, RegistryEntry, Role, session_scope, utcnow
 from storage.reports import append_event, get_report
 from tests.bot.dashboard_helpers import (
     Clock,
@@ -198,3 +198,25 @@ def test_every_action_the_event_log_records_has_words_in_both_languages():
     for language in ("zh_CN", "en"):
         missing = {a for a in actions if not catalogue().has(language, f"dashboard.event.{a}")}
         assert missing <= {"match_proposed", "same_child_proposed"}, (language, missing)
+
+
+def test_a_match_reason_stored_as_a_key_reads_in_the_coordinators_language(app, engine, worked_tip):
+    with session_scope(engine) as session:
+        report = get_report(session=session, ref=worked_tip)
+        assert report is not None and report.id is not None
+        entry = RegistryEntry(case_id="2019-0042", kind="missing_child", name="李小宝")
+        session.add(entry)
+        session.flush()
+        reason = {  # a matcher's reason: a key, its parameters (phrases too) and its weight
+            "key": "record.detail",
+            "params": {"label": "方言", "value": {"key": "choice.dialect.cantonese"}},
+            "weight": 1.23,
+        }
+        session.add(
+            MatchCandidate(report_id=report.id, entry_id=entry.id or 0, score=0.8, reasons=[reason])
+        )
+    wang = signed_in(app, engine, "wang", "zh-CN")
+
+    page = wang.opens(f"/tips/{worked_tip}").text
+
+    assert "方言：粤语（广东话） [+1.2]" in page and latin(page) == []

@@ -39,3 +39,13 @@ def test_urgency_reasons_of_every_age_read_the_same():
     assert say("en", reason_phrase("imminent")) == say("en", reason_phrase(
         "IMMINENT: child in danger now"
     ))  # fmt: skip
+
+
+def test_a_match_reason_reads_with_its_weight():
+    stored = {
+        "key": "record.status_change",
+        "params": {"before": {"key": "dashboard.status.new"}, "after": "?"},
+        "weight": 4.94,
+    }
+
+    assert say("zh_CN", stored) == "从「新线索」到「?」 [+4.9]"
