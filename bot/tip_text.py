@@ -16,7 +16,7 @@ _SECTIONS = ("language", "urgency", "matches", "answers", "events")
 
 
 def _heading(reader: Reader, key: str) -> str:
-    return catalogue().text(reader.language, f"dashboard.{key}") + ":"
+    return catalogue().text(reader.language, f"dashboard.{key}")
 
 
 def tip_lines(data: dict[str, Any], reader: Reader, *, emergency: str) -> list[str]:
@@ -26,30 +26,26 @@ def tip_lines(data: dict[str, Any], reader: Reader, *, emergency: str) -> list[s
         for key, value in data.items()
         if key not in _SECTIONS
     ]
-    lines.append(
-        f"{_heading(reader, 'field.language')} {reader.label('language', data['language'])}"
-    )
+    separator = catalogue().text(reader.language, "dashboard.tip.detail_separator")
+    language = reader.label("language", data["language"])
+    lines.append(reader.pair(_heading(reader, "field.language"), language))
     urgency = data["urgency"]
-    lines.append(f"{_heading(reader, 'field.urgency')} {urgency['score']}")
+    lines.append(reader.pair(_heading(reader, "field.urgency"), urgency["score"]))
     lines += [f"  {reason}" for reason in reader.reasons(urgency["reasons"])]
     if data["matches"]:
         lines.append(_heading(reader, "tip.matches"))
     for match in data["matches"]:
-        why = (
-            catalogue()
-            .text(reader.language, "dashboard.tip.detail_separator")
-            .join(reader.say(reason) for reason in match["reasons"])
-        )
+        why = separator.join(reader.say(reason) for reason in match["reasons"])
         lines.append(f"  {match['case_id']}  {match['score']:.2f}  {why}")
     lines.append(_heading(reader, "tip.answers"))
     for item in transcript(
         data["answers"] or {}, kind=data["kind"], language=reader.language, emergency=emergency
     ):
-        lines.append(f"  {item.question}")
+        lines.append("  " + item.question.replace("\n", "\n  "))
         lines += [f"    {answer}" for answer in (*item.tapped, *item.typed)]
     lines.append(_heading(reader, "tip.timeline"))
     for event in data["events"]:
-        details = "; ".join(reader.details(event["action"], event["detail"]))
+        details = separator.join(reader.details(event["action"], event["detail"]))
         action = reader.label("event", event["action"])
         when = shown(event["at"], reader.tz, SECOND)
         lines.append(f"  {when}  {reader.actor(event['actor'])}: {action}  {details}".rstrip())
