@@ -10,7 +10,7 @@ import re
 
 from handlers.phrases import Phrase, phrase
 
-__all__ = ["CLAIMED", "Phrase", "cause_phrase", "referred_to"]
+__all__ = ["CLAIMED", "cause_phrase", "referred_to"]
 
 CLAIMED = phrase("record.because.claimed")
 _OLD_REFERRED = re.compile(r"referred to (?P<kind>police|ngo|dna_sampling)")

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from handlers.phrases import Phrase
 from storage import (
     Coordinator,
     Note,
@@ -26,7 +27,7 @@ from storage.outbox import add_outbox_item
 from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED
 from storage.reports import append_event
 from triage.errors import Label, WorkflowError, labels
-from triage.status_causes import CLAIMED, Phrase, referred_to
+from triage.status_causes import CLAIMED, referred_to
 
 __all__ = [
     "CLOSE_REASONS",

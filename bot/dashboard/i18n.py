@@ -43,12 +43,3 @@ class Texts:
     def label(self, kind: str, value: object) -> str:
         """A stored value (a status, a sign…) in words, or the value itself if unnamed."""
         return self.read.label(kind, value)
-
-    def section(self, step: str) -> str:
-        """The interview's own name for one of its questions (`section.where`), else the key."""
-        key = f"section.{step}"
-        return (
-            self._catalogue.text(self.language, key)
-            if self._catalogue.has(self.language, key)
-            else step
-        )
