@@ -10,9 +10,12 @@ import click
 from bot.cli_registry import add_registry_commands
 from bot.cli_triage import add_triage_commands
 from bot.settings import Settings, SettingsError
+from bot.tip_text import tip_lines
 from bot.wiring import configure_logging, services
+from handlers.times import shown, zone
 from storage import generate_key, session_scope, upgrade
 from storage.reports import get_report, list_reports
+from triage.readable import Reader
 from triage.tips import tip_as_dict, tip_summary
 
 __all__ = ["main"]
@@ -107,17 +110,18 @@ def tips() -> None:
 def tips_list(status: str | None, as_json: bool) -> None:
     """List tips, newest first."""
     settings = _settings()
+    tz = zone(settings.homeward_timezone)
     from storage import make_engine
 
     with session_scope(make_engine(settings.database())) as session:
-        rows = [tip_summary(r) for r in list_reports(session=session, status=status)]
+        rows = [tip_summary(r, tz=tz) for r in list_reports(session=session, status=status)]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for row in rows:
         place = " ".join(p for p in (row["province"], row["city"]) if p) or "-"
         click.echo(
-            f"{row['ref']}  {row['status']:<9} {row['kind']:<16} {row['created_at'][:16]}  {place}"
+            f"{row['ref']}  {row['status']:<9} {row['kind']:<16} {shown(row['created_at'], tz)}  {place}"
         )
 
 
@@ -128,11 +132,13 @@ def tips_list(status: str | None, as_json: bool) -> None:
 @click.option(
     "--reason", default=None, help="Why the contact is revealed (required with --reveal)."
 )
-def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None) -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", help="Reading language.")
+def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, lang: str) -> None:
     """Show one tip."""
     if reveal and not reason:
         raise click.UsageError("--reveal needs --reason: revealing a tipster's contact is recorded")
     settings = _settings()
+    tz = zone(settings.homeward_timezone)
     from storage import make_engine
 
     with session_scope(make_engine(settings.database())) as session:
@@ -140,16 +146,19 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None) -> None
         if report is None:
             raise click.ClickException(f"no tip {ref}")
         data = tip_as_dict(
-            session=session, report=report, cipher=settings.cipher(), reveal=reveal, reason=reason
+            session=session,
+            report=report,
+            cipher=settings.cipher(),
+            tz=tz,
+            reveal=reveal,
+            reason=reason,
         )
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    for key, value in data.items():
-        if key not in ("answers", "events"):
-            click.echo(f"{key}: {json.dumps(value, ensure_ascii=False)}")
-    for event in data["events"]:
-        click.echo(f"  {event['at'][:19]} {event['actor']}: {event['action']}")
+    language = "zh_CN" if lang == "zh" else "en"
+    for line in tip_lines(data, Reader(language, tz), emergency=settings.emergency_number):
+        click.echo(line)
 
 
 add_triage_commands(cli, tips, _settings)

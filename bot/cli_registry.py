@@ -11,6 +11,8 @@ from rq import Queue
 from sqlmodel import select
 
 from bot.settings import Settings
+from handlers.catalogue import DEFAULT_LANGUAGE
+from handlers.phrases import say
 from storage import RegistryEntry, make_engine, session_scope
 from storage.coordinators import find_coordinator
 from storage.reports import get_report
@@ -158,4 +160,5 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
             click.echo(json.dumps(matches, ensure_ascii=False, indent=2))
             return
         for m in matches:
-            click.echo(f"{m['case_id']}  {m['score']:.2f}  {'; '.join(m['reasons'])}")  # type: ignore[arg-type]
+            why = "; ".join(say(DEFAULT_LANGUAGE, reason) for reason in m["reasons"])  # type: ignore[attr-defined]
+            click.echo(f"{m['case_id']}  {m['score']:.2f}  {why}")

@@ -12,6 +12,7 @@ from rq import Queue
 from sqlmodel import Session
 
 from bot.settings import Settings
+from handlers.times import zone
 from storage import Coordinator, Report, ReportStatus, Role, make_engine, session_scope, utcnow
 from storage.coordinators import (
     add_coordinator,
@@ -177,6 +178,7 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
                 report=report,
                 coordinator=coordinator,
                 cipher=settings.cipher(),
+                tz=zone(settings.homeward_timezone),
                 include_identity=include_identity,
                 reason=reason,
             )

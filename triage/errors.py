@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 
 from handlers.catalogue import DEFAULT_LANGUAGE, catalogue
+from handlers.phrases import locale_of
 
 __all__ = ["Label", "WorkflowError", "labels"]
 
@@ -62,12 +62,5 @@ def _shown(value: object, language: str) -> object:
         return value.text(language)
     if isinstance(value, list | tuple):
         names = [str(_shown(item, language)) for item in value]
-        return format_list(names, style="or", locale=_locale(language))
+        return format_list(names, style="or", locale=locale_of(language))
     return value
-
-
-def _locale(language: str) -> Locale:
-    try:
-        return Locale.parse(language)
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse(DEFAULT_LANGUAGE)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import tzinfo
 from typing import Any
 
 from sqlmodel import Session, select
 
+from handlers.times import stamp
 from storage import Coordinator, FieldCipher, Note, Referral, Report
 from storage.relay import relay_thread
 from storage.reports import append_event
@@ -33,6 +35,7 @@ def export_tip(
     report: Report,
     coordinator: Coordinator,
     cipher: FieldCipher,
+    tz: tzinfo,
     include_identity: bool = False,
     reason: str | None = None,
 ) -> dict[str, Any]:
@@ -43,6 +46,7 @@ def export_tip(
         session=session,
         report=report,
         cipher=cipher,
+        tz=tz,
         reveal=include_identity,
         actor=coordinator.name,
         reason=reason,
@@ -52,11 +56,11 @@ def export_tip(
         package["contact"] = {"anonymous": data["contact"]["anonymous"], "phone": None}
         package["place"] = {**data["place"], "exact": None}
     package["referrals"] = [
-        {"kind": r.kind, "to": r.to_whom, "reference": r.reference, "at": r.created_at.isoformat()}
+        {"kind": r.kind, "to": r.to_whom, "reference": r.reference, "at": stamp(r.created_at, tz)}
         for r in session.exec(select(Referral).where(Referral.report_id == report.id))
     ]
     package["tipster_messages"] = [
-        {"direction": m.direction, "body": m.body, "at": m.created_at.isoformat()}
+        {"direction": m.direction, "body": m.body, "at": stamp(m.created_at, tz)}
         for m in relay_thread(session=session, report_id=report.id or 0)
     ]
     package["notes_count"] = len(

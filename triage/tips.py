@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from sqlmodel import Session, select
 
+from handlers.times import stamp
 from storage import Attachment, FieldCipher, Report
 from storage.locations import open_point
 from storage.reports import append_event, list_events
@@ -19,13 +21,13 @@ def mask_phone(e164: str) -> str:
     return e164[:6] + "*" * max(len(e164) - 10, 2) + e164[-4:]
 
 
-def tip_summary(report: Report) -> dict[str, Any]:
-    """One line of the queue."""
+def tip_summary(report: Report, *, tz: tzinfo) -> dict[str, Any]:
+    """One line of the queue; times in the deployment's zone `tz`, with their offset."""
     return {
         "ref": report.ref,
         "kind": report.kind,
         "status": report.status,
-        "created_at": report.created_at.isoformat(),
+        "created_at": stamp(report.created_at, tz),
         "province": report.province,
         "city": report.city,
         "channel": report.channel,
@@ -37,6 +39,7 @@ def tip_as_dict(
     session: Session,
     report: Report,
     cipher: FieldCipher,
+    tz: tzinfo,
     reveal: bool = False,
     actor: str = "cli",
     reason: str | None = None,
@@ -55,7 +58,7 @@ def tip_as_dict(
     attachments = session.exec(select(Attachment).where(Attachment.report_id == report.id)).all()
     exact = open_point(cipher, report.exact_location)
     return {
-        **tip_summary(report),
+        **tip_summary(report, tz=tz),
         "language": report.language,
         "place": {
             "text": report.place_text,
@@ -66,7 +69,7 @@ def tip_as_dict(
             "exact": {"latitude": exact[0], "longitude": exact[1]} if exact else None,
         },
         "seen": {
-            "date": report.seen_on.isoformat() if report.seen_on else None,
+            "date": stamp(report.seen_on, tz),
             "text": report.seen_text,
         },
         "presence": report.presence,
@@ -107,7 +110,7 @@ def tip_as_dict(
         ],
         "answers": report.answers,
         "events": [
-            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "detail": e.detail}
+            {"at": stamp(e.at, tz), "actor": e.actor, "action": e.action, "detail": e.detail}
             for e in list_events(session=session, report_id=report.id)
         ],
     }

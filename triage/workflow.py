@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from handlers.phrases import Phrase
 from storage import (
     Coordinator,
     Note,
@@ -26,6 +27,7 @@ from storage.outbox import add_outbox_item
 from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED
 from storage.reports import append_event
 from triage.errors import Label, WorkflowError, labels
+from triage.status_causes import CLAIMED, referred_to
 
 __all__ = [
     "CLOSE_REASONS",
@@ -122,7 +124,7 @@ def claim_tip(
     report.claimed_by_id, report.claimed_until = coordinator.id, now + ttl
     _log(session, report, coordinator, "claimed", until=report.claimed_until.isoformat())
     if report.status == S.NEW:
-        _set_status(session, report, coordinator, S.IN_REVIEW, reason="claimed")
+        _set_status(session, report, coordinator, S.IN_REVIEW, reason=CLAIMED)
 
 
 def release_tip(
@@ -155,7 +157,7 @@ def _set_status(
     report: Report,
     coordinator: Coordinator,
     to: str,
-    reason: str | None = None,
+    reason: str | Phrase | None = None,
     close_reason: str | None = None,
 ) -> None:
     before = report.status
@@ -265,7 +267,7 @@ def refer_tip(
         raise WorkflowError("workflow.referral_to_whom_needed")
     _require_claim(report, coordinator, now)
     if report.status != S.REFERRED:
-        _set_status(session, report, coordinator, S.REFERRED, reason=f"referred to {kind}")
+        _set_status(session, report, coordinator, S.REFERRED, reason=referred_to(kind))
     referral = Referral(
         report_id=report.id or 0,
         coordinator_id=coordinator.id,

@@ -171,6 +171,7 @@ async def export(call: Call) -> Response:
             report=r,
             coordinator=c,
             cipher=call.dash.svc.cipher,
+            tz=call.dash.timezone,
             include_identity=include,
             reason=reason,
         )

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from redis.exceptions import RedisError
@@ -21,6 +20,7 @@ from bot.dashboard.i18n import Texts, pick_language
 from bot.dashboard.sessions import Viewer, csrf_token, pop_flashes
 from bot.settings import Settings
 from bot.wiring import Services
+from handlers.times import MINUTE, shown, stamp, zone
 from storage import session_scope, utcnow
 from triage import dispatch_report
 
@@ -58,7 +58,7 @@ class Dashboard:
     def __init__(self, svc: Services, options: DashboardOptions) -> None:
         self.svc = svc
         self.options = options
-        self.timezone = ZoneInfo(svc.settings.homeward_timezone)
+        self.timezone = zone(svc.settings.homeward_timezone)
         self.media_dir = (svc.settings.homeward_data_dir / "media").resolve()
         self.templates = Environment(
             loader=FileSystemLoader(TEMPLATES),
@@ -67,6 +67,7 @@ class Dashboard:
             lstrip_blocks=True,
         )
         self.templates.filters["local"] = self.local_time
+        self.templates.filters["stamp"] = self.stamp
 
     def now(self) -> datetime:
         """The current time (from the options' clock)."""
@@ -93,17 +94,19 @@ class Dashboard:
         except RedisError:
             log.warning("report %s: queue unavailable; the sweeper will queue its work", report_id)
 
-    def local_time(self, value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    def local_time(self, value: datetime | str | None, fmt: str = MINUTE) -> str:
         """A timestamp (or its ISO text) in the deployment's time zone."""
-        if not value:
-            return ""
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        return moment.astimezone(self.timezone).strftime(fmt)
+        return shown(value, self.timezone, fmt)
+
+    def stamp(self, value: datetime | None) -> str:
+        """A timestamp for a `<time datetime>` attribute: ISO 8601 in the zone, with offset."""
+        return stamp(value, self.timezone) or ""
 
     def texts(self, request: Request) -> Texts:
         """The UI text in the language of this session (or browser)."""
         return Texts(
-            pick_language(request.session.get("lang"), request.headers.get("accept-language"))
+            pick_language(request.session.get("lang"), request.headers.get("accept-language")),
+            self.timezone,
         )
 
     def render(

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from handlers import catalogue
+from triage.readable import Reader
 
 __all__ = ["LANGUAGES", "Texts", "pick_language"]
 
 LANGUAGES = ("zh_CN", "en")
 DEFAULT = "zh_CN"  # coordinators work in China; English is one click away
 HTML_LANG = {"zh_CN": "zh-CN", "en": "en"}
-
-# Stored values (statuses, kinds, signs…) → where the catalogue names them.
-LABEL_KEYS = {
-    "status": "dashboard.status.",
-    "kind": "dashboard.kind.",
-    "close": "dashboard.close.",
-    "event": "dashboard.event.",
-    "referral": "dashboard.referral.",
-    "role": "dashboard.role.",
-    "media": "dashboard.media.",
-    "channel": "dashboard.channel.",
-    "dialect": "choice.dialect.",
-    "sign": "choice.signs.",
-    "presence": "choice.presence.",
-    "sex": "choice.child_sex.",
-    "differs": "choice.dialect_differs.",
-}
 
 
 def pick_language(chosen: object, accept_language: str | None) -> str:
@@ -44,10 +30,11 @@ def pick_language(chosen: object, accept_language: str | None) -> str:
 class Texts:
     """UI text in one language: `t("queue.title")` reads `dashboard.queue.title`."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, tz: tzinfo) -> None:
         self.language = language
         self.html_lang = HTML_LANG.get(language, language)
         self._catalogue = catalogue()
+        self.read = Reader(language, tz)  # stored values, reasons and events in words
 
     def __call__(self, key: str, **params: object) -> str:
         """The text of a `dashboard.*` key."""
@@ -55,18 +42,4 @@ class Texts:
 
     def label(self, kind: str, value: object) -> str:
         """A stored value (a status, a sign…) in words, or the value itself if unnamed."""
-        if value is None or value == "":
-            return self("value.none")
-        key = LABEL_KEYS[kind] + str(value)
-        if self._catalogue.has(self.language, key):
-            return self._catalogue.text(self.language, key)
-        return str(value)
-
-    def section(self, step: str) -> str:
-        """The interview's own name for one of its questions (`section.where`), else the key."""
-        key = f"section.{step}"
-        return (
-            self._catalogue.text(self.language, key)
-            if self._catalogue.has(self.language, key)
-            else step
-        )
+        return self.read.label(kind, value)

@@ -12,6 +12,7 @@ from bot.dashboard.context import Dashboard
 from bot.dashboard.guard import Call
 from bot.dashboard.maps import MapPin, location_map
 from bot.dashboard.sessions import Viewer
+from handlers.transcript import transcript
 from storage import Report, ReportStatus
 from storage.coordinators import list_coordinators
 from storage.dashboard_reads import list_attachments, list_notes, list_referrals
@@ -38,6 +39,7 @@ def load_tip(
             session=session,
             report=report,
             cipher=dash.svc.cipher,
+            tz=dash.timezone,
             reveal=reveal_reason is not None,
             actor=viewer.name,
             reason=reveal_reason,
@@ -89,12 +91,26 @@ def not_found(call: Call) -> Response:
     return call.dash.render(call.request, "error.html", status=404, message=texts("error.no_tip"))
 
 
+def render_tip(call: Call, data: dict[str, Any], *, status: int = 200, **extra: Any) -> Response:
+    """The tip page, with the tipster's answers as asked and tapped in the reader's language."""
+    report: Report = data["report"]
+    answered = transcript(
+        report.answers or {},
+        kind=report.kind,
+        language=call.dash.texts(call.request).language,
+        emergency=call.dash.svc.settings.emergency_number,
+    )
+    return call.dash.render(
+        call.request, "tip.html", status=status, answered=answered, **data, **extra
+    )
+
+
 async def tip_page(call: Call) -> Response:
     """The tip page."""
     data = await run_in_threadpool(load_tip, call.dash, call.param("ref"), call.viewer)
     if data is None:
         return not_found(call)
-    return call.dash.render(call.request, "tip.html", **data)
+    return render_tip(call, data)
 
 
 async def reveal_contact(call: Call) -> Response:
@@ -105,12 +121,10 @@ async def reveal_contact(call: Call) -> Response:
         data = await run_in_threadpool(load_tip, call.dash, call.param("ref"), call.viewer)
         if data is None:
             return not_found(call)
-        return call.dash.render(
-            call.request, "tip.html", status=400, reveal_error=texts("reveal.need_reason"), **data
-        )
+        return render_tip(call, data, status=400, reveal_error=texts("reveal.need_reason"))
     data = await run_in_threadpool(
         load_tip, call.dash, call.param("ref"), call.viewer, reveal_reason=reason
     )
     if data is None:
         return not_found(call)
-    return call.dash.render(call.request, "tip.html", **data)
+    return render_tip(call, data)

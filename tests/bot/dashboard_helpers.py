@@ -6,6 +6,7 @@ in, open pages and post forms carrying the CSRF token their pages carry, as a br
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,6 +29,12 @@ from tests.conftest import REDIS_URL
 from tests.stories import Tipster, receipt_ref
 
 PASSWORD = "correct horse battery"
+# What may stay in Latin letters on a Chinese page: reference codes, names of people and
+# products, the masked phone number, and the map's own labels.
+ALLOWED = re.compile(
+    r"HW-[0-9A-Z]{4}-[0-9A-Z]{2}|alice|wang|Homeward|Telegram|OpenStreetMap|English|JSON|CSV|DNA|/[a-z]+"
+)
+
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -187,3 +194,21 @@ def report_with_pin(tipster: Tipster) -> str:
     tipster.taps("Stay anonymous")
     tipster.taps("Submit")
     return receipt_ref(tipster.text)
+
+
+def visible_lines(page: str) -> list[str]:
+    """The text a person sees, one line per element, without markup, scripts or styles."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", page))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def latin(page: str) -> list[str]:
+    """Lines of a page that still carry Latin letters once allowed names are taken out."""
+    return latin_lines(visible_lines(page))
+
+
+def latin_lines(lines: list[str]) -> list[str]:
+    """Lines of text that carry Latin letters besides the allowed names (a Chinese page's
+    English leftovers)."""
+    return [line for line in lines if re.search("[A-Za-z]", ALLOWED.sub("", line))]

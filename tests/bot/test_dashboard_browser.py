@@ -22,10 +22,16 @@ from rq import SimpleWorker
 from sqlmodel import Session, select
 
 from storage import Note
-from tests.bot.dashboard_helpers import PASSWORD, enlist, report_sighting, report_with_pin
+from tests.bot.dashboard_helpers import (
+    PASSWORD,
+    enlist,
+    latin_lines,
+    report_sighting,
+    report_with_pin,
+)
 from tests.conftest import REDIS_URL
 from tests.stories import Tipster
-from tests.triage.coordinators import MemorySender, event_log
+from tests.triage.coordinators import CoordinatorActor, MemorySender, event_log
 from triage import MemoryNotifier, Runtime, configure
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -243,6 +249,45 @@ def test_on_a_phone_in_chinese_the_queue_and_a_tip_are_readable(server, browser,
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "dashboard-tip-phone.png")
     context.close()
+
+
+SIGN_IN = {"zh-CN": ("用户名", "密码", "登录"), "en-US": ("Name", "Password", "Sign in")}
+
+
+def test_a_worked_tip_and_the_queue_read_wholly_in_each_language(
+    server, browser, tipster, engine, queue, redis_client, database_url, cipher
+):
+    enlist(engine, "wang")
+    ref = report_sighting(tipster)
+    configure(Runtime(database_url, notifier=MemoryNotifier(), senders={}, cipher=cipher))
+    SimpleWorker([queue], connection=redis_client).work(burst=True)  # urgency and its reasons
+    alice = CoordinatorActor(engine, "alice")
+    alice.claims(ref)
+    alice.notes(ref, "两个邻居都看到了")
+    alice.refers(ref, kind="police", to_whom="成都市公安局", reference="2026-118")
+
+    for locale, short in (("zh-CN", "zh"), ("en-US", "en")):
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(WAIT_MS)
+        page = context.new_page()
+        name, password, button = SIGN_IN[locale]
+        page.goto(f"{server}/dashboard/")
+        page.get_by_label(name).fill("wang")
+        page.get_by_label(password).fill(PASSWORD)
+        page.get_by_role("button", name=button).click()
+        sync_api.expect(page.locator(f'tr[data-ref="{ref}"]')).to_be_visible()
+        queue_text = page.inner_text("body")
+        shot(page, f"dashboard-queue-{short}.png")
+        page.locator(f'tr[data-ref="{ref}"]').get_by_role("link").click()
+        sync_api.expect(page.locator("#timeline")).to_be_visible()
+        tip_text = page.inner_text("body")
+        shot(page, f"dashboard-tip-{short}.png")
+        context.close()
+        if short == "zh":
+            assert latin_lines(queue_text.splitlines()) == []
+            assert latin_lines(tip_text.splitlines()) == []
+        else:
+            assert "asked to go home (+10)" in tip_text and "from “New” to “In review”" in tip_text
 
 
 def test_a_form_posted_from_elsewhere_without_the_token_is_refused(server, page, engine, tipster):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,7 @@ def test_a_queued_tip_is_matched_with_reasons_and_coordinators_are_told(
         assert entry.case_id == "BBH-2019-0412"
         assert any("li yong" in reason for reason in best.reasons)
         report = session.exec(select(Report)).one()
-        shown = tip_as_dict(session=session, report=report, cipher=cipher)
+        shown = tip_as_dict(session=session, report=report, cipher=cipher, tz=UTC)
     assert shown["matches"][0]["case_id"] == "BBH-2019-0412"
     assert shown["matches"] == sorted(shown["matches"], key=lambda m: -m["score"])
     assert shown["urgency"]["score"] > 0 and not shown["urgency"]["imminent"]

@@ -8,6 +8,7 @@ import pytest
 from rq import SimpleWorker
 from sqlmodel import Session, select
 
+from handlers.times import zone
 from storage import RelayMessage, Role
 from tests.stories import Tipster, receipt_ref
 from tests.triage.coordinators import CoordinatorActor, MemorySender, event_log, tip
@@ -110,6 +111,7 @@ def test_the_whole_triage_story(english_tipster, engine, cipher, queue, redis_cl
             report=get_report(session=session, ref=ref),
             coordinator=find_coordinator(session=session, name="alice"),
             cipher=cipher,
+            tz=zone("Asia/Shanghai"),
         )
         session.commit()
     assert package["contact"] == {"anonymous": False, "phone": None}

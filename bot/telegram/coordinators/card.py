@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import catalogue
+from handlers.times import DATE, TIME, shown
 from storage import Report, ReportStatus
 from triage.urgency import assess
 from triage.workflow import CLOSE_REASONS
@@ -94,8 +95,22 @@ def _label(language: str, key: str, fallback: str) -> str:
     return catalogue().text(language, key) if catalogue().has(language, key) else fallback
 
 
+def _comma(language: str) -> str:
+    return catalogue().text(language, "record.comma")
+
+
+def _place(report: Report, language: str) -> str:
+    """City and province in the language's order ("Kunming, Yunnan"; "云南 昆明市")."""
+    return (
+        catalogue()
+        .text(language, "record.place", city=report.city or "", province=report.province or "")
+        .strip(" ,")
+        or "—"
+    )
+
+
 def _where(report: Report, language: str) -> str:
-    where = ", ".join(filter(None, [report.city, report.province])) or "—"
+    where = _place(report, language)
     if report.latitude is not None:
         where += " " + catalogue().text(language, "coordinator.card.pin")
     return where
@@ -106,7 +121,7 @@ def _child(report: Report, language: str) -> str:
     low, high = report.child_age_min, report.child_age_max
     age = f"{low}–{high}" if low is not None and high not in (None, low) else low or high
     aged = catalogue().text(language, "coordinator.card.age", age=age) if age is not None else ""
-    return ", ".join(filter(None, [sex, aged])) or "—"
+    return _comma(language).join(filter(None, [sex, aged])) or "—"
 
 
 def _dialect(report: Report, language: str) -> str | None:
@@ -115,7 +130,7 @@ def _dialect(report: Report, language: str) -> str | None:
     if report.dialect_differs == "yes":
         parts.append(t("coordinator.card.differs"))
     if report.candidate_provinces:
-        provinces = ", ".join(report.candidate_provinces)
+        provinces = "、".join(report.candidate_provinces)
         parts.append(t("coordinator.card.provinces", provinces=provinces))
     return " ".join(filter(None, parts)) or None
 
@@ -126,7 +141,7 @@ def _status(report: Report, holder: str | None, language: str, tz: ZoneInfo) -> 
     if report.status == ReportStatus.CLOSED and report.close_reason:
         status += f" ({t(f'coordinator.close.{report.close_reason}')})"
     if holder and report.claimed_until is not None:
-        until = report.claimed_until.astimezone(tz).strftime("%H:%M")
+        until = shown(report.claimed_until, tz, TIME)
         status += " · " + t("coordinator.card.claimed", name=holder, until=until)
     return status
 
@@ -135,10 +150,11 @@ def _text(report: Report, holder: str | None, language: str, tz: ZoneInfo, now: 
     t = partial(catalogue().text, language)
     score, imminent = score_of(report, now)
     kind = t(f"coordinator.kind.{report.kind}")
-    when = report.seen_on.astimezone(tz).strftime("%Y-%m-%d") if report.seen_on else "—"
+    when = shown(report.seen_on, tz, DATE) or "—"
     if report.presence:
         when += " · " + _label(language, f"choice.presence.{report.presence}", report.presence)
-    signs = "; ".join(_label(language, f"choice.signs.{s}", s) for s in report.signs or [])
+    separator = catalogue().text(language, "dashboard.tip.detail_separator")
+    signs = separator.join(_label(language, f"choice.signs.{s}", s) for s in report.signs or [])
     dialect = _dialect(report, language)
     lines = [
         t("coordinator.card.imminent") if imminent else "",
@@ -151,7 +167,7 @@ def _text(report: Report, holder: str | None, language: str, tz: ZoneInfo, now: 
         t("coordinator.card.signs", signs=signs) if signs else "",
         t(
             "coordinator.card.received",
-            at=report.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            at=shown(report.created_at, tz),
         ),
     ]
     return "\n".join(line for line in lines if line)
@@ -198,6 +214,6 @@ def queue_line(report: Report, holder: str | None, language: str, now: datetime)
     t = partial(catalogue().text, language)
     score, imminent = score_of(report, now)
     status = t(f"coordinator.status.{report.status}") + (f" ({holder})" if holder else "")
-    place = ", ".join(filter(None, [report.city, report.province])) or "—"
+    place = _place(report, language)
     parts: Sequence[str] = [report.ref, str(score), t(f"coordinator.kind.{report.kind}"), place]
     return ("🚨 " if imminent else "") + " · ".join([*parts, status])

@@ -258,9 +258,9 @@ def test_cards_and_notices_are_in_chinese_unless_configured_otherwise() -> None:
     assert view.text.splitlines() == [
         "HW-7K3P-Q9 · 目击 · 紧急度 21",
         "状态：新",
-        "地点：昆明市, 云南",
+        "地点：云南 昆明市",
         "时间：—",
-        "孩子：女孩, 约 6–8 岁",
+        "孩子：女孩，约 6–8 岁",
         "迹象：在乞讨或干活",
         "收到于 2026-11-30 14:00",
     ]

@@ -1,0 +1,52 @@
+"""One tip as text for a terminal (`homeward tips show`), in the reader's language and zone."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from handlers.catalogue import catalogue
+from handlers.times import SECOND, shown
+from handlers.transcript import transcript
+from triage.readable import Reader
+
+__all__ = ["tip_lines"]
+
+_SECTIONS = ("language", "urgency", "matches", "answers", "events")
+
+
+def _heading(reader: Reader, key: str) -> str:
+    return catalogue().text(reader.language, f"dashboard.{key}")
+
+
+def tip_lines(data: dict[str, Any], reader: Reader, *, emergency: str) -> list[str]:
+    """The fields as stored, then urgency, matches, answers and events put into words."""
+    lines = [
+        f"{key}: {json.dumps(value, ensure_ascii=False)}"
+        for key, value in data.items()
+        if key not in _SECTIONS
+    ]
+    separator = catalogue().text(reader.language, "dashboard.tip.detail_separator")
+    language = reader.label("language", data["language"])
+    lines.append(reader.pair(_heading(reader, "field.language"), language))
+    urgency = data["urgency"]
+    lines.append(reader.pair(_heading(reader, "field.urgency"), urgency["score"]))
+    lines += [f"  {reason}" for reason in reader.reasons(urgency["reasons"])]
+    if data["matches"]:
+        lines.append(_heading(reader, "tip.matches"))
+    for match in data["matches"]:
+        why = separator.join(reader.say(reason) for reason in match["reasons"])
+        lines.append(f"  {match['case_id']}  {match['score']:.2f}  {why}")
+    lines.append(_heading(reader, "tip.answers"))
+    for item in transcript(
+        data["answers"] or {}, kind=data["kind"], language=reader.language, emergency=emergency
+    ):
+        lines.append("  " + item.question.replace("\n", "\n  "))
+        lines += [f"    {answer}" for answer in (*item.tapped, *item.typed)]
+    lines.append(_heading(reader, "tip.timeline"))
+    for event in data["events"]:
+        details = separator.join(reader.details(event["action"], event["detail"]))
+        action = reader.label("event", event["action"])
+        when = shown(event["at"], reader.tz, SECOND)
+        lines.append(f"  {when}  {reader.actor(event['actor'])}: {action}  {details}".rstrip())
+    return lines
