@@ -44,8 +44,9 @@ def chat(lang: str | None, session: str | None) -> None:
 
 
 @cli.command()
+@click.option("--host", default=None, help="Address to listen on (default: HOST, 0.0.0.0).")
 @click.option("--port", type=int, default=None, help="Port (default: PORT, 8000).")
-def serve(port: int | None) -> None:
+def serve(host: str | None, port: int | None) -> None:
     """Run the web app: every configured channel's webhook and the dashboard."""
     import uvicorn
 
@@ -55,7 +56,12 @@ def serve(port: int | None) -> None:
     upgrade(settings.database())
     with services(settings) as svc:
         app = create_app(svc, configured_channels(svc))
-        uvicorn.run(app, host="0.0.0.0", port=port or settings.port, log_level="warning")
+        uvicorn.run(
+            app,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="warning",
+        )
 
 
 @cli.command()

@@ -1,0 +1,122 @@
+"""The web process as a host sees it: where it listens, liveness and readiness."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from starlette.testclient import TestClient
+
+from bot.web import create_app
+from bot.wiring import Services
+from storage import make_engine
+from tests.conftest import REDIS_URL
+from tests.faults.processes import START, HomewardProcess, free_port
+
+NOWHERE_DB = "postgresql+psycopg://postgres@127.0.0.1:1/nothing?connect_timeout=2"
+
+
+@pytest.fixture
+def serve_env(database_url: str, secret_key: str, tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WECHAT_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=REDIS_URL,
+        HOMEWARD_SECRET_KEY=secret_key,
+        HOMEWARD_DATA_DIR=str(tmp_path),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+@pytest.fixture
+def processes() -> Iterator[list[HomewardProcess]]:
+    started: list[HomewardProcess] = []
+    yield started
+    for process in started:
+        process.kill()
+
+
+def serving(process: HomewardProcess, url: str) -> None:
+    """Wait until the process answers /healthz at `url`."""
+    deadline = time.monotonic() + START
+    while True:
+        assert process.alive, f"homeward serve exited:\n{process.log()[-3000:]}"
+        try:
+            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "homeward serve never answered /healthz"
+        time.sleep(0.05)  # a socket being bound: there is no event to wait on
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=5):
+            return True
+    except OSError:
+        return False
+
+
+def test_serve_listens_on_the_address_it_is_given(serve_env, tmp_path, processes):
+    port = free_port()
+    by_env = HomewardProcess(
+        ["serve", "--port", str(port)], {**serve_env, "HOST": "127.0.0.1"}, tmp_path, "env"
+    )
+    processes.append(by_env)
+    by_env.start()
+    serving(by_env, f"http://127.0.0.1:{port}")
+    assert not reachable("127.0.0.2", port)  # another address of this machine: not listening
+    by_env.stop()
+
+    port = free_port()
+    by_flag = HomewardProcess(
+        ["serve", "--host", "127.0.0.2", "--port", str(port)], serve_env, tmp_path, "flag"
+    )
+    processes.append(by_flag)
+    by_flag.start()
+    serving(by_flag, f"http://127.0.0.2:{port}")
+    assert not reachable("127.0.0.1", port)
+
+
+def web_client(svc: Services) -> TestClient:
+    """The whole web app (no channel configured) on `svc`."""
+    return TestClient(create_app(svc, []))
+
+
+def test_ready_when_the_database_and_redis_answer(dashboard_svc):
+    client = web_client(dashboard_svc)
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "database": True, "redis": True}
+
+
+def test_not_ready_while_the_database_is_unreachable_though_alive(dashboard_svc):
+    nowhere = make_engine(NOWHERE_DB)
+    client = web_client(replace(dashboard_svc, engine=nowhere))
+
+    assert client.get("/healthz").status_code == 200  # alive: don't restart it…
+    response = client.get("/readyz")  # …but don't send it traffic
+    assert response.status_code == 503
+    assert response.json() == {"ok": False, "database": False, "redis": True}
+    nowhere.dispose()
+
+
+def test_not_ready_while_redis_is_unreachable(dashboard_svc):
+    nowhere = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=2)
+    client = web_client(replace(dashboard_svc, redis=nowhere))
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {"ok": False, "database": True, "redis": False}
