@@ -56,11 +56,14 @@ def serve(host: str | None, port: int | None) -> None:
     upgrade(settings.database())
     with services(settings) as svc:
         app = create_app(svc, configured_channels(svc))
+        # X-Forwarded-For is read by our own middleware (bot/forwarded.py), not uvicorn's,
+        # which believes the visitor's own first entry when told to trust every proxy.
         uvicorn.run(
             app,
             host=host or settings.host,
             port=port or settings.port,
             log_level="warning",
+            proxy_headers=False,
         )
 
 

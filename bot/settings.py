@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # needs; 127.0.0.1 keeps a local trial off the network.
     host: str = "0.0.0.0"
     port: int = 8000
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated; "*"
+    # for any peer, taking only the address it added itself): bot/forwarded.py.
+    forwarded_allow_ips: str = "127.0.0.1"
     max_media_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
 
     # Telegram: the channel is on when TELEGRAM_BOT_TOKEN is set.

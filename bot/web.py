@@ -16,11 +16,13 @@ from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from bot.dashboard import dashboard_routes
+from bot.forwarded import ForwardedFor, TrustedProxies
 from bot.wiring import Services
 
 __all__ = ["Channel", "configured_channels", "create_app"]
@@ -115,4 +117,6 @@ def create_app(svc: Services, channels: Sequence[Channel]) -> Starlette:
     for channel in channels:
         routes.extend(channel.routes())
     routes.extend(dashboard_routes(svc))
-    return Starlette(routes=routes, lifespan=lifespan)
+    proxies = TrustedProxies(svc.settings.forwarded_allow_ips)
+    middleware = [Middleware(ForwardedFor, proxies=proxies)]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

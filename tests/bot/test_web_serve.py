@@ -1,4 +1,4 @@
-"""The web process as a host sees it: where it listens, liveness and readiness."""
+"""The web process as a host sees it: where it listens, liveness and readiness, client addresses."""
 
 from __future__ import annotations
 
@@ -12,8 +12,14 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from bot.forwarded import ForwardedFor, TrustedProxies
+from bot.settings import SettingsError
 from bot.web import create_app
 from bot.wiring import Services
 from storage import make_engine
@@ -120,3 +126,37 @@ def test_not_ready_while_redis_is_unreachable(dashboard_svc):
 
     assert response.status_code == 503
     assert response.json() == {"ok": False, "database": True, "redis": False}
+
+
+async def _whoami(request: Request) -> PlainTextResponse:
+    return PlainTextResponse(request.client.host if request.client else "")
+
+
+def seen_as(setting: str, peer: str, forwarded: str | None) -> str:
+    """The address a request from `peer` with that X-Forwarded-For is counted as."""
+    app = Starlette(routes=[Route("/", _whoami)])
+    client = TestClient(ForwardedFor(app, TrustedProxies(setting)), client=(peer, 4000))
+    headers = {"X-Forwarded-For": forwarded} if forwarded is not None else {}
+    return client.get("/", headers=headers).text
+
+
+@pytest.mark.parametrize(
+    ("setting", "peer", "forwarded", "client"),
+    [
+        ("", "203.0.113.9", "127.0.0.3", "203.0.113.9"),  # no proxy: the header is a lie
+        ("127.0.0.1", "203.0.113.9", "127.0.0.3", "203.0.113.9"),  # not from our proxy
+        ("127.0.0.1", "127.0.0.1", "198.51.100.7", "198.51.100.7"),
+        ("127.0.0.1", "127.0.0.1", None, "127.0.0.1"),
+        # a visitor's own entries come first; our proxy appended the real one last
+        ("10.0.0.0/8", "10.1.2.3", "127.0.0.3, 198.51.100.7", "198.51.100.7"),
+        ("10.0.0.0/8", "10.1.2.3", "198.51.100.7, 10.4.4.4", "198.51.100.7"),
+        ("*", "10.9.9.9", "127.0.0.3, 198.51.100.7", "198.51.100.7"),
+    ],
+)
+def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(setting, peer, forwarded, client):
+    assert seen_as(setting, peer, forwarded) == client
+
+
+def test_a_malformed_proxy_setting_is_a_clear_configuration_error():
+    with pytest.raises(SettingsError, match="FORWARDED_ALLOW_IPS"):
+        TrustedProxies("127.0.0.1, my-proxy")
