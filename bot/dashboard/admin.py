@@ -1,4 +1,5 @@
-"""Admins manage the allow-list: add or update a coordinator (role, password), remove one."""
+"""Admins manage the allow-list: add or update a coordinator (role, password), remove one, sign
+one out everywhere."""
 
 from __future__ import annotations
 
@@ -12,10 +13,15 @@ from bot.dashboard.guard import Call
 from bot.dashboard.passwords import WeakPassword, hash_password
 from bot.dashboard.sessions import flash
 from storage import Role
-from storage.coordinators import add_coordinator, list_coordinators, remove_coordinator
-from storage.logins import set_password_hash
+from storage.coordinators import (
+    add_coordinator,
+    find_coordinator,
+    list_coordinators,
+    remove_coordinator,
+)
+from storage.logins import end_sessions, set_password_hash
 
-__all__ = ["add_or_update", "admin_page", "remove"]
+__all__ = ["add_or_update", "admin_page", "end_all_sessions", "remove"]
 
 log = logging.getLogger(__name__)
 MAX_NAME = 64
@@ -45,7 +51,9 @@ def _save(call: Call, name: str, role: Role, password_hash: str | None) -> None:
     with call.dash.db() as session:
         add_coordinator(session=session, name=name, role=role)
         if password_hash:
-            set_password_hash(session=session, name=name, password_hash=password_hash)
+            set_password_hash(
+                session=session, name=name, password_hash=password_hash, now=call.dash.now()
+            )
 
 
 async def add_or_update(call: Call) -> Response:
@@ -78,3 +86,20 @@ async def remove(call: Call) -> Response:
         return _back(call, "error", "admin.unknown", name=name)
     log.info("dashboard: an admin removed a coordinator")
     return _back(call, "ok", "admin.removed", name=name)
+
+
+def _end_sessions(call: Call, name: str) -> bool:
+    with call.dash.db() as session:
+        coordinator = find_coordinator(session=session, name=name)
+        if coordinator is None or coordinator.id is None:
+            return False
+        return end_sessions(session=session, coordinator_id=coordinator.id)
+
+
+async def end_all_sessions(call: Call) -> Response:
+    """Sign a coordinator out on every device (a lost phone, a shared computer)."""
+    name = call.field("name")
+    if not await run_in_threadpool(_end_sessions, call, name):
+        return _back(call, "error", "admin.unknown", name=name)
+    log.info("dashboard: an admin ended a coordinator's sessions")
+    return _back(call, "ok", "admin.sessions_ended", name=name)

@@ -16,7 +16,7 @@ from bot.dashboard.passwords import hash_password, needs_rehash, verify_password
 from bot.dashboard.sessions import csrf_ok, flash, sign_in, sign_out
 from storage import LoginOutcome
 from storage.coordinators import find_coordinator
-from storage.logins import login_failures, record_login
+from storage.logins import end_sessions, login_failures, record_login
 
 __all__ = ["language", "login_form", "login_submit", "logout"]
 
@@ -31,8 +31,8 @@ class SignIn(StrEnum):
     THROTTLED = "throttled"
 
 
-def attempt(dash: Dashboard, name: str, password: str, address: str) -> tuple[SignIn, int, str]:
-    """Check a name and password, throttled and recorded; (result, coordinator id, fingerprint)."""
+def attempt(dash: Dashboard, name: str, password: str, address: str) -> tuple[SignIn, int, int]:
+    """Check a name and password, throttled and recorded; (result, coordinator id, generation)."""
     now, opts = dash.now(), dash.options
     name_key, address_key = dash.blind("name", name.casefold()), dash.blind("addr", address)
     with dash.db() as session:
@@ -60,7 +60,7 @@ def attempt(dash: Dashboard, name: str, password: str, address: str) -> tuple[Si
                 name_key[5:13],
                 address_key[5:13],
             )
-            return SignIn.THROTTLED, 0, ""
+            return SignIn.THROTTLED, 0, 0
         coordinator = find_coordinator(session=session, name=name)
         stored = coordinator.password_hash if coordinator else None
         ok = verify_password(password, stored) and coordinator is not None
@@ -70,12 +70,12 @@ def attempt(dash: Dashboard, name: str, password: str, address: str) -> tuple[Si
             log.warning(
                 "dashboard sign-in refused (name %s, address %s)", name_key[5:13], address_key[5:13]
             )
-            return SignIn.WRONG, 0, ""
+            return SignIn.WRONG, 0, 0
         if needs_rehash(stored):
             coordinator.password_hash = stored = hash_password(password)
             session.add(coordinator)
         log.info("dashboard sign-in (coordinator %s)", coordinator.id)
-        return SignIn.OK, coordinator.id, dash.fingerprint(stored)
+        return SignIn.OK, coordinator.id, coordinator.session_generation
 
 
 async def login_form(request: Request, dash: Dashboard) -> Response:
@@ -98,21 +98,32 @@ async def login_submit(request: Request, dash: Dashboard) -> Response:
         return forbidden(dash, request, "error.csrf")
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     address = request.client.host if request.client else "unknown"
-    result, uid, fingerprint = await run_in_threadpool(attempt, dash, name, password, address)
+    result, uid, generation = await run_in_threadpool(attempt, dash, name, password, address)
     if result is SignIn.THROTTLED:
         return _page(request, dash, status=429, error="login.throttled", name=name)
     if result is SignIn.WRONG:
         return _page(request, dash, status=401, error="login.wrong", name=name)
-    sign_in(request.session, uid=uid, fingerprint=fingerprint, now=dash.now())
+    sign_in(request.session, uid=uid, generation=generation, now=dash.now())
     base = request.scope.get("root_path", "")
     return RedirectResponse(safe_next(str(form.get("next", "")), base), status_code=303)
 
 
+def _end_sessions(dash: Dashboard, uid: object, generation: object) -> None:
+    if isinstance(uid, int) and isinstance(generation, int):
+        with dash.db() as session:
+            if end_sessions(session=session, coordinator_id=uid, generation=generation):
+                log.info("dashboard sign-out (coordinator %s): every session ended", uid)
+
+
 async def logout(request: Request, dash: Dashboard) -> Response:
-    """End the session (a POST with the CSRF token, so no page can sign someone out)."""
+    """End every session of this person, this cookie and its copies on other devices alike
+    (a POST with the CSRF token, so no page can sign someone out)."""
     form = await request.form()
     if not csrf_ok(request.session, form.get("csrf")):
         return forbidden(dash, request, "error.csrf")
+    await run_in_threadpool(
+        _end_sessions, dash, request.session.get("uid"), request.session.get("gen")
+    )
     sign_out(request.session)
     flash(request.session, "ok", dash.texts(request)("login.bye"))
     base = request.scope.get("root_path", "")

@@ -78,10 +78,6 @@ class Dashboard:
         with session_scope(self.svc.engine) as session:
             yield session
 
-    def fingerprint(self, password_hash: str | None) -> str:
-        """A short keyed digest of a password hash: changing the password ends old sessions."""
-        return self.svc.cipher.blind_index(f"password:{password_hash or ''}")[:16]
-
     def blind(self, kind: str, value: str) -> str:
         """A keyed digest standing for a name or address in the sign-in attempts table."""
         return f"{kind}:{self.svc.cipher.blind_index(f'{kind}:{value}')}"

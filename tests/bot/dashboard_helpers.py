@@ -115,6 +115,13 @@ class DashboardUser:
             self.follow(response)  # signing in starts a new session with a new CSRF token
         return response
 
+    def copied(self) -> DashboardUser:
+        """Another browser holding a copy of this one's cookie and CSRF token (a thief's)."""
+        copy = DashboardUser(self.client.app, f"copy of {self.name}")
+        copy.client.cookies = httpx.Cookies(self.client.cookies)
+        copy.token = self.token
+        return copy
+
     def follow(self, response: httpx.Response) -> httpx.Response:
         """Open the page a redirect points to."""
         location = response.headers["location"]
