@@ -1,4 +1,4 @@
-"""`homeward coordinators add|remove|list|set-password|end-sessions`: the allow-list."""
+"""`homeward coordinators add|remove|list|set-password|end-sessions|unlock`: the allow-list."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from bot.settings import Settings
 from storage import Role, make_engine, session_scope
 from storage.coordinators import (
     add_coordinator,
-    find_coordinator,
     list_coordinators,
     remove_coordinator,
 )
-from storage.logins import end_sessions, set_password_hash
+from storage.logins import clear_failures, end_sessions_of, set_password_hash
 
 __all__ = ["add_coordinator_commands"]
 
@@ -74,15 +73,25 @@ def add_coordinator_commands(cli: click.Group, load: Callable[[], Settings]) -> 
         with session_scope(make_engine(load().database())) as session:
             if not set_password_hash(session=session, name=name, password_hash=password_hash):
                 raise click.ClickException(f"{name} is not on the coordinator allow-list")
-        click.echo(f"password set for {name}; their earlier dashboard sessions have ended")
+        click.echo(
+            f"password set for {name}; their earlier dashboard sessions have ended and "
+            "failed sign-ins for the name are forgotten"
+        )
 
     @coordinators.command("end-sessions")
     @click.argument("name")
     def coordinators_end_sessions(name: str) -> None:
         """Sign a coordinator out of the dashboard on every device."""
         with session_scope(make_engine(load().database())) as session:
-            coordinator = find_coordinator(session=session, name=name)
-            if coordinator is None or coordinator.id is None:
+            if not end_sessions_of(session=session, name=name):
                 raise click.ClickException(f"{name} is not on the coordinator allow-list")
-            end_sessions(session=session, coordinator_id=coordinator.id)
         click.echo(f"every dashboard session of {name} has ended")
+
+    @coordinators.command("unlock")
+    @click.argument("name")
+    def coordinators_unlock(name: str) -> None:
+        """Forget the failed dashboard sign-ins for a coordinator's name, from every address."""
+        with session_scope(make_engine(load().database())) as session:
+            if not clear_failures(session=session, name=name):
+                raise click.ClickException(f"{name} is not on the coordinator allow-list")
+        click.echo(f"{name} can sign in again")

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from bot.dashboard import dashboard_routes
+from bot.dashboard import DashboardOptions, dashboard_routes
 from bot.forwarded import ForwardedFor, TrustedProxies
 from bot.wiring import Services
 
@@ -99,7 +99,9 @@ def _readiness(svc: Services) -> Callable[[Request], Awaitable[JSONResponse]]:
     return ready
 
 
-def create_app(svc: Services, channels: Sequence[Channel]) -> Starlette:
+def create_app(
+    svc: Services, channels: Sequence[Channel], *, dashboard: DashboardOptions | None = None
+) -> Starlette:
     """The ASGI app: channel routes, the dashboard, health checks; channels run with it."""
 
     @contextlib.asynccontextmanager
@@ -116,7 +118,7 @@ def create_app(svc: Services, channels: Sequence[Channel]) -> Starlette:
     routes: list[BaseRoute] = [Route("/healthz", _health), Route("/readyz", _readiness(svc))]
     for channel in channels:
         routes.extend(channel.routes())
-    routes.extend(dashboard_routes(svc))
+    routes.extend(dashboard_routes(svc, dashboard))
     proxies = TrustedProxies(svc.settings.forwarded_allow_ips)
     middleware = [Middleware(ForwardedFor, proxies=proxies)]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

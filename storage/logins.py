@@ -22,6 +22,7 @@ __all__ = [
     "LoginOutcome",
     "clear_failures",
     "end_sessions",
+    "end_sessions_of",
     "login_failures",
     "record_login",
     "set_password_hash",
@@ -112,6 +113,16 @@ def end_sessions(*, session: Session, coordinator_id: int, generation: int | Non
     if generation is not None:
         statement = statement.where(col(Coordinator.session_generation) == generation)
     return session.exec(statement).rowcount == 1
+
+
+def end_sessions_of(*, session: Session, name: str) -> bool:
+    """End every dashboard session of an active coordinator; False if not on the list."""
+    changed = session.exec(
+        update(Coordinator)
+        .where(col(Coordinator.name) == name, col(Coordinator.active).is_(True))
+        .values(session_generation=col(Coordinator.session_generation) + 1)
+    )
+    return changed.rowcount == 1
 
 
 def clear_failures(*, session: Session, name: str, now: datetime | None = None) -> bool:
