@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -126,6 +128,43 @@ def test_not_ready_while_redis_is_unreachable(dashboard_svc):
 
     assert response.status_code == 503
     assert response.json() == {"ok": False, "database": True, "redis": False}
+
+
+class SilentServer:
+    """A port that takes connections and never answers: a hung Redis."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        threading.Thread(target=self._take, daemon=True).start()
+
+    def _take(self) -> None:
+        with contextlib.suppress(OSError):  # closed
+            while True:
+                self.connections.append(self.server.accept()[0])
+
+    def close(self) -> None:
+        """Stop: whatever waits on it fails now (and its thread ends)."""
+        self.server.shutdown(socket.SHUT_RDWR)  # wakes the accept() (close alone doesn't)
+        self.server.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def test_probes_of_a_hung_dependency_wait_on_one_check_instead_of_piling_up(dashboard_svc):
+    silent = SilentServer()
+    hung = redis.Redis(host="127.0.0.1", port=silent.port, socket_timeout=60)
+    with TestClient(create_app(replace(dashboard_svc, redis=hung), [])) as client:
+        try:
+            first, second = client.get("/readyz"), client.get("/readyz")  # 3 s each
+            connections_made = len(silent.connections)
+        finally:
+            silent.close()
+
+    assert first.status_code == second.status_code == 503
+    assert second.json() == {"ok": False, "database": True, "redis": False}
+    assert connections_made == 1  # the second probe waited on the first probe's check
 
 
 async def _whoami(request: Request) -> PlainTextResponse:
