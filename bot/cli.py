@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from bot.cli_coordinators import add_coordinator_commands
 from bot.cli_registry import add_registry_commands
 from bot.cli_triage import add_triage_commands
 from bot.settings import Settings, SettingsError
@@ -47,8 +48,9 @@ def chat(lang: str | None, session: str | None) -> None:
 
 
 @cli.command()
+@click.option("--host", default=None, help="Address to listen on (default: HOST, 0.0.0.0).")
 @click.option("--port", type=int, default=None, help="Port (default: PORT, 8000).")
-def serve(port: int | None) -> None:
+def serve(host: str | None, port: int | None) -> None:
     """Run the web app: every configured channel's webhook and the dashboard."""
     import uvicorn
 
@@ -58,7 +60,15 @@ def serve(port: int | None) -> None:
     upgrade(settings.database())
     with services(settings) as svc:
         app = create_app(svc, configured_channels(svc))
-        uvicorn.run(app, host="0.0.0.0", port=port or settings.port, log_level="warning")
+        # X-Forwarded-For is read by our own middleware (bot/forwarded.py), not uvicorn's,
+        # which believes the visitor's own first entry when told to trust every proxy.
+        uvicorn.run(
+            app,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="warning",
+            proxy_headers=False,
+        )
 
 
 @cli.command()
@@ -162,6 +172,7 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, lang: s
 
 
 add_triage_commands(cli, tips, _settings)
+add_coordinator_commands(cli, _settings)
 add_registry_commands(cli, _settings)
 
 

@@ -1,8 +1,7 @@
-"""`homeward tips claim|release|note|status|ask|refer|export` and `homeward coordinators`."""
+"""`homeward tips claim|release|note|status|ask|refer|export`."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,14 +12,8 @@ from sqlmodel import Session
 
 from bot.settings import Settings
 from handlers.times import zone
-from storage import Coordinator, Report, ReportStatus, Role, make_engine, session_scope, utcnow
-from storage.coordinators import (
-    add_coordinator,
-    find_coordinator,
-    list_coordinators,
-    remove_coordinator,
-)
-from storage.logins import set_password_hash
+from storage import Coordinator, Report, ReportStatus, make_engine, session_scope, utcnow
+from storage.coordinators import find_coordinator
 from storage.reports import append_event, get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection, workflow
 from triage.export import export_tip, package_csv, package_json
@@ -187,56 +180,3 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
             output.write_text(text, encoding="utf-8")
         else:
             click.echo(text)
-
-    @cli.group()
-    def coordinators() -> None:
-        """The coordinator allow-list."""
-
-    @coordinators.command("add")
-    @click.argument("name")
-    @click.option(
-        "--role", type=click.Choice([r.value for r in Role]), default=Role.COORDINATOR.value
-    )
-    @click.option("--telegram-id", type=int, default=None, help="Their Telegram user id.")
-    def coordinators_add(name: str, role: str, telegram_id: int | None) -> None:
-        """Add (or update) a coordinator."""
-        with session_scope(make_engine(load().database())) as session:
-            add_coordinator(
-                session=session, name=name, role=Role(role), telegram_user_id=telegram_id
-            )
-        click.echo(f"{name} is a {role}")
-
-    @coordinators.command("remove")
-    @click.argument("name")
-    def coordinators_remove(name: str) -> None:
-        """Take a coordinator off the allow-list."""
-        with session_scope(make_engine(load().database())) as session:
-            removed = remove_coordinator(session=session, name=name)
-        click.echo(f"{name} removed" if removed else f"{name} was not on the list")
-
-    @coordinators.command("list")
-    def coordinators_list() -> None:
-        """Everyone on the allow-list."""
-        with session_scope(make_engine(load().database())) as session:
-            for c in list_coordinators(session=session):
-                state = "" if c.active else " (removed)"
-                click.echo(f"{c.name}  {c.role}  telegram={c.telegram_user_id or '-'}{state}")
-
-    @coordinators.command("set-password")
-    @click.argument("name")
-    def coordinators_set_password(name: str) -> None:
-        """Set a coordinator's dashboard password (typed at a prompt, or one line on stdin)."""
-        from bot.dashboard import WeakPassword, hash_password
-
-        if sys.stdin.isatty():
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        else:
-            password = sys.stdin.readline().rstrip("\r\n")
-        try:
-            password_hash = hash_password(password)
-        except WeakPassword as error:
-            raise click.ClickException(str(error)) from error
-        with session_scope(make_engine(load().database())) as session:
-            if not set_password_hash(session=session, name=name, password_hash=password_hash):
-                raise click.ClickException(f"{name} is not on the coordinator allow-list")
-        click.echo(f"password set for {name}; their earlier dashboard sessions have ended")

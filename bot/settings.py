@@ -39,7 +39,13 @@ class Settings(BaseSettings):
     max_answer_length: int = Field(default=1000, ge=50, le=10000)
     sweep_interval_seconds: int = Field(default=60, ge=5)
     log_level: str = "INFO"
+    # Where `homeward serve` listens: every interface by default, as a Procfile host's router
+    # needs; 127.0.0.1 keeps a local trial off the network.
+    host: str = "0.0.0.0"
     port: int = 8000
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated; "*"
+    # for any peer, taking only the address it added itself): bot/forwarded.py.
+    forwarded_allow_ips: str = "127.0.0.1"
     max_media_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
 
     # Telegram: the channel is on when TELEGRAM_BOT_TOKEN is set.

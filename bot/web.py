@@ -1,4 +1,5 @@
-"""The web process: one Starlette app serving the channels' webhooks and the dashboard."""
+"""The web process: one Starlette app serving the channels' webhooks, the dashboard and the
+health checks (bot/health.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
 
-from bot.dashboard import dashboard_routes
+from bot.dashboard import DashboardOptions, dashboard_routes
+from bot.forwarded import ForwardedFor, TrustedProxies
+from bot.health import health_routes
 from bot.wiring import Services
 
 __all__ = ["Channel", "configured_channels", "create_app"]
@@ -55,12 +57,10 @@ def configured_channels(svc: Services) -> list[Channel]:
     return channels
 
 
-async def _health(request: Request) -> JSONResponse:
-    return JSONResponse({"ok": True})
-
-
-def create_app(svc: Services, channels: Sequence[Channel]) -> Starlette:
-    """The ASGI app: channel routes, the dashboard and a health check; channels run with it."""
+def create_app(
+    svc: Services, channels: Sequence[Channel], *, dashboard: DashboardOptions | None = None
+) -> Starlette:
+    """The ASGI app: channel routes, the dashboard, health checks; channels run with it."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -73,8 +73,10 @@ def create_app(svc: Services, channels: Sequence[Channel]) -> Starlette:
             for channel in reversed(channels):
                 await channel.stop()
 
-    routes: list[BaseRoute] = [Route("/healthz", _health)]
+    routes: list[BaseRoute] = [*health_routes(svc)]
     for channel in channels:
         routes.extend(channel.routes())
-    routes.extend(dashboard_routes(svc))
-    return Starlette(routes=routes, lifespan=lifespan)
+    routes.extend(dashboard_routes(svc, dashboard))
+    proxies = TrustedProxies(svc.settings.forwarded_allow_ips)
+    middleware = [Middleware(ForwardedFor, proxies=proxies)]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from storage.logins import end_sessions
 from storage.workflow_models import Coordinator, Role
 
 __all__ = ["add_coordinator", "find_coordinator", "list_coordinators", "remove_coordinator"]
@@ -16,25 +17,32 @@ def add_coordinator(
     role: Role = Role.COORDINATOR,
     telegram_user_id: int | None = None,
 ) -> Coordinator:
-    """Put someone on the allow-list (or update their role and Telegram id)."""
+    """Put someone on the allow-list (or update their role and Telegram id); a new role ends
+    their dashboard sessions, so the next page is seen with the new rights after signing in."""
     coordinator = session.exec(select(Coordinator).where(Coordinator.name == name)).first()
     if coordinator is None:
         coordinator = Coordinator(name=name)
+    new_role = coordinator.id is not None and coordinator.role != Role(role)
     coordinator.role = Role(role)
     coordinator.telegram_user_id = telegram_user_id or coordinator.telegram_user_id
     coordinator.active = True
     session.add(coordinator)
     session.flush()
+    if new_role and coordinator.id is not None:
+        end_sessions(session=session, coordinator_id=coordinator.id)
     return coordinator
 
 
 def remove_coordinator(*, session: Session, name: str) -> bool:
-    """Take someone off the allow-list; their past actions stay attributed to them."""
+    """Take someone off the allow-list, ending their sessions; their past actions stay
+    attributed to them."""
     coordinator = session.exec(select(Coordinator).where(Coordinator.name == name)).first()
     if coordinator is None or not coordinator.active:
         return False
     coordinator.active = False
     session.add(coordinator)
+    session.flush()
+    end_sessions(session=session, coordinator_id=coordinator.id or 0)
     return True
 
 

@@ -50,6 +50,10 @@ class Coordinator(SQLModel, table=True):
     password_hash: str | None = None
     active: bool = True
     created_at: datetime = _ts(nullable=False, default=utcnow)
+    # A dashboard session carries the number it began with; raising it ends them all.
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Failed sign-ins for this name before this moment no longer count (an admin, a new password).
+    failures_cleared_at: datetime | None = _ts(nullable=True)
 
 
 class Note(SQLModel, table=True):

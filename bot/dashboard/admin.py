@@ -1,10 +1,13 @@
-"""Admins manage the allow-list: add or update a coordinator (role, password), remove one."""
+"""Admins manage the allow-list: add or update a coordinator (role, password), remove one, sign
+one out everywhere, let one sign in again after failed attempts."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
@@ -13,9 +16,9 @@ from bot.dashboard.passwords import WeakPassword, hash_password
 from bot.dashboard.sessions import flash
 from storage import Role
 from storage.coordinators import add_coordinator, list_coordinators, remove_coordinator
-from storage.logins import set_password_hash
+from storage.logins import clear_failures, end_sessions_of, set_password_hash
 
-__all__ = ["add_or_update", "admin_page", "remove"]
+__all__ = ["add_or_update", "admin_page", "end_all_sessions", "remove", "unlock"]
 
 log = logging.getLogger(__name__)
 MAX_NAME = 64
@@ -45,7 +48,9 @@ def _save(call: Call, name: str, role: Role, password_hash: str | None) -> None:
     with call.dash.db() as session:
         add_coordinator(session=session, name=name, role=role)
         if password_hash:
-            set_password_hash(session=session, name=name, password_hash=password_hash)
+            set_password_hash(
+                session=session, name=name, password_hash=password_hash, now=call.dash.now()
+            )
 
 
 async def add_or_update(call: Call) -> Response:
@@ -64,17 +69,50 @@ async def add_or_update(call: Call) -> Response:
     return _back(call, "ok", "admin.saved", name=name)
 
 
-def _remove(call: Call, name: str) -> bool:
-    with call.dash.db() as session:
-        return remove_coordinator(session=session, name=name)
+async def _change(
+    call: Call, change: Callable[[Session, str], bool], done: str, event: str
+) -> Response:
+    """Apply `change` to the coordinator named in the form, then say so (or that nobody is)."""
+    name = call.field("name")
+
+    def run() -> bool:
+        with call.dash.db() as session:
+            return change(session, name)
+
+    if not await run_in_threadpool(run):
+        return _back(call, "error", "admin.unknown", name=name)
+    log.info("dashboard: an admin %s", event)
+    return _back(call, "ok", done, name=name)
 
 
 async def remove(call: Call) -> Response:
     """Take a coordinator off the list (never yourself); their past actions keep their name."""
-    name = call.field("name")
-    if name == call.viewer.name:
+    if call.field("name") == call.viewer.name:
         return _back(call, "error", "admin.not_yourself")
-    if not await run_in_threadpool(_remove, call, name):
-        return _back(call, "error", "admin.unknown", name=name)
-    log.info("dashboard: an admin removed a coordinator")
-    return _back(call, "ok", "admin.removed", name=name)
+    return await _change(
+        call,
+        lambda session, name: remove_coordinator(session=session, name=name),
+        "admin.removed",
+        "removed a coordinator",
+    )
+
+
+async def end_all_sessions(call: Call) -> Response:
+    """Sign a coordinator out on every device (a lost phone, a shared computer)."""
+    return await _change(
+        call,
+        lambda session, name: end_sessions_of(session=session, name=name),
+        "admin.sessions_ended",
+        "ended a coordinator's sessions",
+    )
+
+
+async def unlock(call: Call) -> Response:
+    """Forget a coordinator's failed sign-ins, so a stranger's guesses no longer hold them up."""
+    now = call.dash.now()
+    return await _change(
+        call,
+        lambda session, name: clear_failures(session=session, name=name, now=now),
+        "admin.unlocked",
+        "cleared a coordinator's failed sign-ins",
+    )

@@ -44,6 +44,8 @@ ROUTES: list[tuple[str, str, Handler, Role]] = [
     ("GET", "/admin", admin.admin_page, A),
     ("POST", "/admin/coordinators", admin.add_or_update, A),
     ("POST", "/admin/coordinators/remove", admin.remove, A),
+    ("POST", "/admin/coordinators/end-sessions", admin.end_all_sessions, A),
+    ("POST", "/admin/coordinators/unlock", admin.unlock, A),
 ]
 # Background fetches that must not count as the coordinator using the dashboard.
 KEEPS_IDLE = {queue.queue_rows}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,15 +33,19 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 @dataclass
 class DashboardOptions:
-    """Session lifetimes, sign-in throttling and refresh; `clock` lets tests move time."""
+    """Session lifetimes, sign-in throttling (bot/dashboard/throttle.py) and refresh; `clock`
+    and `pause` let tests move time and see the waits."""
 
     idle: timedelta = timedelta(minutes=30)
     lifetime: timedelta = timedelta(hours=12)
     refresh_seconds: int = 30
-    failures_per_name: int = 5
+    failures_per_pair: int = 5
     failures_per_address: int = 20
     failure_window: timedelta = timedelta(minutes=15)
+    slow_after: int = 3
+    slowest: timedelta = timedelta(seconds=15)
     clock: Callable[[], datetime] = field(default=utcnow)
+    pause: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DashboardOptions:
@@ -78,10 +83,6 @@ class Dashboard:
         """A database session committed at the end of the block."""
         with session_scope(self.svc.engine) as session:
             yield session
-
-    def fingerprint(self, password_hash: str | None) -> str:
-        """A short keyed digest of a password hash: changing the password ends old sessions."""
-        return self.svc.cipher.blind_index(f"password:{password_hash or ''}")[:16]
 
     def blind(self, kind: str, value: str) -> str:
         """A keyed digest standing for a name or address in the sign-in attempts table."""

@@ -83,8 +83,8 @@ def _load_viewer(dash: Dashboard, session: dict[str, Any]) -> Viewer | None:
         coordinator = db.get(Coordinator, uid)
         if coordinator is None or not coordinator.active or coordinator.id is None:
             return None
-        if dash.fingerprint(coordinator.password_hash) != session.get("pw"):
-            return None  # the password changed (or was removed) since this session began
+        if coordinator.session_generation != session.get("gen"):
+            return None  # signed out, a new password or role since: every such session ended
         return Viewer(coordinator.id, coordinator.name, coordinator.role)
 
 

@@ -1,7 +1,10 @@
 """What the signed session cookie holds: who is signed in, since when, the CSRF token, flashes.
 
 The cookie is signed (not encrypted) by Starlette's SessionMiddleware, so it holds no secret
-beyond the CSRF token, which is as sensitive as the cookie itself.
+beyond the CSRF token, which is as sensitive as the cookie itself. It also holds the person's
+session generation when they signed in: signing out, a new password, a new role or removal
+raise the stored one (storage/logins.py), and every cookie of the old one is refused, copies
+included.
 """
 
 from __future__ import annotations
@@ -65,12 +68,12 @@ def csrf_ok(session: dict[str, Any], submitted: object) -> bool:
     return hmac.compare_digest(expected.encode(), submitted.encode())
 
 
-def sign_in(session: dict[str, Any], *, uid: int, fingerprint: str, now: datetime) -> None:
+def sign_in(session: dict[str, Any], *, uid: int, generation: int, now: datetime) -> None:
     """Start a fresh session (new CSRF token, so a planted session is worthless)."""
     language = session.get("lang")
     session.clear()
     stamp = now.timestamp()
-    session.update(uid=uid, pw=fingerprint, since=stamp, seen=stamp)
+    session.update(uid=uid, gen=generation, since=stamp, seen=stamp)
     if language:
         session["lang"] = language
     csrf_token(session)

@@ -1,7 +1,9 @@
 """Telegram's webhook route: only Telegram gets in, and 200 only once the update is stored.
 
 A 503 (the database is down) makes Telegram send the update again later; a 400 is for what
-Telegram never sends. Nothing about the update's content is logged.
+Telegram never sends, or what could never be stored (re-sending it wouldn't help). A body
+over MAX_UPDATE_BYTES gets 413 as soon as that is known: from its Content-Length before
+anything is read, else while it is read. Nothing about the update's content is logged.
 """
 
 from __future__ import annotations
@@ -18,10 +20,23 @@ from starlette.routing import Route
 
 from bot.telegram.parsing import MalformedUpdate
 
-__all__ = ["SECRET_HEADER", "webhook_route"]
+__all__ = ["MAX_UPDATE_BYTES", "SECRET_HEADER", "webhook_route"]
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# An update is a few kilobytes (a message is at most 4,096 characters; files come by id).
+MAX_UPDATE_BYTES = 1024 * 1024
+MAX_UPDATE_ID = 2**63 - 1  # a positive BIGINT, as Telegram's ids are
+
+
+def _update_id(data: object) -> int | None:
+    """The update's id if the body is an update we could store, else None."""
+    if not isinstance(data, dict):
+        return None
+    update_id = data.get("update_id")
+    if isinstance(update_id, bool) or not isinstance(update_id, int):
+        return None
+    return update_id if 0 <= update_id <= MAX_UPDATE_ID else None
 
 
 def webhook_route(
@@ -37,7 +52,7 @@ def webhook_route(
             data = await request.json()
         except ValueError:
             return Response(status_code=400)
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        if _update_id(data) is None:
             return Response(status_code=400)
         try:
             await ingest(data)
@@ -53,4 +68,4 @@ def webhook_route(
             return Response(status_code=503)
         return Response(status_code=200)
 
-    return Route(path, receive, methods=["POST"])
+    return Route(path, receive, methods=["POST"], max_body_size=MAX_UPDATE_BYTES)

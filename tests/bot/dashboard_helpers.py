@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ ALLOWED = re.compile(
     r"HW-[0-9A-Z]{4}-[0-9A-Z]{2}|alice|wang|Homeward|Telegram|OpenStreetMap|English|JSON|CSV|DNA|/[a-z]+"
 )
 
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -46,9 +47,10 @@ def password_hash() -> str:
 
 @dataclass
 class Clock:
-    """Time the dashboard sees; tests move it forward."""
+    """Time the dashboard sees; tests move it forward and see how long answers were held."""
 
     now: datetime = field(default_factory=utcnow)
+    pauses: list[float] = field(default_factory=list)
 
     def __call__(self) -> datetime:
         return self.now
@@ -56,6 +58,10 @@ class Clock:
     def advance(self, **delta: float) -> None:
         """Let time pass."""
         self.now += timedelta(**delta)
+
+    async def pause(self, seconds: float) -> None:
+        """What the dashboard waits before a sign-in answer: noted, not slept."""
+        self.pauses.append(seconds)
 
 
 def settings_for(database_url: str, secret_key: str, data_dir: Path, **extra: Any) -> Settings:
@@ -72,7 +78,8 @@ def settings_for(database_url: str, secret_key: str, data_dir: Path, **extra: An
 
 def dashboard_app(svc: Services, clock: Clock, **options: Any) -> Starlette:
     """Just the dashboard, on a clock the test controls."""
-    return Starlette(routes=dashboard_routes(svc, DashboardOptions(clock=clock, **options)))
+    options = DashboardOptions(clock=clock, pause=clock.pause, **options)
+    return Starlette(routes=dashboard_routes(svc, options))
 
 
 def enlist(
@@ -82,15 +89,20 @@ def enlist(
     with session_scope(engine) as session:
         add_coordinator(session=session, name=name, role=role)
         if password:
-            set_password_hash(session=session, name=name, password_hash=password_hash())
+            # Long ago, so that the failures a test makes on its clock aren't taken as cleared.
+            set_password_hash(
+                session=session, name=name, password_hash=password_hash(), now=LONG_AGO
+            )
 
 
 class DashboardUser:
     """One coordinator (or a stranger) with a browser of their own."""
 
-    def __init__(self, app: Starlette, name: str = "stranger") -> None:
+    def __init__(self, app: Starlette, name: str = "stranger", address: str = "testclient") -> None:
         self.name = name
-        self.client = TestClient(app, base_url="http://testserver", follow_redirects=False)
+        self.client = TestClient(
+            app, base_url="http://testserver", follow_redirects=False, client=(address, 50000)
+        )
         self.token = ""
 
     def _remember_token(self, response: httpx.Response) -> httpx.Response:
@@ -121,6 +133,13 @@ class DashboardUser:
         if response.status_code == 303:
             self.follow(response)  # signing in starts a new session with a new CSRF token
         return response
+
+    def copied(self) -> DashboardUser:
+        """Another browser holding a copy of this one's cookie and CSRF token (a thief's)."""
+        copy = DashboardUser(self.client.app, f"copy of {self.name}")
+        copy.client.cookies = httpx.Cookies(self.client.cookies)
+        copy.token = self.token
+        return copy
 
     def follow(self, response: httpx.Response) -> httpx.Response:
         """Open the page a redirect points to."""

@@ -1,4 +1,5 @@
-"""Signing in: passwords, throttling, CSRF, session cookies that expire, the password command."""
+"""Signing in: passwords, CSRF, session cookies that expire, the password command (throttling:
+test_dashboard_throttle.py)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,7 @@ from tests.bot.dashboard_helpers import (
     dashboard_app,
     enlist,
     report_sighting,
-    settings_for,
 )
-from tests.bot.telegram_helpers import make_services
 
 
 @pytest.fixture
@@ -29,17 +28,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app(database_url, secret_key, data_dir, engine, cipher, redis_client, queue, intake, clock):
-    settings = settings_for(database_url, secret_key, data_dir)
-    svc = make_services(
-        settings,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        queue=queue,
-        intake=intake,
-    )
-    return dashboard_app(svc, clock)
+def app(dashboard_svc, clock):
+    return dashboard_app(dashboard_svc, clock)
 
 
 @pytest.fixture
@@ -85,9 +75,10 @@ def test_a_wrong_password_is_refused_and_recorded_without_names(alice, engine, c
     assert response.status_code == 401
     assert "don't match" in response.text or "不正确" in response.text
     assert alice.opens("/").status_code == 303
-    [by_name, by_address] = attempts(engine)
-    assert by_name.outcome == by_address.outcome == "refused"
+    [by_name, by_address, by_both] = attempts(engine)
+    assert by_name.outcome == by_address.outcome == by_both.outcome == "refused"
     assert by_name.key.startswith("name:") and "alice" not in by_name.key
+    assert by_both.key.startswith("pair:") and "testclient" not in by_both.key
     assert "alice" not in caplog.text and "sign-in refused" in caplog.text
 
 
@@ -95,40 +86,6 @@ def test_an_unknown_name_and_a_coordinator_without_password_are_refused_alike(ap
     enlist(engine, "nopass", password=False)
     for name in ("nobody", "nopass"):
         assert DashboardUser(app, name).signs_in().status_code == 401
-
-
-def test_repeated_failures_are_throttled_per_name_until_the_window_passes(alice, app, clock):
-    for _ in range(5):
-        assert alice.signs_in("guess").status_code == 401
-
-    assert alice.signs_in().status_code == 429  # even the right password, for now
-    elsewhere = DashboardUser(app, "alice")
-    elsewhere.client.headers["x-test"] = "other browser"
-    assert elsewhere.signs_in().status_code == 429
-
-    clock.advance(minutes=16)
-    assert alice.signs_in().status_code == 303
-
-
-def test_repeated_failures_from_one_address_are_throttled_for_every_name(app, engine):
-    enlist(engine, "bob")
-    scanner = DashboardUser(app)
-    for index in range(19):
-        assert scanner.signs_in("guess", name=f"user{index}").status_code == 401
-    assert DashboardUser(app, "bob").signs_in().status_code == 303  # a valid account…
-    assert scanner.signs_in("guess", name="user19").status_code == 401
-
-    # …doesn't reset the address's count (every test client has the same address)
-    assert DashboardUser(app, "bob").signs_in().status_code == 429
-
-
-def test_a_success_clears_the_count_of_earlier_failures(alice):
-    for _ in range(4):
-        alice.signs_in("typo")
-    assert alice.signs_in().status_code == 303
-    for _ in range(4):
-        alice.signs_in("typo")
-    assert alice.signs_in().status_code == 303
 
 
 def test_forms_without_the_right_csrf_token_are_refused(alice, tipster):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from bot.telegram import inbox as telegram_inbox
+from bot.telegram.webhook import SECRET_HEADER
 from storage import Conversation, Delivery, FieldCipher, InboundUpdate
 from tests.bot.telegram_helpers import (
     SECRET,
@@ -46,6 +49,33 @@ def test_what_is_not_an_update_is_a_bad_request(bot: RunningBot, engine: Engine)
     assert bot.client.post(path, content=b"{not json", headers=headers).status_code == 400
     assert bot.client.post(path, json={"message": {}}, headers=headers).status_code == 400
     assert bot.client.get(path, headers=headers).status_code == 405
+    assert rows(engine, InboundUpdate) == []
+
+
+def test_an_update_over_a_megabyte_is_refused_before_it_is_read_whole(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine
+) -> None:
+    huge = updates.text(TIPSTER, "我看到一个孩子" * 250_000)  # 5 MB of JSON
+    body = json.dumps(huge).encode()
+    assert len(body) > 5_000_000
+    path, headers = bot.channel.config.webhook_path, {SECRET_HEADER: SECRET}
+    chunks = iter([body[i : i + 65_536] for i in range(0, len(body), 65_536)])
+
+    declared = bot.client.post(path, content=body, headers=headers)
+    streamed = bot.client.post(path, content=chunks, headers=headers)  # counted while read
+
+    assert declared.status_code == streamed.status_code == 413
+    assert rows(engine, InboundUpdate) == []
+    assert bot.post(updates.command(TIPSTER, "start")) == 200  # a normal one still gets in
+
+
+def test_an_update_id_too_big_to_store_is_a_bad_request_not_a_retry(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine
+) -> None:
+    start = updates.command(TIPSTER, "start")
+
+    assert bot.post({**start, "update_id": 10**200}) == 400  # 503 would be re-sent forever
+    assert bot.post({**start, "update_id": -1}) == 400
     assert rows(engine, InboundUpdate) == []
 
 
