@@ -26,8 +26,8 @@ from storage.registry_models import (
 )
 from storage.workflow_models import (
     Coordinator,
-    FollowupAttempt,
     Note,
+    PinThrottle,
     PurgeRecord,
     Referral,
     RelayDirection,
@@ -41,8 +41,8 @@ __all__ = [
     "ChatPrompt",
     "Conversation",
     "Coordinator",
-    "FollowupAttempt",
     "Note",
+    "PinThrottle",
     "PurgeRecord",
     "Referral",
     "RelayDirection",

@@ -1,4 +1,4 @@
-"""The coordinators' tables: who they are, notes, referrals, the anonymous relay, PIN tries."""
+"""The coordinators' tables: who they are, notes, referrals, the anonymous relay, wrong PINs."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from storage.models import _ts, utcnow
 
 __all__ = [
     "Coordinator",
-    "FollowupAttempt",
     "Note",
+    "PinThrottle",
     "PurgeRecord",
     "Referral",
     "RelayDirection",
@@ -103,10 +103,9 @@ class PurgeRecord(SQLModel, table=True):
     at: datetime = _ts(nullable=False, default=utcnow, index=True)
 
 
-class FollowupAttempt(SQLModel, table=True):
-    """A try at reference code + PIN, kept to throttle guessing."""
+class PinThrottle(SQLModel, table=True):
+    """Wrong PINs counted for one key (a code and a chat, a chat, a code) in a window."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=64, index=True, description="blind index of who tried")
-    success: bool = False
-    at: datetime = _ts(nullable=False, default=utcnow, index=True)
+    key: str = Field(max_length=96, primary_key=True, description="blind indexes, never ids")
+    failures: int = 0
+    window_start: datetime = _ts(nullable=False, default=utcnow, index=True)

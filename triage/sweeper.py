@@ -11,6 +11,8 @@ from sqlalchemy.engine import Engine
 
 from storage import session_scope, utcnow
 from storage.conversations import purge_expired_drafts, purge_old_deliveries
+from storage.pin_throttle import forget_old_tries
+from storage.relay import FAILURE_WINDOW
 from storage.retention import purge_attachments, purge_closed_reports
 from triage.queue import requeue_due
 
@@ -54,6 +56,7 @@ def sweep(
     with session_scope(engine) as session:
         drafts = purge_expired_drafts(session=session, untouched_since=now - draft_ttl)
         deliveries = purge_old_deliveries(session=session, before=now - DELIVERY_MEMORY)
+        forget_old_tries(session=session, window=FAILURE_WINDOW, now=now)  # PIN counts
         files = purge_attachments(session=session, stored_before=now - retention.attachments)
         reports = purge_closed_reports(
             session=session, closed_before=now - retention.closed_reports
