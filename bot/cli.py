@@ -17,6 +17,8 @@ from triage.tips import tip_as_dict, tip_summary
 
 __all__ = ["main"]
 
+REQUESTS_AT_STOP_SECONDS = 1
+
 
 def _settings(*, quiet: bool = False) -> Settings:
     settings = Settings()
@@ -55,7 +57,16 @@ def serve(port: int | None) -> None:
     upgrade(settings.database())
     with services(settings) as svc:
         app = create_app(svc, configured_channels(svc))
-        uvicorn.run(app, host="0.0.0.0", port=port or settings.port, log_level="warning")
+        uvicorn.run(
+            app,
+            host="0.0.0.0",
+            port=port or settings.port,
+            log_level="warning",
+            # A request still open at SIGTERM (a webhook delivery stalled half-way by the
+            # network) gets this long, then the channels' own stop; Telegram sends again
+            # what it got no 200 for.
+            timeout_graceful_shutdown=REQUESTS_AT_STOP_SECONDS,
+        )
 
 
 @cli.command()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.dashboard import dashboard_routes
 from bot.wiring import Services
@@ -55,6 +58,22 @@ def configured_channels(svc: Services) -> list[Channel]:
     return channels
 
 
+class _CutOffQuietly:
+    """A request still open when the server stops is cancelled (uvicorn's graceful timeout):
+    end it with a log line, not a traceback. Telegram sends again what got no 200."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except asyncio.CancelledError:
+            if scope["type"] != "http":
+                raise
+            log.warning("a request still open at stop was cut off")  # no path: it holds a secret
+
+
 async def _health(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
@@ -77,4 +96,4 @@ def create_app(svc: Services, channels: Sequence[Channel]) -> Starlette:
     for channel in channels:
         routes.extend(channel.routes())
     routes.extend(dashboard_routes(svc))
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(_CutOffQuietly)])
