@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from bot.cli_blocks import add_block_commands
 from bot.cli_registry import add_registry_commands
 from bot.cli_triage import add_triage_commands
 from bot.settings import Settings, SettingsError
@@ -164,6 +165,7 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None) -> None
 
 
 add_triage_commands(cli, tips, _settings)
+add_block_commands(tips, _settings)
 add_registry_commands(cli, _settings)
 
 

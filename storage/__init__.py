@@ -33,6 +33,7 @@ from storage.workflow_models import (
     RelayDirection,
     RelayMessage,
     Role,
+    TipsterBlock,
 )
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "RegistryKind",
     "SameChildLink",
     "TipCard",
+    "TipsterBlock",
     "OutboxItem",
     "OutboxStatus",
     "Report",

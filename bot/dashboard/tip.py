@@ -13,6 +13,7 @@ from bot.dashboard.guard import Call
 from bot.dashboard.maps import location_map
 from bot.dashboard.sessions import Viewer
 from storage import Report, ReportStatus
+from storage.blocks import block_in_force
 from storage.coordinators import list_coordinators
 from storage.dashboard_reads import list_attachments, list_notes, list_referrals
 from storage.relay import relay_thread
@@ -68,6 +69,12 @@ def load_tip(
             "close_reasons": CLOSE_REASONS,
             "map": location_map(report.latitude, report.longitude),
             "image_types": IMAGE_TYPES,
+            "blockable": report.tipster_key is not None,
+            "block": (
+                block_in_force(session=session, tipster_key=report.tipster_key)
+                if report.tipster_key
+                else None
+            ),
         }
 
 
