@@ -48,7 +48,12 @@ def export_tip(
         for r in session.exec(select(Referral).where(Referral.report_id == report.id))
     ]
     package["tipster_messages"] = [
-        {"direction": m.direction, "body": m.body, "at": m.created_at.isoformat()}
+        {
+            "direction": m.direction,
+            "body": m.body,
+            "at": m.created_at.isoformat(),
+            "sent_while_blocked": m.blocked,
+        }
         for m in relay_thread(session=session, report_id=report.id or 0)
     ]
     package["notes_count"] = len(

@@ -7,9 +7,12 @@ from sqlmodel import Session, col, select
 
 from handlers import InboundKind
 from storage import OutboxItem, RelayMessage, ReportEvent, Role
+from storage.coordinators import find_coordinator
+from storage.reports import get_report
 from tests.stories import Tipster
 from tests.triage.coordinators import CoordinatorActor, event_log, tip
 from tests.triage.test_workflow import submit
+from triage.export import export_tip
 from triage.workflow import WorkflowError
 
 NEUTRAL = "谢谢，你的消息已收到。"
@@ -49,6 +52,16 @@ def test_a_blocked_tipster_gets_a_neutral_answer_and_what_they_send_is_kept_mark
     ]
     with Session(engine) as session:  # coordinators are not called for these
         assert [o.job for o in session.exec(select(OutboxItem))].count("tipster_replied") == 0
+
+    with Session(engine) as session:  # a referral package says so too
+        package = export_tip(
+            session=session,
+            report=get_report(session=session, ref=ref),
+            coordinator=find_coordinator(session=session, name="lee"),
+            cipher=cipher,
+        )
+        session.commit()
+    assert [m["sent_while_blocked"] for m in package["tipster_messages"]] == [True] * 3
 
     other = Tipster(intake, user_id="someone-else", language_hint="zh-hans")
     other.says("/start")
