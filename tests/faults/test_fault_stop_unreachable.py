@@ -2,9 +2,10 @@
 
 The README promises that a web process given SIGTERM is gone within about 11 s (1 s for
 requests still open, then `TelegramOptions.stop_grace_seconds`), so a deploy's restart is
-quick however Telegram is doing. Here Telegram stops answering (every call hangs) or refuses connections while a
-backlog of chats waits, and the process must still be gone within the bound plus a margin
-for a busy machine; nothing stored is lost, as the next start answers every update.
+quick however Telegram is doing. Here Telegram stops answering (every call hangs) or
+refuses connections while a backlog of chats waits, and the process must still be gone
+within the bound plus a margin for a busy machine; nothing stored is lost, as the next
+start answers every update.
 
 When the network to Telegram fails, a webhook delivery can also stall half-way: its
 connection stays open with part of the update sent, and nothing more comes. The process
