@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from bot.cli_blocks import add_block_commands
 from bot.cli_coordinators import add_coordinator_commands
 from bot.cli_registry import add_registry_commands
 from bot.cli_triage import add_triage_commands
@@ -20,6 +21,8 @@ from triage.readable import Reader
 from triage.tips import tip_as_dict, tip_summary
 
 __all__ = ["main"]
+
+REQUESTS_AT_STOP_SECONDS = 1
 
 
 def _settings(*, quiet: bool = False) -> Settings:
@@ -68,6 +71,10 @@ def serve(host: str | None, port: int | None) -> None:
             port=port or settings.port,
             log_level="warning",
             proxy_headers=False,
+            # A request still open at SIGTERM (a webhook delivery stalled half-way by the
+            # network) gets this long, then the channels' own stop; Telegram sends again
+            # what it got no 200 for.
+            timeout_graceful_shutdown=REQUESTS_AT_STOP_SECONDS,
         )
 
 
@@ -173,6 +180,7 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, lang: s
 
 add_triage_commands(cli, tips, _settings)
 add_coordinator_commands(cli, _settings)
+add_block_commands(tips, _settings)
 add_registry_commands(cli, _settings)
 
 

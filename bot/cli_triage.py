@@ -18,13 +18,14 @@ from storage.reports import append_event, get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection, workflow
 from triage.export import export_tip, package_csv, package_json
 
-__all__ = ["add_triage_commands"]
+__all__ = ["acting_on", "add_triage_commands"]
 
 
 @contextmanager
-def _acting(
+def acting_on(
     settings: Settings, ref: str, name: str
 ) -> Iterator[tuple[Session, Report, Coordinator]]:
+    """One tip and the coordinator acting on it, in one transaction; refusals end the command."""
     engine = make_engine(settings.database())
     with session_scope(engine) as session:
         report = get_report(session=session, ref=ref)
@@ -61,7 +62,7 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
     @acting_as
     def claim(ref: str, name: str) -> None:
         """Claim a tip so nobody else works it at the same time."""
-        with _acting(load(), ref, name) as (session, report, coordinator):
+        with acting_on(load(), ref, name) as (session, report, coordinator):
             workflow.claim_tip(
                 session=session, report=report, coordinator=coordinator, now=utcnow()
             )
@@ -72,7 +73,7 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
     @acting_as
     def release(ref: str, name: str) -> None:
         """Give a claimed tip back to the queue."""
-        with _acting(load(), ref, name) as (session, report, coordinator):
+        with acting_on(load(), ref, name) as (session, report, coordinator):
             workflow.release_tip(
                 session=session, report=report, coordinator=coordinator, now=utcnow()
             )
@@ -84,7 +85,7 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
     @acting_as
     def note(ref: str, text: str, name: str) -> None:
         """Add an internal note (never shown to the tipster)."""
-        with _acting(load(), ref, name) as (session, report, coordinator):
+        with acting_on(load(), ref, name) as (session, report, coordinator):
             workflow.add_note(session=session, report=report, coordinator=coordinator, body=text)
         click.echo("note added")
 
@@ -98,7 +99,7 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
         ref: str, status: str, reason: str | None, close_reason: str | None, name: str
     ) -> None:
         """Move a tip along: in_review, verified, referred, closed (with --close-reason)."""
-        with _acting(load(), ref, name) as (session, report, coordinator):
+        with acting_on(load(), ref, name) as (session, report, coordinator):
             workflow.change_status(
                 session=session,
                 report=report,
@@ -116,7 +117,7 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
     @acting_as
     def ask(ref: str, question: str, name: str) -> None:
         """Ask the tipster a question through their own channel, anonymously both ways."""
-        with _acting(load(), ref, name) as (session, report, coordinator):
+        with acting_on(load(), ref, name) as (session, report, coordinator):
             workflow.ask_tipster(
                 session=session,
                 report=report,
@@ -134,7 +135,7 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
     @acting_as
     def refer(ref: str, kind: str, to_whom: str, reference: str | None, name: str) -> None:
         """Record a referral to the police, a partner NGO or a DNA-sampling referral."""
-        with _acting(load(), ref, name) as (session, report, coordinator):
+        with acting_on(load(), ref, name) as (session, report, coordinator):
             workflow.refer_tip(
                 session=session,
                 report=report,
@@ -165,7 +166,7 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
     ) -> None:
         """Export a referral package (JSON or CSV) without the tipster's identity by default."""
         settings = load()
-        with _acting(settings, ref, name) as (session, report, coordinator):
+        with acting_on(settings, ref, name) as (session, report, coordinator):
             package = export_tip(
                 session=session,
                 report=report,

@@ -3,6 +3,7 @@ health checks (bot/health.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
@@ -11,6 +12,7 @@ from typing import Protocol
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.dashboard import DashboardOptions, dashboard_routes
 from bot.forwarded import ForwardedFor, TrustedProxies
@@ -57,6 +59,22 @@ def configured_channels(svc: Services) -> list[Channel]:
     return channels
 
 
+class _CutOffQuietly:
+    """A request still open when the server stops is cancelled (uvicorn's graceful timeout):
+    end it with a log line, not a traceback. Telegram sends again what got no 200."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except asyncio.CancelledError:
+            if scope["type"] != "http":
+                raise
+            log.warning("a request still open at stop was cut off")  # no path: it holds a secret
+
+
 def create_app(
     svc: Services, channels: Sequence[Channel], *, dashboard: DashboardOptions | None = None
 ) -> Starlette:
@@ -78,5 +96,5 @@ def create_app(
         routes.extend(channel.routes())
     routes.extend(dashboard_routes(svc, dashboard))
     proxies = TrustedProxies(svc.settings.forwarded_allow_ips)
-    middleware = [Middleware(ForwardedFor, proxies=proxies)]
+    middleware = [Middleware(_CutOffQuietly), Middleware(ForwardedFor, proxies=proxies)]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -15,13 +15,16 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
 
+from handlers.catalogue import DEFAULT_LANGUAGE, catalogue
 from handlers.followup_port import StoredFollowup
 from handlers.interview import handle
-from handlers.messages import Inbound, Reply
+from handlers.messages import Inbound, InboundKind, Reply
 from handlers.state import Env, InterviewConfig, State
 from handlers.submit import build_report
-from storage import FieldCipher, session_scope, utcnow
+from storage import Conversation, FieldCipher, TipsterBlock, session_scope, utcnow
+from storage.blocks import block_in_force, keep_blocked_message
 from storage.conversations import (
     create_conversation,
     find_delivery,
@@ -103,41 +106,13 @@ class Intake:
                         "conversation %s: delivery id seen on another conversation", conversation.id
                     )
                     msg = replace(msg, delivery_id=None)
-            now = self.clock()
-            state = State.from_dict(conversation.state)
-            followup = StoredFollowup(
-                session=session, cipher=self.cipher, who=user_key, channel=msg.channel, now=now
-            )
-            env = Env(config=self.config, now=now, encrypt=self.cipher.encrypt, followup=followup)
-            outcome = handle(state, msg, env)
-            replies, touched = outcome.replies, followup.touched
+            touched: set[int] = set()
             redacted: list[Reply] | None = None
-            if outcome.submission is not None:
-                ref, pin = new_ref(), new_pin()
-                report, attachments = build_report(
-                    outcome.submission,
-                    ref=ref,
-                    pin_hash=self.cipher.hash_pin(pin),
-                    channel=msg.channel,
-                    tipster_ref=conversation.user_ref,
-                    tipster_key=user_key,
-                )
-                save_report(session=session, report=report, attachments=attachments)
-                report_id = report.id or 0
-                touched.add(report_id)
-                lang = outcome.submission.language
-                replies = [Reply(env.t(lang, "receipt", ref=ref, pin=pin), language=lang)]
-                # What a re-delivery gets once the sweeper forgets the PIN (never the PIN).
-                redacted = [Reply(env.t(lang, "receipt.already_shown"), language=lang)]
-                log.info("report %s submitted (conversation %s)", report_id, conversation.id)
-            if outcome.forget_tipster:
-                forget_tipster(session=session, channel=msg.channel, user_key=user_key)
-                log.info(
-                    "conversation %s: the tipster's data was deleted on request", conversation.id
-                )
-            conversation.state = state.to_dict()
-            conversation.updated_at = now
-            session.add(conversation)
+            block = block_in_force(session=session, tipster_key=user_key)
+            if block is not None:  # blocked by a lead: kept, marked, and a neutral answer
+                replies = self._blocked(session, block, conversation, msg)
+            else:
+                replies, touched, redacted = self._interview(session, conversation, msg, user_key)
             if msg.delivery_id:
                 record_delivery(
                     session=session,
@@ -147,11 +122,65 @@ class Intake:
                     replies=self._store_replies(replies),
                     redacted_replies=self._store_replies(redacted) if redacted else None,
                 )
-            log.debug("conversation %s now at step %s", conversation.id, state.step)
         return replies, touched
 
     def _store_replies(self, replies: list[Reply]) -> str:
         return self.cipher.encrypt(json.dumps([r.to_dict() for r in replies]))
+
+    def _interview(
+        self, session: Session, conversation: Conversation, msg: Inbound, user_key: str
+    ) -> tuple[list[Reply], set[int], list[Reply] | None]:
+        """Run the interview on one message: the replies, the reports with new work, and what
+        a re-delivery gets once the sweeper forgets a receipt's PIN."""
+        now = self.clock()
+        state = State.from_dict(conversation.state)
+        followup = StoredFollowup(
+            session=session, cipher=self.cipher, who=user_key, channel=msg.channel, now=now
+        )
+        env = Env(config=self.config, now=now, encrypt=self.cipher.encrypt, followup=followup)
+        outcome = handle(state, msg, env)
+        replies, touched = outcome.replies, followup.touched
+        redacted: list[Reply] | None = None
+        if outcome.submission is not None:
+            ref, pin = new_ref(), new_pin()
+            report, attachments = build_report(
+                outcome.submission,
+                ref=ref,
+                pin_hash=self.cipher.hash_pin(pin),
+                channel=msg.channel,
+                tipster_ref=conversation.user_ref,
+                tipster_key=user_key,
+            )
+            save_report(session=session, report=report, attachments=attachments)
+            report_id = report.id or 0
+            touched.add(report_id)
+            lang = outcome.submission.language
+            replies = [Reply(env.t(lang, "receipt", ref=ref, pin=pin), language=lang)]
+            # What a re-delivery gets once the sweeper forgets the PIN (never the PIN).
+            redacted = [Reply(env.t(lang, "receipt.already_shown"), language=lang)]
+            log.info("report %s submitted (conversation %s)", report_id, conversation.id)
+        if outcome.forget_tipster:
+            forget_tipster(session=session, channel=msg.channel, user_key=user_key)
+            log.info("conversation %s: the tipster's data was deleted on request", conversation.id)
+        conversation.state = state.to_dict()
+        conversation.updated_at = now
+        session.add(conversation)
+        log.debug("conversation %s now at step %s", conversation.id, state.step)
+        return replies, touched, redacted
+
+    def _blocked(
+        self, session: Session, block: TipsterBlock, conversation: Conversation, msg: Inbound
+    ) -> list[Reply]:
+        """A blocked tipster: their message kept, marked, and a neutral answer."""
+        body = f"/{msg.text}" if msg.kind is InboundKind.COMMAND else msg.text
+        kept = keep_blocked_message(session=session, block=block, body=body)
+        log.info(
+            "conversation %s: message from a blocked tipster (kept: %s)", conversation.id, kept
+        )
+        texts = catalogue()
+        language = State.from_dict(conversation.state).language
+        language = language or texts.match_language(msg.language_hint) or DEFAULT_LANGUAGE
+        return [Reply(texts.text(language, "blocked.received"), language=language)]
 
     def _load_replies(self, stored: str) -> list[Reply]:
         return [Reply.from_dict(r) for r in json.loads(self.cipher.decrypt(stored))]

@@ -26,13 +26,14 @@ from storage.registry_models import (
 )
 from storage.workflow_models import (
     Coordinator,
-    FollowupAttempt,
     Note,
+    PinThrottle,
     PurgeRecord,
     Referral,
     RelayDirection,
     RelayMessage,
     Role,
+    TipsterBlock,
 )
 
 __all__ = [
@@ -41,8 +42,8 @@ __all__ = [
     "ChatPrompt",
     "Conversation",
     "Coordinator",
-    "FollowupAttempt",
     "Note",
+    "PinThrottle",
     "PurgeRecord",
     "Referral",
     "RelayDirection",
@@ -60,6 +61,7 @@ __all__ = [
     "RegistryKind",
     "SameChildLink",
     "TipCard",
+    "TipsterBlock",
     "OutboxItem",
     "OutboxStatus",
     "Report",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from storage.crypto import FieldCipher
 from storage.models import Report
 from storage.outbox import add_outbox_item
+from storage.pin_throttle import give_back_try, take_try
 from storage.reports import append_event, get_report
-from storage.workflow_models import FollowupAttempt, RelayDirection, RelayMessage
+from storage.workflow_models import RelayDirection, RelayMessage
 
 __all__ = [
     "RELAY_TO_TIPSTER",
@@ -25,8 +27,11 @@ __all__ = [
 RELAY_TO_TIPSTER = "relay_to_tipster"
 TIP_CHANGED = "tip_changed"
 TIPSTER_REPLIED = "tipster_replied"
-MAX_FAILURES = 5
+log = logging.getLogger(__name__)
 FAILURE_WINDOW = timedelta(hours=1)
+PER_CODE_AND_CHAT = 5  # wrong PINs for one code from one chat (the owner's only limit)
+PER_CHAT = 10  # wrong PINs or unknown codes from a chat that doesn't own the code
+PER_CODE = 5  # wrong PINs for one code from all the chats that don't own it
 
 
 class FollowupRefused(ValueError):
@@ -37,37 +42,54 @@ class FollowupRefused(ValueError):
         self.key = key
 
 
-def _failures(session: Session, key: str, since: datetime) -> int:
-    statement = select(func.count()).where(
-        FollowupAttempt.key == key,
-        col(FollowupAttempt.success).is_(False),
-        col(FollowupAttempt.at) >= since,
-    )
-    return int(session.exec(statement).one())
+def _limits(report: Report | None, who: str) -> dict[str, int]:
+    """The counts a try at this code from this chat goes into, with their limits.
+
+    The chat the report came from (its tipster's blind index) counts only its own wrong
+    PINs, so strangers guessing its code can slow each other down but never lock it out.
+    """
+    if report is None:
+        return {f"chat:{who}": PER_CHAT}
+    pair = {f"pin:{report.id}:{who}": PER_CODE_AND_CHAT}
+    if report.tipster_key == who:
+        return pair
+    return pair | {f"chat:{who}": PER_CHAT, f"code:{report.id}": PER_CODE}
+
+
+def _take_tries(session: Session, limits: dict[str, int], now: datetime) -> list[str]:
+    """Take a try from every count, or from none (refused: FollowupRefused)."""
+    taken: list[str] = []
+    for key, limit in limits.items():
+        if not take_try(session=session, key=key, limit=limit, window=FAILURE_WINDOW, now=now):
+            for earlier in taken:
+                give_back_try(session=session, key=earlier)
+            raise FollowupRefused("followup.throttled")
+        taken.append(key)
+    return taken
 
 
 def check_followup(
     *, session: Session, cipher: FieldCipher, ref: str, pin: str, who: str, now: datetime
 ) -> Report:
-    """The report for a reference code + PIN; wrong PINs are throttled per person and per code."""
-    since = now - FAILURE_WINDOW
+    """The report for a reference code + PIN; wrong PINs are throttled per code and chat."""
     report = get_report(session=session, ref=ref)
-    keys = [who] + ([f"ref:{report.ref}"] if report else [])
-    if any(_failures(session, key, since) >= MAX_FAILURES for key in keys):
-        raise FollowupRefused("followup.throttled")
-    accepted = report is not None and cipher.verify_pin(pin.strip(), report.pin_hash)
-    for key in keys:
-        session.add(FollowupAttempt(key=key, success=accepted, at=now))
-    if report is None or not accepted:
-        if report is not None:
-            append_event(
-                session=session,
-                report_id=report.id or 0,
-                actor="tipster",
-                action="followup_pin_refused",
-            )
-        raise FollowupRefused("followup.wrong")
-    return report
+    try:
+        taken = _take_tries(session, _limits(report, who), now)
+    except FollowupRefused:
+        log.info("report %s: follow-up refused, too many wrong PINs", report and report.id)
+        raise
+    if report is not None and cipher.verify_pin(pin.strip(), report.pin_hash):
+        for key in taken:  # only wrong PINs count
+            give_back_try(session=session, key=key)
+        return report
+    if report is not None:
+        append_event(
+            session=session,
+            report_id=report.id or 0,
+            actor="tipster",
+            action="followup_pin_refused",
+        )
+    raise FollowupRefused("followup.wrong")
 
 
 def add_tipster_message(*, session: Session, report: Report, body: str) -> RelayMessage:

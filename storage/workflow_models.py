@@ -1,4 +1,4 @@
-"""The coordinators' tables: who they are, notes, referrals, the anonymous relay, PIN tries."""
+"""The coordinators' tables: staff, notes, referrals, the relay, wrong PINs, blocked tipsters."""
 
 from __future__ import annotations
 
@@ -6,20 +6,21 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column
+from sqlalchemy import JSON, BigInteger, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from storage.models import _ts, utcnow
 
 __all__ = [
     "Coordinator",
-    "FollowupAttempt",
     "Note",
+    "PinThrottle",
     "PurgeRecord",
     "Referral",
     "RelayDirection",
     "RelayMessage",
     "Role",
+    "TipsterBlock",
 ]
 
 
@@ -92,6 +93,7 @@ class RelayMessage(SQLModel, table=True):
         default=None, foreign_key="coordinator.id", ondelete="SET NULL"
     )
     body: str
+    blocked: bool = Field(default=False, description="sent while its tipster was blocked")
     delivered_at: datetime | None = _ts(nullable=True)
     failure: str | None = Field(default=None, max_length=128)
     created_at: datetime = _ts(nullable=False, default=utcnow)
@@ -107,10 +109,39 @@ class PurgeRecord(SQLModel, table=True):
     at: datetime = _ts(nullable=False, default=utcnow, index=True)
 
 
-class FollowupAttempt(SQLModel, table=True):
-    """A try at reference code + PIN, kept to throttle guessing."""
+class PinThrottle(SQLModel, table=True):
+    """Wrong PINs counted for one key (a code and a chat, a chat, a code) in a window."""
+
+    key: str = Field(max_length=96, primary_key=True, description="blind indexes, never ids")
+    failures: int = 0
+    window_start: datetime = _ts(nullable=False, default=utcnow, index=True)
+
+
+class TipsterBlock(SQLModel, table=True):
+    """A tipster blocked by the blind index of their chat (never who they are), and its lifting."""
+
+    __table_args__ = (
+        # At most one block in force per tipster.
+        Index(
+            "ix_tipsterblock_in_force",
+            "tipster_key",
+            unique=True,
+            postgresql_where=text("lifted_at IS NULL"),
+            sqlite_where=text("lifted_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=64, index=True, description="blind index of who tried")
-    success: bool = False
-    at: datetime = _ts(nullable=False, default=utcnow, index=True)
+    tipster_key: str = Field(max_length=64, description="the blind index of the tipster's chat")
+    report_id: int | None = Field(
+        default=None, foreign_key="report.id", ondelete="SET NULL", description="blocked from"
+    )
+    reason: str
+    blocked_by_id: int | None = Field(
+        default=None, foreign_key="coordinator.id", ondelete="SET NULL"
+    )
+    blocked_at: datetime = _ts(nullable=False, default=utcnow)
+    lifted_by_id: int | None = Field(
+        default=None, foreign_key="coordinator.id", ondelete="SET NULL"
+    )
+    lifted_at: datetime | None = _ts(nullable=True)

@@ -60,7 +60,12 @@ def export_tip(
         for r in session.exec(select(Referral).where(Referral.report_id == report.id))
     ]
     package["tipster_messages"] = [
-        {"direction": m.direction, "body": m.body, "at": stamp(m.created_at, tz)}
+        {
+            "direction": m.direction,
+            "body": m.body,
+            "at": stamp(m.created_at, tz),
+            "sent_while_blocked": m.blocked,
+        }
         for m in relay_thread(session=session, report_id=report.id or 0)
     ]
     package["notes_count"] = len(

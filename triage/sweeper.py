@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 from storage import FieldCipher, session_scope, utcnow
 from storage.conversations import purge_expired_drafts, purge_old_deliveries, redact_receipts
 from storage.locations import seal_exact_locations
+from storage.pin_throttle import forget_old_tries
+from storage.relay import FAILURE_WINDOW
 from storage.retention import purge_attachments, purge_closed_reports
 from triage.media import seal_stored_files
 from triage.queue import requeue_due
@@ -67,6 +69,7 @@ def sweep(
         receipts = redact_receipts(session=session, before=now - retention.receipt_pins)
         sealed = seal_exact_locations(session=session, cipher=cipher) if cipher else 0
         deliveries = purge_old_deliveries(session=session, before=now - DELIVERY_MEMORY)
+        forget_old_tries(session=session, window=FAILURE_WINDOW, now=now)  # PIN counts
         files = purge_attachments(session=session, stored_before=now - retention.attachments)
         reports = purge_closed_reports(
             session=session, closed_before=now - retention.closed_reports

@@ -39,7 +39,9 @@ __all__ = [
     "ask_tipster",
     "change_status",
     "claim_tip",
+    "is_lead",
     "reassign_tip",
+    "record_action",
     "refer_tip",
     "release_tip",
 ]
@@ -68,7 +70,8 @@ class CloseReason(StrEnum):
 CLOSE_REASONS = tuple(r.value for r in CloseReason)
 
 
-def _is_lead(coordinator: Coordinator) -> bool:
+def is_lead(coordinator: Coordinator) -> bool:
+    """Leads and admins: they also reassign tips and block tipsters."""
     return coordinator.role in (Role.LEAD, Role.ADMIN)
 
 
@@ -80,15 +83,16 @@ def _claim_holder(report: Report, now: datetime) -> int | None:
 
 def _require_claim(report: Report, coordinator: Coordinator, now: datetime) -> None:
     holder = _claim_holder(report, now)
-    if holder != coordinator.id and not (_is_lead(coordinator) and holder is None):
+    if holder != coordinator.id and not (is_lead(coordinator) and holder is None):
         if holder is None:
             raise WorkflowError("workflow.claim_first", ref=report.ref)
         raise WorkflowError("workflow.claimed_by_other", ref=report.ref)
 
 
-def _log(
+def record_action(
     session: Session, report: Report, coordinator: Coordinator, action: str, **detail: object
 ) -> None:
+    """Log a coordinator's action on the tip, and have every interface show the tip anew."""
     report.updated_at = datetime.now(report.created_at.tzinfo)
     session.add(report)
     event = append_event(
@@ -122,7 +126,7 @@ def claim_tip(
     if report.status == S.CLOSED:
         raise WorkflowError("workflow.closed_reopen_first", ref=report.ref)
     report.claimed_by_id, report.claimed_until = coordinator.id, now + ttl
-    _log(session, report, coordinator, "claimed", until=report.claimed_until.isoformat())
+    record_action(session, report, coordinator, "claimed", until=report.claimed_until.isoformat())
     if report.status == S.NEW:
         _set_status(session, report, coordinator, S.IN_REVIEW, reason=CLAIMED)
 
@@ -133,7 +137,7 @@ def release_tip(
     """Give a claimed tip back to the queue."""
     _require_claim(report, coordinator, now)
     report.claimed_by_id = report.claimed_until = None
-    _log(session, report, coordinator, "released")
+    record_action(session, report, coordinator, "released")
 
 
 def reassign_tip(
@@ -146,10 +150,10 @@ def reassign_tip(
     ttl: timedelta = timedelta(hours=4),
 ) -> None:
     """A lead hands a tip to another coordinator."""
-    if not _is_lead(lead):
+    if not is_lead(lead):
         raise WorkflowError("workflow.lead_only_reassign")
     report.claimed_by_id, report.claimed_until = to.id, now + ttl
-    _log(session, report, lead, "reassigned", to=to.name)
+    record_action(session, report, lead, "reassigned", to=to.name)
 
 
 def _set_status(
@@ -178,7 +182,7 @@ def _set_status(
     elif before == S.CLOSED:
         report.close_reason = None
     report.status = to
-    _log(
+    record_action(
         session,
         report,
         coordinator,
@@ -218,7 +222,7 @@ def add_note(*, session: Session, report: Report, coordinator: Coordinator, body
     note = Note(report_id=report.id or 0, coordinator_id=coordinator.id, body=body.strip())
     session.add(note)
     session.flush()
-    _log(session, report, coordinator, "note_added", note_id=note.id)
+    record_action(session, report, coordinator, "note_added", note_id=note.id)
     return note
 
 
@@ -244,7 +248,7 @@ def ask_tipster(
     add_outbox_item(
         session=session, report_id=report.id or 0, job=RELAY_TO_TIPSTER, subject_id=message.id or 0
     )
-    _log(session, report, coordinator, "asked_tipster", relay_id=message.id)
+    record_action(session, report, coordinator, "asked_tipster", relay_id=message.id)
     return message
 
 
@@ -277,7 +281,7 @@ def refer_tip(
     )
     session.add(referral)
     session.flush()
-    _log(
+    record_action(
         session,
         report,
         coordinator,

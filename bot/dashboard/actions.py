@@ -17,10 +17,22 @@ from storage import Coordinator, Report
 from storage.coordinators import find_coordinator
 from storage.reports import get_report
 from triage import workflow
+from triage.blocks import block_tipster, unblock_tipster
 from triage.export import export_tip, package_csv, package_json
 from triage.workflow import WorkflowError
 
-__all__ = ["ask", "claim", "export", "note", "reassign", "refer", "release", "status"]
+__all__ = [
+    "ask",
+    "block",
+    "claim",
+    "export",
+    "note",
+    "reassign",
+    "refer",
+    "release",
+    "status",
+    "unblock",
+]
 
 Action = Callable[[Session, Report, Coordinator], Any]
 
@@ -156,6 +168,26 @@ async def refer(call: Call) -> Response:
             now=now,
         ),
         "done.referred",
+    )
+
+
+async def block(call: Call) -> Response:
+    """A lead blocks the tip's tipster, with a reason."""
+    now, reason = call.dash.now(), call.field("reason")[:500]
+    return await _act(
+        call,
+        lambda s, r, c: block_tipster(session=s, report=r, coordinator=c, reason=reason, now=now),
+        "done.blocked",
+    )
+
+
+async def unblock(call: Call) -> Response:
+    """A lead lifts the block on the tip's tipster."""
+    now = call.dash.now()
+    return await _act(
+        call,
+        lambda s, r, c: unblock_tipster(session=s, report=r, coordinator=c, now=now),
+        "done.unblocked",
     )
 
 

@@ -39,6 +39,8 @@ ROUTES: list[tuple[str, str, Handler, Role]] = [
     ("POST", "/tips/{ref}/refer", actions.refer, C),
     ("POST", "/tips/{ref}/export", actions.export, C),
     ("POST", "/tips/{ref}/reveal", tip.reveal_contact, C),
+    ("POST", "/tips/{ref}/block", actions.block, L),
+    ("POST", "/tips/{ref}/unblock", actions.unblock, L),
     ("GET", "/attachments/{attachment_id:int}", media.attachment_file, C),
     ("GET", "/attachments/{attachment_id:int}/thumb", media.attachment_thumbnail, C),
     ("GET", "/admin", admin.admin_page, A),

@@ -14,6 +14,7 @@ from bot.dashboard.maps import MapPin, location_map
 from bot.dashboard.sessions import Viewer
 from handlers.transcript import transcript
 from storage import Report, ReportStatus
+from storage.blocks import block_in_force
 from storage.coordinators import list_coordinators
 from storage.dashboard_reads import list_attachments, list_notes, list_referrals
 from storage.relay import relay_thread
@@ -70,6 +71,12 @@ def load_tip(
             "close_reasons": CLOSE_REASONS,
             "map": _map(tip["place"]),
             "image_types": IMAGE_TYPES,
+            "blockable": report.tipster_key is not None,
+            "block": (
+                block_in_force(session=session, tipster_key=report.tipster_key)
+                if report.tipster_key
+                else None
+            ),
         }
 
 

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
 # Failures that may pass if we wait: retried in place, keeping the chat's order.
 _PASSING = (TelegramError, SQLAlchemyError, RedisError, OSError)
+_CLOSING_SECONDS = 1.0  # each step of a stop after the queue's grace (cancel, disconnect)
 
 
 def _where(error: BaseException) -> str:
@@ -96,6 +97,7 @@ class TelegramChannel:
         )
         self._errors: dict[int, BaseException] = {}
         self._poller: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def routes(self) -> list[BaseRoute]:
         """The webhook route (none when polling)."""
@@ -133,14 +135,25 @@ class TelegramChannel:
             )
 
     async def stop(self) -> None:
-        """Stop taking updates, let queued ones finish briefly, then disconnect."""
+        """Stop taking updates, let queued ones finish briefly, then disconnect.
+
+        All within `stop_grace_seconds`, however Telegram is doing: a failing call is not
+        tried again once stopping (its update waits, stored, for the next start), and
+        closing the Bot API client and the lock connections can't hold the exit up.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.options.stop_grace_seconds
+        self._stopping.set()
         if self._poller is not None:
             self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
-        await self.queues.drain(self.options.stop_grace_seconds)
-        await self.app.shutdown()
-        await self.locks.close()
+            await asyncio.wait([self._poller], timeout=_CLOSING_SECONDS)
+        grace = deadline - loop.time() - 3 * _CLOSING_SECONDS
+        await self.queues.drain(max(grace, 0.0), cancel_wait=_CLOSING_SECONDS)
+        for closing in (self.app.shutdown(), self.locks.close()):
+            try:
+                await asyncio.wait_for(closing, _CLOSING_SECONDS)
+            except (TimeoutError, *_PASSING) as error:
+                log.warning("telegram: not closed cleanly at stop (%s)", type(error).__name__)
 
     async def ingest(self, data: dict[str, Any]) -> None:
         """Store one raw update, then queue it behind its chat's earlier ones."""
@@ -215,13 +228,14 @@ class TelegramChannel:
                 log.warning("update %s: Telegram refused (%s); not retried", update_id, error)
                 return True
             except _PASSING as error:  # network, flood control, database, queue
-                if delay is None:
+                if delay is None or self._stopping.is_set():
                     log.error("update %s still failing; it waits for the next start", update_id)
                     return False
                 log.warning(
                     "update %s failed (%s); retrying in %ss", update_id, type(error).__name__, delay
                 )
-                await asyncio.sleep(delay)
+                with contextlib.suppress(TimeoutError):  # a stop ends the wait
+                    await asyncio.wait_for(self._stopping.wait(), delay)
             except Exception as error:  # a bug: retrying won't help, the next start might
                 log.error(
                     "update %s failed (%s at %s); it waits for the next start",

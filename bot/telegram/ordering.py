@@ -80,6 +80,7 @@ class ChatQueues(Generic[T]):
         self._new_per_minute = new_chats_per_minute
         self._admission: AsyncLimiter | None = None
         self._recent = RecentChats(clock=clock)
+        self._cut = False  # stopped: what is still in a line waits for the next start
 
     def reserve(self, chat: Hashable) -> asyncio.Future[T | None]:
         """Hold the next place in a chat's line; resolve it with the item, or None to give it up."""
@@ -112,7 +113,7 @@ class ChatQueues(Generic[T]):
             burst = max(1.0, self._new_per_minute / 6)
             self._admission = AsyncLimiter(burst, burst * 60 / self._new_per_minute)
         try:
-            while line:
+            while line and not self._cut:
                 item = await line[0]
                 line.popleft()
                 if item is None:
@@ -145,12 +146,20 @@ class ChatQueues(Generic[T]):
             await asyncio.wait(list(self._workers.values()), timeout=left)
         return True
 
-    async def drain(self, timeout: float) -> None:
-        """Let queued work finish for up to `timeout` seconds, then cancel what is left."""
+    async def drain(self, timeout: float, *, cancel_wait: float = 1.0) -> None:
+        """Let queued work finish for up to `timeout` seconds, then cancel what is left.
+
+        Returns within `timeout + cancel_wait` even if some work doesn't end when cancelled (a
+        library may swallow a cancellation that lands just as its own timeout fires): it is
+        left behind, and no line starts another item.
+        """
         if await self.join(timeout):
             return
+        self._cut = True
         pending = list(self._workers.values())
         log.warning("%d chats still busy at stop; their updates wait for restart", len(pending))
         for task in pending:
             task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        _, stubborn = await asyncio.wait(pending, timeout=cancel_wait)
+        if stubborn:
+            log.warning("%d chats did not stop when told; left behind", len(stubborn))

@@ -13,6 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli import cli
+from storage import Role
 from tests.bot.dashboard_helpers import report_sighting
 from tests.conftest import REDIS_URL
 from tests.triage.coordinators import CoordinatorActor
@@ -122,3 +123,35 @@ def test_a_refusal_on_the_cli_is_a_plain_english_sentence(engine, database_url, 
         in unreasoned.output
     )
     assert "workflow." not in taken.output + unreasoned.output  # never a bare catalogue key
+
+
+def test_a_lead_blocks_a_hotline_caller_from_the_cli_and_lifts_it(database_url, engine, tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "HOMEWARD_DATA_DIR": str(tmp_path),
+    }
+    caller = ["chat", "--lang", "en", "--session", "caller"]
+    chat = run(
+        caller, env, "4\nContinue\nKunming\nToday\nA man, a baby\nDone\nStay anonymous\nSubmit\n"
+    )
+    ref = "HW-" + chat.stdout.split("Reference code: HW-")[1].split()[0]
+    CoordinatorActor(engine, "alice")
+    CoordinatorActor(engine, "lee", Role.LEAD)
+
+    refused = run(["tips", "block", ref, "--reason", "abuse", "--as", "alice"], env)
+    assert refused.returncode != 0 and "only a lead can block" in refused.stderr
+    blocked = run(["tips", "block", ref, "--reason", "thirty calls of abuse", "--as", "lee"], env)
+    assert blocked.returncode == 0, blocked.stderr
+    again = run(caller, env, "/start\nyou will never find them\n")
+    # The console's own greeting, then each line: one neutral answer each.
+    assert again.stdout.count("Thank you, your message has been received.") == 3
+    assert "What would you like to report" not in again.stdout
+
+    assert run(["tips", "unblock", ref, "--as", "lee"], env).returncode == 0
+    assert "Thank you, your message" not in run(caller, env, "/start\n").stdout
+    events = json.loads(run(["tips", "show", ref, "--json"], env).stdout)["events"]
+    blocks = [(e["actor"], e["action"], e["detail"]) for e in events if "block" in e["action"]]
+    assert blocks[0] == ("lee", "tipster_blocked", {"reason": "thirty calls of abuse"})
+    assert blocks[1][:2] == ("lee", "tipster_unblocked")

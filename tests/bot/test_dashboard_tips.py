@@ -388,3 +388,35 @@ def test_the_dashboard_works_for_admins_and_leads_too(app, engine, tipster):
     ada.signs_in()
     assert ada.claims(ref).status_code == 303
     assert "Coordinators" in ada.opens("/admin").text or "协调员" in ada.opens("/admin").text
+
+
+def test_a_lead_blocks_the_tipster_from_the_tip_page_and_lifts_the_block(
+    app, engine, tipster, alice
+):
+    ref = report_sighting(tipster)
+    enlist(engine, "lee", Role.LEAD)
+    lee = DashboardUser(app, "lee")
+    lee.client.headers["accept-language"] = "en"
+    lee.signs_in()
+    assert 'id="block"' not in alice.opens(f"/tips/{ref}").text  # leads only
+    assert alice.posts(f"/tips/{ref}/block", reason="abuse").status_code == 403
+    assert 'id="block"' in lee.opens(f"/tips/{ref}").text
+    refused = lee.posts(f"/tips/{ref}/block", reason="")
+    assert "blocking a tipster needs a reason" in flash_text(lee, refused)
+
+    blocked = lee.posts(f"/tips/{ref}/block", reason="forty false reports in an hour")
+    assert "The tipster is blocked." in flash_text(lee, blocked)
+    tipster.says("你们都是骗子")
+    assert tipster.text == "谢谢，你的消息已收到。"
+    page = lee.opens(f"/tips/{ref}").text
+    assert "Blocked since" in page and "forty false reports in an hour" in page
+    assert "你们都是骗子" in page and "sent while blocked" in page and 'id="unblock"' in page
+    assert "13800138000" not in page  # blocking shows nobody who the tipster is
+
+    lifted = lee.posts(f"/tips/{ref}/unblock")
+    assert "The block is lifted." in flash_text(lee, lifted)
+    assert [a for _, a in event_log(engine, ref) if "block" in a] == [
+        "tipster_blocked",
+        "tipster_unblocked",
+    ]
+    assert tipster.says("你好") and tipster.text != "谢谢，你的消息已收到。"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import pytest
@@ -161,6 +162,33 @@ def test_one_chat_waits_its_turn_while_other_chats_go_ahead() -> None:
     done = asyncio.run(main())
     assert [d for d in done if d[0] == "A"] == ["A1", "A2"]  # arrival order, not storing order
     assert done.index("B1") < done.index("A1")  # B was not held up by A
+
+
+def test_a_stop_does_not_wait_for_work_that_ignores_being_cancelled() -> None:
+    async def main() -> tuple[bool, list[str]]:
+        started: list[str] = []
+        let_go = asyncio.Event()
+
+        async def run(item: str) -> None:
+            started.append(item)
+            while not let_go.is_set():  # a send whose library swallowed the cancellation
+                with contextlib.suppress(asyncio.CancelledError):
+                    await let_go.wait()
+
+        queues: ChatQueues[str] = ChatQueues(run, max_parallel=4)
+        queues.submit("A", "A1")
+        queues.submit("A", "A2")
+        await asyncio.sleep(0)
+        drain = asyncio.create_task(queues.drain(0.01))
+        stopped, _ = await asyncio.wait([drain], timeout=10)  # a bound, far above the 1 s
+        let_go.set()
+        await drain
+        await queues.join(10)
+        return bool(stopped), started
+
+    stopped, started = asyncio.run(main())
+    assert stopped  # the stop went on without it
+    assert started == ["A1"]  # and A2 was left for the next start
 
 
 def test_each_private_chat_gets_its_own_small_burst_and_groups_the_group_rate() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from rq import Queue
@@ -12,6 +13,7 @@ from storage import Report, ReportEvent, Role, session_scope, utcnow
 from storage.coordinators import add_coordinator, find_coordinator
 from storage.reports import get_report
 from triage import dispatch_report, workflow
+from triage.blocks import block_tipster, unblock_tipster
 
 
 class MemorySender:
@@ -40,14 +42,13 @@ class CoordinatorActor:
         with session_scope(engine) as session:
             add_coordinator(session=session, name=name, role=role)
 
-    def _act(self, ref: str, action: str, **kwargs: object) -> None:
+    def _act(self, ref: str, action: str | Callable[..., object], **kwargs: object) -> None:
         with session_scope(self.engine) as session:
             report = get_report(session=session, ref=ref)
             coordinator = find_coordinator(session=session, name=self.name)
             assert report is not None and coordinator is not None
-            getattr(workflow, action)(
-                session=session, report=report, coordinator=coordinator, **kwargs
-            )
+            run = getattr(workflow, action) if isinstance(action, str) else action
+            run(session=session, report=report, coordinator=coordinator, **kwargs)
             report_id = report.id or 0
         if self.queue is not None:  # as every interface does after its transaction
             dispatch_report(self.engine, self.queue, report_id)
@@ -71,6 +72,14 @@ class CoordinatorActor:
     def refers(self, ref: str, **kwargs: object) -> None:
         """Refer the tip."""
         self._act(ref, "refer_tip", now=self.now, **kwargs)
+
+    def blocks(self, ref: str, reason: str) -> None:
+        """Block the tip's tipster."""
+        self._act(ref, block_tipster, reason=reason, now=self.now)
+
+    def unblocks(self, ref: str) -> None:
+        """Lift the block on the tip's tipster."""
+        self._act(ref, unblock_tipster, now=self.now)
 
     def later(self, hours: float) -> None:
         """Let time pass."""
