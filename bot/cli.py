@@ -65,6 +65,7 @@ def worker(burst: bool) -> None:
     from bot.worker import run_worker
 
     settings = _settings()
+    upgrade(settings.database())
     with services(settings) as svc:
         run_worker(svc, burst=burst)
 
@@ -74,7 +75,9 @@ def sweep() -> None:
     """Re-queue lost follow-up work and purge expired drafts, once."""
     from bot.worker import run_sweep
 
-    with services(_settings()) as svc:
+    settings = _settings()
+    upgrade(settings.database())
+    with services(settings) as svc:
         run_sweep(svc)
 
 

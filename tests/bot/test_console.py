@@ -67,9 +67,10 @@ def env(
     return env
 
 
-def redis_servers_left(data: Path) -> set[int]:
+def redis_servers_left(data: Path, *, settle: bool = True) -> set[int]:
     """Live redis-server processes working in `data` (an embedded Redis chdirs to its data
-    directory); waits for an exiting one to be gone. Other tests' servers don't count."""
+    directory); with `settle`, waits for an exiting one to be gone. Other tests' servers don't
+    count."""
     deadline = time.monotonic() + 30
     while True:
         live: set[int] = set()
@@ -81,7 +82,7 @@ def redis_servers_left(data: Path) -> set[int]:
                     process.cwd()
                 ).is_relative_to(data):
                     live.add(process.pid)
-        if not live or time.monotonic() > deadline:
+        if not live or not settle or time.monotonic() > deadline:
             return live
         time.sleep(0.1)
 
