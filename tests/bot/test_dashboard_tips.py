@@ -92,6 +92,7 @@ def test_the_queue_lists_open_tips_on_top_then_unassessed_then_urgent(
             assert report is not None
             report.urgency, report.imminent = urgency, imminent
             report.top_until = report.created_at + timedelta(hours=72) if imminent else None
+            report.escalated_at = report.created_at + timedelta(minutes=15) if imminent else None
             session.add(report)
 
     page = alice.opens("/")
@@ -99,6 +100,8 @@ def test_the_queue_lists_open_tips_on_top_then_unassessed_then_urgent(
     assert refs_in(page.text) == [english, waiting, chinese]
     assert "Imminent" in page.text and "New <strong>3</strong>" in page.text
     assert "not assessed yet" in page.text
+    assert page.text.count("escalated to leads") == 1  # imminent, unclaimed: the leads were told
+    assert "on top of the queue until" in page.text
     assert refs_in(alice.opens("/queue/rows").text) == [english, waiting, chinese]
     assert "<html" not in alice.opens("/queue/rows").text
 
