@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -15,10 +16,11 @@ from bot.settings import Settings, SettingsError
 from bot.tip_text import tip_lines
 from bot.wiring import configure_logging, services
 from handlers.times import shown, zone
-from storage import generate_key, session_scope, upgrade
-from storage.reports import get_report, list_reports
+from storage import generate_key, session_scope, upgrade, utcnow
+from storage.reports import get_report, open_queue
 from triage.readable import Reader
 from triage.tips import tip_as_dict, tip_summary
+from triage.urgency_words import is_on_top, reason_words, score_words
 
 __all__ = ["main"]
 
@@ -32,6 +34,15 @@ def _settings(*, quiet: bool = False) -> Settings:
     return settings
 
 
+def reader_language() -> str:
+    """The terminal's language for the words the CLI prints (LC_ALL, LC_MESSAGES, LANG)."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "zh_CN" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 @click.group()
 def cli() -> None:
     """Homeward: a safe, anonymous tip line for children who may have been abducted."""
@@ -43,10 +54,13 @@ def cli() -> None:
 def chat(lang: str | None, session: str | None) -> None:
     """Take a report in this terminal (reads stdin, so it can be scripted)."""
     from bot.console import run_console
+    from bot.worker import run_jobs_after_each_report
 
     settings = _settings(quiet=True)
     upgrade(settings.database())
     with services(settings) as svc:
+        if not settings.redis_url:  # the zero-config trial: no worker runs beside it
+            run_jobs_after_each_report(svc)
         run_console(svc.intake, language=lang, session=session)
 
 
@@ -85,6 +99,7 @@ def worker(burst: bool) -> None:
     from bot.worker import run_worker
 
     settings = _settings()
+    upgrade(settings.database())
     with services(settings) as svc:
         run_worker(svc, burst=burst)
 
@@ -94,7 +109,9 @@ def sweep() -> None:
     """Re-queue lost follow-up work and purge expired drafts, once."""
     from bot.worker import run_sweep
 
-    with services(_settings()) as svc:
+    settings = _settings()
+    upgrade(settings.database())
+    with services(settings) as svc:
         run_sweep(svc)
 
 
@@ -122,23 +139,28 @@ def tips() -> None:
 
 
 @tips.command("list")
-@click.option("--status", default=None, help="Only tips with this status.")
+@click.option("--status", default=None, help="Only tips with this status (default: open ones).")
 @click.option("--json", "as_json", is_flag=True)
 def tips_list(status: str | None, as_json: bool) -> None:
-    """List tips, newest first."""
+    """List tips in queue order, as the dashboard and the group's /queue show them."""
     settings = _settings()
     tz = zone(settings.homeward_timezone)
     from storage import make_engine
 
+    language, now = reader_language(), utcnow()
     with session_scope(make_engine(settings.database())) as session:
-        rows = [tip_summary(r, tz=tz) for r in list_reports(session=session, status=status)]
+        reports = open_queue(session=session, now=now, status=status, limit=500)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        place = " ".join(p for p in (row["province"], row["city"]) if p) or "-"
         click.echo(
-            f"{row['ref']}  {row['status']:<9} {row['kind']:<16} {shown(row['created_at'], tz)}  {place}"
+            json.dumps([tip_summary(r, tz=tz) for r in reports], ensure_ascii=False, indent=2)
+        )
+        return
+    for r in reports:
+        place = " ".join(p for p in (r.province, r.city) if p) or "-"
+        flag = "!" if r.imminent else ("^" if is_on_top(r, now) else " ")
+        click.echo(
+            f"{r.ref} {flag} {score_words(r, language):<6} {r.status:<9} {r.kind:<16} "
+            f"{shown(r.created_at, tz)}  {place}"
         )
 
 
@@ -149,8 +171,13 @@ def tips_list(status: str | None, as_json: bool) -> None:
 @click.option(
     "--reason", default=None, help="Why the contact is revealed (required with --reveal)."
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", help="Reading language.")
-def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, lang: str) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Reading language (default: the terminal's, from LC_ALL / LC_MESSAGES / LANG).",
+)
+def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, lang: str | None) -> None:
     """Show one tip."""
     if reveal and not reason:
         raise click.UsageError("--reveal needs --reason: revealing a tipster's contact is recorded")
@@ -170,11 +197,14 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, lang: s
             reveal=reveal,
             reason=reason,
         )
+        language = {"zh": "zh_CN", "en": "en"}.get(lang or "", reader_language())
+        urgency = [score_words(report, language), *reason_words(report, language, tz, utcnow())]
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    language = "zh_CN" if lang == "zh" else "en"
-    for line in tip_lines(data, Reader(language, tz), emergency=settings.emergency_number):
+    for line in tip_lines(
+        data, Reader(language, tz), emergency=settings.emergency_number, urgency=urgency
+    ):
         click.echo(line)
 
 

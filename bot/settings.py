@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     # Coordinators are told of a registry match scoring at least this (0-1); lower ones are
     # still listed on the tip.
     match_notify_score: float = Field(default=0.5, ge=0, le=1)
+    imminent_escalate_minutes: int = Field(default=15, ge=1)
 
     # The coordinators' dashboard at /dashboard.
     dashboard_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)

@@ -12,15 +12,18 @@ from triage.readable import Reader
 
 __all__ = ["tip_lines"]
 
-_SECTIONS = ("language", "urgency", "matches", "answers", "events")
+_SECTIONS = ("language", "urgency", "imminent", "top_until", "matches", "answers", "events")
 
 
 def _heading(reader: Reader, key: str) -> str:
     return catalogue().text(reader.language, f"dashboard.{key}")
 
 
-def tip_lines(data: dict[str, Any], reader: Reader, *, emergency: str) -> list[str]:
-    """The fields as stored, then urgency, matches, answers and events put into words."""
+def tip_lines(
+    data: dict[str, Any], reader: Reader, *, emergency: str, urgency: list[str]
+) -> list[str]:
+    """The fields as stored, then urgency (its score or "not assessed yet", then its reasons,
+    as `triage.urgency_words` words them), matches, answers and events put into words."""
     lines = [
         f"{key}: {json.dumps(value, ensure_ascii=False)}"
         for key, value in data.items()
@@ -29,9 +32,8 @@ def tip_lines(data: dict[str, Any], reader: Reader, *, emergency: str) -> list[s
     separator = catalogue().text(reader.language, "dashboard.tip.detail_separator")
     language = reader.label("language", data["language"])
     lines.append(reader.pair(_heading(reader, "field.language"), language))
-    urgency = data["urgency"]
-    lines.append(reader.pair(_heading(reader, "field.urgency"), urgency["score"]))
-    lines += [f"  {reason}" for reason in reader.reasons(urgency["reasons"])]
+    lines.append(reader.pair(_heading(reader, "field.urgency"), urgency[0]))
+    lines += [f"  {reason}" for reason in urgency[1:]]
     if data["matches"]:
         lines.append(_heading(reader, "tip.matches"))
     for match in data["matches"]:

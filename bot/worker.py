@@ -23,6 +23,7 @@ __all__ = [
     "HUNG_JOB_GRACE",
     "WORK_HORSE_JOBS",
     "Worker",
+    "run_jobs_after_each_report",
     "run_sweep",
     "run_worker",
     "worker_runtime",
@@ -102,6 +103,7 @@ def run_sweep(svc: Services) -> None:
         draft_ttl=settings.interview().draft_ttl,
         retention=retention,
         cipher=svc.cipher,
+        escalate_after=timedelta(minutes=settings.imminent_escalate_minutes),
     )
 
 
@@ -136,6 +138,7 @@ def worker_runtime(svc: Services) -> Runtime:
         media_dir=str(svc.settings.homeward_data_dir / "media"),
         max_media_bytes=svc.settings.max_media_bytes,
         match_notify_score=svc.settings.match_notify_score,
+        imminent_escalate_minutes=svc.settings.imminent_escalate_minutes,
     )
     if svc.settings.wechat_token:
         from bot.wechat import wechat_relay_sender
@@ -148,6 +151,31 @@ def worker_runtime(svc: Services) -> Runtime:
         if notifier is not None:  # COORDINATOR_CHAT_ID is set
             runtime.notifier = notifier
     return runtime
+
+
+def run_jobs_after_each_report(svc: Services) -> None:
+    """Work the queue in this process after each report: the zero-config trial (`homeward
+    chat` on the embedded defaults) has no worker beside it, and a tip must still be scored."""
+    configure(worker_runtime(svc))
+    dispatch = svc.intake.after_submit
+
+    def after_submit(report_id: int) -> None:
+        if dispatch is not None:
+            dispatch(report_id)
+        # rq's worker installs its own Ctrl-C handler: the conversation gets its own back.
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            Worker([svc.queue], connection=svc.redis).work(
+                burst=True, with_scheduler=False, logging_level="WARNING"
+            )
+        except Exception:  # the report is stored and queued: `homeward worker` will do it
+            log.exception("report %s: jobs not run now; `homeward worker` runs them", report_id)
+        finally:
+            for sig, handler in handlers.items():
+                if handler is not None:
+                    signal.signal(sig, handler)
+
+    svc.intake.after_submit = after_submit
 
 
 def run_worker(svc: Services, *, burst: bool) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, Column, UniqueConstraint, delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import Report, ReportStatus, _ts, utcnow
+from storage.reports import queue_order
 from storage.workflow_models import Coordinator
 
 __all__ = [
@@ -97,7 +98,7 @@ def find_prompt(*, session: Session, chat_id: int, message_id: int) -> ChatPromp
 def tips_claimed_by(
     *, session: Session, coordinator_id: int, now: datetime, limit: int = 50
 ) -> list[Report]:
-    """Open tips a coordinator holds a live claim on, most urgent first."""
+    """Open tips a coordinator holds a live claim on, in queue order."""
     statement = (
         select(Report)
         .where(
@@ -105,7 +106,7 @@ def tips_claimed_by(
             col(Report.claimed_until) > now,
             Report.status != ReportStatus.CLOSED,
         )
-        .order_by(col(Report.imminent).desc(), col(Report.urgency).desc(), col(Report.created_at))
+        .order_by(*queue_order(now))
     )
     return list(session.exec(statement.limit(limit)))
 

@@ -206,9 +206,11 @@ class Report(SQLModel, table=True):
     )
     claimed_until: datetime | None = _ts(nullable=True)
     close_reason: str | None = Field(default=None, max_length=32)
-    urgency: int = Field(default=0, index=True)
+    urgency: int | None = Field(default=None, index=True, description="None: not assessed yet")
     imminent: bool = Field(default=False, index=True)
     urgency_reasons: list[str] = _json_list()
+    top_until: datetime | None = _ts(nullable=True, index=True)  # on top of the queue until
+    escalated_at: datetime | None = _ts(nullable=True)  # imminent, unclaimed: leads were told
     created_at: datetime = _ts(nullable=False, default=utcnow, index=True)
     updated_at: datetime = _ts(nullable=False, default=utcnow)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import case, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import Attachment, OutboxItem, Report, ReportEvent, ReportStatus
@@ -15,10 +17,12 @@ __all__ = [
     "append_event",
     "get_report",
     "list_events",
-    "list_reports",
+    "mark_escalated",
     "new_pin",
     "new_ref",
     "open_queue",
+    "overdue_imminent",
+    "queue_order",
     "save_report",
 ]
 
@@ -88,22 +92,47 @@ def get_report(*, session: Session, ref: str) -> Report | None:
     return session.exec(select(Report).where(Report.ref == cleaned)).first()
 
 
-def list_reports(*, session: Session, status: str | None = None, limit: int = 100) -> list[Report]:
-    """Reports, newest first, optionally of one status."""
-    statement = select(Report).order_by(col(Report.created_at).desc(), col(Report.id).desc())
-    if status:
-        statement = statement.where(Report.status == status)
-    return list(session.exec(statement.limit(limit)))
-
-
-def open_queue(*, session: Session, limit: int = 100) -> list[Report]:
-    """Tips not closed: imminent first, then most urgent, then oldest."""
-    statement = (
-        select(Report)
-        .where(Report.status != ReportStatus.CLOSED)
-        .order_by(col(Report.imminent).desc(), col(Report.urgency).desc(), col(Report.created_at))
+def queue_order(now: datetime) -> tuple[Any, ...]:
+    """The one order of every queue: tips on top (a missing child gone less than 72 hours, an
+    imminent tip) while they are, then tips not assessed yet, then most urgent, then oldest."""
+    tier = case(
+        (col(Report.top_until) > now, 0),
+        (col(Report.urgency).is_(None), 1),
+        else_=2,
     )
-    return list(session.exec(statement.limit(limit)))
+    return tier, col(Report.urgency).desc(), col(Report.created_at), col(Report.id)
+
+
+def open_queue(
+    *, session: Session, now: datetime, status: str | None = None, limit: int = 100
+) -> list[Report]:
+    """Tips not closed (or of one status) in queue order."""
+    statement = select(Report).where(
+        Report.status == status if status else Report.status != ReportStatus.CLOSED
+    )
+    return list(session.exec(statement.order_by(*queue_order(now)).limit(limit)))
+
+
+def overdue_imminent(*, session: Session, received_before: datetime, now: datetime) -> list[Report]:
+    """Open imminent tips received before then, nobody holding them, leads not yet told."""
+    statement = select(Report).where(
+        col(Report.imminent),
+        Report.status != ReportStatus.CLOSED,
+        col(Report.escalated_at).is_(None),
+        col(Report.created_at) <= received_before,
+        or_(col(Report.claimed_until).is_(None), col(Report.claimed_until) <= now),
+    )
+    return list(session.exec(statement.order_by(col(Report.created_at))))
+
+
+def mark_escalated(*, session: Session, report_id: int, now: datetime) -> bool:
+    """Note that the leads were told; False if another sweeper did it first (one UPDATE)."""
+    result = session.exec(
+        update(Report)
+        .where(col(Report.id) == report_id, col(Report.escalated_at).is_(None))
+        .values(escalated_at=now)
+    )
+    return bool(result.rowcount)
 
 
 def list_events(*, session: Session, report_id: int) -> list[ReportEvent]:

@@ -22,10 +22,11 @@ def reassess(report: Report) -> bool:
     """Recompute a tip's urgency in place; True if it became imminent just now."""
     urgency = assess(report, utcnow())
     became_imminent = urgency.imminent and not report.imminent
-    report.urgency, report.imminent, report.urgency_reasons = (
+    report.urgency, report.imminent, report.urgency_reasons, report.top_until = (
         urgency.score,
         urgency.imminent,
         urgency.reasons,
+        urgency.top_until,
     )
     return became_imminent
 
@@ -63,6 +64,8 @@ def assess_report(report_id: int) -> str:
             candidates = match_report(session=session, report=report)
         if imminent:
             rt.notifier.imminent(report_id, report.ref)
+        else:  # views showing "not assessed yet" (the group's card) show the score now
+            rt.notifier.tip_changed(report_id, report.ref)
         for candidate in candidates:
             if candidate.score >= rt.match_notify_score and not candidate.notified:
                 rt.notifier.match_found(report_id, report.ref, candidate.entry_id, candidate.score)

@@ -25,6 +25,9 @@ class Notifier(Protocol):
     def tip_changed(self, report_id: int, ref: str) -> None:
         """A coordinator changed a tip (status, claim): views of it should be refreshed."""
 
+    def escalated(self, report_id: int, ref: str) -> None:
+        """An imminent tip is still unclaimed: the leads must act."""
+
     def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
         """A registry entry may be the child of a tip."""
 
@@ -47,6 +50,10 @@ class LogNotifier:
     def imminent(self, report_id: int, ref: str) -> None:
         """Log loudly: a child may be in danger now."""
         log.warning("report %s (%s) is IMMINENT: a child may be in danger now", report_id, ref)
+
+    def escalated(self, report_id: int, ref: str) -> None:
+        """Log loudly: nobody has claimed an imminent tip."""
+        log.warning("report %s (%s) is IMMINENT and unclaimed: leads, assign it", report_id, ref)
 
     def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
         """Log the ids and the score."""
@@ -76,6 +83,10 @@ class MemoryNotifier:
     def imminent(self, report_id: int, ref: str) -> None:
         """Remember the alert."""
         self.sent.append((report_id, f"imminent:{ref}"))
+
+    def escalated(self, report_id: int, ref: str) -> None:
+        """Remember the escalation."""
+        self.sent.append((report_id, f"escalated:{ref}"))
 
     def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
         """Remember the match."""

@@ -17,6 +17,7 @@ from storage.outbox import due_outbox_items, mark_enqueued, pending_outbox_items
 from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED, TIPSTER_REPLIED
 from storage.reports import FOLLOW_UP
 from triage.assess import ASSESS, assess_report
+from triage.escalation import ESCALATE, escalate_report
 from triage.jobs import follow_up
 from triage.relay_jobs import relay_to_tipster, tip_changed, tipster_replied
 
@@ -28,6 +29,7 @@ QUEUE_NAME = "homeward"
 JOBS: dict[str, Callable[..., str]] = {
     FOLLOW_UP: follow_up,
     ASSESS: assess_report,
+    ESCALATE: escalate_report,
     RELAY_TO_TIPSTER: relay_to_tipster,
     TIPSTER_REPLIED: tipster_replied,
     TIP_CHANGED: tip_changed,

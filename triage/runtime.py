@@ -30,6 +30,7 @@ class Runtime:
     media_dir: str = ".homeward/media"
     max_media_bytes: int = 20 * 1024 * 1024
     match_notify_score: float = 0.5  # MATCH_NOTIFY_SCORE: coordinators told from this score
+    imminent_escalate_minutes: int = 15  # IMMINENT_ESCALATE_MINUTES: then the leads are told
     _engine: Engine | None = None
     _pid: int = 0
 

@@ -15,6 +15,7 @@ from storage.locations import seal_exact_locations
 from storage.pin_throttle import forget_old_tries
 from storage.relay import FAILURE_WINDOW
 from storage.retention import purge_attachments, purge_closed_reports
+from triage.escalation import escalate_overdue
 from triage.media import seal_stored_files
 from triage.queue import requeue_due
 
@@ -48,6 +49,7 @@ class SweepResult:
     receipts_redacted: int = 0
     locations_sealed: int = 0
     files_sealed: int = 0
+    escalated: int = 0
 
 
 def sweep(
@@ -58,12 +60,14 @@ def sweep(
     now: datetime | None = None,
     retention: Retention | None = None,
     cipher: FieldCipher | None = None,
+    escalate_after: timedelta = timedelta(minutes=15),
 ) -> SweepResult:
     """Run every periodic chore once (sealing locations and files kept in the clear needs
     the cipher)."""
     now = now or utcnow()
     retention = retention or Retention()
-    requeued = requeue_due(engine, queue, now=now)
+    escalated = escalate_overdue(engine, now=now, after=escalate_after)
+    requeued = requeue_due(engine, queue, now=now)  # the escalations' notices too
     with session_scope(engine) as session:
         drafts = purge_expired_drafts(session=session, untouched_since=now - draft_ttl)
         receipts = redact_receipts(session=session, before=now - retention.receipt_pins)
@@ -76,8 +80,18 @@ def sweep(
         )
     files_sealed = seal_stored_files(engine, cipher) if cipher else 0
     result = SweepResult(
-        requeued, drafts, deliveries, len(reports), files, receipts, sealed, files_sealed
+        requeued,
+        drafts,
+        deliveries,
+        len(reports),
+        files,
+        receipts,
+        sealed,
+        files_sealed,
+        escalated,
     )
-    if any((requeued, drafts, deliveries, reports, files, receipts, sealed, files_sealed)):
+    if any(
+        (requeued, drafts, deliveries, reports, files, receipts, sealed, files_sealed, escalated)
+    ):
         log.info("sweep: %s", result)
     return result

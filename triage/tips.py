@@ -12,6 +12,7 @@ from storage import Attachment, FieldCipher, Report
 from storage.locations import open_point
 from storage.reports import append_event, list_events
 from triage.matching_jobs import candidates_of
+from triage.urgency_words import urgency_json
 
 __all__ = ["mask_phone", "tip_as_dict", "tip_summary"]
 
@@ -31,6 +32,9 @@ def tip_summary(report: Report, *, tz: tzinfo) -> dict[str, Any]:
         "province": report.province,
         "city": report.city,
         "channel": report.channel,
+        "urgency": report.urgency,  # None: not assessed yet
+        "imminent": report.imminent if report.urgency is not None else None,
+        "top_until": report.top_until.isoformat() if report.top_until else None,
     }
 
 
@@ -96,11 +100,7 @@ def tip_as_dict(
             "anonymous": phone is None,
             "phone": (phone if reveal else mask_phone(phone)) if phone else None,
         },
-        "urgency": {
-            "score": report.urgency,
-            "imminent": report.imminent,
-            "reasons": report.urgency_reasons,
-        },
+        "urgency": urgency_json(report),
         "matches": [
             {"case_id": m["case_id"], "score": m["score"], "reasons": m["reasons"]}
             for m in candidates_of(session, report.id)

@@ -1,8 +1,11 @@
 """Urgency of a tip (0–100) with its reasons, from one readable table of rules.
 
-A tip meaning *a child in danger right now* is flagged imminent: it goes to the top of every
-queue and coordinators are alerted at once. Reasons are stored as catalogue keys with their
-points (`seen_week:+8`) and read in each reader's language by `triage.readable`.
+A tip meaning *a child in danger right now* is flagged imminent: coordinators are alerted at
+once. An imminent tip, and a missing child gone less than 72 hours (the first hours decide
+everything: the police alert platform widens its radius every hour), go on top of every
+queue for 72 hours (`Urgency.top_until`; the order itself is `storage.reports.queue_order`).
+Reasons are stored as catalogue keys with their points (`seen_week:+8`), and read in each
+reader's language by `triage.urgency_words` (through `triage.urgency_reasons`, as the dashboard's `triage.readable` does).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from datetime import datetime, timedelta
 
 from storage import Report
 
-__all__ = ["IMMINENT", "RULES", "Rule", "Urgency", "assess"]
+__all__ = ["IMMINENT", "RULES", "TOP_WINDOW", "Rule", "Urgency", "assess"]
 
+TOP_WINDOW = timedelta(hours=72)
 IMMINENT = "imminent"  # the reason that flags an imminent tip
 
 
@@ -31,11 +35,22 @@ def _seen_within(days: float) -> Callable[[Report, datetime], bool]:
     return lambda r, now: r.seen_on is not None and now - r.seen_on <= timedelta(days=days)
 
 
+def _gone_since(report: Report, now: datetime) -> datetime:
+    """When a missing child was last seen, or (not said) when the report came in."""
+    return report.seen_on or report.created_at or now
+
+
+def _missing_recent(report: Report, now: datetime) -> bool:
+    """A missing child last seen (or reported, if not said when) less than 72 hours ago."""
+    return report.kind == "missing_child" and now - _gone_since(report, now) < TOP_WINDOW
+
+
 def _sign(name: str) -> Callable[[Report, datetime], bool]:
     return lambda r, now: name in (r.signs or [])
 
 
 RULES: tuple[Rule, ...] = (
+    Rule("missing_recent", 40, _missing_recent),
     Rule("there_now", 30, lambda r, now: r.presence == "there_now"),
     Rule("lives_nearby", 20, lambda r, now: r.presence == "lives_nearby"),
     Rule("seen_day", 15, _seen_within(1)),
@@ -74,11 +89,13 @@ RULES: tuple[Rule, ...] = (
 
 @dataclass(frozen=True)
 class Urgency:
-    """The score, whether it is imminent, and the reasons, largest first."""
+    """The score, whether it is imminent, the reasons (largest first), and until when the tip
+    is on top of the queue (None: it isn't)."""
 
     score: int
     imminent: bool
     reasons: list[str]
+    top_until: datetime | None = None
 
 
 def _imminent(report: Report, now: datetime) -> bool:
@@ -88,6 +105,15 @@ def _imminent(report: Report, now: datetime) -> bool:
         and _seen_within(1)(report, now)
         and bool({"injuries", "afraid"} & set(report.signs or []))
     )
+
+
+def _top_until(report: Report, now: datetime, imminent: bool) -> datetime | None:
+    """The end of the tip's 72 hours on top: from receipt if imminent, from last seen if a
+    missing child gone less than 72 hours."""
+    ends = [_gone_since(report, now) + TOP_WINDOW] if _missing_recent(report, now) else []
+    if imminent:
+        ends.append((report.created_at or now) + TOP_WINDOW)
+    return max(ends, default=None)
 
 
 def assess(report: Report, now: datetime) -> Urgency:
@@ -100,4 +126,4 @@ def assess(report: Report, now: datetime) -> Urgency:
     reasons = ([IMMINENT] if imminent else []) + [
         f"{rule.key}:{rule.points:+d}" for rule in applied
     ]
-    return Urgency(score, imminent, reasons)
+    return Urgency(score, imminent, reasons, _top_until(report, now, imminent))

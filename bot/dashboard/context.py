@@ -24,6 +24,7 @@ from bot.wiring import Services
 from handlers.times import MINUTE, shown, stamp, zone
 from storage import session_scope, utcnow
 from triage import dispatch_report
+from triage.urgency_words import reason_words, score_words, top_reason
 
 __all__ = ["Dashboard", "DashboardOptions"]
 
@@ -73,6 +74,15 @@ class Dashboard:
         )
         self.templates.filters["local"] = self.local_time
         self.templates.filters["stamp"] = self.stamp
+        self.templates.globals.update(
+            urgency_score=score_words,
+            urgency_reasons=lambda report, language: reason_words(
+                report, language, self.timezone, self.now()
+            ),
+            top_reason=lambda report, language: top_reason(
+                report, language, self.timezone, self.now()
+            ),
+        )
 
     def now(self) -> datetime:
         """The current time (from the options' clock)."""

@@ -1,4 +1,5 @@
-"""The queue: open tips, imminent and most urgent first, then oldest; filters; search by code."""
+"""The queue: open tips in the one queue order (storage.reports.queue_order); filters; search
+by code."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ class Row:
 def _load(dash: Dashboard, chosen: QueueFilter, viewer: Viewer) -> dict[str, Any]:
     now = dash.now()
     with dash.db() as session:
-        reports = open_queue(session=session, limit=QUEUE_LIMIT)
+        reports = open_queue(session=session, now=now, limit=QUEUE_LIMIT)
         counts = attachment_counts(session=session, report_ids=[r.id or 0 for r in reports])
         names = {c.id: c.name for c in list_coordinators(session=session)}
         per_status = status_counts(session=session)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import event, pool
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -39,6 +39,11 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     """Run migrations on a live connection."""
     engine = make_engine(config.get_main_option("sqlalchemy.url") or "", poolclass=pool.NullPool)
+    if engine.dialect.name == "sqlite":
+        # SQLite's advice for schema changes: foreign keys off. Batch mode rebuilds a table by
+        # dropping the old one, and with them on, that deletes every row that refers to it
+        # (ON DELETE CASCADE: a report's events, attachments and outbox items).
+        event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA foreign_keys=OFF"))
     with engine.connect() as connection:
         context.configure(
             connection=connection,

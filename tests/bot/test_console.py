@@ -67,9 +67,10 @@ def env(
     return env
 
 
-def redis_servers_left(data: Path) -> set[int]:
+def redis_servers_left(data: Path, *, settle: bool = True) -> set[int]:
     """Live redis-server processes working in `data` (an embedded Redis chdirs to its data
-    directory); waits for an exiting one to be gone. Other tests' servers don't count."""
+    directory); with `settle`, waits for an exiting one to be gone. Other tests' servers don't
+    count."""
     deadline = time.monotonic() + 30
     while True:
         live: set[int] = set()
@@ -81,7 +82,7 @@ def redis_servers_left(data: Path) -> set[int]:
                     process.cwd()
                 ).is_relative_to(data):
                     live.add(process.pid)
-        if not live or time.monotonic() > deadline:
+        if not live or not settle or time.monotonic() > deadline:
             return live
         time.sleep(0.1)
 
@@ -123,7 +124,16 @@ def test_a_scripted_chat_completes_a_sighting_and_tips_show_has_every_field(env,
     assert tip["adults"] == "两个男人，自称是她叔叔"
     assert tip["contact"] == {"anonymous": False, "phone": "+86138****8000"}
     assert "13800138000" not in json.dumps(tip)
-    assert [e["action"] for e in tip["events"]] == ["submitted"]
+    if "REDIS_URL" in env:  # jobs wait for `homeward worker`, and say so
+        assert [e["action"] for e in tip["events"]] == ["submitted"]
+        assert tip["urgency"] is None
+        assert "urgency: not assessed yet" in homeward(["tips", "show", ref], env, tmp_path)
+    else:  # the zero-config trial runs them itself: a newcomer sees a scored tip
+        actions = [e["action"] for e in tip["events"]]
+        assert actions[0] == "submitted" and {"queued_for_review", "assessed"} <= set(actions)
+        assert tip["urgency"]["score"] == 100 and "wants_home:+10" in tip["urgency"]["reasons"]
+        listed = homeward(["tips", "list"], {**env, "LANG": "zh_CN.UTF-8"}, tmp_path)
+        assert f"{ref}   100 " in listed  # 3 days ago: urgent, not imminent
 
     revealed = json.loads(
         homeward(
@@ -132,6 +142,14 @@ def test_a_scripted_chat_completes_a_sighting_and_tips_show_has_every_field(env,
     )
     assert revealed["contact"]["phone"] == "+8613800138000"
     assert revealed["events"][-1]["action"] == "contact_revealed"
+
+
+@pytest.mark.parametrize("env", ["servers"], indirect=True)
+def test_an_unassessed_tip_reads_so_in_the_terminals_language(env, tmp_path):
+    out = homeward(["chat", "--lang", "zh"], env, tmp_path, "\n".join(SIGHTING) + "\n")
+    ref = out.split("报告编号：")[1].split()[0]
+    listed = homeward(["tips", "list"], {**env, "LANG": "zh_CN.UTF-8"}, tmp_path)
+    assert f"{ref}   尚未评估" in listed
 
 
 @pytest.mark.parametrize("env", ["embedded"], indirect=True)

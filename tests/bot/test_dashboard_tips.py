@@ -26,6 +26,7 @@ from tests.bot.dashboard_helpers import (
     settings_for,
 )
 from tests.bot.telegram_helpers import make_services
+from tests.stories import Tipster
 from tests.triage.coordinators import event_log, tip
 from triage.workflow import CLOSE_REASONS
 
@@ -79,23 +80,29 @@ def flash_text(user: DashboardUser, response) -> str:
     return user.follow(response).text
 
 
-def test_the_queue_lists_open_tips_imminent_then_urgent_then_oldest(
-    alice, tipster, english_tipster, engine
+def test_the_queue_lists_open_tips_on_top_then_unassessed_then_urgent(
+    alice, tipster, english_tipster, intake, engine
 ):
     chinese = report_sighting(tipster)
     english = report_with_pin(english_tipster)
+    waiting = report_sighting(Tipster(intake, user_id="tipster-2", language_hint="zh-hans"))
     with session_scope(engine) as session:
         for ref, urgency, imminent in ((chinese, 40, False), (english, 10, True)):
             report = get_report(session=session, ref=ref)
             assert report is not None
             report.urgency, report.imminent = urgency, imminent
+            report.top_until = report.created_at + timedelta(hours=72) if imminent else None
+            report.escalated_at = report.created_at + timedelta(minutes=15) if imminent else None
             session.add(report)
 
     page = alice.opens("/")
 
-    assert refs_in(page.text) == [english, chinese]
-    assert "Imminent" in page.text and "New <strong>2</strong>" in page.text
-    assert refs_in(alice.opens("/queue/rows").text) == [english, chinese]
+    assert refs_in(page.text) == [english, waiting, chinese]
+    assert "Imminent" in page.text and "New <strong>3</strong>" in page.text
+    assert "not assessed yet" in page.text
+    assert page.text.count("escalated to leads") == 1  # imminent, unclaimed: the leads were told
+    assert "on top of the queue until" in page.text
+    assert refs_in(alice.opens("/queue/rows").text) == [english, waiting, chinese]
     assert "<html" not in alice.opens("/queue/rows").text
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from storage import Report, utcnow
 from triage.urgency import RULES, assess
+from triage.urgency_words import reason_words, score_words
 
 NOW = utcnow()
 
@@ -42,6 +44,7 @@ CASES = [
     ("different_name", {"names_given": ["李勇"]}),
     ("dialect_differs", {"dialect_differs": "yes"}),
     ("precise_location", {"latitude": 30.6, "longitude": 104.1}),
+    ("missing_recent", {"kind": "missing_child", "seen_on": NOW - timedelta(hours=30)}),
 ]
 
 
@@ -99,3 +102,28 @@ def test_scores_stay_within_0_and_100():
     )
     assert assess(everything, NOW).score == 100
     assert assess(tip(seen_on=NOW - timedelta(days=400)), NOW).score == 0
+
+
+def test_a_tip_not_assessed_yet_reads_so_in_both_languages():
+    assert score_words(tip(), "en") == "not assessed yet"
+    assert score_words(tip(), "zh_CN") == "尚未评估"
+    assert score_words(tip(urgency=0), "en") == "0"
+
+
+def test_reasons_read_in_the_readers_language_with_the_top_first():
+    missing = tip(kind="missing_child", seen_on=NOW - timedelta(hours=30), city="昆明市")
+    urgency = assess(missing, NOW)
+    missing.urgency, missing.urgency_reasons = urgency.score, urgency.reasons
+    missing.top_until = urgency.top_until
+    shanghai = ZoneInfo("Asia/Shanghai")
+
+    words = reason_words(missing, "zh_CN", shanghai, NOW)
+
+    assert words[0].startswith("置顶至 ")
+    assert words[1] == "走失儿童，最后被看到不到 72 小时 (+40)"
+    assert reason_words(missing, "en", shanghai, NOW)[1] == (
+        "missing child, last seen less than 72 hours ago (+40)"
+    )
+    assert not reason_words(missing, "en", shanghai, NOW + timedelta(hours=43))[0].startswith(
+        "on top"
+    )

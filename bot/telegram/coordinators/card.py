@@ -20,7 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from handlers import catalogue
 from handlers.times import DATE, TIME, shown
 from storage import Report, ReportStatus
-from triage.urgency import assess
+from triage.urgency_words import is_on_top, score_words, top_reason
 from triage.workflow import CLOSE_REASONS
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "encode",
     "queue_line",
     "refer_buttons",
-    "score_of",
 ]
 
 PREFIX = "co"  # callback data of coordinator buttons: co:<verb>:<report id>[:<argument>]
@@ -79,14 +78,6 @@ def decode(data: str) -> tuple[str, int, str] | None:
     if len(parts) not in (3, 4) or parts[0] != PREFIX or not parts[2].isdecimal():
         return None
     return parts[1], int(parts[2]), parts[3] if len(parts) == 4 else ""
-
-
-def score_of(report: Report, now: datetime) -> tuple[int, bool]:
-    """Urgency and the imminent flag; worked out here if the assessment job hasn't run yet."""
-    if report.urgency_reasons:
-        return report.urgency, report.imminent
-    urgency = assess(report, now)
-    return urgency.score, urgency.imminent
 
 
 def _label(language: str, key: str, fallback: str) -> str:
@@ -148,7 +139,6 @@ def _status(report: Report, holder: str | None, language: str, tz: ZoneInfo) -> 
 
 def _text(report: Report, holder: str | None, language: str, tz: ZoneInfo, now: datetime) -> str:
     t = partial(catalogue().text, language)
-    score, imminent = score_of(report, now)
     kind = t(f"coordinator.kind.{report.kind}")
     when = shown(report.seen_on, tz, DATE) or "—"
     if report.presence:
@@ -157,8 +147,9 @@ def _text(report: Report, holder: str | None, language: str, tz: ZoneInfo, now: 
     signs = separator.join(_label(language, f"choice.signs.{s}", s) for s in report.signs or [])
     dialect = _dialect(report, language)
     lines = [
-        t("coordinator.card.imminent") if imminent else "",
-        t("coordinator.card.title", ref=report.ref, kind=kind, score=score),
+        t("coordinator.card.imminent") if report.imminent else "",
+        t("coordinator.card.title", ref=report.ref, kind=kind, score=score_words(report, language)),
+        top_reason(report, language, tz, now) or "",
         _status(report, holder, language, tz),
         t("coordinator.card.where", where=_where(report, language)),
         t("coordinator.card.when", when=when),
@@ -212,8 +203,9 @@ def refer_buttons(report_id: int, language: str) -> Rows:
 def queue_line(report: Report, holder: str | None, language: str, now: datetime) -> str:
     """One tip in /queue or /mine: reference, urgency, kind, place, status and who holds it."""
     t = partial(catalogue().text, language)
-    score, imminent = score_of(report, now)
     status = t(f"coordinator.status.{report.status}") + (f" ({holder})" if holder else "")
     place = _place(report, language)
-    parts: Sequence[str] = [report.ref, str(score), t(f"coordinator.kind.{report.kind}"), place]
-    return ("🚨 " if imminent else "") + " · ".join([*parts, status])
+    score = score_words(report, language)
+    parts: Sequence[str] = [report.ref, score, t(f"coordinator.kind.{report.kind}"), place]
+    flag = "🚨 " if report.imminent else ("⬆️ " if is_on_top(report, now) else "")
+    return flag + " · ".join([*parts, status])

@@ -35,7 +35,7 @@ class Commands:
         self.talk = talk
 
     async def queue(self, update: Update, context: Context) -> None:
-        """/queue: open tips, imminent and most urgent first, oldest first within."""
+        """/queue: open tips in queue order, as the dashboard and `homeward tips list` show them."""
         await self._listing(update, mine=False)
 
     async def mine(self, update: Update, context: Context) -> None:

@@ -193,7 +193,7 @@ class Desk:
                     session=session, coordinator_id=coordinator.id or 0, now=now
                 )
             else:
-                reports = open_queue(session=session, limit=LISTED)
+                reports = open_queue(session=session, now=now, limit=LISTED)
             lines = [
                 queue_line(r, claim_holder(session=session, report=r, now=now), language, now)
                 for r in reports[:LISTED]

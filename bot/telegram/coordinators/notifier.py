@@ -14,11 +14,12 @@ from rq import Queue, Retry
 from sqlmodel import Session
 
 from bot.telegram.botapi import BotApi, BotApiError
-from bot.telegram.coordinators.card import card, score_of
+from bot.telegram.coordinators.card import card
 from handlers import catalogue
 from storage import Report, session_scope, utcnow
 from storage.coordinator_chat import claim_holder, find_card, save_card
 from triage import runtime
+from triage.urgency_words import score_words
 
 __all__ = ["TelegramNotifier", "post_to_group"]
 
@@ -28,6 +29,7 @@ NOTICES = {
     "imminent": "coordinator.alert.imminent",
     "replied": "coordinator.notice.replied",
     "match": "coordinator.notice.match",
+    "escalated": "coordinator.notice.escalated",
 }
 
 
@@ -59,6 +61,10 @@ class TelegramNotifier:
     def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
         """Say that a registry entry may be this tip's child."""
         self._queue(report_id, "match", entry_id, score, job_id=f"tg-match-{report_id}-{entry_id}")
+
+    def escalated(self, report_id: int, ref: str) -> None:
+        """Tell the leads an imminent tip is still unclaimed (under its card)."""
+        self._queue(report_id, "escalated", job_id=f"tg-escalated-{report_id}", at_front=True)
 
     def _queue(
         self,
@@ -117,14 +123,14 @@ class TelegramNotifier:
         self, report: Report, what: str, card_id: int, entry_id: int, match: float
     ) -> None:
         """A short message under the card: reference and scores, nothing the tipster said."""
-        score, _ = score_of(report, utcnow())
         text = catalogue().text(
             self.language,
             NOTICES[what],
             ref=report.ref,
-            score=score,
+            score=score_words(report, self.language),
             entry=entry_id,
             match=f"{match:.2f}",
+            minutes=runtime.current().imminent_escalate_minutes,
         )
         reply = {"message_id": card_id, "allow_sending_without_reply": True}
         self.api.call("sendMessage", chat_id=self.chat_id, text=text, reply_parameters=reply)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rq import Queue
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from storage import Note, Referral, RelayMessage, Report, TipCard
+from storage import Note, Referral, RelayMessage, Report, Role, TipCard, utcnow
 from tests.bot.coordinator_helpers import (
     GROUP,
     TelegramCoordinator,
@@ -23,6 +25,7 @@ from tests.bot.telegram_helpers import (
     rows,
 )
 from tests.fakes.telegram_updates import UpdateFactory
+from triage import sweep
 
 TIPSTER, ALICE, BOB = 5550001, 9001, 9002
 
@@ -164,3 +167,26 @@ def test_a_change_made_on_the_cli_or_dashboard_edits_the_card_in_place(
     after = card_of(bot, ref)
     assert after.message_id == before.message_id  # the same message, edited
     assert "Status: in review · claimed by carol until" in after.text
+
+
+def test_an_imminent_tip_nobody_claims_is_escalated_to_the_leads_once(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
+) -> None:
+    tipster = TelegramTipster(bot, updates, TIPSTER, language_code="en")
+    ref = submit_sighting(tipster)  # a child hurt and there now: imminent
+    work(queue)
+    later = utcnow() + timedelta(minutes=16)
+
+    sweep(engine, queue, draft_ttl=timedelta(days=7), now=later)
+    sweep(engine, queue, draft_ttl=timedelta(days=7), now=later + timedelta(minutes=1))
+    work(queue)
+
+    notices = [m for m in group_messages(bot) if m.text.startswith("⏰")]
+    assert [m.text for m in notices] == [
+        f"⏰ Leads: {ref} is IMMINENT and nobody has claimed it for 15 minutes."
+        " Assign it now (card above)."
+    ]
+    assert events(engine, ref).count(("system", "escalated")) == 1
+    listed(engine, "lee", ALICE, Role.LEAD)
+    queue_answer = TelegramCoordinator(bot, updates, ALICE, "Lee").says("/queue")
+    assert queue_answer.text.splitlines()[-1].startswith(f"🚨 {ref} · 100 · Sighting")

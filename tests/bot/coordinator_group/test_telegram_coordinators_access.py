@@ -256,7 +256,7 @@ def test_cards_and_notices_are_in_chinese_unless_configured_otherwise() -> None:
         report, holder=None, language=language, tz=ZoneInfo("Asia/Shanghai"), now=now
     )
     assert view.text.splitlines() == [
-        "HW-7K3P-Q9 · 目击 · 紧急度 21",
+        "HW-7K3P-Q9 · 目击 · 紧急度 尚未评估",  # the worker hasn't assessed it
         "状态：新",
         "地点：云南 昆明市",
         "时间：—",
