@@ -120,7 +120,7 @@ def test_reasons_read_in_the_readers_language_with_the_top_first():
     words = reason_words(missing, "zh_CN", shanghai, NOW)
 
     assert words[0].startswith("置顶至 ")
-    assert words[1] == "走失儿童，最后被看到不到 72 小时 (+40)"
+    assert words[1] == "走失儿童，最后被看到不到 72 小时（+40）"
     assert reason_words(missing, "en", shanghai, NOW)[1] == (
         "missing child, last seen less than 72 hours ago (+40)"
     )
