@@ -8,7 +8,7 @@ import sys
 import click
 
 from bot.cli_registry import add_registry_commands
-from bot.cli_triage import add_triage_commands
+from bot.cli_triage import acting_coordinator, add_triage_commands
 from bot.settings import Settings, SettingsError
 from bot.wiring import configure_logging, services
 from storage import generate_key, session_scope, upgrade
@@ -128,10 +128,13 @@ def tips_list(status: str | None, as_json: bool) -> None:
 @click.option(
     "--reason", default=None, help="Why the contact is revealed (required with --reveal)."
 )
-def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None) -> None:
+@click.option("--as", "name", default=None, help="The coordinator revealing (with --reveal).")
+def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, name: str | None) -> None:
     """Show one tip."""
-    if reveal and not reason:
-        raise click.UsageError("--reveal needs --reason: revealing a tipster's contact is recorded")
+    if reveal and not (reason and reason.strip() and name):
+        raise click.UsageError(
+            "--reveal needs --reason and --as NAME: revealing a tipster's contact is recorded"
+        )
     settings = _settings()
     from storage import make_engine
 
@@ -139,8 +142,13 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None) -> None
         report = get_report(session=session, ref=ref)
         if report is None:
             raise click.ClickException(f"no tip {ref}")
+        revealer = acting_coordinator(session, report, name or "") if reveal else None
         data = tip_as_dict(
-            session=session, report=report, cipher=settings.cipher(), reveal=reveal, reason=reason
+            session=session,
+            report=report,
+            cipher=settings.cipher(),
+            revealed_to=revealer,
+            reason=reason,
         )
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

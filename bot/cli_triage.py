@@ -14,17 +14,36 @@ from sqlmodel import Session
 from bot.settings import Settings
 from storage import Coordinator, Report, ReportStatus, Role, make_engine, session_scope, utcnow
 from storage.coordinators import (
+    AlreadyListed,
     add_coordinator,
+    allow_list_changes,
     find_coordinator,
     list_coordinators,
     remove_coordinator,
+    set_role,
 )
 from storage.logins import set_password_hash
 from storage.reports import append_event, get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection, workflow
 from triage.export import export_tip, package_csv, package_json
 
-__all__ = ["add_triage_commands"]
+__all__ = ["acting_coordinator", "add_triage_commands"]
+
+
+def acting_coordinator(session: Session, report: Report, name: str) -> Coordinator:
+    """The allow-listed coordinator named by `--as`; anyone else is refused, and that recorded."""
+    coordinator = find_coordinator(session=session, name=name)
+    if coordinator is None:
+        append_event(
+            session=session,
+            report_id=report.id or 0,
+            actor=f"unlisted:{name}",
+            action="refused",
+            detail={"via": "cli"},
+        )
+        session.commit()
+        raise click.ClickException(f"{name} is not on the coordinator allow-list")
+    return coordinator
 
 
 @contextmanager
@@ -36,17 +55,7 @@ def _acting(
         report = get_report(session=session, ref=ref)
         if report is None:
             raise click.ClickException(f"no tip {ref}")
-        coordinator = find_coordinator(session=session, name=name)
-        if coordinator is None:
-            append_event(
-                session=session,
-                report_id=report.id or 0,
-                actor=f"unlisted:{name}",
-                action="refused",
-                detail={"via": "cli"},
-            )
-            session.commit()
-            raise click.ClickException(f"{name} is not on the coordinator allow-list")
+        coordinator = acting_coordinator(session, report, name)
         try:
             yield session, report, coordinator
         except workflow.WorkflowError as error:
@@ -197,12 +206,49 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
     )
     @click.option("--telegram-id", type=int, default=None, help="Their Telegram user id.")
     def coordinators_add(name: str, role: str, telegram_id: int | None) -> None:
-        """Add (or update) a coordinator."""
-        with session_scope(make_engine(load().database())) as session:
-            add_coordinator(
-                session=session, name=name, role=Role(role), telegram_user_id=telegram_id
-            )
+        """Put a coordinator on the allow-list (never changes the role of someone on it)."""
+        try:
+            with session_scope(make_engine(load().database())) as session:
+                add_coordinator(
+                    session=session, name=name, role=Role(role), telegram_user_id=telegram_id
+                )
+        except AlreadyListed as listed:
+            raise click.ClickException(
+                f"{listed}; nothing changed. To change a role: "
+                f"homeward coordinators set-role {name} {role} --as ADMIN"
+                " (to change a Telegram id: remove, then add again)"
+            ) from listed
         click.echo(f"{name} is a {role}")
+
+    @coordinators.command("set-role")
+    @click.argument("name")
+    @click.argument("role", type=click.Choice([r.value for r in Role]))
+    @click.option("--as", "admin", required=True, help="The admin making the change.")
+    def coordinators_set_role(name: str, role: str, admin: str) -> None:
+        """Change a coordinator's role (an admin's action, recorded)."""
+        with session_scope(make_engine(load().database())) as session:
+            acting = find_coordinator(session=session, name=admin)
+            if acting is None or acting.role != Role.ADMIN:
+                raise click.ClickException(f"{admin} is not an admin on the allow-list")
+            if admin == name:
+                raise click.ClickException("another admin changes your own role")
+            before = set_role(session=session, name=name, role=Role(role), actor=admin)
+        if before is None:
+            raise click.ClickException(f"{name} is not on the coordinator allow-list")
+        click.echo(
+            f"{name} was a {before}, is now a {role}" if before != role else f"{name} is a {role}"
+        )
+
+    @coordinators.command("history")
+    def coordinators_history() -> None:
+        """Who was added, removed or given another role, when and by whom."""
+        with session_scope(make_engine(load().database())) as session:
+            for change in allow_list_changes(session=session):
+                detail = " ".join(f"{k}={v}" for k, v in change.detail.items())
+                click.echo(
+                    f"{change.at.isoformat(timespec='seconds')}  {change.actor}: "
+                    f"{change.action} {change.name} {detail}".rstrip()
+                )
 
     @coordinators.command("remove")
     @click.argument("name")

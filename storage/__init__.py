@@ -25,6 +25,7 @@ from storage.registry_models import (
     SameChildLink,
 )
 from storage.workflow_models import (
+    AllowListChange,
     Coordinator,
     FollowupAttempt,
     Note,
@@ -37,6 +38,7 @@ from storage.workflow_models import (
 
 __all__ = [
     "NO_PIN",
+    "AllowListChange",
     "Attachment",
     "ChatPrompt",
     "Conversation",

@@ -36,8 +36,7 @@ def export_tip(
         session=session,
         report=report,
         cipher=cipher,
-        reveal=include_identity,
-        actor=coordinator.name,
+        revealed_to=coordinator if include_identity else None,
         reason=reason,
     )
     package = {k: v for k, v in data.items() if k not in _IDENTITY_FREE}

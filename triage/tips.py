@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from storage import Attachment, FieldCipher, Report
+from storage import Attachment, Coordinator, FieldCipher, Report
 from storage.reports import append_event, list_events
+from triage.errors import WorkflowError
 from triage.matching_jobs import candidates_of
 
 __all__ = ["mask_phone", "tip_as_dict", "tip_summary"]
@@ -36,20 +37,25 @@ def tip_as_dict(
     session: Session,
     report: Report,
     cipher: FieldCipher,
-    reveal: bool = False,
-    actor: str = "cli",
+    revealed_to: Coordinator | None = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    """Every field of a tip; revealing the contact is recorded in the event log."""
+    """Every field of a tip; the contact shown only to a named coordinator with a reason.
+
+    Revealing it is recorded in the event log under that coordinator's name.
+    """
     assert report.id is not None
+    reveal = revealed_to is not None
+    if revealed_to is not None and not (reason and reason.strip()):
+        raise WorkflowError("workflow.reveal_reason_needed")
     phone = cipher.decrypt(report.contact_phone) if report.contact_phone else None
-    if phone and reveal:
+    if phone and revealed_to is not None:
         append_event(
             session=session,
             report_id=report.id,
-            actor=actor,
+            actor=revealed_to.name,
             action="contact_revealed",
-            detail={"reason": reason or ""},
+            detail={"reason": (reason or "").strip()},
         )
     attachments = session.exec(select(Attachment).where(Attachment.report_id == report.id)).all()
     return {

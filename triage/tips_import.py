@@ -116,7 +116,8 @@ def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
 
 def import_tips_jsonl(*, session: Session, text: str, cipher: FieldCipher) -> list[Report]:
     """Validate every line, then add each tip not already present (by reference code)."""
-    reports, errors, lines = [], [], {}
+    reports, errors = [], []
+    lines: dict[str, int] = {}
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue

@@ -36,6 +36,8 @@ __all__ = [
     "add_note",
     "ask_tipster",
     "change_status",
+    "is_lead",
+    "claim_holder",
     "claim_tip",
     "reassign_tip",
     "refer_tip",
@@ -66,19 +68,21 @@ class CloseReason(StrEnum):
 CLOSE_REASONS = tuple(r.value for r in CloseReason)
 
 
-def _is_lead(coordinator: Coordinator) -> bool:
+def is_lead(coordinator: Coordinator) -> bool:
+    """Leads (and admins) may reassign tips and overrule a claim."""
     return coordinator.role in (Role.LEAD, Role.ADMIN)
 
 
-def _claim_holder(report: Report, now: datetime) -> int | None:
+def claim_holder(report: Report, now: datetime) -> int | None:
+    """The id of the coordinator whose claim on the tip still runs, if any."""
     if report.claimed_by_id is None or report.claimed_until is None:
         return None
     return report.claimed_by_id if report.claimed_until > now else None
 
 
 def _require_claim(report: Report, coordinator: Coordinator, now: datetime) -> None:
-    holder = _claim_holder(report, now)
-    if holder != coordinator.id and not (_is_lead(coordinator) and holder is None):
+    holder = claim_holder(report, now)
+    if holder != coordinator.id and not (is_lead(coordinator) and holder is None):
         if holder is None:
             raise WorkflowError("workflow.claim_first", ref=report.ref)
         raise WorkflowError("workflow.claimed_by_other", ref=report.ref)
@@ -114,7 +118,7 @@ def claim_tip(
     """Take a tip so nobody else works it at the same time; a new tip goes into review."""
     # Lock the row and read it afresh: two coordinators claiming at once must not both win.
     session.refresh(report, with_for_update=True)
-    holder = _claim_holder(report, now)
+    holder = claim_holder(report, now)
     if holder is not None and holder != coordinator.id:
         raise WorkflowError("workflow.already_claimed", ref=report.ref)
     if report.status == S.CLOSED:
@@ -144,7 +148,7 @@ def reassign_tip(
     ttl: timedelta = timedelta(hours=4),
 ) -> None:
     """A lead hands a tip to another coordinator."""
-    if not _is_lead(lead):
+    if not is_lead(lead):
         raise WorkflowError("workflow.lead_only_reassign")
     report.claimed_by_id, report.claimed_until = to.id, now + ttl
     _log(session, report, lead, "reassigned", to=to.name)

@@ -12,7 +12,13 @@ from bot.dashboard.guard import Call
 from bot.dashboard.passwords import WeakPassword, hash_password
 from bot.dashboard.sessions import flash
 from storage import Role
-from storage.coordinators import add_coordinator, list_coordinators, remove_coordinator
+from storage.coordinators import (
+    add_coordinator,
+    find_coordinator,
+    list_coordinators,
+    remove_coordinator,
+    set_role,
+)
 from storage.logins import set_password_hash
 
 __all__ = ["add_or_update", "admin_page", "remove"]
@@ -42,8 +48,12 @@ def _back(call: Call, kind: str, key: str, **params: object) -> Response:
 
 
 def _save(call: Call, name: str, role: Role, password_hash: str | None) -> None:
+    actor = call.viewer.name
     with call.dash.db() as session:
-        add_coordinator(session=session, name=name, role=role)
+        if find_coordinator(session=session, name=name) is None:
+            add_coordinator(session=session, name=name, role=role, actor=actor)
+        else:  # this form changes a role on purpose, and the change is recorded
+            set_role(session=session, name=name, role=role, actor=actor)
         if password_hash:
             set_password_hash(session=session, name=name, password_hash=password_hash)
 
@@ -66,7 +76,7 @@ async def add_or_update(call: Call) -> Response:
 
 def _remove(call: Call, name: str) -> bool:
     with call.dash.db() as session:
-        return remove_coordinator(session=session, name=name)
+        return remove_coordinator(session=session, name=name, actor=call.viewer.name)
 
 
 async def remove(call: Call) -> Response:

@@ -12,7 +12,7 @@ from bot.dashboard.context import Dashboard
 from bot.dashboard.guard import Call
 from bot.dashboard.maps import location_map
 from bot.dashboard.sessions import Viewer
-from storage import Report, ReportStatus
+from storage import Coordinator, Report, ReportStatus
 from storage.coordinators import list_coordinators
 from storage.dashboard_reads import list_attachments, list_notes, list_referrals
 from storage.relay import relay_thread
@@ -38,8 +38,7 @@ def load_tip(
             session=session,
             report=report,
             cipher=dash.svc.cipher,
-            reveal=reveal_reason is not None,
-            actor=viewer.name,
+            revealed_to=None if reveal_reason is None else session.get(Coordinator, viewer.id),
             reason=reveal_reason,
         )
         coordinators = list_coordinators(session=session)

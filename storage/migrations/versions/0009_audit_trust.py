@@ -1,0 +1,38 @@
+"""trust pass: the allow-list's change log
+
+Revision ID: 0009
+Revises: 0004
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "allowlistchange",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("detail", sa.JSON(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("allowlistchange", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_allowlistchange_name"), ["name"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("allowlistchange", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_allowlistchange_name"))
+    op.drop_table("allowlistchange")
