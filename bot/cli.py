@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from bot.cli_inbound import add_inbound_commands
 from bot.cli_registry import add_registry_commands
 from bot.cli_triage import acting_coordinator, add_triage_commands
 from bot.settings import Settings, SettingsError
@@ -162,6 +163,7 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, name: s
 
 add_triage_commands(cli, tips, _settings)
 add_registry_commands(cli, _settings)
+add_inbound_commands(cli, _settings)
 
 
 def main() -> None:

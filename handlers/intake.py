@@ -23,6 +23,7 @@ from handlers.state import Env, InterviewConfig, State
 from handlers.submit import build_report
 from storage import FieldCipher, session_scope, utcnow
 from storage.conversations import (
+    conversation_language,
     create_conversation,
     find_delivery,
     lock_conversation,
@@ -145,6 +146,12 @@ class Intake:
                 )
             log.debug("conversation %s now at step %s", conversation.id, state.step)
         return replies, touched
+
+    def language_of(self, channel: str, user_id: str) -> str | None:
+        """The language a tipster's conversation is in, if they have begun one."""
+        user_key = self.cipher.blind_index(f"{channel}:{user_id}")
+        with session_scope(self.engine) as session:
+            return conversation_language(session=session, channel=channel, user_key=user_key)
 
     def _load_replies(self, stored: str) -> list[Reply]:
         return [Reply.from_dict(r) for r in json.loads(self.cipher.decrypt(stored))]

@@ -149,6 +149,11 @@ class InboundUpdate(SQLModel, table=True):
     payload: str = Field(description="the raw update, encrypted; emptied once processed")
     received_at: datetime = _ts(nullable=False, default=utcnow, index=True)
     processed_at: datetime | None = _ts(nullable=True)
+    failures: int = Field(default=0, description="tries that failed by a fault of its own")
+    failure: str | None = Field(
+        default=None, max_length=200, description="the last one's error type and place, no text"
+    )
+    set_aside_at: datetime | None = _ts(nullable=True)
 
 
 class Report(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""trust pass: the allow-list's change log
+"""trust pass: the allow-list's change log; inbound updates set aside after failing
 
 Revision ID: 0009
 Revises: 0004
@@ -30,9 +30,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("allowlistchange", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_allowlistchange_name"), ["name"], unique=False)
+    with op.batch_alter_table("inboundupdate", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("failures", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(
+            sa.Column("failure", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True)
+        )
+        batch_op.add_column(sa.Column("set_aside_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inboundupdate", schema=None) as batch_op:
+        batch_op.drop_column("set_aside_at")
+        batch_op.drop_column("failure")
+        batch_op.drop_column("failures")
     with op.batch_alter_table("allowlistchange", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_allowlistchange_name"))
     op.drop_table("allowlistchange")
