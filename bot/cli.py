@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from bot.cli_coordinators import add_coordinator_commands
 from bot.cli_inbound import add_inbound_commands
 from bot.cli_registry import add_registry_commands
 from bot.cli_triage import acting_coordinator, add_triage_commands
@@ -155,7 +156,9 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, name: s
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for key, value in data.items():
-        if key not in ("answers", "events"):
+        if key == "ask":  # said before anyone types a question
+            click.echo(f"ask: {'possible' if value['possible'] else value['why_not']}")
+        elif key not in ("answers", "events"):
             click.echo(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     for event in data["events"]:
         click.echo(f"  {event['at'][:19]} {event['actor']}: {event['action']}")
@@ -164,6 +167,7 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, name: s
 add_triage_commands(cli, tips, _settings)
 add_registry_commands(cli, _settings)
 add_inbound_commands(cli, _settings)
+add_coordinator_commands(cli, _settings)
 
 
 def main() -> None:

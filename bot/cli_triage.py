@@ -1,8 +1,7 @@
-"""`homeward tips claim|release|note|status|ask|refer|export` and `homeward coordinators`."""
+"""`homeward tips claim|release|note|status|ask|callback|refer|export`, acting as a coordinator."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,20 +11,14 @@ from rq import Queue
 from sqlmodel import Session
 
 from bot.settings import Settings
-from storage import Coordinator, Report, ReportStatus, Role, make_engine, session_scope, utcnow
+from storage import Coordinator, Report, ReportStatus, make_engine, session_scope, utcnow
 from storage.coordinators import (
-    AlreadyListed,
-    add_coordinator,
-    allow_list_changes,
     find_coordinator,
-    list_coordinators,
-    remove_coordinator,
-    set_role,
 )
-from storage.logins import set_password_hash
 from storage.reports import append_event, get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection, workflow
 from triage.export import export_tip, package_csv, package_json
+from triage.reach import record_callback
 
 __all__ = ["acting_coordinator", "add_triage_commands"]
 
@@ -141,6 +134,23 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
             )
         click.echo("question queued; the worker delivers it")
 
+    @tips.command("callback")
+    @click.argument("ref")
+    @click.argument("arrangement")
+    @acting_as
+    def callback(ref: str, arrangement: str, name: str) -> None:
+        """Record how a caller agreed to be called back (a tip with no chat to ask through)."""
+        settings = load()
+        with _acting(settings, ref, name) as (session, report, coordinator):
+            record_callback(
+                session=session,
+                report=report,
+                coordinator=coordinator,
+                text=arrangement,
+                cipher=settings.cipher(),
+            )
+        click.echo("callback arrangement recorded")
+
     @tips.command("refer")
     @click.argument("ref")
     @click.option("--kind", type=click.Choice(["police", "ngo", "dna_sampling"]), required=True)
@@ -194,93 +204,3 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
             output.write_text(text, encoding="utf-8")
         else:
             click.echo(text)
-
-    @cli.group()
-    def coordinators() -> None:
-        """The coordinator allow-list."""
-
-    @coordinators.command("add")
-    @click.argument("name")
-    @click.option(
-        "--role", type=click.Choice([r.value for r in Role]), default=Role.COORDINATOR.value
-    )
-    @click.option("--telegram-id", type=int, default=None, help="Their Telegram user id.")
-    def coordinators_add(name: str, role: str, telegram_id: int | None) -> None:
-        """Put a coordinator on the allow-list (never changes the role of someone on it)."""
-        try:
-            with session_scope(make_engine(load().database())) as session:
-                add_coordinator(
-                    session=session, name=name, role=Role(role), telegram_user_id=telegram_id
-                )
-        except AlreadyListed as listed:
-            raise click.ClickException(
-                f"{listed}; nothing changed. To change a role: "
-                f"homeward coordinators set-role {name} {role} --as ADMIN"
-                " (to change a Telegram id: remove, then add again)"
-            ) from listed
-        click.echo(f"{name} is a {role}")
-
-    @coordinators.command("set-role")
-    @click.argument("name")
-    @click.argument("role", type=click.Choice([r.value for r in Role]))
-    @click.option("--as", "admin", required=True, help="The admin making the change.")
-    def coordinators_set_role(name: str, role: str, admin: str) -> None:
-        """Change a coordinator's role (an admin's action, recorded)."""
-        with session_scope(make_engine(load().database())) as session:
-            acting = find_coordinator(session=session, name=admin)
-            if acting is None or acting.role != Role.ADMIN:
-                raise click.ClickException(f"{admin} is not an admin on the allow-list")
-            if admin == name:
-                raise click.ClickException("another admin changes your own role")
-            before = set_role(session=session, name=name, role=Role(role), actor=admin)
-        if before is None:
-            raise click.ClickException(f"{name} is not on the coordinator allow-list")
-        click.echo(
-            f"{name} was a {before}, is now a {role}" if before != role else f"{name} is a {role}"
-        )
-
-    @coordinators.command("history")
-    def coordinators_history() -> None:
-        """Who was added, removed or given another role, when and by whom."""
-        with session_scope(make_engine(load().database())) as session:
-            for change in allow_list_changes(session=session):
-                detail = " ".join(f"{k}={v}" for k, v in change.detail.items())
-                click.echo(
-                    f"{change.at.isoformat(timespec='seconds')}  {change.actor}: "
-                    f"{change.action} {change.name} {detail}".rstrip()
-                )
-
-    @coordinators.command("remove")
-    @click.argument("name")
-    def coordinators_remove(name: str) -> None:
-        """Take a coordinator off the allow-list."""
-        with session_scope(make_engine(load().database())) as session:
-            removed = remove_coordinator(session=session, name=name)
-        click.echo(f"{name} removed" if removed else f"{name} was not on the list")
-
-    @coordinators.command("list")
-    def coordinators_list() -> None:
-        """Everyone on the allow-list."""
-        with session_scope(make_engine(load().database())) as session:
-            for c in list_coordinators(session=session):
-                state = "" if c.active else " (removed)"
-                click.echo(f"{c.name}  {c.role}  telegram={c.telegram_user_id or '-'}{state}")
-
-    @coordinators.command("set-password")
-    @click.argument("name")
-    def coordinators_set_password(name: str) -> None:
-        """Set a coordinator's dashboard password (typed at a prompt, or one line on stdin)."""
-        from bot.dashboard import WeakPassword, hash_password
-
-        if sys.stdin.isatty():
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        else:
-            password = sys.stdin.readline().rstrip("\r\n")
-        try:
-            password_hash = hash_password(password)
-        except WeakPassword as error:
-            raise click.ClickException(str(error)) from error
-        with session_scope(make_engine(load().database())) as session:
-            if not set_password_hash(session=session, name=name, password_hash=password_hash):
-                raise click.ClickException(f"{name} is not on the coordinator allow-list")
-        click.echo(f"password set for {name}; their earlier dashboard sessions have ended")

@@ -199,6 +199,9 @@ class Report(SQLModel, table=True):
     adults: str | None = None
     details: str | None = None
     contact_phone: str | None = Field(default=None, description="E.164 phone, encrypted")
+    callback_arrangement: str | None = Field(
+        default=None, description="how a caller agreed to be called back, encrypted"
+    )
     answers: dict[str, Any] = _json()
     claimed_by_id: int | None = Field(
         default=None, foreign_key="coordinator.id", ondelete="SET NULL"

@@ -42,6 +42,7 @@ def export_tip(
     package = {k: v for k, v in data.items() if k not in _IDENTITY_FREE}
     if not include_identity:
         package["contact"] = {"anonymous": data["contact"]["anonymous"], "phone": None}
+        package["callback"] = None  # how to reach the caller is part of who they are
     package["referrals"] = [
         {"kind": r.kind, "to": r.to_whom, "reference": r.reference, "at": r.created_at.isoformat()}
         for r in session.exec(select(Referral).where(Referral.report_id == report.id))

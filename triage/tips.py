@@ -10,13 +10,9 @@ from storage import Attachment, Coordinator, FieldCipher, Report
 from storage.reports import append_event, list_events
 from triage.errors import WorkflowError
 from triage.matching_jobs import candidates_of
+from triage.reach import callback_text, mask_phone, why_not_askable
 
 __all__ = ["mask_phone", "tip_as_dict", "tip_summary"]
-
-
-def mask_phone(e164: str) -> str:
-    """Show the country code, the first three and the last four digits only."""
-    return e164[:6] + "*" * max(len(e164) - 10, 2) + e164[-4:]
 
 
 def tip_summary(report: Report) -> dict[str, Any]:
@@ -49,7 +45,9 @@ def tip_as_dict(
     if revealed_to is not None and not (reason and reason.strip()):
         raise WorkflowError("workflow.reveal_reason_needed")
     phone = cipher.decrypt(report.contact_phone) if report.contact_phone else None
-    if phone and revealed_to is not None:
+    callback = callback_text(report, cipher, reveal=reveal)
+    unreachable = why_not_askable(report)
+    if (phone or callback) and revealed_to is not None:
         append_event(
             session=session,
             report_id=report.id,
@@ -96,6 +94,8 @@ def tip_as_dict(
             "anonymous": phone is None,
             "phone": (phone if reveal else mask_phone(phone)) if phone else None,
         },
+        "callback": callback,
+        "ask": {"possible": unreachable is None, "why_not": unreachable and str(unreachable)},
         "urgency": {
             "score": report.urgency,
             "imminent": report.imminent,

@@ -55,6 +55,13 @@ def _check_shape(data: dict[str, Any]) -> None:
             raise ValueError(f"{part}.{field} {value!r} is not a whole number")
 
 
+def _callback(data: dict[str, Any], cipher: FieldCipher) -> str | None:
+    typed = data.get("callback")
+    if not typed or "*" in str(typed):  # a masked number can't be brought back
+        return None
+    return cipher.encrypt(" ".join(str(typed).split()))
+
+
 def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
     _check_shape(data)
     kind = data.get("kind")
@@ -111,6 +118,7 @@ def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
         if phone
         else None,
         answers=dict(data.get("answers") or {}),
+        callback_arrangement=_callback(data, cipher),
     )
 
 

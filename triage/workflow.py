@@ -26,6 +26,7 @@ from storage.outbox import add_outbox_item
 from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED
 from storage.reports import append_event
 from triage.errors import Label, WorkflowError, labels
+from triage.reach import why_not_askable
 
 __all__ = [
     "CLOSE_REASONS",
@@ -52,7 +53,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.REFERRED: frozenset({S.VERIFIED, S.CLOSED}),
     S.CLOSED: frozenset({S.IN_REVIEW}),  # reopening
 }
-REACHABLE_CHANNELS = frozenset({"telegram", "wechat", "test"})
 REFERRAL_KINDS = ("police", "ngo", "dna_sampling")
 
 
@@ -228,11 +228,10 @@ def ask_tipster(
     *, session: Session, report: Report, coordinator: Coordinator, question: str, now: datetime
 ) -> RelayMessage:
     """Queue a question to the tipster through their own channel, without names either way."""
+    unreachable = why_not_askable(report)  # first: claiming would not help
+    if unreachable is not None:
+        raise unreachable
     _require_claim(report, coordinator, now)
-    if report.channel not in REACHABLE_CHANNELS or not report.tipster_ref:
-        raise WorkflowError(
-            "workflow.no_channel_back", ref=report.ref, channel=Label("channel", report.channel)
-        )
     if not question.strip():
         raise WorkflowError("workflow.question_empty")
     message = RelayMessage(

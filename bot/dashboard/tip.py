@@ -17,6 +17,7 @@ from storage.coordinators import list_coordinators
 from storage.dashboard_reads import list_attachments, list_notes, list_referrals
 from storage.relay import relay_thread
 from storage.reports import get_report
+from triage.reach import MAX_CALLBACK, why_not_askable
 from triage.tips import tip_as_dict
 from triage.workflow import CLOSE_REASONS, TRANSITIONS
 
@@ -65,6 +66,8 @@ def load_tip(
                 s.value for s in ReportStatus if s in TRANSITIONS.get(report.status, ())
             ],
             "close_reasons": CLOSE_REASONS,
+            "ask_refusal": why_not_askable(report),  # said before anyone types a question
+            "max_callback": MAX_CALLBACK,
             "map": location_map(report.latitude, report.longitude),
             "image_types": IMAGE_TYPES,
         }

@@ -188,3 +188,26 @@ def test_adding_someone_already_listed_never_changes_their_role(engine, database
         "cli: added root role=admin",
         "root: role_changed alice from=coordinator to=lead",
     ]
+
+
+def test_a_phoned_in_tip_says_it_cant_be_asked_and_keeps_the_callback_arrangement(
+    engine, database_url, tmp_path
+):
+    env = cli_env(database_url, tmp_path)
+    ref = phoned_in_tip(env)
+    CoordinatorActor(engine, "alice")
+
+    shown = run(["tips", "show", ref], env).stdout
+    asked = run(["tips", "ask", ref, "Which van?", "--as", "alice"], env)
+    recorded = run(
+        ["tips", "callback", ref, "Call 139 1234 5678 after 8pm, ask for Li", "--as", "alice"], env
+    )
+    masked = json.loads(run(["tips", "show", ref, "--json"], env).stdout)
+    exported = json.loads(run(["tips", "export", ref, "--as", "alice"], env).stdout)
+
+    assert f"ask: {ref} came by the hotline; there is no channel to ask back" in shown
+    assert asked.returncode == 1 and "no channel to ask back" in asked.stderr
+    assert recorded.returncode == 0, recorded.stderr
+    assert masked["callback"] == "Call 139****5678 after 8pm, ask for Li"
+    assert exported["callback"] is None  # identity stays out of a referral package
+    assert ("alice", "callback_recorded") in [(e["actor"], e["action"]) for e in masked["events"]]

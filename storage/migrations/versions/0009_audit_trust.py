@@ -1,4 +1,5 @@
-"""trust pass: the allow-list's change log; inbound updates set aside after failing
+"""trust pass: the allow-list's change log; inbound updates set aside after failing; a
+caller's callback arrangement
 
 Revision ID: 0009
 Revises: 0004
@@ -36,9 +37,15 @@ def upgrade() -> None:
             sa.Column("failure", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True)
         )
         batch_op.add_column(sa.Column("set_aside_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("report", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("callback_arrangement", sqlmodel.sql.sqltypes.AutoString(), nullable=True)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("report", schema=None) as batch_op:
+        batch_op.drop_column("callback_arrangement")
     with op.batch_alter_table("inboundupdate", schema=None) as batch_op:
         batch_op.drop_column("set_aside_at")
         batch_op.drop_column("failure")
