@@ -202,7 +202,9 @@ def test_a_phoned_in_tip_says_it_cant_be_asked_and_keeps_the_callback_arrangemen
     recorded = run(
         ["tips", "callback", ref, "Call 139 1234 5678 after 8pm, ask for Li", "--as", "alice"], env
     )
-    masked = json.loads(run(["tips", "show", ref, "--json"], env).stdout)
+    shown_json = run(["tips", "show", ref, "--json"], env)
+    assert shown_json.returncode == 0, shown_json.stderr
+    masked = json.loads(shown_json.stdout)
     exported = json.loads(run(["tips", "export", ref, "--as", "alice"], env).stdout)
 
     assert f"ask: {ref} came by the hotline; there is no channel to ask back" in shown
