@@ -10,14 +10,16 @@ import click
 
 from bot.cli_blocks import add_block_commands
 from bot.cli_coordinators import add_coordinator_commands
+from bot.cli_inbound import add_inbound_commands
 from bot.cli_registry import add_registry_commands
-from bot.cli_triage import add_triage_commands
+from bot.cli_triage import acting_coordinator, add_triage_commands
 from bot.settings import Settings, SettingsError
 from bot.tip_text import tip_lines
 from bot.wiring import configure_logging, services
 from handlers.times import shown, zone
 from storage import generate_key, session_scope, upgrade, utcnow
 from storage.reports import get_report, open_queue
+from triage.reach import why_not_askable
 from triage.readable import Reader
 from triage.tips import tip_as_dict, tip_summary
 from triage.urgency_words import is_on_top, reason_words, score_words
@@ -177,10 +179,15 @@ def tips_list(status: str | None, as_json: bool) -> None:
     default=None,
     help="Reading language (default: the terminal's, from LC_ALL / LC_MESSAGES / LANG).",
 )
-def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, lang: str | None) -> None:
+@click.option("--as", "name", default=None, help="The coordinator revealing (with --reveal).")
+def tips_show(
+    ref: str, as_json: bool, reveal: bool, reason: str | None, lang: str | None, name: str | None
+) -> None:
     """Show one tip."""
-    if reveal and not reason:
-        raise click.UsageError("--reveal needs --reason: revealing a tipster's contact is recorded")
+    if reveal and not (reason and reason.strip() and name):
+        raise click.UsageError(
+            "--reveal needs --reason and --as NAME: revealing a tipster's contact is recorded"
+        )
     settings = _settings()
     tz = zone(settings.homeward_timezone)
     from storage import make_engine
@@ -189,21 +196,27 @@ def tips_show(ref: str, as_json: bool, reveal: bool, reason: str | None, lang: s
         report = get_report(session=session, ref=ref)
         if report is None:
             raise click.ClickException(f"no tip {ref}")
+        revealer = acting_coordinator(session, report, name or "") if reveal else None
         data = tip_as_dict(
             session=session,
             report=report,
             cipher=settings.cipher(),
             tz=tz,
-            reveal=reveal,
+            revealed_to=revealer,
             reason=reason,
         )
         language = {"zh": "zh_CN", "en": "en"}.get(lang or "", reader_language())
         urgency = [score_words(report, language), *reason_words(report, language, tz, utcnow())]
+        unreachable = why_not_askable(report)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for line in tip_lines(
-        data, Reader(language, tz), emergency=settings.emergency_number, urgency=urgency
+        data,
+        Reader(language, tz),
+        emergency=settings.emergency_number,
+        urgency=urgency,
+        ask_why_not=unreachable.text(language) if unreachable else None,
     ):
         click.echo(line)
 
@@ -212,6 +225,7 @@ add_triage_commands(cli, tips, _settings)
 add_coordinator_commands(cli, _settings)
 add_block_commands(tips, _settings)
 add_registry_commands(cli, _settings)
+add_inbound_commands(cli, _settings)
 
 
 def main() -> None:

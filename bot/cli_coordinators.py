@@ -1,4 +1,5 @@
-"""`homeward coordinators add|remove|list|set-password|end-sessions|unlock`: the allow-list."""
+"""`homeward coordinators`: the allow-list, roles, dashboard passwords and sessions; changes
+recorded."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ import click
 from bot.settings import Settings
 from storage import Role, make_engine, session_scope
 from storage.coordinators import (
+    AlreadyListed,
     add_coordinator,
+    allow_list_changes,
+    find_coordinator,
     list_coordinators,
     remove_coordinator,
+    set_role,
 )
 from storage.logins import clear_failures, end_sessions_of, set_password_hash
 
@@ -20,7 +25,7 @@ __all__ = ["add_coordinator_commands"]
 
 
 def add_coordinator_commands(cli: click.Group, load: Callable[[], Settings]) -> None:
-    """Register the `coordinators` group."""
+    """Register the allow-list commands."""
 
     @cli.group()
     def coordinators() -> None:
@@ -33,12 +38,49 @@ def add_coordinator_commands(cli: click.Group, load: Callable[[], Settings]) -> 
     )
     @click.option("--telegram-id", type=int, default=None, help="Their Telegram user id.")
     def coordinators_add(name: str, role: str, telegram_id: int | None) -> None:
-        """Add (or update) a coordinator."""
-        with session_scope(make_engine(load().database())) as session:
-            add_coordinator(
-                session=session, name=name, role=Role(role), telegram_user_id=telegram_id
-            )
+        """Put a coordinator on the allow-list (never changes the role of someone on it)."""
+        try:
+            with session_scope(make_engine(load().database())) as session:
+                add_coordinator(
+                    session=session, name=name, role=Role(role), telegram_user_id=telegram_id
+                )
+        except AlreadyListed as listed:
+            raise click.ClickException(
+                f"{listed}; nothing changed. To change a role: "
+                f"homeward coordinators set-role {name} {role} --as ADMIN"
+                " (to change a Telegram id: remove, then add again)"
+            ) from listed
         click.echo(f"{name} is a {role}")
+
+    @coordinators.command("set-role")
+    @click.argument("name")
+    @click.argument("role", type=click.Choice([r.value for r in Role]))
+    @click.option("--as", "admin", required=True, help="The admin making the change.")
+    def coordinators_set_role(name: str, role: str, admin: str) -> None:
+        """Change a coordinator's role (an admin's action, recorded)."""
+        with session_scope(make_engine(load().database())) as session:
+            acting = find_coordinator(session=session, name=admin)
+            if acting is None or acting.role != Role.ADMIN:
+                raise click.ClickException(f"{admin} is not an admin on the allow-list")
+            if admin == name:
+                raise click.ClickException("another admin changes your own role")
+            before = set_role(session=session, name=name, role=Role(role), actor=admin)
+        if before is None:
+            raise click.ClickException(f"{name} is not on the coordinator allow-list")
+        click.echo(
+            f"{name} was a {before}, is now a {role}" if before != role else f"{name} is a {role}"
+        )
+
+    @coordinators.command("history")
+    def coordinators_history() -> None:
+        """Who was added, removed or given another role, when and by whom."""
+        with session_scope(make_engine(load().database())) as session:
+            for change in allow_list_changes(session=session):
+                detail = " ".join(f"{k}={v}" for k, v in change.detail.items())
+                click.echo(
+                    f"{change.at.isoformat(timespec='seconds')}  {change.actor}: "
+                    f"{change.action} {change.name} {detail}".rstrip()
+                )
 
     @coordinators.command("remove")
     @click.argument("name")

@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.settings import Settings
 from handlers.catalogue import DEFAULT_LANGUAGE
 from handlers.phrases import say
-from storage import RegistryEntry, make_engine, session_scope
+from storage import RegistryEntry, make_engine, session_scope, utcnow
 from storage.coordinators import find_coordinator
 from storage.reports import get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection
@@ -113,7 +113,10 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
     def decide(
         ref: str, case_id: str | None, other_ref: str | None, confirm: bool, name: str
     ) -> None:
-        """Confirm or dismiss a proposed registry match or same-child link (recorded)."""
+        """Confirm or dismiss a proposed registry match or same-child link (recorded).
+
+        On a tip someone else has claimed, only a lead may decide (recorded as overruling).
+        """
         if (case_id is None) == (other_ref is None):
             raise click.UsageError("give exactly one of --match CASE or --same-child REF")
         with session_scope(make_engine(load().database())) as session:
@@ -129,6 +132,7 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
                         case_id=case_id,
                         coordinator=coordinator,
                         confirm=confirm,
+                        now=utcnow(),
                     )
                 else:
                     other = get_report(session=session, ref=other_ref or "")
@@ -140,6 +144,7 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
                         other=other,
                         coordinator=coordinator,
                         confirm=confirm,
+                        now=utcnow(),
                     )
             except WorkflowError as error:
                 raise click.ClickException(str(error)) from error

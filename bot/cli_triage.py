@@ -1,4 +1,4 @@
-"""`homeward tips claim|release|note|status|ask|refer|export`."""
+"""`homeward tips claim|release|note|status|ask|callback|refer|export`, acting as a coordinator."""
 
 from __future__ import annotations
 
@@ -13,12 +13,31 @@ from sqlmodel import Session
 from bot.settings import Settings
 from handlers.times import zone
 from storage import Coordinator, Report, ReportStatus, make_engine, session_scope, utcnow
-from storage.coordinators import find_coordinator
+from storage.coordinators import (
+    find_coordinator,
+)
 from storage.reports import append_event, get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection, workflow
 from triage.export import export_tip, package_csv, package_json
+from triage.reach import record_callback
 
-__all__ = ["acting_on", "add_triage_commands"]
+__all__ = ["acting_coordinator", "acting_on", "add_triage_commands"]
+
+
+def acting_coordinator(session: Session, report: Report, name: str) -> Coordinator:
+    """The allow-listed coordinator named by `--as`; anyone else is refused, and that recorded."""
+    coordinator = find_coordinator(session=session, name=name)
+    if coordinator is None:
+        append_event(
+            session=session,
+            report_id=report.id or 0,
+            actor=f"unlisted:{name}",
+            action="refused",
+            detail={"via": "cli"},
+        )
+        session.commit()
+        raise click.ClickException(f"{name} is not on the coordinator allow-list")
+    return coordinator
 
 
 @contextmanager
@@ -31,17 +50,7 @@ def acting_on(
         report = get_report(session=session, ref=ref)
         if report is None:
             raise click.ClickException(f"no tip {ref}")
-        coordinator = find_coordinator(session=session, name=name)
-        if coordinator is None:
-            append_event(
-                session=session,
-                report_id=report.id or 0,
-                actor=f"unlisted:{name}",
-                action="refused",
-                detail={"via": "cli"},
-            )
-            session.commit()
-            raise click.ClickException(f"{name} is not on the coordinator allow-list")
+        coordinator = acting_coordinator(session, report, name)
         try:
             yield session, report, coordinator
         except workflow.WorkflowError as error:
@@ -126,6 +135,23 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
                 now=utcnow(),
             )
         click.echo("question queued; the worker delivers it")
+
+    @tips.command("callback")
+    @click.argument("ref")
+    @click.argument("arrangement")
+    @acting_as
+    def callback(ref: str, arrangement: str, name: str) -> None:
+        """Record how a caller agreed to be called back (a tip with no chat to ask through)."""
+        settings = load()
+        with acting_on(settings, ref, name) as (session, report, coordinator):
+            record_callback(
+                session=session,
+                report=report,
+                coordinator=coordinator,
+                text=arrangement,
+                cipher=settings.cipher(),
+            )
+        click.echo("callback arrangement recorded")
 
     @tips.command("refer")
     @click.argument("ref")

@@ -12,7 +12,7 @@ from triage.readable import Reader
 
 __all__ = ["tip_lines"]
 
-_SECTIONS = ("language", "urgency", "imminent", "top_until", "matches", "answers", "events")
+_SECTIONS = ("language", "ask", "urgency", "imminent", "top_until", "matches", "answers", "events")
 
 
 def _heading(reader: Reader, key: str) -> str:
@@ -20,7 +20,12 @@ def _heading(reader: Reader, key: str) -> str:
 
 
 def tip_lines(
-    data: dict[str, Any], reader: Reader, *, emergency: str, urgency: list[str]
+    data: dict[str, Any],
+    reader: Reader,
+    *,
+    emergency: str,
+    urgency: list[str],
+    ask_why_not: str | None = None,
 ) -> list[str]:
     """The fields as stored, then urgency (its score or "not assessed yet", then its reasons,
     as `triage.urgency_words` words them), matches, answers and events put into words."""
@@ -32,6 +37,8 @@ def tip_lines(
     separator = catalogue().text(reader.language, "dashboard.tip.detail_separator")
     language = reader.label("language", data["language"])
     lines.append(reader.pair(_heading(reader, "field.language"), language))
+    if ask_why_not:  # said before anyone types a question
+        lines.append(reader.pair(_heading(reader, "actions.ask_title"), ask_why_not))
     lines.append(reader.pair(_heading(reader, "field.urgency"), urgency[0]))
     lines += [f"  {reason}" for reason in urgency[1:]]
     if data["matches"]:

@@ -26,6 +26,7 @@ from handlers.submit import build_report
 from storage import Conversation, FieldCipher, TipsterBlock, session_scope, utcnow
 from storage.blocks import block_in_force, keep_blocked_message
 from storage.conversations import (
+    conversation_language,
     create_conversation,
     find_delivery,
     lock_conversation,
@@ -181,6 +182,12 @@ class Intake:
         language = State.from_dict(conversation.state).language
         language = language or texts.match_language(msg.language_hint) or DEFAULT_LANGUAGE
         return [Reply(texts.text(language, "blocked.received"), language=language)]
+
+    def language_of(self, channel: str, user_id: str) -> str | None:
+        """The language a tipster's conversation is in, if they have begun one."""
+        user_key = self.cipher.blind_index(f"{channel}:{user_id}")
+        with session_scope(self.engine) as session:
+            return conversation_language(session=session, channel=channel, user_key=user_key)
 
     def _load_replies(self, stored: str) -> list[Reply]:
         return [Reply.from_dict(r) for r in json.loads(self.cipher.decrypt(stored))]

@@ -25,6 +25,7 @@ from storage.registry_models import (
     SameChildLink,
 )
 from storage.workflow_models import (
+    AllowListChange,
     Coordinator,
     Note,
     PinThrottle,
@@ -38,6 +39,7 @@ from storage.workflow_models import (
 
 __all__ = [
     "NO_PIN",
+    "AllowListChange",
     "Attachment",
     "ChatPrompt",
     "Conversation",

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, delete, select
 from storage.models import Conversation, Delivery
 
 __all__ = [
+    "conversation_language",
     "create_conversation",
     "find_delivery",
     "lock_conversation",
@@ -28,6 +29,16 @@ def lock_conversation(*, session: Session, channel: str, user_key: str) -> Conve
         .with_for_update()
     )
     return session.exec(statement).first()
+
+
+def conversation_language(*, session: Session, channel: str, user_key: str) -> str | None:
+    """The language a tipster's conversation is in, if they have one (no lock)."""
+    statement = select(Conversation).where(
+        Conversation.channel == channel, Conversation.user_key == user_key
+    )
+    conversation = session.exec(statement).first()
+    language = conversation.state.get("language") if conversation is not None else None
+    return language if isinstance(language, str) else None
 
 
 def create_conversation(

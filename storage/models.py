@@ -152,6 +152,11 @@ class InboundUpdate(SQLModel, table=True):
     payload: str = Field(description="the raw update, encrypted; emptied once processed")
     received_at: datetime = _ts(nullable=False, default=utcnow, index=True)
     processed_at: datetime | None = _ts(nullable=True)
+    failures: int = Field(default=0, description="tries that failed by a fault of its own")
+    failure: str | None = Field(
+        default=None, max_length=200, description="the last one's error type and place, no text"
+    )
+    set_aside_at: datetime | None = _ts(nullable=True)
 
 
 class Report(SQLModel, table=True):
@@ -200,6 +205,9 @@ class Report(SQLModel, table=True):
     adults: str | None = None
     details: str | None = None
     contact_phone: str | None = Field(default=None, description="E.164 phone, encrypted")
+    callback_arrangement: str | None = Field(
+        default=None, description="how a caller agreed to be called back, encrypted"
+    )
     answers: dict[str, Any] = _json()
     claimed_by_id: int | None = Field(
         default=None, foreign_key="coordinator.id", ondelete="SET NULL"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ __all__ = [
     "mark_escalated",
     "new_pin",
     "new_ref",
+    "normalise_ref",
     "open_queue",
     "overdue_imminent",
     "queue_order",
@@ -36,6 +38,19 @@ def new_ref() -> str:
     """A short reference code such as HW-7K3P-Q9."""
     chars = "".join(secrets.choice(REF_ALPHABET) for _ in range(6))
     return f"HW-{chars[:4]}-{chars[4:]}"
+
+
+def normalise_ref(typed: str) -> str | None:
+    """A reference code as people type it (hw 7k3p q9, 7K3PQ9, full-width) in its stored form.
+
+    None when it can't be one of ours: the code has six characters of REF_ALPHABET.
+    """
+    bare = "".join(ch for ch in unicodedata.normalize("NFKC", typed).upper() if ch.isalnum())
+    if bare.startswith("HW") and len(bare) == 8:
+        bare = bare[2:]
+    if len(bare) != 6 or not all(ch in REF_ALPHABET for ch in bare):
+        return None
+    return f"HW-{bare[:4]}-{bare[4:]}"
 
 
 def new_pin() -> str:
@@ -85,11 +100,11 @@ def append_event(
 
 
 def get_report(*, session: Session, ref: str) -> Report | None:
-    """A report by its reference code (case and dashes forgiven)."""
-    cleaned = ref.strip().upper().replace(" ", "")
-    if not cleaned.startswith("HW-") and len(cleaned) == 8:
-        cleaned = f"HW-{cleaned[:4]}-{cleaned[4:]}"
-    return session.exec(select(Report).where(Report.ref == cleaned)).first()
+    """A report by its reference code as typed (case, spaces, dashes, full width forgiven)."""
+    code = normalise_ref(ref)
+    if code is None:
+        return None
+    return session.exec(select(Report).where(Report.ref == code)).first()
 
 
 def queue_order(now: datetime) -> tuple[Any, ...]:

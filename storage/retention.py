@@ -27,6 +27,7 @@ def forget_tipster(*, session: Session, channel: str, user_key: str) -> int:
     )
     for report in reports:
         report.tipster_ref = report.tipster_key = report.contact_phone = None
+        report.callback_arrangement = None
         report.answers = {k: v for k, v in report.answers.items() if k != "phone"}
         session.add(report)
         append_event(

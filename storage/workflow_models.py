@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from storage.models import _ts, utcnow
 
 __all__ = [
+    "AllowListChange",
     "Coordinator",
     "Note",
     "PinThrottle",
@@ -55,6 +56,17 @@ class Coordinator(SQLModel, table=True):
     session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Failed sign-ins for this name before this moment no longer count (an admin, a new password).
     failures_cleared_at: datetime | None = _ts(nullable=True)
+
+
+class AllowListChange(SQLModel, table=True):
+    """Who put someone on the allow-list, changed their role or took them off (append-only)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, index=True, description="the coordinator changed")
+    actor: str = Field(max_length=64, description="who changed it ('cli' for the server shell)")
+    action: str = Field(max_length=32)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = _ts(nullable=False, default=utcnow)
 
 
 class Note(SQLModel, table=True):

@@ -2,19 +2,64 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from storage import Coordinator, MatchCandidate, MatchStatus, RegistryEntry, Report, SameChildLink
 from storage.reports import append_event
 from triage.errors import WorkflowError
+from triage.workflow import claim_holder, is_lead
 
 __all__ = ["decide_link", "decide_match"]
 
 
+def _may_decide(
+    session: Session, coordinator: Coordinator, now: datetime, *reports: Report
+) -> list[tuple[Report, str]]:
+    """Refuse a verdict on a tip someone else holds, unless a lead overrules their claim.
+
+    The overruled claims (tip, holder's name), for the event log.
+    """
+    overruled = []
+    for report in reports:
+        holder = claim_holder(report, now)
+        if holder is None or holder == coordinator.id:
+            continue
+        if not is_lead(coordinator):
+            raise WorkflowError("workflow.claimed_by_other", ref=report.ref)
+        other = session.get(Coordinator, holder)
+        overruled.append((report, other.name if other is not None else str(holder)))
+    return overruled
+
+
+def _record_overrides(
+    session: Session, coordinator: Coordinator, overruled: list[tuple[Report, str]], verdict: str
+) -> None:
+    for report, holder in overruled:
+        append_event(
+            session=session,
+            report_id=report.id or 0,
+            actor=coordinator.name,
+            action="claim_overruled",
+            detail={"claimed_by": holder, "for": verdict},
+        )
+
+
 def decide_match(
-    *, session: Session, report: Report, case_id: str, coordinator: Coordinator, confirm: bool
+    *,
+    session: Session,
+    report: Report,
+    case_id: str,
+    coordinator: Coordinator,
+    confirm: bool,
+    now: datetime,
 ) -> MatchCandidate:
-    """Confirm or dismiss a proposed registry match of a tip (a confirmed one can be referred)."""
+    """Confirm or dismiss a proposed registry match of a tip (a confirmed one can be referred).
+
+    On a tip another coordinator holds, only a lead may decide, and that is recorded.
+    """
+    overruled = _may_decide(session, coordinator, now, report)
     row = session.exec(
         select(MatchCandidate, RegistryEntry).where(
             MatchCandidate.report_id == report.id,
@@ -26,6 +71,7 @@ def decide_match(
         raise WorkflowError("workflow.not_a_proposed_match", case_id=case_id, ref=report.ref)
     candidate, entry = row
     candidate.status = MatchStatus.CONFIRMED if confirm else MatchStatus.DISMISSED
+    _record_overrides(session, coordinator, overruled, f"match_{candidate.status}")
     candidate.decided_by = coordinator.name
     session.add(candidate)
     if confirm:
@@ -42,9 +88,19 @@ def decide_match(
 
 
 def decide_link(
-    *, session: Session, report: Report, other: Report, coordinator: Coordinator, confirm: bool
+    *,
+    session: Session,
+    report: Report,
+    other: Report,
+    coordinator: Coordinator,
+    confirm: bool,
+    now: datetime,
 ) -> SameChildLink:
-    """Confirm that two tips are about the same child (each tipster keeps their own relay)."""
+    """Confirm that two tips are about the same child (each tipster keeps their own relay).
+
+    Either tip held by another coordinator: only a lead may decide, and that is recorded.
+    """
+    overruled = _may_decide(session, coordinator, now, report, other)
     low, high = sorted((report.id or 0, other.id or 0))
     link = session.exec(
         select(SameChildLink).where(
@@ -54,6 +110,7 @@ def decide_link(
     if link is None:
         raise WorkflowError("workflow.not_proposed_same_child", ref=report.ref, other=other.ref)
     link.status = MatchStatus.CONFIRMED if confirm else MatchStatus.DISMISSED
+    _record_overrides(session, coordinator, overruled, f"same_child_{link.status}")
     link.decided_by = coordinator.name
     session.add(link)
     for mine, theirs in ((report, other), (other, report)):

@@ -47,14 +47,14 @@ def export_tip(
         report=report,
         cipher=cipher,
         tz=tz,
-        reveal=include_identity,
-        actor=coordinator.name,
+        revealed_to=coordinator if include_identity else None,
         reason=reason,
     )
     package = {k: v for k, v in data.items() if k not in _IDENTITY_FREE}
     if not include_identity:  # the exact point is often where the tipster stood
         package["contact"] = {"anonymous": data["contact"]["anonymous"], "phone": None}
         package["place"] = {**data["place"], "exact": None}
+        package["callback"] = None  # how to reach the caller is part of who they are
     package["referrals"] = [
         {"kind": r.kind, "to": r.to_whom, "reference": r.reference, "at": stamp(r.created_at, tz)}
         for r in session.exec(select(Referral).where(Referral.report_id == report.id))

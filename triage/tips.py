@@ -8,18 +8,15 @@ from typing import Any
 from sqlmodel import Session, select
 
 from handlers.times import stamp
-from storage import Attachment, FieldCipher, Report
+from storage import Attachment, Coordinator, FieldCipher, Report
 from storage.locations import open_point
 from storage.reports import append_event, list_events
+from triage.errors import WorkflowError
 from triage.matching_jobs import candidates_of
+from triage.reach import callback_text, mask_phone, why_not_askable
 from triage.urgency_words import urgency_json
 
 __all__ = ["mask_phone", "tip_as_dict", "tip_summary"]
-
-
-def mask_phone(e164: str) -> str:
-    """Show the country code, the first three and the last four digits only."""
-    return e164[:6] + "*" * max(len(e164) - 10, 2) + e164[-4:]
 
 
 def tip_summary(report: Report, *, tz: tzinfo) -> dict[str, Any]:
@@ -44,20 +41,27 @@ def tip_as_dict(
     report: Report,
     cipher: FieldCipher,
     tz: tzinfo,
-    reveal: bool = False,
-    actor: str = "cli",
+    revealed_to: Coordinator | None = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    """Every field of a tip; revealing the contact is recorded in the event log."""
+    """Every field of a tip; the contact shown only to a named coordinator with a reason.
+
+    Revealing it is recorded in the event log under that coordinator's name.
+    """
     assert report.id is not None
+    reveal = revealed_to is not None
+    if revealed_to is not None and not (reason and reason.strip()):
+        raise WorkflowError("workflow.reveal_reason_needed")
     phone = cipher.decrypt(report.contact_phone) if report.contact_phone else None
-    if phone and reveal:
+    callback = callback_text(report, cipher, reveal=reveal)
+    unreachable = why_not_askable(report)
+    if (phone or callback) and revealed_to is not None:
         append_event(
             session=session,
             report_id=report.id,
-            actor=actor,
+            actor=revealed_to.name,
             action="contact_revealed",
-            detail={"reason": reason or ""},
+            detail={"reason": (reason or "").strip()},
         )
     attachments = session.exec(select(Attachment).where(Attachment.report_id == report.id)).all()
     exact = open_point(cipher, report.exact_location)
@@ -100,6 +104,8 @@ def tip_as_dict(
             "anonymous": phone is None,
             "phone": (phone if reveal else mask_phone(phone)) if phone else None,
         },
+        "callback": callback,
+        "ask": {"possible": unreachable is None, "why_not": unreachable and str(unreachable)},
         "urgency": urgency_json(report),
         "matches": [
             {"case_id": m["case_id"], "score": m["score"], "reasons": m["reasons"]}

@@ -12,10 +12,55 @@ from sqlmodel import Session
 
 from storage import NO_PIN, FieldCipher, Report, ReportKind, ReportStatus
 from storage.locations import cell, point_text
-from storage.reports import get_report, new_ref, save_report
+from storage.reports import get_report, new_ref, normalise_ref, save_report
 from triage.registry import ImportFailed, RowError
 
 __all__ = ["import_tips_jsonl"]
+
+_PARTS = ("place", "seen", "child", "dialect", "contact")
+_WHOLE_NUMBERS = (("child", "age_min"), ("child", "age_max"))
+
+
+def _ref(data: dict[str, Any]) -> str:
+    typed = data.get("ref")
+    if not typed:
+        return new_ref()
+    ref = normalise_ref(str(typed))
+    if ref is None:
+        raise ValueError(f"ref {typed!r} is not a reference code like HW-7K3P-Q9")
+    return ref
+
+
+def _seen_on(seen: dict[str, Any]) -> datetime | None:
+    typed = seen.get("date")
+    if not typed:
+        return None
+    try:
+        when = datetime.fromisoformat(str(typed))
+    except ValueError:
+        raise ValueError(f"seen.date {typed!r} is not an ISO 8601 date and time") from None
+    if when.tzinfo is None:  # 10:00 where? A machine-read time carries its offset.
+        raise ValueError(
+            f"seen.date {typed!r} has no UTC offset: write it as {when.isoformat()}+08:00"
+        )
+    return when
+
+
+def _check_shape(data: dict[str, Any]) -> None:
+    for part in _PARTS:
+        if data.get(part) is not None and not isinstance(data[part], dict):
+            raise ValueError(f"{part} must be an object, as `tips show --json` prints it")
+    for part, field in _WHOLE_NUMBERS:
+        value = (data.get(part) or {}).get(field)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise ValueError(f"{part}.{field} {value!r} is not a whole number")
+
+
+def _callback(data: dict[str, Any], cipher: FieldCipher) -> str | None:
+    typed = data.get("callback")
+    if not typed or "*" in str(typed):  # a masked number can't be brought back
+        return None
+    return cipher.encrypt(" ".join(str(typed).split()))
 
 
 def _location(place: dict[str, Any], cipher: FieldCipher) -> dict[str, Any]:
@@ -32,6 +77,7 @@ def _location(place: dict[str, Any], cipher: FieldCipher) -> dict[str, Any]:
 
 
 def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
+    _check_shape(data)
     kind = data.get("kind")
     if kind not in {k.value for k in ReportKind}:
         raise ValueError(f"kind {kind!r} is not one of {', '.join(k.value for k in ReportKind)}")
@@ -48,7 +94,7 @@ def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
     else:
         phone = None  # a masked number can't be brought back
     return Report(
-        ref=data.get("ref") or new_ref(),
+        ref=_ref(data),
         pin_hash=NO_PIN,  # taken outside the bot: nobody holds a PIN for it
         draft_id=str(uuid.uuid4()),
         kind=kind,
@@ -59,7 +105,7 @@ def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
         province=place.get("province") or data.get("province"),
         city=place.get("city") or data.get("city"),
         **_location(place, cipher),
-        seen_on=datetime.fromisoformat(seen["date"]) if seen.get("date") else None,
+        seen_on=_seen_on(seen),
         seen_text=seen.get("text"),
         presence=data.get("presence"),
         child_sex=child.get("sex"),
@@ -85,12 +131,14 @@ def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
         if phone
         else None,
         answers=dict(data.get("answers") or {}),
+        callback_arrangement=_callback(data, cipher),
     )
 
 
 def import_tips_jsonl(*, session: Session, text: str, cipher: FieldCipher) -> list[Report]:
     """Validate every line, then add each tip not already present (by reference code)."""
     reports, errors = [], []
+    lines: dict[str, int] = {}
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -98,7 +146,11 @@ def import_tips_jsonl(*, session: Session, text: str, cipher: FieldCipher) -> li
             data = json.loads(line)
             if not isinstance(data, dict):
                 raise ValueError("a line must be one JSON object")
-            reports.append(_report(data, cipher))
+            report = _report(data, cipher)
+            if report.ref in lines:
+                raise ValueError(f"ref {report.ref} is on line {lines[report.ref]} too")
+            lines[report.ref] = line_no
+            reports.append(report)
         except (ValueError, KeyError, TypeError, phonenumbers.NumberParseException) as exc:
             errors.append(RowError(line_no, str(exc)))
     if errors:

@@ -27,6 +27,7 @@ from storage.outbox import add_outbox_item
 from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED
 from storage.reports import append_event
 from triage.errors import Label, WorkflowError, labels
+from triage.reach import why_not_askable
 from triage.status_causes import CLAIMED, referred_to
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "add_note",
     "ask_tipster",
     "change_status",
+    "claim_holder",
     "claim_tip",
     "is_lead",
     "reassign_tip",
@@ -54,7 +56,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.REFERRED: frozenset({S.VERIFIED, S.CLOSED}),
     S.CLOSED: frozenset({S.IN_REVIEW}),  # reopening
 }
-REACHABLE_CHANNELS = frozenset({"telegram", "wechat", "test"})
 REFERRAL_KINDS = ("police", "ngo", "dna_sampling")
 
 
@@ -71,18 +72,19 @@ CLOSE_REASONS = tuple(r.value for r in CloseReason)
 
 
 def is_lead(coordinator: Coordinator) -> bool:
-    """Leads and admins: they also reassign tips and block tipsters."""
+    """Leads and admins: they also reassign tips, overrule a claim and block tipsters."""
     return coordinator.role in (Role.LEAD, Role.ADMIN)
 
 
-def _claim_holder(report: Report, now: datetime) -> int | None:
+def claim_holder(report: Report, now: datetime) -> int | None:
+    """The id of the coordinator whose claim on the tip still runs, if any."""
     if report.claimed_by_id is None or report.claimed_until is None:
         return None
     return report.claimed_by_id if report.claimed_until > now else None
 
 
 def _require_claim(report: Report, coordinator: Coordinator, now: datetime) -> None:
-    holder = _claim_holder(report, now)
+    holder = claim_holder(report, now)
     if holder != coordinator.id and not (is_lead(coordinator) and holder is None):
         if holder is None:
             raise WorkflowError("workflow.claim_first", ref=report.ref)
@@ -120,7 +122,7 @@ def claim_tip(
     """Take a tip so nobody else works it at the same time; a new tip goes into review."""
     # Lock the row and read it afresh: two coordinators claiming at once must not both win.
     session.refresh(report, with_for_update=True)
-    holder = _claim_holder(report, now)
+    holder = claim_holder(report, now)
     if holder is not None and holder != coordinator.id:
         raise WorkflowError("workflow.already_claimed", ref=report.ref)
     if report.status == S.CLOSED:
@@ -230,11 +232,10 @@ def ask_tipster(
     *, session: Session, report: Report, coordinator: Coordinator, question: str, now: datetime
 ) -> RelayMessage:
     """Queue a question to the tipster through their own channel, without names either way."""
+    unreachable = why_not_askable(report)  # first: claiming would not help
+    if unreachable is not None:
+        raise unreachable
     _require_claim(report, coordinator, now)
-    if report.channel not in REACHABLE_CHANNELS or not report.tipster_ref:
-        raise WorkflowError(
-            "workflow.no_channel_back", ref=report.ref, channel=Label("channel", report.channel)
-        )
     if not question.strip():
         raise WorkflowError("workflow.question_empty")
     message = RelayMessage(

@@ -19,11 +19,13 @@ from storage.reports import get_report
 from triage import workflow
 from triage.blocks import block_tipster, unblock_tipster
 from triage.export import export_tip, package_csv, package_json
+from triage.reach import MAX_CALLBACK, record_callback
 from triage.workflow import WorkflowError
 
 __all__ = [
     "ask",
     "block",
+    "callback",
     "claim",
     "export",
     "note",
@@ -149,6 +151,18 @@ async def ask(call: Call) -> Response:
             session=s, report=r, coordinator=c, question=question, now=now
         ),
         "done.asked",
+    )
+
+
+async def callback(call: Call) -> Response:
+    """Record how a caller agreed to be called back (a tip with no chat to ask through)."""
+    text, cipher = call.field("callback")[:MAX_CALLBACK], call.dash.svc.cipher
+    return await _act(
+        call,
+        lambda s, r, c: record_callback(
+            session=s, report=r, coordinator=c, text=text, cipher=cipher
+        ),
+        "done.callback",
     )
 
 

@@ -15,7 +15,13 @@ from bot.dashboard.guard import Call
 from bot.dashboard.passwords import WeakPassword, hash_password
 from bot.dashboard.sessions import flash
 from storage import Role
-from storage.coordinators import add_coordinator, list_coordinators, remove_coordinator
+from storage.coordinators import (
+    add_coordinator,
+    find_coordinator,
+    list_coordinators,
+    remove_coordinator,
+    set_role,
+)
 from storage.logins import clear_failures, end_sessions_of, set_password_hash
 
 __all__ = ["add_or_update", "admin_page", "end_all_sessions", "remove", "unlock"]
@@ -45,8 +51,12 @@ def _back(call: Call, kind: str, key: str, **params: object) -> Response:
 
 
 def _save(call: Call, name: str, role: Role, password_hash: str | None) -> None:
+    actor = call.viewer.name
     with call.dash.db() as session:
-        add_coordinator(session=session, name=name, role=role)
+        if find_coordinator(session=session, name=name) is None:
+            add_coordinator(session=session, name=name, role=role, actor=actor)
+        else:  # this form changes a role on purpose, and the change is recorded
+            set_role(session=session, name=name, role=role, actor=actor)
         if password_hash:
             set_password_hash(
                 session=session, name=name, password_hash=password_hash, now=call.dash.now()
@@ -91,7 +101,9 @@ async def remove(call: Call) -> Response:
         return _back(call, "error", "admin.not_yourself")
     return await _change(
         call,
-        lambda session, name: remove_coordinator(session=session, name=name),
+        lambda session, name: remove_coordinator(
+            session=session, name=name, actor=call.viewer.name
+        ),
         "admin.removed",
         "removed a coordinator",
     )

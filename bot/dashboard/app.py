@@ -36,6 +36,7 @@ ROUTES: list[tuple[str, str, Handler, Role]] = [
     ("POST", "/tips/{ref}/status", actions.status, C),
     ("POST", "/tips/{ref}/note", actions.note, C),
     ("POST", "/tips/{ref}/ask", actions.ask, C),
+    ("POST", "/tips/{ref}/callback", actions.callback, C),
     ("POST", "/tips/{ref}/refer", actions.refer, C),
     ("POST", "/tips/{ref}/export", actions.export, C),
     ("POST", "/tips/{ref}/reveal", tip.reveal_contact, C),

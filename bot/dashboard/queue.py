@@ -88,17 +88,9 @@ async def queue_rows(call: Call) -> Response:
     return call.dash.render(call.request, "_queue_results.html", **context, **data)
 
 
-def normalise_code(typed: str) -> str:
-    """A reference code as typed ("hw 7k3p q9", "7K3PQ9") in its stored form (HW-7K3P-Q9)."""
-    bare = "".join(ch for ch in typed.upper() if ch.isalnum())
-    bare = bare[2:] if bare.startswith("HW") and len(bare) == 8 else bare
-    return f"HW-{bare[:4]}-{bare[4:]}" if len(bare) == 6 else typed.strip()
-
-
 def _find(dash: Dashboard, code: str) -> str | None:
-    code = normalise_code(code)
     with dash.db() as session:
-        report = get_report(session=session, ref=code) if code else None
+        report = get_report(session=session, ref=code)  # as typed: get_report reads it
         return report.ref if report else None
 
 

@@ -13,12 +13,13 @@ from bot.dashboard.guard import Call
 from bot.dashboard.maps import MapPin, location_map
 from bot.dashboard.sessions import Viewer
 from handlers.transcript import transcript
-from storage import Report, ReportStatus
+from storage import Coordinator, Report, ReportStatus
 from storage.blocks import block_in_force
 from storage.coordinators import list_coordinators
 from storage.dashboard_reads import list_attachments, list_notes, list_referrals
 from storage.relay import relay_thread
 from storage.reports import get_report
+from triage.reach import MAX_CALLBACK, why_not_askable
 from triage.tips import tip_as_dict
 from triage.workflow import CLOSE_REASONS, TRANSITIONS
 
@@ -41,8 +42,7 @@ def load_tip(
             report=report,
             cipher=dash.svc.cipher,
             tz=dash.timezone,
-            reveal=reveal_reason is not None,
-            actor=viewer.name,
+            revealed_to=None if reveal_reason is None else session.get(Coordinator, viewer.id),
             reason=reveal_reason,
         )
         coordinators = list_coordinators(session=session)
@@ -69,6 +69,8 @@ def load_tip(
                 s.value for s in ReportStatus if s in TRANSITIONS.get(report.status, ())
             ],
             "close_reasons": CLOSE_REASONS,
+            "ask_refusal": why_not_askable(report),  # said before anyone types a question
+            "max_callback": MAX_CALLBACK,
             "map": _map(tip["place"]),
             "image_types": IMAGE_TYPES,
             "blockable": report.tipster_key is not None,

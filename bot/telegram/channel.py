@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import BaseRoute
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.failures import describe
 from bot.telegram.chatlocks import ChatLocks
 from bot.telegram.config import TelegramOptions, check_bot_api, telegram_config
 from bot.telegram.conversation import Conversation, set_menus
+from bot.telegram.convert import CHANNEL, notice_language
 from bot.telegram.coordinators import CoordinatorGroup
 from bot.telegram.inbox import Inbox
 from bot.telegram.limits import ChatRateLimiter
@@ -27,22 +25,16 @@ from bot.telegram.ordering import ChatQueues
 from bot.telegram.parsing import parse_update
 from bot.telegram.polling import ALLOWED_UPDATES, poll
 from bot.telegram.replying import ReplySender
+from bot.telegram.retrying import passes, retrying
 from bot.telegram.webhook import SECRET_HEADER, webhook_route
 from bot.wiring import Services
+from handlers import catalogue
 
 __all__ = ["SECRET_HEADER", "TelegramChannel"]
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
-# Failures that may pass if we wait: retried in place, keeping the chat's order.
-_PASSING = (TelegramError, SQLAlchemyError, RedisError, OSError)
 _CLOSING_SECONDS = 1.0  # each step of a stop after the queue's grace (cancel, disconnect)
-
-
-def _where(error: BaseException) -> str:
-    """The file and line an exception came from, for a log line without its message."""
-    frames = traceback.extract_tb(error.__traceback__)
-    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
 
 
 @dataclass
@@ -64,6 +56,7 @@ class TelegramChannel:
         check_bot_api(self.config)  # a clear start-up error rather than a traceback later
         self.options = opts = options or TelegramOptions()
         self.inbox = Inbox(svc.engine, svc.cipher)
+        self.intake = svc.intake
         self.locks = ChatLocks(svc.engine)  # one chat at a time across web processes
         limiter = ChatRateLimiter(
             overall_per_second=opts.overall_per_second,
@@ -152,7 +145,9 @@ class TelegramChannel:
         for closing in (self.app.shutdown(), self.locks.close()):
             try:
                 await asyncio.wait_for(closing, _CLOSING_SECONDS)
-            except (TimeoutError, *_PASSING) as error:
+            except Exception as error:
+                if not isinstance(error, TimeoutError) and not passes(error):
+                    raise
                 log.warning("telegram: not closed cleanly at stop (%s)", type(error).__name__)
 
     async def ingest(self, data: dict[str, Any]) -> None:
@@ -201,10 +196,36 @@ class TelegramChannel:
 
     async def _finish(self, job: _Job) -> None:
         """Run an update through the handlers, then mark it done; retry what may pass later."""
-        update_id = job.update.update_id
-        if await self._retrying(update_id, lambda: self._handle(job)) and job.row_id is not None:
-            row_id = job.row_id
+        update_id, row_id = job.update.update_id, job.row_id
+        error = await self._retrying(update_id, lambda: self._handle(job))
+        if row_id is None:
+            return
+        if error is None:
             await self._retrying(update_id, lambda: asyncio.to_thread(self.inbox.mark_done, row_id))
+        elif not passes(error):
+            await self._failed(job, row_id, error)
+
+    async def _failed(self, job: _Job, row_id: int, error: BaseException) -> None:
+        """Count a failure of the update's own; once set aside, the tipster hears we're sorry."""
+        update_id, failure = job.update.update_id, describe(error)
+        set_aside: list[bool] = []
+
+        async def count() -> None:
+            set_aside[:] = [await asyncio.to_thread(self.inbox.failed, row_id, failure)]
+
+        if await self._retrying(update_id, count) is not None or not set_aside[0]:
+            return  # tried again before the chat's next update, or at the next start
+        log.error("update %s set aside (%s): homeward inbound list", update_id, failure)
+        chat, user = job.update.effective_chat, job.update.effective_user
+        if chat is None or chat.type != "private":
+            return  # a coordinator's command in the group: recorded, nobody to apologise to
+        user_id = str(user.id if user else chat.id)
+        try:
+            language = await asyncio.to_thread(self.intake.language_of, CHANNEL, user_id)
+        except SQLAlchemyError:
+            language = None  # then in the language of their Telegram app
+        text = catalogue().text(language or notice_language(user), "inbound.set_aside")
+        await self._retrying(update_id, lambda: self.sender.notice(chat.id, text))
 
     async def _handle(self, job: _Job) -> None:
         if job.handled:
@@ -218,33 +239,11 @@ class TelegramChannel:
                 raise error
         job.handled = True
 
-    async def _retrying(self, update_id: int, action: Callable[[], Awaitable[None]]) -> bool:
-        """True once `action` succeeded (or Telegram refused for good), False if we gave up."""
-        for delay in (*self.options.retry_delays, None):
-            try:
-                await action()
-                return True
-            except (Forbidden, BadRequest) as error:  # blocked by the user, chat gone, …
-                log.warning("update %s: Telegram refused (%s); not retried", update_id, error)
-                return True
-            except _PASSING as error:  # network, flood control, database, queue
-                if delay is None or self._stopping.is_set():
-                    log.error("update %s still failing; it waits for the next start", update_id)
-                    return False
-                log.warning(
-                    "update %s failed (%s); retrying in %ss", update_id, type(error).__name__, delay
-                )
-                with contextlib.suppress(TimeoutError):  # a stop ends the wait
-                    await asyncio.wait_for(self._stopping.wait(), delay)
-            except Exception as error:  # a bug: retrying won't help, the next start might
-                log.error(
-                    "update %s failed (%s at %s); it waits for the next start",
-                    update_id,
-                    type(error).__name__,
-                    _where(error),  # not the message: it may quote what the tipster sent
-                )
-                return False
-        return False
+    async def _retrying(
+        self, update_id: int, action: Callable[[], Awaitable[None]]
+    ) -> BaseException | None:
+        """None once `action` succeeded (or Telegram refused for good), else its last error."""
+        return await retrying(update_id, action, self.options.retry_delays, stopping=self._stopping)
 
     async def _keep_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """PTB's error handler: hand a handler's exception back to `_handle`, which retries."""

@@ -13,7 +13,13 @@ from sqlalchemy.engine import Engine
 
 from bot.telegram.convert import CHANNEL
 from storage import FieldCipher, InboundUpdate, session_scope
-from storage.inbound import mark_processed, store_update, unhandled_before, unprocessed_updates
+from storage.inbound import (
+    mark_processed,
+    record_failure,
+    store_update,
+    unhandled_before,
+    unprocessed_updates,
+)
 
 __all__ = ["Inbox"]
 
@@ -53,10 +59,10 @@ class Inbox:
             return self._opened(unprocessed_updates(session=session, channel=CHANNEL))
 
     def is_done(self, row_id: int) -> bool:
-        """Whether an update was handled already (here or by another process)."""
+        """Whether an update was handled already (here or by another process), or set aside."""
         with session_scope(self.engine) as session:
             row = session.get(InboundUpdate, row_id)
-            return row is None or row.processed_at is not None
+            return row is None or row.processed_at is not None or row.set_aside_at is not None
 
     def unfinished_before(self, row_id: int, chat_id: int) -> list[tuple[int, dict[str, Any]]]:
         """The chat's updates stored before `row_id` and not handled yet, oldest first.
@@ -74,6 +80,11 @@ class Inbox:
         """Note that an update was handled and its replies sent (its content is dropped)."""
         with session_scope(self.engine) as session:
             mark_processed(session=session, update_id=row_id)
+
+    def failed(self, row_id: int, failure: str) -> bool:
+        """Count a try that failed by the update's own fault; True once it is set aside."""
+        with session_scope(self.engine) as session:
+            return record_failure(session=session, update_id=row_id, failure=failure)
 
     def _opened(self, rows: list[InboundUpdate]) -> list[tuple[int, dict[str, Any]]]:
         return [(row.id or 0, json.loads(self.cipher.decrypt(row.payload))) for row in rows]

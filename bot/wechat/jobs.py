@@ -3,6 +3,10 @@
 The job runs the message through the intake itself: if the web process already answered it,
 the intake returns the stored reply; if the web process died first, the job does the work.
 Either way the message has exactly one effect, and each part is sent at most once.
+
+A message the intake fails on by a fault of its own (a bug, content the database refuses) is
+counted in the inbound table; after `SET_ASIDE_AFTER` tries it is set aside (`homeward
+inbound list`) and the tipster gets an apology, instead of rq keeping the error's text.
 """
 
 from __future__ import annotations
@@ -20,14 +24,30 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from wechatpy.exceptions import WeChatClientException
 
+from bot.failures import describe, may_pass
 from bot.wechat.client import HomewardWeChatClient, make_client, with_token_refresh
 from bot.wechat.config import WeChatConfig
+from bot.wechat.inbound import CHANNEL, LANGUAGE_HINT
 from bot.wechat.replies import text_parts
-from handlers import Inbound, InboundKind, Intake, InterviewConfig
-from storage import FieldCipher
+from handlers import Inbound, InboundKind, Intake, InterviewConfig, catalogue
+from storage import FieldCipher, InboundUpdate, session_scope
+from storage.inbound import (
+    find_update_id,
+    mark_processed_by_key,
+    record_failure,
+    store_update,
+)
 from triage import QUEUE_NAME, dispatch_report, runtime
 
-__all__ = ["REFUSALS", "WorkerContext", "configure", "enqueue_late_reply", "send_late_reply"]
+__all__ = [
+    "REFUSALS",
+    "FailedAgain",
+    "WorkerContext",
+    "configure",
+    "enqueue_late_reply",
+    "requeue_late_reply",
+    "send_late_reply",
+]
 
 log = logging.getLogger(__name__)
 RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])
@@ -103,6 +123,11 @@ def enqueue_late_reply(queue: Queue, cipher: FieldCipher, inbound: Inbound, *, s
     log.info("%s: reply queued as a customer message (from part %d)", inbound.delivery_id, skip)
 
 
+def requeue_late_reply(queue: Queue, payload: str) -> None:
+    """Queue a set-aside message's job again (`homeward inbound retry`), after a fix."""
+    queue.enqueue(send_late_reply, payload, 0, retry=RETRY, result_ttl=86400, failure_ttl=86400)
+
+
 def _intake(ctx: WorkerContext) -> Intake:
     engine = runtime.current().engine
     queue = Queue(QUEUE_NAME, connection=ctx.redis)
@@ -115,12 +140,57 @@ def _intake(ctx: WorkerContext) -> Intake:
     )
 
 
+class FailedAgain(RuntimeError):
+    """The intake failed on this message by a fault of its own; rq tries it again later.
+
+    Carries the error's type and place only: rq keeps it, and the original's text may quote
+    what the tipster sent.
+    """
+
+
+def _held_against(ctx: WorkerContext, inbound: Inbound, payload: str, error: Exception) -> str:
+    """Count a failure of the message's own; once set aside, apologise (else FailedAgain)."""
+    failure, key = describe(error), inbound.delivery_id or _key(inbound)
+    with session_scope(runtime.current().engine) as session:
+        row_id = store_update(
+            session=session,
+            channel=CHANNEL,
+            update_key=key,
+            payload=payload,
+            chat_key=ctx.cipher.blind_index(f"{CHANNEL}-chat:{inbound.user_id}"),
+        ) or find_update_id(session=session, channel=CHANNEL, update_key=key)
+        row = session.get(InboundUpdate, row_id)
+        if row is not None and row.set_aside_at is not None:
+            return "set aside before"  # WeChat delivered it again: sorry was said once
+        set_aside = record_failure(session=session, update_id=row_id or 0, failure=failure)
+    if not set_aside:
+        raise FailedAgain(failure) from None
+    log.error("%s: set aside (%s): homeward inbound list", inbound.delivery_id, failure)
+    language = _intake(ctx).language_of(CHANNEL, inbound.user_id) or LANGUAGE_HINT
+    text = catalogue().text(language, "inbound.set_aside")
+    try:
+        with_token_refresh(ctx.client, partial(ctx.client.message.send_text, inbound.user_id, text))
+    except WeChatClientException as exc:  # outside the 48 hours, unfollowed: nothing to do
+        log.warning("%s: apology not sent (%s)", inbound.delivery_id, exc.errcode)
+    return "set aside"
+
+
 def send_late_reply(payload: str, skip: int = 0) -> str:
     """Answer one message through the customer-service API; safe to run twice."""
     ctx = _current()
     data = json.loads(ctx.cipher.decrypt(payload))
     inbound = Inbound(**{**data, "kind": InboundKind(data["kind"])})
-    parts = text_parts(_intake(ctx).handle(inbound))
+    try:
+        replies = _intake(ctx).handle(inbound)
+    except Exception as error:
+        if may_pass(error):
+            raise  # an outage: rq tries again later
+        return _held_against(ctx, inbound, payload, error)
+    with session_scope(runtime.current().engine) as session:  # if it failed before: settled
+        mark_processed_by_key(
+            session=session, channel=CHANNEL, update_key=inbound.delivery_id or _key(inbound)
+        )
+    parts = text_parts(replies)
     sent = 0
     for index, text in enumerate(parts[skip:], start=skip):
         marker = f"{SENT_PREFIX}{_key(inbound)}:{index}"

@@ -30,22 +30,31 @@ def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.Com
     )
 
 
-def test_coordinators_claim_note_refer_and_export_from_the_cli(
-    database_url, engine, tmp_path: Path
-):
-    env = {
+def cli_env(database_url: str, tmp_path: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
         "HOMEWARD_DATA_DIR": str(tmp_path),
     }
+
+
+def phoned_in_tip(env: dict[str, str]) -> str:
+    """A tip keyed at the terminal, with the caller's phone number; its reference."""
     chat = run(
         ["chat", "--lang", "en", "--session", "caller"],
         env,
         "4\nContinue\nKunming\nToday\nA van with children\nDone\nLeave a phone number\n"
         "13800138000\nSubmit\n",
     )
-    ref = "HW-" + chat.stdout.split("Reference code: HW-")[1].split()[0]
+    return "HW-" + chat.stdout.split("Reference code: HW-")[1].split()[0]
+
+
+def test_coordinators_claim_note_refer_and_export_from_the_cli(
+    database_url, engine, tmp_path: Path
+):
+    env = cli_env(database_url, tmp_path)
+    ref = phoned_in_tip(env)
 
     assert run(["coordinators", "add", "alice"], env).returncode == 0
     assert run(["coordinators", "add", "lee", "--role", "lead"], env).returncode == 0
@@ -155,3 +164,85 @@ def test_a_lead_blocks_a_hotline_caller_from_the_cli_and_lifts_it(database_url, 
     blocks = [(e["actor"], e["action"], e["detail"]) for e in events if "block" in e["action"]]
     assert blocks[0] == ("lee", "tipster_blocked", {"reason": "thirty calls of abuse"})
     assert blocks[1][:2] == ("lee", "tipster_unblocked")
+
+
+def test_revealing_a_contact_names_an_allow_listed_coordinator(engine, database_url, tmp_path):
+    env = cli_env(database_url, tmp_path)
+    ref = phoned_in_tip(env)
+    CoordinatorActor(engine, "alice")
+    reveal = ["tips", "show", ref, "--json", "--reveal", "--reason", "police asked"]
+
+    nameless = run(reveal, env)
+    unlisted = run([*reveal, "--as", "mallory"], env)
+    shown = run([*reveal, "--as", "alice"], env)
+
+    assert nameless.returncode == 2 and "--as NAME" in nameless.stderr
+    assert unlisted.returncode == 1 and "not on the coordinator allow-list" in unlisted.stderr
+    assert "13800138000" not in nameless.stdout + unlisted.stdout
+    assert json.loads(shown.stdout)["contact"]["phone"] == "+8613800138000"
+    events = json.loads(run(["tips", "show", ref, "--json"], env).stdout)["events"]
+    assert [(e["actor"], e["action"]) for e in events] == [
+        ("tipster", "submitted"),
+        ("unlisted:mallory", "refused"),
+        ("alice", "contact_revealed"),
+    ]
+    assert events[-1]["detail"] == {"reason": "police asked"}
+
+
+def test_adding_someone_already_listed_never_changes_their_role(engine, database_url, tmp_path):
+    runner = CliRunner(
+        env={
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL,
+            "HOMEWARD_DATA_DIR": str(tmp_path),
+        }
+    )
+    assert runner.invoke(cli, ["coordinators", "add", "alice"]).exit_code == 0
+    assert runner.invoke(cli, ["coordinators", "add", "root", "--role", "admin"]).exit_code == 0
+
+    again = runner.invoke(cli, ["coordinators", "add", "alice", "--role", "admin"])
+    same = runner.invoke(cli, ["coordinators", "add", "alice"])
+    by_a_lead = runner.invoke(cli, ["coordinators", "set-role", "alice", "lead", "--as", "alice"])
+    listed = runner.invoke(cli, ["coordinators", "list"]).output
+    promoted = runner.invoke(cli, ["coordinators", "set-role", "alice", "lead", "--as", "root"])
+    history = runner.invoke(cli, ["coordinators", "history"]).output
+
+    assert again.exit_code == 1
+    assert "alice is already on the allow-list as a coordinator" in again.output
+    assert "homeward coordinators set-role alice admin --as ADMIN" in again.output
+    assert same.exit_code == 0  # as listed: nothing to change
+    assert by_a_lead.exit_code == 1 and "not an admin" in by_a_lead.output
+    assert "alice  coordinator" in listed
+    assert promoted.exit_code == 0 and "alice was a coordinator, is now a lead" in promoted.output
+    assert "alice  lead" in runner.invoke(cli, ["coordinators", "list"]).output
+    lines = [line.split("  ", 1)[1] for line in history.splitlines()]
+    assert lines == [
+        "cli: added alice role=coordinator",
+        "cli: added root role=admin",
+        "root: role_changed alice from=coordinator to=lead",
+    ]
+
+
+def test_a_phoned_in_tip_says_it_cant_be_asked_and_keeps_the_callback_arrangement(
+    engine, database_url, tmp_path
+):
+    env = cli_env(database_url, tmp_path)
+    ref = phoned_in_tip(env)
+    CoordinatorActor(engine, "alice")
+
+    shown = run(["tips", "show", ref], env).stdout
+    asked = run(["tips", "ask", ref, "Which van?", "--as", "alice"], env)
+    recorded = run(
+        ["tips", "callback", ref, "Call 139 1234 5678 after 8pm, ask for Li", "--as", "alice"], env
+    )
+    shown_json = run(["tips", "show", ref, "--json"], env)
+    assert shown_json.returncode == 0, shown_json.stderr
+    masked = json.loads(shown_json.stdout)
+    exported = json.loads(run(["tips", "export", ref, "--as", "alice"], env).stdout)
+
+    assert f"Ask the tipster: {ref} came by the hotline; there is no channel to ask back" in shown
+    assert asked.returncode == 1 and "no channel to ask back" in asked.stderr
+    assert recorded.returncode == 0, recorded.stderr
+    assert masked["callback"] == "Call 139****5678 after 8pm, ask for Li"
+    assert exported["callback"] is None  # identity stays out of a referral package
+    assert ("alice", "callback_recorded") in [(e["actor"], e["action"]) for e in masked["events"]]

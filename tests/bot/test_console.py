@@ -135,12 +135,26 @@ def test_a_scripted_chat_completes_a_sighting_and_tips_show_has_every_field(env,
         listed = homeward(["tips", "list"], {**env, "LANG": "zh_CN.UTF-8"}, tmp_path)
         assert f"{ref}   100 " in listed  # 3 days ago: urgent, not imminent
 
+    homeward(["coordinators", "add", "alice"], env, tmp_path)
     revealed = json.loads(
         homeward(
-            ["tips", "show", ref, "--json", "--reveal", "--reason", "police asked"], env, tmp_path
+            [
+                "tips",
+                "show",
+                ref,
+                "--json",
+                "--reveal",
+                "--reason",
+                "police asked",
+                "--as",
+                "alice",
+            ],
+            env,
+            tmp_path,
         )
     )
     assert revealed["contact"]["phone"] == "+8613800138000"
+    assert revealed["events"][-1]["actor"] == "alice"
     assert revealed["events"][-1]["action"] == "contact_revealed"
 
 

@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from bot.dashboard import ROUTES
 from bot.web import configured_channels, create_app
 from storage import Attachment, Role
+from storage.coordinators import allow_list_changes
 from tests.bot.dashboard_helpers import (
     Clock,
     DashboardUser,
@@ -118,11 +119,19 @@ def test_only_an_admin_manages_coordinators(app, engine):
     assert "newbie" in ada.opens("/admin").text
     newbie = DashboardUser(app, "newbie")
     assert newbie.signs_in("a long passphrase").status_code == 303
+    ada.posts("/admin/coordinators", name="newbie", role="lead")
 
     ada.posts("/admin/coordinators/remove", name="newbie")
     assert newbie.opens("/").status_code == 303  # removed: the session ends at once
     assert ada.posts("/admin/coordinators/remove", name="ada").status_code == 303
     assert "ada" in ada.opens("/admin").text  # nobody removes themselves
+    with Session(engine) as session:
+        changes = [(c.actor, c.action, c.name) for c in allow_list_changes(session=session)]
+    assert changes[-3:] == [  # every change names the admin who made it
+        ("ada", "added", "newbie"),
+        ("ada", "role_changed", "newbie"),
+        ("ada", "removed", "newbie"),
+    ]
 
 
 def test_the_web_app_serves_the_dashboard_with_no_channel_configured(svc, caplog):

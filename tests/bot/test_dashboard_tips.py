@@ -27,7 +27,7 @@ from tests.bot.dashboard_helpers import (
 )
 from tests.bot.telegram_helpers import make_services
 from tests.stories import Tipster
-from tests.triage.coordinators import event_log, tip
+from tests.triage.coordinators import event_log, keyed_at_the_terminal, tip
 from triage.workflow import CLOSE_REASONS
 
 DASHBOARD = Path(__file__).parents[2] / "bot" / "dashboard"
@@ -274,6 +274,29 @@ def test_revealing_the_contact_needs_a_reason_and_is_recorded(alice, tipster, en
     assert refused.status_code == 400 and "13800138000" not in refused.text
     assert shown.status_code == 200 and "+8613800138000" in shown.text
     assert ("alice", "contact_revealed") in event_log(engine, ref)
+
+
+def test_a_hotline_tip_says_why_it_cant_be_asked_and_takes_a_callback_arrangement(
+    alice, tipster, engine
+):
+    ref = keyed_at_the_terminal(engine, report_sighting(tipster))
+
+    page = alice.opens(f"/tips/{ref}").text
+    saved = alice.posts(f"/tips/{ref}/callback", callback="Call 138 0013 8000 after 8pm")
+    after = alice.opens(f"/tips/{ref}").text
+    revealed = alice.posts(f"/tips/{ref}/reveal", reason="calling back").text
+
+    assert 'id="ask-impossible"' in page and 'id="ask-tipster"' not in page
+    assert f"{ref} came by the hotline; there is no channel to ask back" in page
+    assert saved.status_code == 303 and "Callback arrangement saved" in after
+    assert "Call 138****8000 after 8pm" in after and "0013 8000" not in after
+    assert "Call 138 0013 8000 after 8pm" in revealed
+    assert ("alice", "callback_recorded") in event_log(engine, ref)
+
+
+def test_a_chat_tip_offers_the_question_form(alice, tipster):
+    page = alice.opens(f"/tips/{report_sighting(tipster)}").text
+    assert 'id="ask-tipster"' in page and 'id="ask-impossible"' not in page
 
 
 def test_attachments_are_served_only_from_the_media_directory(

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 from telegram import Message
 
+from bot.cli import cli
 from bot.telegram import TelegramOptions
 from bot.telegram import conversation as telegram_conversation
 from bot.telegram.inbox import Inbox
 from bot.wiring import Services
-from handlers import Inbound
+from handlers import Inbound, catalogue
 from storage import Delivery, InboundUpdate
 from tests.bot.telegram_helpers import (
     FAST,
@@ -21,6 +26,7 @@ from tests.bot.telegram_helpers import (
     rows,
     running_bot,
 )
+from tests.conftest import REDIS_URL
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_updates import UpdateFactory
 
@@ -104,3 +110,55 @@ def test_a_bug_is_logged_without_the_tipsters_words_and_tried_again_before_the_n
     # The failed update was kept, and tried again (now without the bug) before the chat's next.
     assert all(update.processed_at is not None for update in rows(engine, InboundUpdate))
     assert len(bot.fake.sent_messages(TIPSTER)) == 2
+
+
+def test_an_update_that_keeps_failing_is_set_aside_and_the_chat_goes_on(
+    bot: RunningBot,
+    updates: UpdateFactory,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    real = telegram_conversation.from_message
+    tries: list[str] = []
+
+    def choking(message: Message, *, delivery: str) -> Inbound:
+        if message.text == "孩子在菜市场":  # content the database refuses, every time
+            tries.append(delivery)
+            raise DataError("INSERT …", {}, ValueError("invalid byte sequence"))
+        return real(message, delivery=delivery)
+
+    monkeypatch.setattr(telegram_conversation, "from_message", choking)
+    answers: list[list[str]] = []
+    for update in (
+        updates.command(TIPSTER, "start"),
+        updates.text(TIPSTER, "孩子在菜市场"),  # the first try fails
+        updates.command(TIPSTER, "help"),  # the second, then /help
+        updates.command(TIPSTER, "help"),  # the third: set aside, with an apology
+        updates.command(TIPSTER, "help"),  # no fourth
+    ):
+        before = len(bot.fake.sent_messages(TIPSTER))
+        bot.deliver(update)
+        bot.settle()
+        answers.append([m.text for m in bot.fake.sent_messages(TIPSTER)[before:]])
+
+    assert len(tries) == 3  # once each time, never retried in place like an outage
+    apology = catalogue().text("zh_CN", "inbound.set_aside")
+    assert answers[1] == [] and apology not in answers[2] and answers[4] == answers[2]
+    assert answers[3] == [apology, *answers[2]]  # sorry, then the answer to their next
+    [poison] = [u for u in rows(engine, InboundUpdate) if u.set_aside_at is not None]
+    assert poison.failures == 3 and poison.failure.startswith("DataError at ")
+    assert poison.processed_at is None and poison.payload  # kept (encrypted) for a retry
+    assert all(u.processed_at for u in rows(engine, InboundUpdate) if u.id != poison.id)
+    assert "菜市场" not in caplog.text and "set aside (DataError at" in caplog.text
+
+    env = {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "HOMEWARD_DATA_DIR": str(tmp_path)}
+    listed = CliRunner(env=env).invoke(cli, ["inbound", "list"])
+    assert f"{poison.id}  telegram" in listed.output and "3x  DataError at" in listed.output
+    assert "菜市场" not in listed.output
+    retried = CliRunner(env=env).invoke(cli, ["inbound", "retry", str(poison.id)])
+    assert "back in line" in retried.output
+    [again] = [u for u in rows(engine, InboundUpdate) if u.id == poison.id]
+    assert again.set_aside_at is None and again.failures == 0 and again.payload

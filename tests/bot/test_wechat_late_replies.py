@@ -11,13 +11,16 @@ from contextlib import contextmanager
 import pytest
 from rq.job import Job
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 from sqlmodel import Session, select
 
 from bot.settings import Settings
-from bot.wechat.jobs import RETRY
+from bot.wechat.jobs import RETRY, FailedAgain, send_late_reply
 from bot.wechat.replies import MAX_TEXT_BYTES, split_text
 from bot.worker import run_worker
-from storage import Conversation
+from handlers import Inbound, Intake, Reply, catalogue
+from storage import Conversation, InboundUpdate
+from tests.bot.telegram_helpers import rows
 from tests.bot.wechat_helpers import (
     OPENID,
     TEST_REPLY_DEADLINE,
@@ -157,3 +160,39 @@ def test_a_receipts_pin_outlives_every_late_reply_retry():
     """The last retry of a late receipt must still find the PIN, not its redacted form."""
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert sum(RETRY.intervals) < settings.receipt_pin_minutes * 60
+
+
+def test_a_message_the_intake_keeps_failing_on_is_set_aside_with_an_apology(
+    world: WeChatWorld,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tipster = world.tipster()
+    assert "你想报告什么" in tipster.says("你好")
+    handle = Intake.handle
+
+    def choking(self: Intake, msg: Inbound) -> list[Reply]:
+        if msg.text == "孩子在菜市场":  # content the database refuses, every time
+            raise DataError("INSERT …", {}, ValueError("invalid byte sequence"))
+        return handle(self, msg)
+
+    monkeypatch.setattr(Intake, "handle", choking)
+    assert tipster.says("孩子在菜市场") == ""  # failed in the web process: answered later
+    (job,) = reply_jobs(world)
+    run_worker(world.svc, burst=True)  # the job's first try fails; rq will try again
+    assert job.get_status(refresh=True) == "scheduled"
+
+    with pytest.raises(FailedAgain) as again:  # the second
+        send_late_reply(*job.args)
+    assert send_late_reply(*job.args) == "set aside"  # the third
+
+    [row] = rows(engine, InboundUpdate)
+    assert row.failures == 3 and row.set_aside_at is not None
+    assert row.failure is not None and row.failure.startswith("DataError at ")
+    # What rq logs and keeps of the failure is its type and place, not the database's words.
+    assert str(again.value).startswith("DataError at ") and again.value.__suppress_context__
+    [apology] = world.api.customer_messages(OPENID)
+    assert apology["text"]["content"] == catalogue().text("zh_CN", "inbound.set_aside")
+    assert "菜市场" not in caplog.text
+    assert "安全第一" in tipster.says("1")  # and the conversation goes on

@@ -101,3 +101,12 @@ def event_log(engine: Engine, ref: str) -> list[tuple[str, str]]:
         assert report is not None
         events = session.exec(select(ReportEvent).where(ReportEvent.report_id == report.id))
         return [(e.actor, e.action) for e in events]
+
+
+def keyed_at_the_terminal(engine: Engine, ref: str) -> str:
+    """Make a tip one a hotline operator keyed in: no chat to ask the tipster back through."""
+    with session_scope(engine) as session:
+        report = get_report(session=session, ref=ref)
+        assert report is not None
+        report.channel, report.tipster_ref = "console", None
+    return ref

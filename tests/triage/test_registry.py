@@ -181,19 +181,9 @@ def test_two_tipsters_about_one_child_are_linked(
     assert "same city 东莞市" in links[0].reasons and "similar names" in links[0].reasons
 
 
-def test_coordinators_confirm_a_match_and_dismiss_a_same_child_link(
-    engine, intake, cipher, queue, redis_client, database_url
-):
-    from storage import MatchStatus, ReportEvent
-    from storage.coordinators import find_coordinator
-    from storage.reports import get_report
-    from tests.triage.coordinators import CoordinatorActor
-    from triage.decisions import decide_link, decide_match
-    from triage.workflow import WorkflowError
-
-    load(engine, SAMPLE.read_text(encoding="utf-8"))
-    configure(Runtime(database_url=database_url, notifier=MemoryNotifier(), cipher=cipher))
-    for user in ("t1", "t2"):
+def matched_sightings(intake, queue, redis_client, *users: str) -> None:
+    """Each user reports the sample registry's boy; the worker matches the tips."""
+    for user in users:
         sighting(
             Tipster(intake, user_id=user, language_hint="zh"),
             place="东莞市长安镇车站",
@@ -203,12 +193,32 @@ def test_coordinators_confirm_a_match_and_dismiss_a_same_child_link(
             marks="左脸有红色胎记",
         )
     SimpleWorker([queue], connection=redis_client).work(burst=True)
+
+
+def test_coordinators_confirm_a_match_and_dismiss_a_same_child_link(
+    engine, intake, cipher, queue, redis_client, database_url
+):
+    from storage import MatchStatus, ReportEvent, utcnow
+    from storage.coordinators import find_coordinator
+    from storage.reports import get_report
+    from tests.triage.coordinators import CoordinatorActor
+    from triage.decisions import decide_link, decide_match
+    from triage.workflow import WorkflowError
+
+    load(engine, SAMPLE.read_text(encoding="utf-8"))
+    configure(Runtime(database_url=database_url, notifier=MemoryNotifier(), cipher=cipher))
+    matched_sightings(intake, queue, redis_client, "t1", "t2")
     CoordinatorActor(engine, "alice")
     with Session(engine) as session:
         first, second = session.exec(select(Report).order_by(Report.id)).all()
         alice = find_coordinator(session=session, name="alice")
         decide_match(
-            session=session, report=first, case_id="BBH-2019-0412", coordinator=alice, confirm=True
+            session=session,
+            report=first,
+            case_id="BBH-2019-0412",
+            coordinator=alice,
+            confirm=True,
+            now=utcnow(),
         )
         with pytest.raises(WorkflowError, match="not a proposed match"):
             decide_match(
@@ -217,9 +227,15 @@ def test_coordinators_confirm_a_match_and_dismiss_a_same_child_link(
                 case_id="BBH-2021-0551",
                 coordinator=alice,
                 confirm=True,
+                now=utcnow(),
             )
         link = decide_link(
-            session=session, report=second, other=first, coordinator=alice, confirm=False
+            session=session,
+            report=second,
+            other=first,
+            coordinator=alice,
+            confirm=False,
+            now=utcnow(),
         )
         session.commit()
         entry = session.exec(
@@ -235,3 +251,45 @@ def test_coordinators_confirm_a_match_and_dismiss_a_same_child_link(
             (first.id, "same_child_dismissed"),
         ]
         assert get_report(session=session, ref=first.ref) is not None
+
+
+def test_a_verdict_on_a_tip_someone_else_holds_is_refused_unless_a_lead_overrules(
+    engine, intake, cipher, queue, redis_client, database_url
+):
+    from storage import ReportEvent, Role, utcnow
+    from storage.coordinators import find_coordinator
+    from tests.triage.coordinators import CoordinatorActor
+    from triage.decisions import decide_match
+    from triage.workflow import WorkflowError
+
+    load(engine, SAMPLE.read_text(encoding="utf-8"))
+    configure(Runtime(database_url=database_url, notifier=MemoryNotifier(), cipher=cipher))
+    matched_sightings(intake, queue, redis_client, "t1")
+    with Session(engine) as session:
+        ref = session.exec(select(Report)).one().ref
+    CoordinatorActor(engine, "bob").claims(ref)
+    CoordinatorActor(engine, "alice")
+    CoordinatorActor(engine, "lee", role=Role.LEAD)
+
+    def decide(name: str) -> None:
+        with Session(engine) as session:
+            report = session.exec(select(Report)).one()
+            decide_match(
+                session=session,
+                report=report,
+                case_id="BBH-2019-0412",
+                coordinator=find_coordinator(session=session, name=name),
+                confirm=True,
+                now=utcnow(),
+            )
+            session.commit()
+
+    with pytest.raises(WorkflowError, match="claimed by someone else"):
+        decide("alice")
+    decide("lee")
+
+    with Session(engine) as session:
+        events = [(e.actor, e.action, e.detail) for e in session.exec(select(ReportEvent))]
+    assert ("lee", "claim_overruled", {"claimed_by": "bob", "for": "match_confirmed"}) in events
+    assert ("lee", "match_confirmed") in [e[:2] for e in events]
+    assert "alice" not in [e[0] for e in events]

@@ -20,6 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from handlers import catalogue
 from handlers.times import DATE, TIME, shown
 from storage import Report, ReportStatus
+from triage.reach import why_not_askable
 from triage.urgency_words import is_on_top, score_words, top_reason
 from triage.workflow import CLOSE_REASONS
 
@@ -173,15 +174,17 @@ def card(report: Report, *, holder: str | None, language: str, tz: ZoneInfo, now
     """A tip's card with the buttons its status allows."""
     rid = report.id or 0
     b = partial(_button, language)
+    text = _text(report, holder, language, tz, now)
+    unreachable = why_not_askable(report)  # said on the card, instead of an Ask button
+    if unreachable is not None:
+        why = unreachable.text(language)
+        text += "\n" + catalogue().text(language, "coordinator.card.no_ask", why=why)
     if report.status == ReportStatus.CLOSED:
         rows: Rows = ((b("reopen", rid), b("note", rid)),)
     else:
-        rows = (
-            (b("claim", rid), b("verify", rid)),
-            (b("refer", rid), b("close", rid)),
-            (b("ask", rid), b("note", rid)),
-        )
-    return Card(_text(report, holder, language, tz, now), rows)
+        asking = (b("note", rid),) if unreachable else (b("ask", rid), b("note", rid))
+        rows = ((b("claim", rid), b("verify", rid)), (b("refer", rid), b("close", rid)), asking)
+    return Card(text, rows)
 
 
 def close_buttons(report_id: int, language: str) -> Rows:

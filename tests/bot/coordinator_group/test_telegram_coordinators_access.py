@@ -232,15 +232,24 @@ def test_the_worker_gets_the_group_notifier_and_the_relay_from_the_settings(
     assert not isinstance(rt.notifier, TelegramNotifier) and set(rt.senders) == {"telegram"}
 
 
-def test_cards_and_notices_are_in_chinese_unless_configured_otherwise() -> None:
-    report = Report(
+def stored_report(**fields: object) -> Report:
+    """A sighting received at 14:00 Beijing time on 30 November."""
+    return Report(
         id=3,
         ref="HW-7K3P-Q9",
         pin_hash="x",
         draft_id="d",
         kind="sighting",
         language="zh_CN",
+        created_at=datetime(2026, 11, 30, 6, 0, tzinfo=UTC),
+        **fields,
+    )
+
+
+def test_cards_and_notices_are_in_chinese_unless_configured_otherwise() -> None:
+    report = stored_report(
         channel="telegram",
+        tipster_ref="encrypted chat id",
         province="云南",
         city="昆明市",
         child_sex="girl",
@@ -248,7 +257,6 @@ def test_cards_and_notices_are_in_chinese_unless_configured_otherwise() -> None:
         child_age_max=8,
         signs=["begging_working"],
         details="我家楼下",  # typed by the tipster: never on a card
-        created_at=datetime(2026, 11, 30, 6, 0, tzinfo=UTC),
     )
     now = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
     language = TelegramOptions().coordinator_language
@@ -265,3 +273,17 @@ def test_cards_and_notices_are_in_chinese_unless_configured_otherwise() -> None:
         "收到于 2026-11-30 14:00",
     ]
     assert [label for row in view.rows for label, _ in row][:2] == ["认领", "核实"]
+
+
+def test_a_card_says_why_the_tipster_cant_be_asked_and_offers_no_ask_button() -> None:
+    report = stored_report(channel="console")  # keyed at the terminal by a hotline operator
+    now = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+    view = render_card(report, holder=None, language="zh_CN", tz=ZoneInfo("Asia/Shanghai"), now=now)
+
+    assert (
+        view.text.splitlines()[-1]
+        == "无法询问举报人：HW-7K3P-Q9 经热线收到，没有可以向举报人提问的渠道"
+    )
+    labels = [label for row in view.rows for label, _ in row]
+    assert "询问举报人" not in labels and "添加备注" in labels
