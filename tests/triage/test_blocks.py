@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from sqlmodel import Session, col, select
 
@@ -59,6 +61,7 @@ def test_a_blocked_tipster_gets_a_neutral_answer_and_what_they_send_is_kept_mark
             report=get_report(session=session, ref=ref),
             coordinator=find_coordinator(session=session, name="lee"),
             cipher=cipher,
+            tz=UTC,
         )
         session.commit()
     assert [m["sent_while_blocked"] for m in package["tipster_messages"]] == [True] * 3

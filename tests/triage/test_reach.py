@@ -3,6 +3,8 @@ agreed to be called back, kept like their phone number."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from sqlmodel import Session, select
 
@@ -56,11 +58,12 @@ def test_a_hotline_tip_says_why_it_cant_be_asked_and_keeps_the_callback_arrangem
     assert "0013 8000" not in tip(engine, ref).callback_arrangement  # encrypted at rest
     with Session(engine) as session:
         report = get_report(session=session, ref=ref)
-        shown = tip_as_dict(session=session, report=report, cipher=cipher)
+        shown = tip_as_dict(session=session, report=report, cipher=cipher, tz=UTC)
         revealed = tip_as_dict(
             session=session,
             report=report,
             cipher=cipher,
+            tz=UTC,
             revealed_to=find_coordinator(session=session, name="alice"),
             reason="calling back",
         )
