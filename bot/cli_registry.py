@@ -16,7 +16,7 @@ from storage.coordinators import find_coordinator
 from storage.reports import get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection
 from triage.decisions import decide_link, decide_match
-from triage.matching_jobs import candidates_of, match_entry, match_report
+from triage.matching_jobs import candidates_of, match_report, rematch_open_tips
 from triage.registry import ImportFailed, entry_as_dict, import_registry_csv, list_entries
 from triage.tips_import import import_tips_jsonl
 from triage.workflow import WorkflowError
@@ -41,8 +41,7 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
                 entries, new = import_registry_csv(
                     session=session, text=path.read_text(encoding="utf-8")
                 )
-                for entry in entries:
-                    match_entry(session=session, entry=entry)
+                rematch_open_tips(session=session, entries=entries)
         except ImportFailed as failed:
             for error in failed.errors:
                 click.echo(f"line {error.line}: {error.reason}", err=True)
