@@ -43,6 +43,7 @@ def tip_profile(report: Report) -> TipProfile:
         names=list(report.names_used or []),
         given_names=list(report.names_given or []),
         candidate_provinces=list(report.candidate_provinces or []),
+        dialect=report.dialect_text or report.dialect,
         province=report.province,
         city=report.city,
         marks_text=marks,

@@ -7,9 +7,9 @@ the latest `updated_at`. Entries changed since are read and re-filed (an import,
 report, a confirmed match all touch `updated_at`); a count that no longer adds up (an entry
 deleted) rebuilds the index from scratch.
 
-Writers in other processes may commit a row whose `updated_at` is older than one already
-seen; rows from the last `_SLACK` before the newest stamp are therefore re-checked by
-(case_id, updated_at), which is two columns and usually a handful of rows.
+When the (count, latest) stamp is unchanged, nothing is read. When it moved, rows updated
+from `_SLACK` before the older of the two latest stamps are re-checked by (case_id,
+updated_at): a writer in another process may commit a row stamped before one already seen.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class WarmRegistry:
         self.ids: dict[str, int] = {}  # case_id -> RegistryEntry.id
         self._seen: dict[str, datetime] = {}  # case_id -> updated_at filed
         self._latest: datetime | None = None
+        self._stamp: tuple[int, datetime | None] = (0, None)  # the table as last checked
         self._lock = threading.Lock()
         self.rebuilds = 0  # full builds so far, for tests and logs
 
@@ -78,29 +79,26 @@ class WarmRegistry:
                 self._add(entry)
 
     def _refresh(self, session: Session) -> None:
-        count, latest = registry_stamp(session=session)
+        stamp = registry_stamp(session=session)
+        count, latest = stamp
         if latest is None:
             self._reset()
             return
         if self._latest is None:
             self._rebuild(session)
-            return
-        if latest >= self._latest - _SLACK:
+        elif stamp != self._stamp:
+            since = min(latest, self._latest) - _SLACK
             stale = [
                 case_id
-                for case_id, updated in registry_changed_since(
-                    session=session, since=min(latest, self._latest) - _SLACK
-                )
+                for case_id, updated in registry_changed_since(session=session, since=since)
                 if self._seen.get(case_id) != updated
             ]
             for entry in registry_entries_by_case(session=session, case_ids=stale):
                 self._add(entry)
-            self._latest = max(latest, self._latest)
-        if count != len(self.ids):
-            log.info(
-                "registry index out of step (%d rows, %d filed): rebuilding", count, len(self.ids)
-            )
-            self._rebuild(session)
+            if count != len(self.ids):
+                log.info("registry index out of step (%d rows, %d filed)", count, len(self.ids))
+                self._rebuild(session)
+        self._stamp = stamp
 
     def _add(self, entry: RegistryEntry) -> None:
         self._matcher.add(entry_profile(entry))
@@ -111,6 +109,7 @@ class WarmRegistry:
 
     def _reset(self) -> None:
         self._matcher, self.ids, self._seen, self._latest = Matcher(), {}, {}, None
+        self._stamp = (0, None)
 
     def _rebuild(self, session: Session) -> None:
         self._reset()

@@ -22,6 +22,7 @@ class TipProfile:
     names: list[str] = field(default_factory=list)  # what the adults call the child
     given_names: list[str] = field(default_factory=list)  # a different name the child gave
     candidate_provinces: list[str] = field(default_factory=list)  # from the child's dialect
+    dialect: str | None = None  # the child's dialect as said, e.g. 四川话 or a group id
     province: str | None = None  # where the child was seen
     city: str | None = None
     marks_text: str = ""
