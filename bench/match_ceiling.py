@@ -12,6 +12,7 @@ from bench.match_model import (
     P_DIALECT,
     P_HOME_DIALECT,
     P_MARK,
+    P_REGISTERED_NICKNAME,
     P_SEX,
     P_SEX_RIGHT,
     P_SIDE_KEPT,
@@ -23,6 +24,7 @@ from bench.match_model import (
     Child,
     Seen,
     age_on,
+    derived_nicknames,
     homophones,
     parts_for,
     pinyin_of,
@@ -175,11 +177,11 @@ def _names(names: tuple[str, ...], given: tuple[str, ...], child: Child) -> floa
     changed = 0.0
     if said.endswith(child.given) and said[: -len(child.given)] in others:
         changed = SURNAME_P[said[: -len(child.given)]] / (1 - SURNAME_P[child.surname])
-    nick = (
-        child.nicknames.count(said) / len(child.nicknames)
-        if child.nicknames
-        else float(said == child.given[-1] * 2)
-    )
+    derived = derived_nicknames(child.given).count(said) / 3
+    nick = derived
+    if child.nicknames:
+        registered = child.nicknames.count(said) / len(child.nicknames)
+        nick = P_REGISTERED_NICKNAME * registered + (1 - P_REGISTERED_NICKNAME) * derived
     return (
         share["exact"] * (said == name)
         + share["homophone"] * _homophone(said, child)

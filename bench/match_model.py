@@ -16,7 +16,8 @@ moved on purpose): sex given 80% (3% wrong); apparent age = true age + N(0, 0.3 
 15% a wrong age (uniform 1-17), shown as a range of width 0-2; the child's dialect 65%
 (80% the home province's, else another one picked up elsewhere); one of the child's marks
 60% (other words, often the other language, the side dropped 30%), a spurious mark 10%;
-names by NAME_SCENARIOS below. 20% of tips are of a child who is not registered.
+names by NAME_SCENARIOS below (a nickname tip gives the registered nickname 70%, else
+XX/小X/阿X made from the given name). 20% of tips are of a child who is not registered.
 """
 
 from __future__ import annotations
@@ -55,6 +56,13 @@ P_WRONG_AGE, WIDTHS = 0.15, (0, 1, 2)
 P_DIALECT, P_HOME_DIALECT = 0.65, 0.8
 P_MARK, P_SPURIOUS, P_SIDE_KEPT = 0.6, 0.1, 0.7
 P_UNREGISTERED = 0.2
+P_REGISTERED_NICKNAME = 0.7  # a nickname tip: the registered one, else one made from the name
+
+
+def derived_nicknames(given: str) -> tuple[str, str, str]:
+    """What anyone may call a child named ...X: XX, 小X, 阿X."""
+    tail = given[-1]
+    return (tail * 2, f"小{tail}", f"阿{tail}")
 
 
 def _zipf(pool: str) -> dict[str, float]:
@@ -194,7 +202,11 @@ def draw_names(child: Child, rng: random.Random) -> tuple[str, tuple[str, ...], 
         "homophone": lambda: homophone(name, cut, rng),
         "pinyin": lambda: pinyin_of(name),
         "given_only": lambda: child.given,
-        "nickname": lambda: rng.choice(child.nicknames) if child.nicknames else child.given[-1] * 2,
+        "nickname": lambda: (
+            rng.choice(child.nicknames)
+            if child.nicknames and rng.random() < P_REGISTERED_NICKNAME
+            else rng.choice(derived_nicknames(child.given))
+        ),
         "surname_changed": lambda: rng.choices(
             [s for s in SURNAME_P if s != child.surname],
             weights=[w for s, w in SURNAME_P.items() if s != child.surname],

@@ -81,9 +81,9 @@ def test_an_original_name_unlike_the_registered_one_counts_against() -> None:
     assert "shares nothing" in reason
 
 
-def test_an_unrelated_name_used_by_adults_is_no_evidence() -> None:
-    score, _ = names_of(a_sighting(names=["张三"]), a_family_report())
-    assert score is None
+def test_an_unrelated_name_used_by_adults_counts_only_a_little_against() -> None:
+    evidence = name_evidence(a_sighting(names=["张三"]), a_family_report(), Rarity.from_priors())
+    assert -1.5 < weigh(evidence) < 0  # often a new name the adults gave the child
 
 
 def test_the_given_name_survives_a_surname_change() -> None:
@@ -161,7 +161,7 @@ def test_the_province_is_also_read_from_the_place_missing_and_the_dialect() -> N
     from_place = a_family_report(home_province=None, dialect=None)
     from_dialect = a_family_report(home_province=None, dialect="粤语", missing_place="")
     assert dialect_evidence(a_sighting(candidate_provinces=["四川"]), from_place).score
-    assert dialect_evidence(a_sighting(candidate_provinces=["广西"]), from_dialect).score == 1.0
+    assert 0.5 < dialect_evidence(a_sighting(candidate_provinces=["广西"]), from_dialect).score < 1
 
 
 def test_the_same_mark_matches_across_languages() -> None:
@@ -233,7 +233,7 @@ def test_a_strong_match_is_explained_feature_by_feature() -> None:
     )  # fmt: skip
     match = score_pair(tip, a_family_report(), today=TODAY)
     assert match.score > 0.95
-    assert match.reasons[0].startswith("name 李涌 ~ 李勇 (same pinyin li yong)")
+    assert any(r.startswith("name 李涌 ~ 李勇 (same pinyin li yong)") for r in match.reasons[:2])
     features = {
         e.feature
         for e in collect_evidence(tip, a_family_report(), rarity=Rarity.from_priors(), today=TODAY)

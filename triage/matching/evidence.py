@@ -29,6 +29,8 @@ class Evidence:
     reason: str
     # How often an unrelated entry would agree this well; names set it from rarity.
     chance: float | None = None
+    # A feature that models its own likelihoods gives the log-likelihood ratio directly.
+    llr: float | None = None
 
 
 def no_evidence(feature: Feature, reason: str) -> Evidence:

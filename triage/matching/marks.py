@@ -94,6 +94,8 @@ def marks_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
     if not links:
         return Evidence(Feature.MARKS, 0.0, "described marks do not correspond", _UNSHARED_CHANCE)
     best, i, j = links[0]
+    # The same marks, however worded, are full agreement: identical words never count against.
+    same = set(seen) == set(registered)
     chance, reason = best.chance, best.reason
     second = next(
         (link for link, a, b in links[1:] if a != i and b != j and link.score >= 0.6), None
@@ -101,4 +103,5 @@ def marks_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
     if second is not None and best.score >= 0.6:
         chance *= second.chance
         reason = f"{reason}; {second.reason}"
-    return Evidence(Feature.MARKS, best.score, reason, chance=max(chance, 1e-4))
+    score = 1.0 if same else best.score
+    return Evidence(Feature.MARKS, score, reason, chance=max(chance, 1e-4))

@@ -17,6 +17,9 @@ from triage.matching.rarity import NameKey, Rarity
 _CHILD_SAID = 1.0
 _ADULTS_SAY = 0.8
 _FUZZY_MIN_RATIO = 80.0
+# A name the adults use that shares nothing with the entry: often a new name they gave the
+# child, so it counts only a little against (log-likelihood ratio, about log 0.35).
+_UNRELATED_ADULTS_NAME = -1.0
 # Many more names lie within fuzzy reach than share the exact pinyin.
 _FUZZY_CHANCE_FACTOR = 10.0
 
@@ -43,9 +46,12 @@ def link_names(said: NameForm, registered: NameForm, label: str = "name") -> Nam
     if same_chars or said.syllables == registered.syllables:
         pinyin = "" if same_chars else f" (same pinyin {said.full_key})"
         why = f"{label} {said.text} {'=' if same_chars else '~'} {registered.text}{pinyin}"
-        if said.nickname:
-            # Any child named ...勇 may be called 勇勇, registered or not: rarity of the tail.
-            return NameLink(0.8 if same_chars else 0.75, NameKey.NICK, said.nickname, why)
+        if said.nickname and same_chars:
+            # The registered nickname itself: as telling as it is rare (毛毛 is shared by many).
+            return NameLink(0.9, NameKey.CHARS, said.chars, why)
+        if said.nickname or registered.nickname:
+            # Sounds like a nickname (or is one): any child named ...X may be called XX.
+            return NameLink(0.6, NameKey.NICK, said.nickname or said.given[-1], why)
         if same_chars:
             return NameLink(1.0, NameKey.CHARS, said.chars, why)
         return NameLink(0.92, NameKey.FULL, said.full_key, why)
@@ -64,7 +70,11 @@ def _given_link(said: NameForm, registered: NameForm, label: str) -> NameLink | 
     if said.surname and registered.surname and said.given == registered.given:
         why = f"{label} {pair}: same given name, other surname (changed?)"
         return NameLink(0.75, NameKey.GIVEN, said.given_key, why)
-    bare_said = not said.surname and said.syllables == registered.given
+    # A name of two characters may be a surname and a given name or a given name alone
+    # (阳欣: surname 阳, or the given name of 王阳欣): both readings are tried.
+    bare_said = said.syllables == registered.given or (
+        not said.surname and said.given == registered.given
+    )
     bare_registered = not registered.surname and registered.syllables == said.given
     if bare_said or bare_registered:
         why = f"{label} {said.text} ~ given name of {registered.text}"
@@ -73,8 +83,11 @@ def _given_link(said: NameForm, registered: NameForm, label: str) -> NameLink | 
 
 
 def _nickname_link(said: NameForm, registered: NameForm, label: str) -> NameLink | None:
-    """小勇, 阿勇 or 勇勇 on one side and a name ending in 勇 on the other."""
-    if not (said.nickname or registered.nickname):
+    """A nickname heard (小勇, 阿勇, 勇勇) and a registered name ending in 勇, or its nickname.
+
+    Only a nickname heard counts: a full name heard (冰娟) is not the nickname 娟娟.
+    """
+    if not said.nickname:
         return None
     said_tail = said.nickname or said.given[-1]
     if said_tail != (registered.nickname or registered.given[-1]):
@@ -102,22 +115,27 @@ def name_evidence(tip: TipProfile, entry: RegistryProfile, rarity: Rarity) -> Ev
     adults_say = _parsed(tip.names)
     if not registered or not (child_said or adults_say):
         return no_evidence(Feature.NAMES, "names unknown")
-    sources = ((child_said, _CHILD_SAID, "child's name"), (adults_say, _ADULTS_SAY, "name"))
-    found = (
-        _weighed(link, weight, rarity)
-        for forms, weight, label in sources
-        for said in forms
-        for other in registered
-        if (link := link_names(said, other, label)) is not None
-    )
-    best = max(found, key=lambda evidence: evidence[0], default=None)
-    if best is not None:
-        return best[1]
-    if child_said:
-        spoken = "/".join(f.text for f in child_said)
-        why = f"child's name {spoken} shares nothing with {entry.name}"
-        return Evidence(Feature.NAMES, 0.0, why)
-    return no_evidence(Feature.NAMES, "no name in common")
+    # What the child says of their own name outweighs what the adults call them: when the
+    # child's name shares nothing with the entry, an adults' name that does is chance.
+    for forms, weight, label in (
+        (child_said, _CHILD_SAID, "child's name"),
+        (adults_say, _ADULTS_SAY, "name"),
+    ):
+        found = [
+            _weighed(link, weight, rarity)
+            for said in forms
+            for other in registered
+            if (link := link_names(said, other, label)) is not None
+        ]
+        if found:
+            return max(found, key=lambda evidence: evidence[0])[1]
+        if forms and label != "name":
+            spoken = "/".join(f.text for f in child_said)
+            why = f"child's name {spoken} shares nothing with {entry.name}"
+            return Evidence(Feature.NAMES, 0.0, why)
+    spoken = "/".join(f.text for f in adults_say)
+    why = f"name {spoken} shares nothing with {entry.name}"
+    return Evidence(Feature.NAMES, 0.0, why, llr=_UNRELATED_ADULTS_NAME)
 
 
 def _weighed(link: NameLink, weight: float, rarity: Rarity) -> tuple[float, Evidence]:

@@ -14,18 +14,17 @@ from triage.matching.names import name_evidence
 from triage.matching.profiles import Match, RegistryProfile, TipProfile
 from triage.matching.rarity import Rarity
 from triage.matching.sex import sex_evidence
-from triage.matching.timeline import place_evidence, timeline_evidence
+from triage.matching.timeline import timeline_evidence
 
 # P(agree | same child) and P(agree | another child) per feature. A feature's own
 # evidence may replace the second figure (rare names, narrow age ranges, rare marks).
 RELIABILITY: dict[Feature, Reliability] = {
     Feature.SEX: Reliability(if_same=0.97, by_chance=0.5),
-    Feature.AGE: Reliability(if_same=0.99, by_chance=0.3),
+    Feature.AGE: Reliability(if_same=0.88, by_chance=0.3),  # age_evidence sets its own
     Feature.NAMES: Reliability(if_same=0.7, by_chance=0.01),
     Feature.DIALECT: Reliability(if_same=0.75, by_chance=0.1),
-    Feature.MARKS: Reliability(if_same=0.6, by_chance=0.2),
+    Feature.MARKS: Reliability(if_same=0.75, by_chance=0.2),
     Feature.TIMELINE: Reliability(if_same=0.99, by_chance=0.8),
-    Feature.PLACE: Reliability(if_same=0.2, by_chance=0.1),
 }
 
 
@@ -40,7 +39,6 @@ def collect_evidence(
         dialect_evidence(tip, entry),
         marks_evidence(tip, entry),
         timeline_evidence(tip, entry),
-        place_evidence(tip, entry),
     ]
 
 
@@ -48,6 +46,8 @@ def weigh(evidence: Evidence) -> float:
     """Log-likelihood ratio of one verdict; unknowns weigh nothing."""
     if evidence.score is None:
         return 0.0
+    if evidence.llr is not None:
+        return evidence.llr
     return RELIABILITY[evidence.feature].log_likelihood_ratio(evidence.score, evidence.chance)
 
 
