@@ -15,11 +15,13 @@ import statistics
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.match_ceiling import likelihood
 from bench.match_db import add_tips, case_ids, fresh_database, registry_csv, timed_import
 from bench.match_model import P_UNREGISTERED, Child, Seen, as_tip, draw_seen, make_child
 from storage import Report, session_scope
+from triage.matching.calibration import fit_calibration, uncalibrated
 from triage.matching_jobs import match_report
 
 SEED = 20261207
@@ -98,9 +100,18 @@ def draw_tips(
     return tips
 
 
-def run(entries: int, tip_count: int, database_url: str | None, open_tips: int) -> None:
+def run(
+    entries: int,
+    tip_count: int,
+    database_url: str | None,
+    open_tips: int,
+    *,
+    seed: int = SEED,
+    fit: bool = False,
+    save: str | None = None,
+) -> None:
     """Print matcher vs ceiling, alerts, calibration and real-path timing for one size."""
-    rng = random.Random(SEED + entries)
+    rng = random.Random(seed + entries)
     children = [make_child(rng, i) for i in range(entries)]
     tips = draw_tips(children, tip_count, rng)
     waiting = draw_tips(children, open_tips, random.Random(SEED - 1))
@@ -122,6 +133,13 @@ def run(entries: int, tip_count: int, database_url: str | None, open_tips: int) 
                 found = match_report(session=session, report=report)
             times.append((time.perf_counter() - started) * 1000)
             matcher.add(truth, [(cases[c.entry_id], c.score) for c in found], tips[n][0].scenario)
+    if fit:  # a calibration curve from this draw (use another seed than the one reported)
+        raw = [(uncalibrated(score), true) for score, true in matcher.pairs]
+        if save:
+            Path(save).write_text("".join(f"[{r:.6g}, {str(t).lower()}]\n" for r, t in raw))
+        print(f"fitted CALIBRATION = {fit_calibration(raw)} (from {len(raw)} pairs)")
+        print("\n".join(reliability(matcher.pairs)))
+        return
     ceiling = Outcome()
     for seen, truth in tips:
         ceiling.add(truth, ceiling_ranking(seen, children), seen.scenario)
@@ -152,10 +170,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--entries", default="20000", help="comma-separated registry sizes")
     parser.add_argument("--tips", type=int, default=400)
     parser.add_argument("--open-tips", type=int, default=OPEN_TIPS)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--fit", action="store_true", help="fit the calibration curve instead")
+    parser.add_argument(
+        "--save", default=None, help="with --fit: write the pairs for match-calibrate"
+    )
     parser.add_argument("--database-url", default=None, help="PostgreSQL server (default: SQLite)")
     args = parser.parse_args(argv)
     for size in (int(s) for s in args.entries.split(",")):
-        run(size, args.tips, args.database_url, args.open_tips)
+        run(
+            size,
+            args.tips,
+            args.database_url,
+            args.open_tips,
+            seed=args.seed,
+            fit=args.fit,
+            save=args.save,
+        )
 
 
 if __name__ == "__main__":

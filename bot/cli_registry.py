@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from storage.coordinators import find_coordinator
 from storage.reports import get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection
 from triage.decisions import decide_link, decide_match
+from triage.match_calibration import calibration_report, read_pairs
 from triage.matching_jobs import candidates_of, match_report, rematch_open_tips
 from triage.registry import ImportFailed, entry_as_dict, import_registry_csv, list_entries
 from triage.tips_import import import_tips_jsonl
@@ -141,6 +143,34 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
             except WorkflowError as error:
                 raise click.ClickException(str(error)) from error
         click.echo("confirmed" if confirm else "dismissed")
+
+    @cli.command("match-calibrate")
+    @click.option(
+        "--generated",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Pairs saved by `python -m bench.matching --fit --save FILE`.",
+    )
+    @click.option("--json", "as_json", is_flag=True)
+    def match_calibrate(generated: Path | None, as_json: bool) -> None:
+        """Coordinators' verdicts against the scores given, and the calibration curve refitted."""
+        pairs = read_pairs(generated.read_text(encoding="utf-8")) if generated else []
+        with session_scope(make_engine(load().database())) as session:
+            report = calibration_report(session=session, generated=pairs)
+        if as_json:
+            click.echo(json.dumps(asdict(report), indent=2))
+            return
+        click.echo(f"{report.verdicts} verdicts, {report.generated} generated pairs")
+        for band in report.bands:
+            click.echo(
+                f"score {band.low:.1f}-{min(band.high, 1):.1f}: {band.confirmed} of "
+                f"{band.decided} confirmed"
+            )
+        click.echo(f"current CALIBRATION = {report.current}")
+        if report.refitted is None:
+            click.echo("too few confirmed and dismissed pairs to refit")
+        else:
+            click.echo(f"refitted CALIBRATION = {report.refitted} (triage/matching/calibration.py)")
 
     @cli.command()
     @click.argument("ref")

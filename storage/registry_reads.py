@@ -8,9 +8,14 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.registry_models import RegistryEntry
+from storage.registry_models import MatchCandidate, MatchStatus, RegistryEntry
 
-__all__ = ["registry_stamp", "registry_changed_since", "registry_entries_by_case"]
+__all__ = [
+    "decided_match_scores",
+    "registry_changed_since",
+    "registry_entries_by_case",
+    "registry_stamp",
+]
 
 
 def registry_stamp(*, session: Session) -> tuple[int, datetime | None]:
@@ -41,3 +46,13 @@ def registry_entries_by_case(*, session: Session, case_ids: Sequence[str]) -> li
             session.exec(select(RegistryEntry).where(col(RegistryEntry.case_id).in_(chunk)))
         )
     return found
+
+
+def decided_match_scores(*, session: Session) -> list[tuple[float, bool]]:
+    """(score, confirmed) of every match a coordinator confirmed or dismissed: labelled pairs."""
+    rows = session.exec(
+        select(MatchCandidate.score, MatchCandidate.status).where(
+            col(MatchCandidate.status).in_([MatchStatus.CONFIRMED, MatchStatus.DISMISSED])
+        )
+    )
+    return [(float(score), status == MatchStatus.CONFIRMED) for score, status in rows]

@@ -44,8 +44,9 @@ def family_home(entry: RegistryProfile) -> tuple[tuple[str, ...], str]:
         if home:
             return (home,), "home"
     spoken = dialect_provinces(entry.dialect or "")
-    if len(spoken) == 1:
-        return spoken, "dialect"
+    key = dialect_key(entry.dialect or "")
+    if len(spoken) == 1 or (key in spoken):  # 四川话 is 四川's, though 川话 reaches 重庆
+        return (key if key in spoken else spoken[0],), "dialect"
     lost = provinces_in(entry.missing_place)
     if lost:
         return lost[:1], "lost"

@@ -95,7 +95,8 @@ class CandidateIndex:
         for probes in name_query(tip):
             best: dict[int, float] = {}
             for probe in probes:
-                weight = probe.factor * self.idf(probe.rarity_key)
+                # A key every entry shares still opens them (毛毛 in a registry of 毛毛s).
+                weight = probe.factor * max(self.idf(probe.rarity_key), 0.05)
                 for position in self._postings.get(probe.key, ()):
                     if weight > best.get(position, 0.0):
                         best[position] = weight

@@ -97,7 +97,9 @@ def _nickname_link(said: NameForm, registered: NameForm, label: str) -> NameLink
 
 
 def _fuzzy_link(said: NameForm, registered: NameForm, label: str) -> NameLink | None:
-    """Pinyin one sound apart, as when a name is misheard or misspelled."""
+    """Pinyin one sound apart (a misheard name); never nicknames: 小丽 and 小凯 share only 小."""
+    if said.nickname or registered.nickname:
+        return None
     similarity = ratio(said.full_key, registered.full_key)
     if not said.surname and registered.surname:
         similarity = max(similarity, ratio(said.full_key, registered.given_key))

@@ -28,6 +28,10 @@ RELIABILITY: dict[Feature, Reliability] = {
 }
 
 
+# Features whose score says how closely two descriptions agree (names, marks).
+_GRADED = frozenset({Feature.NAMES, Feature.MARKS})
+
+
 def collect_evidence(
     tip: TipProfile, entry: RegistryProfile, *, rarity: Rarity, today: date
 ) -> list[Evidence]:
@@ -48,6 +52,11 @@ def weigh(evidence: Evidence) -> float:
         return 0.0
     if evidence.llr is not None:
         return evidence.llr
+    reliability = RELIABILITY[evidence.feature]
+    if evidence.feature in _GRADED and evidence.score > 0:
+        # A partial agreement (a homophone, a mark without its side) is that much less likely
+        # for the same child, not a mix of agreeing and disagreeing.
+        return reliability.partial_log_likelihood_ratio(evidence.score, evidence.chance)
     return RELIABILITY[evidence.feature].log_likelihood_ratio(evidence.score, evidence.chance)
 
 
