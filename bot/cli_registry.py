@@ -11,6 +11,7 @@ import click
 from rq import Queue
 from sqlmodel import select
 
+from bot.cli_progress import Progress
 from bot.settings import Settings
 from storage import RegistryEntry, make_engine, session_scope
 from storage.coordinators import find_coordinator
@@ -35,20 +36,28 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
 
     @registry.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    def registry_import(path: Path) -> None:
+    @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON, no progress.")
+    def registry_import(path: Path, as_json: bool) -> None:
         """Load a UTF-8 CSV (all rows or none); re-importing a case_id updates it."""
         engine = make_engine(load().database())
         try:
-            with session_scope(engine) as session:
+            with Progress(quiet=as_json) as progress, session_scope(engine) as session:
                 entries, new = import_registry_csv(
-                    session=session, text=path.read_text(encoding="utf-8")
+                    session=session, text=path.read_text(encoding="utf-8"), progress=progress
                 )
-                rematch_open_tips(session=session, entries=entries)
+                rematch_open_tips(session=session, entries=entries, progress=progress)
         except ImportFailed as failed:
             for error in failed.errors:
                 click.echo(f"line {error.line}: {error.reason}", err=True)
             raise click.ClickException(str(failed)) from failed
-        click.echo(f"imported {len(entries)} entries ({new} new, {len(entries) - new} updated)")
+        counts = {"entries": len(entries), "new": new, "updated": len(entries) - new}
+        if as_json:
+            click.echo(json.dumps({**counts, "seconds": round(progress.seconds, 1)}))
+            return
+        click.echo(
+            f"imported {len(entries)} entries ({new} new, {len(entries) - new} updated) "
+            f"in {progress.seconds:.1f} s"
+        )
 
     @registry.command("list")
     @click.option("--json", "as_json", is_flag=True)
@@ -81,25 +90,34 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
 
     @tips.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    def tips_import(path: Path) -> None:
+    @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON, no progress.")
+    def tips_import(path: Path, as_json: bool) -> None:
         """Load tips taken outside the bot (JSON lines, as `tips show --json` prints them)."""
         settings = load()
         engine = make_engine(settings.database())
-        try:
-            with session_scope(engine) as session:
-                added = import_tips_jsonl(
-                    session=session, text=path.read_text(encoding="utf-8"), cipher=settings.cipher()
-                )
-                ids = [r.id or 0 for r in added]
-        except ImportFailed as failed:
-            for error in failed.errors:
-                click.echo(f"line {error.line}: {error.reason}", err=True)
-            raise click.ClickException(str(failed)) from failed
-        with redis_connection(settings.redis_url, settings.homeward_data_dir) as connection:
-            queue = Queue(QUEUE_NAME, connection=connection)
-            for report_id in ids:
-                dispatch_report(engine, queue, report_id)
-        click.echo(f"imported {len(ids)} tip(s)")
+        with Progress(quiet=as_json) as progress:
+            try:
+                with session_scope(engine) as session:
+                    added = import_tips_jsonl(
+                        session=session,
+                        text=path.read_text(encoding="utf-8"),
+                        cipher=settings.cipher(),
+                        progress=progress,
+                    )
+                    ids = [r.id or 0 for r in added]
+            except ImportFailed as failed:
+                for error in failed.errors:
+                    click.echo(f"line {error.line}: {error.reason}", err=True)
+                raise click.ClickException(str(failed)) from failed
+            with redis_connection(settings.redis_url, settings.homeward_data_dir) as connection:
+                queue = Queue(QUEUE_NAME, connection=connection)
+                for done, report_id in enumerate(ids, start=1):
+                    dispatch_report(engine, queue, report_id)
+                    progress("queueing tips", done, len(ids))
+        if as_json:
+            click.echo(json.dumps({"tips": len(ids), "seconds": round(progress.seconds, 1)}))
+            return
+        click.echo(f"imported {len(ids)} tip(s) in {progress.seconds:.1f} s")
 
     @cli.command("decide")
     @click.argument("ref")

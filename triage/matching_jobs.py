@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from storage import MatchCandidate, RegistryEntry, Report, ReportStatus
 from storage.reports import append_event
 from triage.matching import TipProfile
+from triage.registry import Progress
 from triage.registry_index import WarmRegistry, entry_profile, warm_registry
 
 __all__ = [
@@ -133,7 +134,11 @@ def open_tips(session: Session) -> list[Report]:
 
 
 def rematch_open_tips(
-    *, session: Session, entries: Sequence[RegistryEntry] = (), today: date | None = None
+    *,
+    session: Session,
+    entries: Sequence[RegistryEntry] = (),
+    today: date | None = None,
+    progress: Progress | None = None,
 ) -> list[MatchCandidate]:
     """Re-rank the open sightings after registry entries were added or changed.
 
@@ -155,10 +160,12 @@ def rematch_open_tips(
             if any(matcher.weigh(tip_profile(t), p, today=today) > _WORTH_RANKING for p in profiles)
         ]
     found: list[MatchCandidate] = []
-    for tip in tips:
+    for done, tip in enumerate(tips, start=1):
         for candidate in match_report(session=session, report=tip, today=today, quiet=True):
             if not changed or candidate.entry_id in changed:
                 found.append(candidate)
+        if progress is not None:
+            progress("matching open tips", done, len(tips))
     return found
 
 

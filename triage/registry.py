@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -16,6 +16,7 @@ from storage import RegistryEntry, RegistryKind, Report, ReportKind, utcnow
 __all__ = [
     "COLUMNS",
     "ImportFailed",
+    "Progress",
     "RowError",
     "entry_as_dict",
     "entry_from_report",
@@ -38,6 +39,12 @@ COLUMNS = (
     "description",
 )
 _KINDS = {k.value for k in RegistryKind}
+
+
+class Progress(Protocol):
+    """Told how far a long step is: (stage, done, total)."""
+
+    def __call__(self, stage: str, done: int, total: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,9 @@ def _parse_row(row: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def import_registry_csv(*, session: Session, text: str) -> tuple[list[RegistryEntry], int]:
+def import_registry_csv(
+    *, session: Session, text: str, progress: Progress | None = None
+) -> tuple[list[RegistryEntry], int]:
     """Validate every row, then insert or update by case_id; returns (entries, how many new)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
@@ -145,7 +154,11 @@ def import_registry_csv(*, session: Session, text: str) -> tuple[list[RegistryEn
         entry.updated_at = utcnow()
         session.add(entry)
         entries.append(entry)
+        if progress is not None and len(entries) % 500 == 0:
+            progress("storing entries", len(entries), len(parsed))
     session.flush()
+    if progress is not None:
+        progress("storing entries", len(entries), len(parsed))
     return entries, len(parsed) - len(existing)
 
 
