@@ -19,6 +19,7 @@ from storage.reports import get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection
 from triage.decisions import decide_link, decide_match
 from triage.match_calibration import calibration_report, read_pairs
+from triage.matching.reasons import reason_text
 from triage.matching_jobs import candidates_of, match_report, rematch_open_tips
 from triage.registry import ImportFailed, entry_as_dict, import_registry_csv, list_entries
 from triage.tips_import import import_tips_jsonl
@@ -205,4 +206,5 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
             click.echo(json.dumps(matches, ensure_ascii=False, indent=2))
             return
         for m in matches:
-            click.echo(f"{m['case_id']}  {m['score']:.2f}  {'; '.join(m['reasons'])}")  # type: ignore[arg-type]
+            reasons = "; ".join(reason_text(r, "en") for r in m["reasons"])  # type: ignore[attr-defined]
+            click.echo(f"{m['case_id']}  {m['score']:.2f}  {reasons}")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from handlers import catalogue
+from triage.matching.reasons import reason_text
 
 __all__ = ["LANGUAGES", "Texts", "pick_language"]
 
@@ -61,6 +64,10 @@ class Texts:
         if self._catalogue.has(self.language, key):
             return self._catalogue.text(self.language, key)
         return str(value)
+
+    def reason(self, stored: dict[str, Any] | str) -> str:
+        """A stored match reason (catalogue key and parameters) in this language."""
+        return reason_text(stored, self.language)
 
     def section(self, step: str) -> str:
         """The interview's own name for one of its questions (`section.where`), else the key."""

@@ -7,6 +7,7 @@ from datetime import date
 
 from triage.matching.evidence import Evidence, Feature, no_evidence
 from triage.matching.profiles import RegistryProfile, TipProfile
+from triage.matching.reasons import reason
 
 _DAYS_PER_YEAR = 365.25
 # Ages of children in the registry span roughly this many years.
@@ -43,16 +44,17 @@ def age_evidence(tip: TipProfile, entry: RegistryProfile, *, today: date) -> Evi
     on = tip.seen_on or today
     expected = expected_age(entry, on)
     if seen is None or expected is None:
-        return no_evidence(Feature.AGE, "age unknown")
+        return no_evidence(Feature.AGE)
     if expected < 0:
-        return Evidence(Feature.AGE, 0.0, f"seen {on} before birth {entry.birth_date:%Y}")
+        why = reason("age.before_birth", seen=on.isoformat(), born=f"{entry.birth_date:%Y}")
+        return Evidence(Feature.AGE, 0.0, why)
     low, high = seen
     tolerance = age_tolerance(expected, year_only=entry.birth_year_only)
     gap = max(low - expected, expected - high, 0.0)
     # Quadratic in the gap, like a normal error: one tolerance off costs little, three rule out.
     score = max(0.0, 1.0 - (gap / tolerance) ** 2 / 9.0)
     shown = f"{low}" if low == high else f"{low}-{high}"
-    why = f"seen as {shown}, expected about {expected:.0f}"
+    why = reason("age.fits", seen=shown, expected=f"{expected:.0f}")
     return Evidence(Feature.AGE, score, why, llr=age_log_likelihood_ratio(seen, expected, entry))
 
 

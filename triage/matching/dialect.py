@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from triage.matching.evidence import Evidence, Feature, no_evidence
 from triage.matching.profiles import RegistryProfile, TipProfile
+from triage.matching.reasons import reason
 from triage.matching.regions import canonical_province, dialect_key, dialect_provinces, provinces_in
 
 # Roughly how many source provinces a random registry entry could come from.
@@ -59,22 +60,27 @@ def dialect_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
     registered = dialect_key(entry.dialect or "")
     if said and said == registered:
         chance = min(max(len(dialect_provinces(tip.dialect or "")), 1) / _PROVINCE_COUNT, 0.9)
-        return Evidence(Feature.DIALECT, 1.0, f"dialect {tip.dialect}, as registered", chance)
+        return Evidence(
+            Feature.DIALECT, 1.0, reason("dialect.as_registered", dialect=tip.dialect), chance
+        )
     candidates = tip_provinces(tip)
     homes, known_by = family_home(entry)
     if not candidates or not homes:
-        return no_evidence(Feature.DIALECT, "dialect or family's province unknown")
+        return no_evidence(Feature.DIALECT)
     chance = min(len(candidates) / _PROVINCE_COUNT, 0.9)
     spoken = tip.dialect or "/".join(candidates)
     shared = next((p for p in homes if p in candidates), None)
-    if known_by in ("home", "dialect"):
-        if shared:
-            return Evidence(
-                Feature.DIALECT, 1.0, f"dialect {spoken} fits the family's {shared}", chance
-            )
-        return Evidence(Feature.DIALECT, 0.0, f"dialect {spoken}; family from {homes[0]}", chance)
+    province = shared or "/".join(homes)
+    facts = {"dialect": spoken, "province": province, "registered": entry.dialect or ""}
+    if known_by == "home":
+        key = "dialect.fits_home" if shared else "dialect.not_home"
+        return Evidence(Feature.DIALECT, 1.0 if shared else 0.0, reason(key, **facts), chance)
+    if known_by == "dialect":
+        key = "dialect.fits_spoken" if shared else "dialect.not_spoken"
+        return Evidence(Feature.DIALECT, 1.0 if shared else 0.0, reason(key, **facts), chance)
     # Where the child went missing may not be home, and 粤语 is two provinces: both say less.
-    where = "where lost" if known_by == "lost" else f"where {entry.dialect} is spoken"
-    if shared:
-        return Evidence(Feature.DIALECT, 0.7, f"dialect {spoken} fits {shared}, {where}", chance)
-    return Evidence(Feature.DIALECT, 0.4, f"dialect {spoken}; {'/'.join(homes)} {where}", chance)
+    if known_by == "lost":
+        key = "dialect.fits_lost" if shared else "dialect.not_lost"
+    else:
+        key = "dialect.fits_spoken" if shared else "dialect.not_spoken"
+    return Evidence(Feature.DIALECT, 0.7 if shared else 0.4, reason(key, **facts), chance)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 Sex = Literal["M", "F"]
 RegistryKind = Literal["family_seeking_child", "child_seeking_family"]
@@ -53,5 +53,5 @@ class Match:
 
     case_id: str
     score: float  # probability in [0, 1] that this is the child, given the registry
-    reasons: list[str]
+    reasons: list[dict[str, Any]]  # catalogue keys and parameters (triage.matching.reasons)
     tip_id: str = ""

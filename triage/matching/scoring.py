@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from triage.matching.age import age_evidence
 from triage.matching.calibration import ISOLATED_POPULATION, posteriors
@@ -69,10 +70,10 @@ class WeighedPair:
     log_likelihood_ratio: float
     weighed: list[tuple[float, Evidence]]  # known verdicts with their weights
 
-    def reasons(self) -> list[str]:
-        """Each known feature's reason with its weight, heaviest first."""
+    def reasons(self) -> list[dict[str, Any]]:
+        """Each known feature's reason (catalogue key, parameters) with its weight, heaviest first."""
         ordered = sorted(self.weighed, key=lambda pair: abs(pair[0]), reverse=True)
-        return [f"{evidence.reason} [{weight:+.1f}]" for weight, evidence in ordered]
+        return [{**e.why.as_json(), "weight": round(weight, 1)} for weight, e in ordered]
 
     def to_match(self, score: float) -> Match:
         """The explainable result shown to coordinators."""
