@@ -113,6 +113,6 @@ def test_narrowing_keeps_the_child_among_many_namesakes() -> None:
         a_family_report(case_id=f"N{i}", marks="", other_names=["勇勇"]) for i in range(400)
     ]
     child = a_family_report(case_id="CHILD", marks="左手六指")
-    matcher = Matcher([*namesakes, child], today=TODAY, budget=200)
+    matcher = Matcher([*namesakes, child], today=TODAY)
     found = matcher.rank(a_sighting(names=["李勇"], marks_text="左手多一根手指"))
     assert found[0].case_id == "CHILD"

@@ -83,7 +83,8 @@ def link_marks(seen: MarkConcepts, registered: MarkConcepts) -> MarkLink | None:
         return MarkLink(score, chance * _PART_SHARE, reason("marks.on", what=what, where=where))
     if kinds:
         places_differ = bool(seen.parts and registered.parts)
-        return MarkLink(0.3 if places_differ else 0.6, chance, reason("marks.kind", what=what))
+        # A burn on the shoulder and a burn on the ear are two marks, not one seen twice.
+        return MarkLink(0.1 if places_differ else 0.6, chance, reason("marks.kind", what=what))
     return MarkLink(0.3, _UNSHARED_CHANCE, reason("marks.place", where=where))
 
 

@@ -24,6 +24,7 @@ _UNRELATED_ADULTS_NAME = -1.0
 CHILD, ADULTS = reason("whose.child"), reason("whose.adults")  # whose name was heard
 # Many more names lie within fuzzy reach than share the exact pinyin.
 _FUZZY_CHANCE_FACTOR = 10.0
+_FUZZY_CHANCE = 0.02
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ def _fuzzy_link(said: NameForm, registered: NameForm, label: Reason) -> NameLink
     if similarity < _FUZZY_MIN_RATIO:
         return None
     score = 0.25 + 0.3 * (similarity - _FUZZY_MIN_RATIO) / (100.0 - _FUZZY_MIN_RATIO)
+    if len(said.syllables) != len(registered.syllables):
+        score /= 2  # a syllable more or less (黄伟波, 黄伟) is another name more often than not
     why = reason(
         "name.similar", whose=label, said=said.text, registered=registered.text,
         similarity=f"{similarity:.0f}",
@@ -152,6 +155,8 @@ def name_evidence(tip: TipProfile, entry: RegistryProfile, rarity: Rarity) -> Ev
 def _weighed(link: NameLink, weight: float, rarity: Rarity) -> tuple[float, Evidence]:
     """(information, evidence) of one link: a shared rare name tells more than a shared 小宝."""
     chance = min(rarity.chance(link.kind, link.value) * link.chance_factor, 0.5)
+    if link.chance_factor > 1:  # many names lie within fuzzy reach, however rare each is
+        chance = max(chance, _FUZZY_CHANCE)
     score = link.score * weight
     return score * -math.log(chance), Evidence(Feature.NAMES, score, link.why, chance)
 
