@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from sqlmodel import Session, col, select
 
 from storage import RegistryEntry, RegistryKind, Report, ReportKind, utcnow
+from storage.registry_reads import registry_entries_by_case
 
 __all__ = [
     "COLUMNS",
@@ -138,11 +139,9 @@ def import_registry_csv(
         parsed.append(values)
     if errors:
         raise ImportFailed(errors)
+    # Looked up in chunks: PostgreSQL takes at most 65,535 parameters in one query.
     existing = {
-        e.case_id: e
-        for e in session.exec(
-            select(RegistryEntry).where(col(RegistryEntry.case_id).in_(list(seen)))
-        )
+        e.case_id: e for e in registry_entries_by_case(session=session, case_ids=list(seen))
     }
     entries = []
     for values in parsed:
