@@ -192,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             seed=args.seed,
             fit=args.fit,
             save=args.save,
+            ceiling_too=not args.no_ceiling,
         )
 
 
