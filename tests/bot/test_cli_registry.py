@@ -64,7 +64,9 @@ def test_registry_import_match_and_tips_round_trip(database_url, engine, tmp_pat
     imported = run(["registry", "import", str(SAMPLE)], env)
     assert "imported 5 entries (5 new, 0 updated)" in imported.stdout
     assert "BBH-2019-0412" in run(["registry", "list"], env).stdout
-    assert json.loads(run(["registry", "show", "BBH-2019-0412"], env).stdout)["name"] == "李勇"
+    shown = run(["registry", "show", "BBH-2019-0412"], env)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["name"] == "李勇"
 
     chat = run(["chat", "--lang", "zh", "--session", "w"], env, SIGHTING)
     ref = "HW-" + chat.stdout.split("报告编号：HW-")[1].split()[0]
