@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import click
 from rq import Queue
 from sqlmodel import select
 
+from bot.cli_progress import Progress
 from bot.settings import Settings
 from handlers.catalogue import DEFAULT_LANGUAGE
 from handlers.phrases import say
@@ -18,7 +20,8 @@ from storage.coordinators import find_coordinator
 from storage.reports import get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection
 from triage.decisions import decide_link, decide_match
-from triage.matching_jobs import candidates_of, match_entry, match_report
+from triage.match_calibration import calibration_report, read_pairs
+from triage.matching_jobs import candidates_of, match_report, rematch_open_tips
 from triage.registry import ImportFailed, entry_as_dict, import_registry_csv, list_entries
 from triage.tips_import import import_tips_jsonl
 from triage.workflow import WorkflowError
@@ -35,21 +38,28 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
 
     @registry.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    def registry_import(path: Path) -> None:
+    @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON, no progress.")
+    def registry_import(path: Path, as_json: bool) -> None:
         """Load a UTF-8 CSV (all rows or none); re-importing a case_id updates it."""
         engine = make_engine(load().database())
         try:
-            with session_scope(engine) as session:
+            with Progress(quiet=as_json) as progress, session_scope(engine) as session:
                 entries, new = import_registry_csv(
-                    session=session, text=path.read_text(encoding="utf-8")
+                    session=session, text=path.read_text(encoding="utf-8"), progress=progress
                 )
-                for entry in entries:
-                    match_entry(session=session, entry=entry)
+                rematch_open_tips(session=session, entries=entries, progress=progress)
         except ImportFailed as failed:
             for error in failed.errors:
                 click.echo(f"line {error.line}: {error.reason}", err=True)
             raise click.ClickException(str(failed)) from failed
-        click.echo(f"imported {len(entries)} entries ({new} new, {len(entries) - new} updated)")
+        counts = {"entries": len(entries), "new": new, "updated": len(entries) - new}
+        if as_json:
+            click.echo(json.dumps({**counts, "seconds": round(progress.seconds, 1)}))
+            return
+        click.echo(
+            f"imported {len(entries)} entries ({new} new, {len(entries) - new} updated) "
+            f"in {progress.seconds:.1f} s"
+        )
 
     @registry.command("list")
     @click.option("--json", "as_json", is_flag=True)
@@ -82,25 +92,34 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
 
     @tips.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    def tips_import(path: Path) -> None:
+    @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON, no progress.")
+    def tips_import(path: Path, as_json: bool) -> None:
         """Load tips taken outside the bot (JSON lines, as `tips show --json` prints them)."""
         settings = load()
         engine = make_engine(settings.database())
-        try:
-            with session_scope(engine) as session:
-                added = import_tips_jsonl(
-                    session=session, text=path.read_text(encoding="utf-8"), cipher=settings.cipher()
-                )
-                ids = [r.id or 0 for r in added]
-        except ImportFailed as failed:
-            for error in failed.errors:
-                click.echo(f"line {error.line}: {error.reason}", err=True)
-            raise click.ClickException(str(failed)) from failed
-        with redis_connection(settings.redis_url, settings.homeward_data_dir) as connection:
-            queue = Queue(QUEUE_NAME, connection=connection)
-            for report_id in ids:
-                dispatch_report(engine, queue, report_id)
-        click.echo(f"imported {len(ids)} tip(s)")
+        with Progress(quiet=as_json) as progress:
+            try:
+                with session_scope(engine) as session:
+                    added = import_tips_jsonl(
+                        session=session,
+                        text=path.read_text(encoding="utf-8"),
+                        cipher=settings.cipher(),
+                        progress=progress,
+                    )
+                    ids = [r.id or 0 for r in added]
+            except ImportFailed as failed:
+                for error in failed.errors:
+                    click.echo(f"line {error.line}: {error.reason}", err=True)
+                raise click.ClickException(str(failed)) from failed
+            with redis_connection(settings.redis_url, settings.homeward_data_dir) as connection:
+                queue = Queue(QUEUE_NAME, connection=connection)
+                for done, report_id in enumerate(ids, start=1):
+                    dispatch_report(engine, queue, report_id)
+                    progress("queueing tips", done, len(ids))
+        if as_json:
+            click.echo(json.dumps({"tips": len(ids), "seconds": round(progress.seconds, 1)}))
+            return
+        click.echo(f"imported {len(ids)} tip(s) in {progress.seconds:.1f} s")
 
     @cli.command("decide")
     @click.argument("ref")
@@ -149,6 +168,34 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
             except WorkflowError as error:
                 raise click.ClickException(str(error)) from error
         click.echo("confirmed" if confirm else "dismissed")
+
+    @cli.command("match-calibrate")
+    @click.option(
+        "--generated",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="Pairs saved by `python -m bench.matching --fit --save FILE`.",
+    )
+    @click.option("--json", "as_json", is_flag=True)
+    def match_calibrate(generated: Path | None, as_json: bool) -> None:
+        """Coordinators' verdicts against the scores given, and the calibration curve refitted."""
+        pairs = read_pairs(generated.read_text(encoding="utf-8")) if generated else []
+        with session_scope(make_engine(load().database())) as session:
+            report = calibration_report(session=session, generated=pairs)
+        if as_json:
+            click.echo(json.dumps(asdict(report), indent=2))
+            return
+        click.echo(f"{report.verdicts} verdicts, {report.generated} generated pairs")
+        for band in report.bands:
+            click.echo(
+                f"score {band.low:.1f}-{min(band.high, 1):.1f}: {band.confirmed} of "
+                f"{band.decided} confirmed"
+            )
+        click.echo(f"current CALIBRATION = {report.current}")
+        if report.refitted is None:
+            click.echo("too few confirmed and dismissed pairs to refit")
+        else:
+            click.echo(f"refitted CALIBRATION = {report.refitted} (triage/matching/calibration.py)")
 
     @cli.command()
     @click.argument("ref")

@@ -14,10 +14,13 @@ import rq
 from rq.defaults import DEFAULT_WORKER_TTL
 from rq.job import Job
 from rq.worker import WorkerStatus
+from sqlalchemy.engine import Engine
 
 from bot.wiring import Services
+from storage import session_scope
 from triage import Retention, Runtime, configure, sweep
 from triage.media import MediaFetcher, fetch_attachment
+from triage.registry_index import warm_registry
 
 __all__ = [
     "HUNG_JOB_GRACE",
@@ -26,6 +29,7 @@ __all__ = [
     "run_jobs_after_each_report",
     "run_sweep",
     "run_worker",
+    "warm_up_registry",
     "worker_runtime",
 ]
 
@@ -178,9 +182,20 @@ def run_jobs_after_each_report(svc: Services) -> None:
     svc.intake.after_submit = after_submit
 
 
+def warm_up_registry(engine: Engine) -> None:
+    """Build the registry's matching index now, not on the first tip (a thread may call this)."""
+    try:
+        with session_scope(engine) as session:
+            warm_registry(engine).matcher(session)
+    except Exception:  # the first match builds it instead
+        log.exception("could not build the registry index at start-up")
+
+
 def run_worker(svc: Services, *, burst: bool) -> None:
     """Work the queue (until empty with `burst`), sweeping first and then periodically."""
-    configure(worker_runtime(svc))
+    runtime = worker_runtime(svc)
+    configure(runtime)
+    threading.Thread(target=warm_up_registry, args=(runtime.engine,), daemon=True).start()
     run_sweep(svc)
     stop = threading.Event()
     sweeper = threading.Thread(target=_sweep_forever, args=(svc, stop), daemon=True)

@@ -62,7 +62,10 @@ class MatchCandidate(SQLModel, table=True):
     report_id: int = Field(foreign_key="report.id", index=True, ondelete="CASCADE")
     entry_id: int = Field(foreign_key="registryentry.id", index=True, ondelete="CASCADE")
     score: float
-    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Catalogue keys and parameters: {"key": "match.reason.…", "params": {…}, "weight": 4.9}.
+    reasons: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     status: str = Field(default=MatchStatus.PROPOSED, max_length=16)
     notified: bool = False
     decided_by: str | None = Field(default=None, max_length=64)

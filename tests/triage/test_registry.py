@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from storage import MatchCandidate, RegistryEntry, Report, SameChildLink
 from tests.stories import Tipster
 from triage import MemoryNotifier, Runtime, configure
+from triage.matching.reasons import reason_text
 from triage.registry import ImportFailed, import_registry_csv
 from triage.tips import tip_as_dict
 
@@ -123,7 +124,8 @@ def test_a_queued_tip_is_matched_with_reasons_and_coordinators_are_told(
         best = session.exec(select(MatchCandidate).order_by(MatchCandidate.score.desc())).first()
         entry = session.get(RegistryEntry, best.entry_id)
         assert entry.case_id == "BBH-2019-0412"
-        assert any("li yong" in reason for reason in best.reasons)
+        assert any("li yong" in reason_text(reason, "en") for reason in best.reasons)
+        assert all(reason["key"].startswith("match.reason.") for reason in best.reasons)
         report = session.exec(select(Report)).one()
         shown = tip_as_dict(session=session, report=report, cipher=cipher, tz=UTC)
     assert shown["matches"][0]["case_id"] == "BBH-2019-0412"

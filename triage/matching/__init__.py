@@ -2,7 +2,11 @@
 
 A `Matcher` narrows the registry with inverted indexes (`index`, `keys`), asks each feature
 (`names`, `age`, `sex`, `dialect`, `marks`, `timeline`) for a verdict, weighs the verdicts as
-log-likelihood ratios (`scoring`) and turns them into probabilities (`calibration`).
+log-likelihood ratios (`scoring`) and turns them into calibrated probabilities
+(`calibration`): a score of 0.5 means "more likely than not". Each verdict's reason is a
+catalogue key with parameters (`reasons`), so coordinators read it in their language. The
+worker keeps one Matcher per database warm (`triage/registry_index.py`); the benchmark
+(`bench/matching.py`) compares it with the Bayes-optimal ranking of its own generator.
 """
 
 from triage.matching.evidence import Evidence, Feature, Reliability

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from triage.matching.evidence import Evidence, Feature, no_evidence
 from triage.matching.profiles import RegistryProfile, TipProfile
+from triage.matching.reasons import reason
 
 _DAYS_PER_YEAR = 365.25
 # Ages of children in the registry span roughly this many years.
 _AGE_SPAN = 18.0
+# How often a tipster's age is simply wrong (a tall child, a guess): never rules a child out.
+_WRONG_AGE = 0.12
 
 
 def expected_age(entry: RegistryProfile, on: date) -> float | None:
@@ -40,17 +44,36 @@ def age_evidence(tip: TipProfile, entry: RegistryProfile, *, today: date) -> Evi
     on = tip.seen_on or today
     expected = expected_age(entry, on)
     if seen is None or expected is None:
-        return no_evidence(Feature.AGE, "age unknown")
+        return no_evidence(Feature.AGE)
     if expected < 0:
-        return Evidence(Feature.AGE, 0.0, f"seen {on} before birth {entry.birth_date:%Y}")
+        why = reason("age.before_birth", seen=on.isoformat(), born=f"{entry.birth_date:%Y}")
+        return Evidence(Feature.AGE, 0.0, why)
     low, high = seen
     tolerance = age_tolerance(expected, year_only=entry.birth_year_only)
     gap = max(low - expected, expected - high, 0.0)
     # Quadratic in the gap, like a normal error: one tolerance off costs little, three rule out.
     score = max(0.0, 1.0 - (gap / tolerance) ** 2 / 9.0)
-    # A wide apparent range fits many children by chance, so it proves less.
-    chance = min((high - low + 2.0 * tolerance) / _AGE_SPAN, 0.9)
     shown = f"{low}" if low == high else f"{low}-{high}"
-    return Evidence(
-        Feature.AGE, score, f"seen as {shown}, expected about {expected:.0f}", chance=chance
+    why = reason("age.fits", seen=shown, expected=f"{expected:.0f}")
+    return Evidence(Feature.AGE, score, why, llr=age_log_likelihood_ratio(seen, expected, entry))
+
+
+def age_log_likelihood_ratio(
+    seen: tuple[int, int], expected: float, entry: RegistryProfile
+) -> float:
+    """log P(this apparent range | the child's age) / P(it | any child's age).
+
+    A tipster's guess is the true age plus a normal error that grows with age (and with a
+    birth year alone); a share of guesses are just wrong, so no age rules a child out.
+    """
+    low, high = seen
+    spread = 0.3 + 0.1 * max(expected, 0.0) + (0.3 if entry.birth_year_only else 0.0)
+    inside = _normal_cdf((high + 0.5 - expected) / spread) - _normal_cdf(
+        (low - 0.5 - expected) / spread
     )
+    anyone = min((high - low + 1) / _AGE_SPAN, 1.0)
+    return math.log((1 - _WRONG_AGE) * inside / anyone + _WRONG_AGE)
+
+
+def _normal_cdf(x: float) -> float:
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))

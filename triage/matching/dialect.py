@@ -1,10 +1,19 @@
-"""Dialect evidence: the child's dialect points at provinces; the family comes from one."""
+"""Dialect evidence: the child's dialect against the family's own dialect and home province.
+
+A dialect names a place only roughly: 白话 is spoken in 广东 and 广西, and a tipster's
+"Mandarin with an accent" fits half the country. So agreement proves as little as the
+number of provinces the tip's dialect allows, and the registry's own `dialect` column is
+compared first, dialect with dialect. The family's province is the registered home (not
+the provinces its dialect might point to); where the child went missing counts only when
+nothing else is known, and less (families often lose a child where they work).
+"""
 
 from __future__ import annotations
 
 from triage.matching.evidence import Evidence, Feature, no_evidence
 from triage.matching.profiles import RegistryProfile, TipProfile
-from triage.matching.regions import canonical_province, dialect_provinces, provinces_in
+from triage.matching.reasons import reason
+from triage.matching.regions import canonical_province, dialect_key, dialect_provinces, provinces_in
 
 # Roughly how many source provinces a random registry entry could come from.
 _PROVINCE_COUNT = 20.0
@@ -17,34 +26,61 @@ def tip_provinces(tip: TipProfile) -> tuple[str, ...]:
 
 
 def home_provinces(entry: RegistryProfile) -> tuple[str, ...]:
-    """Every province the registry entry ties the child to: home, dialect, place missing."""
-    return tuple(dict.fromkeys([*family_provinces(entry), *provinces_in(entry.missing_place)]))
+    """Every province the registry entry ties the child to (for narrowing, not for scoring)."""
+    return tuple(
+        dict.fromkeys(
+            [
+                *provinces_in(entry.home_province or ""),
+                *dialect_provinces(entry.dialect or ""),
+                *provinces_in(entry.missing_place),
+            ]
+        )
+    )
 
 
-def family_provinces(entry: RegistryProfile) -> tuple[str, ...]:
-    """Provinces of the family's home and dialect, without where the child went missing."""
-    home = provinces_in(entry.home_province or "")
-    return tuple(dict.fromkeys([*home, *dialect_provinces(entry.dialect or "")]))
+def family_home(entry: RegistryProfile) -> tuple[tuple[str, ...], str]:
+    """(the family's province(s), how we know: home, dialect, lost or spoken), if anything says."""
+    if entry.kind == "family_seeking_child":  # a searching adult's home is where they live now
+        home = canonical_province(entry.home_province or "")
+        if home:
+            return (home,), "home"
+    spoken = dialect_provinces(entry.dialect or "")
+    key = dialect_key(entry.dialect or "")
+    if len(spoken) == 1 or (key in spoken):  # 四川话 is 四川's, though 川话 reaches 重庆
+        return (key if key in spoken else spoken[0],), "dialect"
+    lost = provinces_in(entry.missing_place)
+    if lost:
+        return lost[:1], "lost"
+    return spoken, "spoken"  # a dialect of several provinces, e.g. 粤语: 广东 or 广西
 
 
 def dialect_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
-    """Agreement when a dialect province is the family's; fewer candidates prove more."""
-    candidates = tip_provinces(tip)
-    family = family_provinces(entry)
-    # Families often lose a child where they work, far from home: that place says less.
-    home = family or provinces_in(entry.missing_place)
-    if not candidates or not home:
-        return no_evidence(Feature.DIALECT, "dialect or home province unknown")
-    chance = min(len(candidates) / _PROVINCE_COUNT, 0.9)
-    shared = [p for p in candidates if p in home]
-    if shared and family:
-        why = f"dialect points to {shared[0]}, the family's province"
-        return Evidence(Feature.DIALECT, 1.0, why, chance)
-    if shared:
-        return Evidence(Feature.DIALECT, 0.8, f"dialect points to {shared[0]}, where lost", chance)
-    said = "/".join(candidates)
-    if family:
+    """The same dialect as registered, or a dialect of the family's province; fewer fit, more said."""
+    said = dialect_key(tip.dialect or "")
+    registered = dialect_key(entry.dialect or "")
+    if said and said == registered:
+        chance = min(max(len(dialect_provinces(tip.dialect or "")), 1) / _PROVINCE_COUNT, 0.9)
         return Evidence(
-            Feature.DIALECT, 0.0, f"dialect points to {said}, family from {home[0]}", chance
+            Feature.DIALECT, 1.0, reason("dialect.as_registered", dialect=tip.dialect), chance
         )
-    return Evidence(Feature.DIALECT, 0.4, f"dialect points to {said}, lost in {home[0]}", chance)
+    candidates = tip_provinces(tip)
+    homes, known_by = family_home(entry)
+    if not candidates or not homes:
+        return no_evidence(Feature.DIALECT)
+    chance = min(len(candidates) / _PROVINCE_COUNT, 0.9)
+    spoken = tip.dialect or "/".join(candidates)
+    shared = next((p for p in homes if p in candidates), None)
+    province = shared or "/".join(homes)
+    facts = {"dialect": spoken, "province": province, "registered": entry.dialect or ""}
+    if known_by == "home":
+        key = "dialect.fits_home" if shared else "dialect.not_home"
+        return Evidence(Feature.DIALECT, 1.0 if shared else 0.0, reason(key, **facts), chance)
+    if known_by == "dialect":
+        key = "dialect.fits_spoken" if shared else "dialect.not_spoken"
+        return Evidence(Feature.DIALECT, 1.0 if shared else 0.0, reason(key, **facts), chance)
+    # Where the child went missing may not be home, and 粤语 is two provinces: both say less.
+    if known_by == "lost":
+        key = "dialect.fits_lost" if shared else "dialect.not_lost"
+    else:
+        key = "dialect.fits_spoken" if shared else "dialect.not_spoken"
+    return Evidence(Feature.DIALECT, 0.7 if shared else 0.4, reason(key, **facts), chance)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from triage.matching.reasons import Reason, reason
+
 
 class Feature(StrEnum):
     """The facts a volunteer would compare by hand."""
@@ -22,18 +24,25 @@ class Feature(StrEnum):
 
 @dataclass(frozen=True)
 class Evidence:
-    """A score in [0, 1] (None = unknown, no evidence) with a short human reason."""
+    """A score in [0, 1] (None = unknown, no evidence) with the reason, in catalogue terms."""
 
     feature: Feature
     score: float | None
-    reason: str
+    why: Reason
     # How often an unrelated entry would agree this well; names set it from rarity.
     chance: float | None = None
+    # A feature that models its own likelihoods gives the log-likelihood ratio directly.
+    llr: float | None = None
+
+    @property
+    def reason(self) -> str:
+        """The reason in English (logs and tests; coordinators read their own language)."""
+        return self.why.text("en")
 
 
-def no_evidence(feature: Feature, reason: str) -> Evidence:
-    """An unknown on either side: it must neither help nor hurt."""
-    return Evidence(feature, None, reason)
+def no_evidence(feature: Feature) -> Evidence:
+    """An unknown on either side: it must neither help nor hurt (and is not shown)."""
+    return Evidence(feature, None, reason("unknown"))
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,12 @@ class Reliability:
         other = chance if chance is not None else self.by_chance
         disagree, agree = _bounds(self.if_same, other)
         return disagree + (agree - disagree) * min(max(score, 0.0), 1.0)
+
+    def partial_log_likelihood_ratio(self, score: float, chance: float | None = None) -> float:
+        """log(if_same x score / chance): a weaker kind of agreement, never below disagreeing."""
+        other = chance if chance is not None else self.by_chance
+        disagree, agree = _bounds(self.if_same, other)
+        return max(agree + math.log(min(max(score, 1e-6), 1.0)), disagree)
 
 
 @lru_cache(maxsize=1 << 12)

@@ -8,14 +8,14 @@ from functools import lru_cache
 
 # Kind of mark -> (share of children who have one, Chinese and English terms).
 KINDS: dict[str, tuple[float, str]] = {
-    "birthmark": (0.15, "胎记 胎痣 青记 斑 birthmark birthmarks birth-mark"),
+    "birthmark": (0.15, "胎记 胎痣 青记 斑 birthmark birthmarks birth-mark birth-marks"),
     "mole": (0.25, "痣 mole moles"),
     "scar": (0.20, "疤 伤疤 疤痕 刀疤 缝过针 缝针 scar scars scarred stitches"),
-    "burn": (0.04, "烫伤 烧伤 烫疤 烫过 burn burns burned burnt"),
-    "extra_finger": (0.005, "六指 六个手指 多一个手指 多指 枝指 extra-finger extra-fingers six-fingers polydactyly"),
+    "burn": (0.04, "烫伤 烧伤 烫疤 烫过 burn burns burned burnt burn-mark burn-scar"),
+    "extra_digit": (0.005, "六指 六趾 多指 枝指 多一个指头 多一根指头 extra-digit extra-digits six-digits polydactyly"),
     "cleft_lip": (0.005, "兔唇 唇裂 豁嘴 缺唇 cleft-lip hare-lip harelip"),
     "dimple": (0.15, "酒窝 梨涡 dimple dimples"),
-    "double_crown": (0.05, "双旋 两个旋 两个发旋 double-crown double-whorl two-crowns"),
+    "double_crown": (0.05, "双旋 两个旋 两个发旋 double-crown double-whorl two-crowns two-hair-whorls hair-whorls"),
     "freckles": (0.08, "雀斑 斑点 freckle freckles"),
     "snaggletooth": (0.06, "虎牙 龅牙 snaggletooth buck-teeth"),
     "limp": (0.02, "跛 瘸 limp limps limping"),
@@ -30,7 +30,7 @@ PARTS: dict[str, str] = {
     "nose": "鼻子 鼻梁 鼻 nose",
     "mouth": "嘴巴 嘴角 嘴唇 嘴 下巴 唇 mouth lip lips chin",
     "neck": "脖子 颈 neck",
-    "head": "头顶 后脑勺 后脑 头皮 头 head scalp",
+    "head": "头顶 后脑勺 后脑 头皮 头 head scalp crown",
     "hand": "手背 手掌 手心 手指 手腕 手 hand hands finger fingers palm wrist",
     "arm": "胳膊 手臂 臂 肘 arm arms elbow",
     "shoulder": "肩膀 肩 shoulder shoulders",
@@ -40,6 +40,22 @@ PARTS: dict[str, str] = {
     "bottom": "屁股 臀部 臀 buttock buttocks bottom",
     "leg": "大腿 小腿 膝盖 腿 leg legs thigh knee",
     "foot": "脚背 脚趾 脚底 脚 foot feet toe toes",
+}  # fmt: skip
+# Wordings that name a kind of mark and where it is at once: 六个脚趾 is an extra digit on a foot.
+COMBINED: dict[str, tuple[str, str]] = {
+    "六个手指": ("extra_digit", "hand"), "多一个手指": ("extra_digit", "hand"),
+    "多一根手指": ("extra_digit", "hand"), "六根手指": ("extra_digit", "hand"),
+    "six-fingers": ("extra_digit", "hand"), "extra-finger": ("extra_digit", "hand"),
+    "extra-fingers": ("extra_digit", "hand"), "six-fingered": ("extra_digit", "hand"),
+    "六个脚趾": ("extra_digit", "foot"), "六趾": ("extra_digit", "foot"),
+    "多一个脚趾": ("extra_digit", "foot"), "多一根脚趾": ("extra_digit", "foot"),
+    "six-toes": ("extra_digit", "foot"), "extra-toe": ("extra_digit", "foot"),
+    "extra-toes": ("extra_digit", "foot"), "six-toed": ("extra_digit", "foot"),
+    "兔唇": ("cleft_lip", "mouth"), "唇裂": ("cleft_lip", "mouth"), "豁嘴": ("cleft_lip", "mouth"),
+    "cleft-lip": ("cleft_lip", "mouth"), "hare-lip": ("cleft_lip", "mouth"),
+    "harelip": ("cleft_lip", "mouth"),
+    "双旋": ("double_crown", "head"), "两个旋": ("double_crown", "head"),
+    "double-crown": ("double_crown", "head"), "hair-whorls": ("double_crown", "head"),
 }  # fmt: skip
 # Qualities a mark can have; two descriptions that name different ones conflict.
 QUALITIES: dict[str, dict[str, str]] = {
@@ -80,14 +96,16 @@ def quality_share(group: str) -> float:
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+def _vocabulary() -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, str], ...]]]:
     """One longest-first alternation so 手臂 is an arm, not a hand and an arm."""
-    lookup: dict[str, tuple[str, str]] = {}
+    lookup: dict[str, tuple[tuple[str, str], ...]] = {}
     for group, table in (*QUALITIES.items(), ("part", PARTS)):
         for concept, terms in table.items():
-            lookup.update({_term(t): (group, concept) for t in terms.split()})
+            lookup.update({_term(t): ((group, concept),) for t in terms.split()})
     for concept, (_share, terms) in KINDS.items():
-        lookup.update({_term(t): ("kind", concept) for t in terms.split()})
+        lookup.update({_term(t): (("kind", concept),) for t in terms.split()})
+    for term, (kind, part) in COMBINED.items():
+        lookup[_term(term)] = (("kind", kind), ("part", part))
     alternatives = []
     for term in sorted(lookup, key=len, reverse=True):
         escaped = re.escape(term)
@@ -111,13 +129,13 @@ def read_marks(text: str) -> tuple[MarkConcepts, ...]:
     for clause in _CLAUSE_BREAK.split(text.lower().replace("-", " ")):
         kinds, parts, qualities = set(), set(), set()
         for match in pattern.finditer(clause):
-            group, concept = lookup[match.group(0)]
-            if group == "kind":
-                kinds.add(concept)
-            elif group == "part":
-                parts.add(concept)
-            else:
-                qualities.add((group, concept))
+            for group, concept in lookup[match.group(0)]:
+                if group == "kind":
+                    kinds.add(concept)
+                elif group == "part":
+                    parts.add(concept)
+                else:
+                    qualities.add((group, concept))
         concepts = MarkConcepts(frozenset(kinds), frozenset(parts), frozenset(qualities))
         if not concepts.empty:
             clauses.append(concepts)

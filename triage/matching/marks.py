@@ -14,11 +14,11 @@ from triage.matching.mark_terms import (
     read_marks,
 )
 from triage.matching.profiles import RegistryProfile, TipProfile
+from triage.matching.reasons import Reason, reason
 
 _PART_SHARE = 1 / 6  # a mark of a given kind sits on one of about six common places
 _SIDE_SHARE = 1 / 2
 _UNSHARED_CHANCE = 0.3  # how often two unrelated descriptions share only a place or a side
-_CONFLICT_NAMES = {"side": "left/right", "colour": "colour", "size": "size"}
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class MarkLink:
 
     score: float
     chance: float
-    reason: str
+    why: Reason
 
     @property
     def information(self) -> float:
@@ -50,7 +50,7 @@ def compare_qualities(
             if shared:
                 agreed[group] = shared[0]
             else:
-                conflicts.append(_CONFLICT_NAMES.get(group, group))
+                conflicts.append(group)
     return agreed, conflicts
 
 
@@ -61,22 +61,31 @@ def link_marks(seen: MarkConcepts, registered: MarkConcepts) -> MarkLink | None:
     agreed, conflicts = compare_qualities(seen, registered)
     if not kinds and not parts:
         return None
-    looks = " ".join(agreed[g] for g in ("size", "colour") if g in agreed)
-    what = " ".join(filter(None, [looks, kinds[0].replace("_", " ") if kinds else "mark"]))
-    where = " ".join(filter(None, [agreed.get("side"), "/".join(parts) or "body"]))
+    what = reason(f"mark.kind.{kinds[0] if kinds else 'mark'}")
+    part = reason(f"mark.part.{parts[0]}") if parts else reason("mark.part.body")
+    side = agreed.get("side")
+    where = (
+        reason("mark.where.sided", side=reason(f"mark.side.{side}"), part=part) if side else part
+    )
     if conflicts:
-        why = f"{what} on {where} but {', '.join(conflicts)} conflict"
+        why = reason(
+            "marks.conflict",
+            what=what,
+            where=where,
+            conflict=reason(f"mark.quality.{conflicts[0]}"),
+        )
         return MarkLink(0.1, _UNSHARED_CHANCE, why)
     chance = kind_share(kinds[0]) if kinds else _UNSHARED_CHANCE
     for group in agreed:
         chance *= quality_share(group)
     if kinds and parts:
         score = 1.0 if agreed else 0.85
-        return MarkLink(score, chance * _PART_SHARE, f"both mention {what} on {where}")
+        return MarkLink(score, chance * _PART_SHARE, reason("marks.on", what=what, where=where))
     if kinds:
         places_differ = bool(seen.parts and registered.parts)
-        return MarkLink(0.3 if places_differ else 0.6, chance, f"both mention {what}")
-    return MarkLink(0.3, _UNSHARED_CHANCE, f"both mention a mark on {where}")
+        # A burn on the shoulder and a burn on the ear are two marks, not one seen twice.
+        return MarkLink(0.1 if places_differ else 0.6, chance, reason("marks.kind", what=what))
+    return MarkLink(0.3, _UNSHARED_CHANCE, reason("marks.place", where=where))
 
 
 def marks_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
@@ -84,7 +93,7 @@ def marks_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
     seen = read_marks(tip.marks_text)
     registered = read_marks(f"{entry.marks}\n{entry.description}")
     if not seen or not registered:
-        return no_evidence(Feature.MARKS, "marks not described on both sides")
+        return no_evidence(Feature.MARKS)
     links = sorted(
         ((link, i, j) for i, a in enumerate(seen) for j, b in enumerate(registered)
          if (link := link_marks(a, b)) is not None),
@@ -92,13 +101,16 @@ def marks_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
         reverse=True,
     )  # fmt: skip
     if not links:
-        return Evidence(Feature.MARKS, 0.0, "described marks do not correspond", _UNSHARED_CHANCE)
+        return Evidence(Feature.MARKS, 0.0, reason("marks.none"), _UNSHARED_CHANCE)
     best, i, j = links[0]
-    chance, reason = best.chance, best.reason
+    # The same marks, however worded, are full agreement: identical words never count against.
+    same = set(seen) == set(registered)
+    chance, why = best.chance, best.why
     second = next(
         (link for link, a, b in links[1:] if a != i and b != j and link.score >= 0.6), None
     )
     if second is not None and best.score >= 0.6:
         chance *= second.chance
-        reason = f"{reason}; {second.reason}"
-    return Evidence(Feature.MARKS, best.score, reason, chance=max(chance, 1e-4))
+        why = reason("marks.two", first=why, second=second.why)
+    score = 1.0 if same else best.score
+    return Evidence(Feature.MARKS, score, why, chance=max(chance, 1e-4))

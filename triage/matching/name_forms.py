@@ -67,7 +67,10 @@ def parse_name(text: str) -> NameForm | None:
 def _parse_chinese(text: str, chars: str) -> NameForm:
     """Characters: the surname list decides where the given name starts."""
     sounds = char_syllables(chars)
-    nickname = _nickname(sounds, prefixed=chars[0] in _NICKNAME_PREFIXES and len(chars) == 2)
+    # 晨晨 is a nickname, 陈晨 a surname and a given name that happen to sound alike.
+    doubled = len(chars) == 2 and chars[0] == chars[1]
+    prefixed = chars[0] in _NICKNAME_PREFIXES and len(chars) == 2
+    nickname = _nickname(sounds, prefixed=prefixed) if prefixed or doubled else None
     surname_len = 0
     if nickname is None and len(chars) >= 2:
         if chars[:2] in COMPOUND_SURNAMES and len(chars) >= 3:

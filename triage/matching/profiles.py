@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 Sex = Literal["M", "F"]
 RegistryKind = Literal["family_seeking_child", "child_seeking_family"]
@@ -22,6 +22,7 @@ class TipProfile:
     names: list[str] = field(default_factory=list)  # what the adults call the child
     given_names: list[str] = field(default_factory=list)  # a different name the child gave
     candidate_provinces: list[str] = field(default_factory=list)  # from the child's dialect
+    dialect: str | None = None  # the child's dialect as said, e.g. 四川话 or a group id
     province: str | None = None  # where the child was seen
     city: str | None = None
     marks_text: str = ""
@@ -52,5 +53,5 @@ class Match:
 
     case_id: str
     score: float  # probability in [0, 1] that this is the child, given the registry
-    reasons: list[str]
+    reasons: list[dict[str, Any]]  # catalogue keys and parameters (triage.matching.reasons)
     tip_id: str = ""

@@ -51,9 +51,9 @@ class Matcher:
         """Drop a registry entry, e.g. once the child is found."""
         self._index.remove(case_id)
 
-    def rank(self, tip: TipProfile, *, limit: int = 5) -> list[Match]:
+    def rank(self, tip: TipProfile, *, limit: int = 5, today: date | None = None) -> list[Match]:
         """Best registry matches for a tip, most likely first."""
-        today = self._today or date.today()
+        today = today or self._today or date.today()
         candidates = self._index.candidates(tip, today=today, budget=self._budget)
         self.last_scored = len(candidates)
         self.total_scored += len(candidates)
@@ -71,3 +71,8 @@ class Matcher:
         weighed = [weigh_pair(t, entry, rarity=rarity, today=today) for t in tips]
         # As if each tip were one among many: a new entry rarely has its sighting waiting.
         return _best(weighed, max(len(weighed), ISOLATED_POPULATION), limit)
+
+    def weigh(self, tip: TipProfile, entry: RegistryProfile, *, today: date | None = None) -> float:
+        """One pair's log-likelihood ratio, with this registry's name rarity."""
+        when = today or self._today or date.today()
+        return weigh_pair(tip, entry, rarity=self._index.rarity, today=when).log_likelihood_ratio

@@ -70,3 +70,28 @@ def dialect_provinces(dialect: str) -> tuple[str, ...]:
     lowered = dialect.lower()
     found = [p for key, ps in _DIALECTS.items() if key in lowered for p in ps]
     return tuple(dict.fromkeys([*found, *provinces_in(dialect)]))
+
+
+_DIALECT_SUFFIXES = ("方言", "口音", "话", "语", "腔")
+
+
+@lru_cache(maxsize=1 << 10)
+def dialect_key(dialect: str) -> str | None:
+    """A dialect in one comparable form: 四川话/四川方言 -> 四川, 粤语/白话/cantonese -> 粤语."""
+    text = dialect.strip().lower()
+    if not text:
+        return None
+    named = provinces_in(text)
+    if len(named) == 1:
+        return named[0]
+    found = [key for key in _DIALECTS if key in text]
+    if found:
+        return _SAME_DIALECT.get(found[0], found[0])
+    for suffix in _DIALECT_SUFFIXES:
+        text = text.removesuffix(suffix)
+    return text or None
+
+
+# Names of one dialect that the table keeps apart for their provinces.
+_SAME_DIALECT = {"白话": "粤语", "cantonese": "粤语", "hokkien": "闽南", "hakka": "客家",
+                 "sichuanese": "川话"}  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from triage.matching.age import age_evidence
 from triage.matching.calibration import ISOLATED_POPULATION, posteriors
@@ -14,19 +15,22 @@ from triage.matching.names import name_evidence
 from triage.matching.profiles import Match, RegistryProfile, TipProfile
 from triage.matching.rarity import Rarity
 from triage.matching.sex import sex_evidence
-from triage.matching.timeline import place_evidence, timeline_evidence
+from triage.matching.timeline import timeline_evidence
 
 # P(agree | same child) and P(agree | another child) per feature. A feature's own
 # evidence may replace the second figure (rare names, narrow age ranges, rare marks).
 RELIABILITY: dict[Feature, Reliability] = {
     Feature.SEX: Reliability(if_same=0.97, by_chance=0.5),
-    Feature.AGE: Reliability(if_same=0.99, by_chance=0.3),
+    Feature.AGE: Reliability(if_same=0.88, by_chance=0.3),  # age_evidence sets its own
     Feature.NAMES: Reliability(if_same=0.7, by_chance=0.01),
     Feature.DIALECT: Reliability(if_same=0.75, by_chance=0.1),
-    Feature.MARKS: Reliability(if_same=0.6, by_chance=0.2),
+    Feature.MARKS: Reliability(if_same=0.75, by_chance=0.2),
     Feature.TIMELINE: Reliability(if_same=0.99, by_chance=0.8),
-    Feature.PLACE: Reliability(if_same=0.2, by_chance=0.1),
 }
+
+
+# Features whose score says how closely two descriptions agree (names, marks).
+_GRADED = frozenset({Feature.NAMES, Feature.MARKS})
 
 
 def collect_evidence(
@@ -40,7 +44,6 @@ def collect_evidence(
         dialect_evidence(tip, entry),
         marks_evidence(tip, entry),
         timeline_evidence(tip, entry),
-        place_evidence(tip, entry),
     ]
 
 
@@ -48,6 +51,13 @@ def weigh(evidence: Evidence) -> float:
     """Log-likelihood ratio of one verdict; unknowns weigh nothing."""
     if evidence.score is None:
         return 0.0
+    if evidence.llr is not None:
+        return evidence.llr
+    reliability = RELIABILITY[evidence.feature]
+    if evidence.feature in _GRADED and evidence.score > 0:
+        # A partial agreement (a homophone, a mark without its side) is that much less likely
+        # for the same child, not a mix of agreeing and disagreeing.
+        return reliability.partial_log_likelihood_ratio(evidence.score, evidence.chance)
     return RELIABILITY[evidence.feature].log_likelihood_ratio(evidence.score, evidence.chance)
 
 
@@ -60,10 +70,10 @@ class WeighedPair:
     log_likelihood_ratio: float
     weighed: list[tuple[float, Evidence]]  # known verdicts with their weights
 
-    def reasons(self) -> list[str]:
-        """Each known feature's reason with its weight, heaviest first."""
+    def reasons(self) -> list[dict[str, Any]]:
+        """Each known feature's reason (catalogue key, parameters) with its weight, heaviest first."""
         ordered = sorted(self.weighed, key=lambda pair: abs(pair[0]), reverse=True)
-        return [f"{evidence.reason} [{weight:+.1f}]" for weight, evidence in ordered]
+        return [{**e.why.as_json(), "weight": round(weight, 1)} for weight, e in ordered]
 
     def to_match(self, score: float) -> Match:
         """The explainable result shown to coordinators."""

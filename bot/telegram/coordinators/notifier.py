@@ -16,7 +16,7 @@ from sqlmodel import Session
 from bot.telegram.botapi import BotApi, BotApiError
 from bot.telegram.coordinators.card import card
 from handlers import catalogue
-from storage import Report, session_scope, utcnow
+from storage import RegistryEntry, Report, session_scope, utcnow
 from storage.coordinator_chat import claim_holder, find_card, save_card
 from triage import runtime
 from triage.urgency_words import score_words
@@ -28,7 +28,7 @@ RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])
 NOTICES = {
     "imminent": "coordinator.alert.imminent",
     "replied": "coordinator.notice.replied",
-    "match": "coordinator.notice.match",
+    "match": "coordinator.notice.match_case",
     "escalated": "coordinator.notice.escalated",
 }
 
@@ -120,7 +120,7 @@ class TelegramNotifier:
         return int(sent["message_id"])
 
     def send_notice(
-        self, report: Report, what: str, card_id: int, entry_id: int, match: float
+        self, report: Report, what: str, card_id: int, case_id: str, match: float
     ) -> None:
         """A short message under the card: reference and scores, nothing the tipster said."""
         text = catalogue().text(
@@ -128,7 +128,7 @@ class TelegramNotifier:
             NOTICES[what],
             ref=report.ref,
             score=score_words(report, self.language),
-            entry=entry_id,
+            case=case_id,
             match=f"{match:.2f}",
             minutes=runtime.current().imminent_escalate_minutes,
         )
@@ -147,6 +147,8 @@ def post_to_group(report_id: int, what: str, entry_id: int = 0, score: float = 0
             return "report gone"
         card_id = notifier.show_card(session, report)
         if what in NOTICES:
-            notifier.send_notice(report, what, card_id, entry_id, score)
+            entry = session.get(RegistryEntry, entry_id) if entry_id else None
+            case_id = entry.case_id if entry is not None else str(entry_id)
+            notifier.send_notice(report, what, card_id, case_id, score)
     log.info("report %s: %s shown to the coordinators' group", report_id, what)
     return "done"

@@ -17,7 +17,16 @@ from bot.telegram.coordinators.actions import action_for
 from bot.telegram.coordinators.card import card as render_card
 from bot.wiring import Services
 from bot.worker import worker_runtime
-from storage import FieldCipher, Note, RelayMessage, Report, ReportEvent, utcnow
+from storage import (
+    FieldCipher,
+    Note,
+    RegistryEntry,
+    RelayMessage,
+    Report,
+    ReportEvent,
+    session_scope,
+    utcnow,
+)
 from tests.bot.coordinator_helpers import (
     ENGLISH,
     GROUP,
@@ -214,10 +223,15 @@ def test_a_tipster_who_blocked_the_bot_is_not_asked_and_the_group_hears_of_match
 
     notifier = runtime.current().notifier
     assert isinstance(notifier, TelegramNotifier)
-    notifier.match_found(rows(engine, RelayMessage)[0].report_id, ref, 7, 0.734)
+    with session_scope(engine) as session:
+        entry = RegistryEntry(case_id="FAM-2019-07", kind="family_seeking_child", name="李勇")
+        session.add(entry)
+        session.flush()
+        entry_id = entry.id or 0
+    notifier.match_found(rows(engine, RelayMessage)[0].report_id, ref, entry_id, 0.734)
     work(queue)
     assert group_messages(bot)[-1].text == (
-        f"🔗 {ref} (urgency 100) may match registry entry #7 (score 0.73)."
+        f"🔗 {ref} (urgency 100) may be the child of registry case FAM-2019-07 (probability 0.73)."
     )
 
 

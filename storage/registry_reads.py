@@ -1,0 +1,58 @@
+"""Reads of the registry table that keep an in-memory matching index up to date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.registry_models import MatchCandidate, MatchStatus, RegistryEntry
+
+__all__ = [
+    "decided_match_scores",
+    "registry_changed_since",
+    "registry_entries_by_case",
+    "registry_stamp",
+]
+
+
+def registry_stamp(*, session: Session) -> tuple[int, datetime | None]:
+    """(how many entries, the latest updated_at): one cheap query to see whether anything moved."""
+    count, latest = session.exec(
+        select(func.count(col(RegistryEntry.id)), func.max(RegistryEntry.updated_at))
+    ).one()
+    return int(count or 0), latest
+
+
+def registry_changed_since(*, session: Session, since: datetime) -> list[tuple[str, datetime]]:
+    """(case_id, updated_at) of entries updated at or after a moment: two columns, no bodies."""
+    rows = session.exec(
+        select(RegistryEntry.case_id, RegistryEntry.updated_at).where(
+            RegistryEntry.updated_at >= since
+        )
+    )
+    return [(case_id, updated) for case_id, updated in rows]
+
+
+def registry_entries_by_case(*, session: Session, case_ids: Sequence[str]) -> list[RegistryEntry]:
+    """Full rows for some case ids (all entries when `case_ids` is empty is NOT implied)."""
+    found: list[RegistryEntry] = []
+    ids = list(case_ids)
+    for start in range(0, len(ids), 5000):  # keep each IN list a sane size
+        chunk = ids[start : start + 5000]
+        found.extend(
+            session.exec(select(RegistryEntry).where(col(RegistryEntry.case_id).in_(chunk)))
+        )
+    return found
+
+
+def decided_match_scores(*, session: Session) -> list[tuple[float, bool]]:
+    """(score, confirmed) of every match a coordinator confirmed or dismissed: labelled pairs."""
+    rows = session.exec(
+        select(MatchCandidate.score, MatchCandidate.status).where(
+            col(MatchCandidate.status).in_([MatchStatus.CONFIRMED, MatchStatus.DISMISSED])
+        )
+    )
+    return [(float(score), status == MatchStatus.CONFIRMED) for score, status in rows]

@@ -1,0 +1,118 @@
+"""One small case per cause of the misses the matching issue found (a test per mechanism)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.triage.test_matching import TODAY, a_family_report, a_sighting, names_of
+from triage.matching import Matcher, RegistryProfile
+from triage.matching.dialect import dialect_evidence
+from triage.matching.marks import marks_evidence
+from triage.matching.rarity import Rarity
+from triage.matching.scoring import weigh, weigh_pair
+
+MANDARIN = ["北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "山东", "河南",
+            "陕西", "甘肃", "宁夏", "青海", "新疆", "安徽"]  # fmt: skip
+
+
+def test_the_registered_dialect_is_compared_with_the_childs() -> None:
+    tip = a_sighting(dialect="闽南话", candidate_provinces=["福建", "广东"])
+    minnan = a_family_report(home_province=None, dialect="闽南话", missing_place="")
+    hakka = a_family_report(home_province=None, dialect="客家话", missing_place="")
+    same, other = dialect_evidence(tip, minnan), dialect_evidence(tip, hakka)
+    assert weigh(same) > weigh(other) and "as registered" in same.reason
+
+
+def test_a_dialect_spoken_in_many_provinces_barely_separates_children() -> None:
+    broad = dialect_evidence(
+        a_sighting(candidate_provinces=MANDARIN),
+        a_family_report(home_province="河南", dialect=None),
+    )
+    narrow = dialect_evidence(
+        a_sighting(candidate_provinces=["河南"]),
+        a_family_report(home_province="河南", dialect=None),
+    )
+    assert 0 <= weigh(broad) < 0.5 < weigh(narrow)
+
+
+def test_the_family_province_is_its_home_not_every_province_its_dialect_reaches() -> None:
+    # A family from 广东 who speak 粤语: a child speaking 广西's 白话 is no full agreement.
+    family = a_family_report(home_province="广东", dialect="粤语", missing_place="广东省东莞市")
+    evidence = dialect_evidence(a_sighting(candidate_provinces=["广西"]), family)
+    assert weigh(evidence) < 0 and "广西" not in evidence.reason.split(";")[-1]
+
+
+def test_a_searching_adults_home_is_not_the_familys_province() -> None:
+    searcher = a_family_report(kind="child_seeking_family", home_province="河北", dialect="四川话")
+    evidence = dialect_evidence(a_sighting(candidate_provinces=["四川"]), searcher)
+    assert evidence.score == 1.0 and "河北" not in evidence.reason
+
+
+def test_marks_are_read_in_other_words_and_either_language() -> None:
+    registered = a_family_report(marks="左脚六个脚趾")
+    said = marks_evidence(a_sighting(marks_text="six toes on the left foot"), registered)
+    short = marks_evidence(a_sighting(marks_text="左脚六指"), registered)
+    assert said.score == 1.0 and weigh(said) > 3
+    assert weigh(short) > 1
+
+
+def test_the_same_mark_text_never_counts_against() -> None:
+    for text in ["脸上有东西", "左脸和右手都有痣", "有疤", "right hand scar, left hand scar"]:
+        evidence = marks_evidence(a_sighting(marks_text=text), a_family_report(marks=text))
+        assert evidence.score is None or weigh(evidence) > 0, text
+
+
+def test_being_seen_where_the_child_went_missing_adds_nothing() -> None:
+    here = a_sighting(names=["李勇"], province="四川", city="凉山")
+    elsewhere = a_sighting(names=["李勇"], province="广东", city="东莞")
+    rarity = Rarity.from_priors()
+    entry = a_family_report()
+    assert weigh_pair(here, entry, rarity=rarity, today=TODAY).log_likelihood_ratio == (
+        weigh_pair(elsewhere, entry, rarity=rarity, today=TODAY).log_likelihood_ratio
+    )
+
+
+def test_a_child_named_x_beats_a_stranger_registered_as_little_x() -> None:
+    child = a_family_report(case_id="CHILD", name="李勇", other_names=[])
+    stranger = a_family_report(case_id="OTHER", name="王强", other_names=["小勇"])
+    matcher = Matcher([child, stranger], today=TODAY)
+    assert matcher.rank(a_sighting(names=["李涌"]))[0].case_id == "CHILD"
+
+
+def test_the_childs_own_name_disagreeing_is_not_outweighed_by_the_adults_name() -> None:
+    score, reason = names_of(a_sighting(names=["李勇"], given_names=["张敏"]), a_family_report())
+    assert score == 0.0 and "child's name 张敏" in reason
+
+
+def test_a_two_character_name_may_be_a_given_name_after_a_rare_surname() -> None:
+    score, reason = names_of(a_sighting(names=["阳欣"]), a_family_report(name="王阳欣"))
+    assert score is not None and score > 0.5 and "given name of 王阳欣" in reason
+
+
+def test_a_doubled_sound_is_not_a_nickname_unless_the_characters_repeat() -> None:
+    score, reason = names_of(a_sighting(names=["陈晨"]), a_family_report(name="黄晨"))
+    assert "other surname" in reason
+
+
+def test_a_shared_nickname_alone_alerts_nobody() -> None:
+    registry = [
+        a_family_report(
+            case_id=f"C{i}",
+            name=f"王{'伟强军杰涛明浩磊'[i % 8]}{i}",
+            other_names=["毛毛"],
+            birth_date=date(2012 + i % 6, 1 + i % 12, 1),
+        )  # fmt: skip
+        for i in range(60)
+    ]
+    best = Matcher(registry, today=TODAY).rank(a_sighting(names=["毛毛"]))[0]
+    assert best.score < 0.5
+
+
+def test_narrowing_keeps_the_child_among_many_namesakes() -> None:
+    namesakes: list[RegistryProfile] = [
+        a_family_report(case_id=f"N{i}", marks="", other_names=["勇勇"]) for i in range(400)
+    ]
+    child = a_family_report(case_id="CHILD", marks="左手六指")
+    matcher = Matcher([*namesakes, child], today=TODAY)
+    found = matcher.rank(a_sighting(names=["李勇"], marks_text="左手多一根手指"))
+    assert found[0].case_id == "CHILD"
