@@ -155,3 +155,22 @@ def test_the_translators_template_lists_every_key() -> None:
     template = (ROOT / "handlers" / "locales" / "homeward.pot").read_text(encoding="utf-8")
     listed = set(re.findall(r'^msgid "(.+)"$', template, flags=re.M))
     assert sorted(catalogue().keys("en") - listed) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["homeward.pot", *(f"{language}/LC_MESSAGES/homeward.po" for language in LANGUAGES)],
+)
+def test_every_entry_has_its_translation_line(path: str) -> None:
+    """Every msgid is followed by its msgstr, or gettext's tools (msgfmt, Poedit) refuse the
+    whole file: a hand-merged catalogue can lose one without our loader noticing."""
+    lines = (ROOT / "handlers" / "locales" / path).read_text(encoding="utf-8").splitlines()
+    unfinished = []
+    for number, line in enumerate(lines):
+        if not line.startswith("msgid "):
+            continue
+        rest = iter(lines[number + 1 :])
+        following = next((n for n in rest if not n.startswith('"')), "")
+        if not following.startswith("msgstr "):
+            unfinished.append(line)
+    assert unfinished == []
