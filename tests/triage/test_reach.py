@@ -95,6 +95,8 @@ def test_a_chat_tip_can_be_asked_and_an_empty_arrangement_is_refused(engine, tip
         ("+86 138-0013-8000 evenings", "+86138****8000 evenings"),
         ("room 1203, 8pm", "room 1203, 8pm"),
         ("0871-6543210", "087****3210"),
+        ("office 6234 5678, ask for Li", "office ****5678, ask for Li"),  # a city's landline
+        ("6543210", "***3210"),
     ],
 )
 def test_numbers_in_an_arrangement_are_masked_like_a_phone(text, masked):
