@@ -22,8 +22,9 @@ from triage.workflow import WorkflowError
 def hotline_tip(engine, tipster: Tipster) -> str:
     """A sighting as a hotline operator keys it at the terminal."""
     sighting(tipster, place="昆明火车站", names_given="李勇", dialect="四川话", age="5", marks="瘦")
-    with Session(engine) as session:
-        return keyed_at_the_terminal(engine, session.exec(select(Report.ref)).one())
+    with Session(engine) as session:  # closed first: SQLite takes one writer at a time
+        ref = session.exec(select(Report.ref)).one()
+    return keyed_at_the_terminal(engine, ref)
 
 
 def callback(engine, cipher, ref: str, name: str, text: str) -> None:
