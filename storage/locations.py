@@ -24,6 +24,8 @@ __all__ = ["CELL_DECIMALS", "cell", "open_point", "point_text", "seal_exact_loca
 CELL_DECIMALS = 2  # 0.01° of latitude is about 1.1 km
 _BATCH = 500
 _WHERE = "where"  # the interview step whose answer holds the pin (handlers.steps.Step.WHERE)
+_HOME = "home"  # a missing child's home, which a pin can answer too (handlers.steps.Step.HOME)
+_HOME_PIN = '%"home": {"text": null, "lat": %'  # a home answered with a pin, as JSON stores it
 
 
 def cell(degrees: float) -> float:
@@ -44,9 +46,9 @@ def open_point(cipher: FieldCipher, sealed: str | None) -> tuple[float, float] |
     return float(latitude), float(longitude)
 
 
-def _in_the_clear(answers: dict[str, Any]) -> dict[str, Any] | None:
+def _in_the_clear(answers: dict[str, Any], step: str = _WHERE) -> dict[str, Any] | None:
     """The place answer if it holds an exact point not yet encrypted."""
-    where = answers.get(_WHERE)
+    where = answers.get(step)
     if not isinstance(where, dict) or where.get("lat") is None or where.get("lon") is None:
         return None
     return None if "enc" in where else where
@@ -54,6 +56,11 @@ def _in_the_clear(answers: dict[str, Any]) -> dict[str, Any] | None:
 
 def _coarse(where: dict[str, Any]) -> dict[str, Any]:
     return {**where, "lat": cell(where["lat"]), "lon": cell(where["lon"])}
+
+
+def _sealed(where: dict[str, Any], cipher: FieldCipher) -> dict[str, Any]:
+    """A pin as the interview now keeps it: the cell, and the exact point encrypted."""
+    return {**_coarse(where), "enc": cipher.encrypt(point_text(where["lat"], where["lon"]))}
 
 
 def _coarse_answers(answers: dict[str, Any]) -> dict[str, Any]:
@@ -67,20 +74,36 @@ def _seal_drafts(session: Session, cipher: FieldCipher) -> int:
     sealed = 0
     for conversation in session.exec(statement):
         draft = (conversation.state or {}).get("draft") or {}
-        where = _in_the_clear(draft)
-        if where is None:
+        pins = {
+            step: _sealed(where, cipher)
+            for step in (_WHERE, _HOME)
+            if (where := _in_the_clear(draft, step)) is not None
+        }
+        if not pins:
             continue
-        exact = cipher.encrypt(point_text(where["lat"], where["lon"]))
-        sealed_where = {**_coarse(where), "enc": exact}
-        conversation.state = {**conversation.state, "draft": {**draft, _WHERE: sealed_where}}
+        conversation.state = {**conversation.state, "draft": {**draft, **pins}}
         session.add(conversation)
+        sealed += 1
+    return sealed
+
+
+def _seal_home_pins(session: Session, cipher: FieldCipher) -> int:
+    """Reports whose home answer holds a pin in the clear: the cell and the encrypted point."""
+    statement = select(Report).where(cast(Report.answers, String).like(_HOME_PIN))
+    sealed = 0
+    for report in session.exec(statement):
+        home = _in_the_clear(report.answers or {}, _HOME)
+        if home is None:  # sealed already
+            continue
+        report.answers = {**report.answers, _HOME: _sealed(home, cipher)}
+        session.add(report)
         sealed += 1
     return sealed
 
 
 def seal_exact_locations(*, session: Session, cipher: FieldCipher) -> int:
     """Encrypt exact points still stored in the clear and keep only their cell; safe to rerun."""
-    sealed = _seal_drafts(session, cipher)
+    sealed = _seal_drafts(session, cipher) + _seal_home_pins(session, cipher)
     statement = (
         select(Report)
         .where(col(Report.latitude).is_not(None), col(Report.longitude).is_not(None))

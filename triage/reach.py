@@ -59,7 +59,8 @@ def mask_numbers(text: str) -> str:
         digits = re.sub(r"\D", "", found.group())
         if found.group().startswith("+"):
             return mask_phone("+" + digits)
-        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+        head = digits[:3] if len(digits) >= 11 else ""  # a shorter number keeps only its end
+        return head + "*" * (len(digits) - len(head) - 4) + digits[-4:]
 
     return _NUMBER.sub(mask, text)
 

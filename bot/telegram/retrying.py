@@ -59,4 +59,7 @@ async def retrying(
                 continue
             with contextlib.suppress(TimeoutError):  # a stop ends the wait
                 await asyncio.wait_for(stopping.wait(), delay)
+            if stopping.is_set():  # and nothing is tried again
+                log.error("update %s still failing; it waits for the next start", update_id)
+                return error
     raise AssertionError("unreachable: the last delay is None")

@@ -155,3 +155,45 @@ def test_the_translators_template_lists_every_key() -> None:
     template = (ROOT / "handlers" / "locales" / "homeward.pot").read_text(encoding="utf-8")
     listed = set(re.findall(r'^msgid "(.+)"$', template, flags=re.M))
     assert sorted(catalogue().keys("en") - listed) == []
+
+
+def _recorded_actions() -> set[str]:
+    """The actions the code writes to a tip's event log by name (`append_event(action=…)`)."""
+    found = set()
+    for package in ("handlers", "bot", "triage", "storage"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "append_event":
+                    found |= {
+                        k.value.value
+                        for k in node.keywords
+                        if k.arg == "action" and isinstance(k.value, ast.Constant)
+                    }
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_event_the_log_records_is_named_in_every_language(language: str) -> None:
+    """The tip's timeline shows each event in words, never its stored name."""
+    keys = catalogue().keys(language)
+    missing = sorted(a for a in _recorded_actions() if f"dashboard.event.{a}" not in keys)
+    assert not missing, f"no words in {language} for: {missing}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["homeward.pot", *(f"{language}/LC_MESSAGES/homeward.po" for language in LANGUAGES)],
+)
+def test_every_entry_has_its_translation_line(path: str) -> None:
+    """Every msgid is followed by its msgstr, or gettext's tools (msgfmt, Poedit) refuse the
+    whole file: a hand-merged catalogue can lose one without our loader noticing."""
+    lines = (ROOT / "handlers" / "locales" / path).read_text(encoding="utf-8").splitlines()
+    unfinished = []
+    for number, line in enumerate(lines):
+        if not line.startswith("msgid "):
+            continue
+        rest = iter(lines[number + 1 :])
+        following = next((n for n in rest if not n.startswith('"')), "")
+        if not following.startswith("msgstr "):
+            unfinished.append(line)
+    assert unfinished == []

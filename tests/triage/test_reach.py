@@ -22,8 +22,9 @@ from triage.workflow import WorkflowError
 def hotline_tip(engine, tipster: Tipster) -> str:
     """A sighting as a hotline operator keys it at the terminal."""
     sighting(tipster, place="昆明火车站", names_given="李勇", dialect="四川话", age="5", marks="瘦")
-    with Session(engine) as session:
-        return keyed_at_the_terminal(engine, session.exec(select(Report.ref)).one())
+    with Session(engine) as session:  # closed first: SQLite takes one writer at a time
+        ref = session.exec(select(Report.ref)).one()
+    return keyed_at_the_terminal(engine, ref)
 
 
 def callback(engine, cipher, ref: str, name: str, text: str) -> None:
@@ -95,6 +96,8 @@ def test_a_chat_tip_can_be_asked_and_an_empty_arrangement_is_refused(engine, tip
         ("+86 138-0013-8000 evenings", "+86138****8000 evenings"),
         ("room 1203, 8pm", "room 1203, 8pm"),
         ("0871-6543210", "087****3210"),
+        ("office 6234 5678, ask for Li", "office ****5678, ask for Li"),  # a city's landline
+        ("6543210", "***3210"),
     ],
 )
 def test_numbers_in_an_arrangement_are_masked_like_a_phone(text, masked):

@@ -145,6 +145,23 @@ def test_a_receipt_in_chinese_is_redacted_in_chinese(tipster, engine, queue, con
     assert "已经" in tipster.text and "密码" in tipster.text
 
 
+def with_draft(engine, draft: dict[str, object]) -> int:
+    """Give the newest conversation a draft begun before points were encrypted; its id."""
+    with Session(engine) as session:
+        conversation = session.exec(select(Conversation).order_by(Conversation.id.desc())).first()
+        conversation.state = {**conversation.state, "draft": draft}
+        session.add(conversation)
+        session.commit()
+        return conversation.id
+
+
+def sealed_twice(engine, queue, config, cipher) -> tuple[int, int]:
+    """The locations two sweeps in a row seal."""
+    first = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
+    again = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
+    return first.locations_sealed, again.locations_sealed
+
+
 def test_exact_locations_stored_in_the_clear_are_sealed_by_the_sweeper(
     english_tipster, engine, queue, config, cipher
 ):
@@ -163,18 +180,9 @@ def test_exact_locations_stored_in_the_clear_are_sealed_by_the_sweeper(
     unfinished.says("/start")
     unfinished.taps("other")
     unfinished.taps("continue")
-    with Session(engine) as session:  # a draft begun before points were encrypted
-        conversation = session.exec(select(Conversation).order_by(Conversation.id.desc())).first()
-        halfway = conversation.id
-        draft = {"where": {"text": None, "lat": 23.12345, "lon": 113.26789}}
-        conversation.state = {**conversation.state, "draft": draft}
-        session.add(conversation)
-        session.commit()
+    halfway = with_draft(engine, {"where": {"text": None, "lat": 23.12345, "lon": 113.26789}})
 
-    first = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
-    again = sweep(engine, queue, draft_ttl=config.draft_ttl, cipher=cipher)
-
-    assert (first.locations_sealed, again.locations_sealed) == (2, 0)
+    assert sealed_twice(engine, queue, config, cipher) == (2, 0)
     with Session(engine) as session:
         where = session.get(Conversation, halfway).state["draft"]["where"]
     assert (where["lat"], where["lon"]) == (23.12, 113.27)
@@ -185,6 +193,31 @@ def test_exact_locations_stored_in_the_clear_are_sealed_by_the_sweeper(
     assert (
         "25.04321" not in report.model_dump_json() and "102.71234" not in report.model_dump_json()
     )
+
+
+def test_home_pins_stored_in_the_clear_are_sealed_by_the_sweeper(
+    english_tipster, engine, queue, config, cipher
+):
+    """A missing child's home shared as a pin is a family's address: sealed like the place."""
+    ref, _ = submit(english_tipster)
+    home = {"text": None, "lat": 30.65432, "lon": 104.06789, "province": "四川", "city": "成都市"}
+    with Session(engine) as session:  # a tip stored before points were encrypted
+        report = session.exec(select(Report)).one()
+        report.answers = {**report.answers, "home": home}
+        session.add(report)
+        session.commit()
+    unfinished = Tipster(english_tipster.intake, user_id="halfway", language_hint="en")
+    unfinished.says("/start")
+    halfway = with_draft(engine, {"home": home})
+
+    assert sealed_twice(engine, queue, config, cipher) == (2, 0)
+    with Session(engine) as session:
+        drafted = session.get(Conversation, halfway).state["draft"]["home"]
+    stored = tip(engine, ref).answers["home"]
+    for sealed in (drafted, stored):
+        assert (sealed["lat"], sealed["lon"]) == (30.65, 104.07)
+        assert open_point(cipher, sealed["enc"]) == (30.65432, 104.06789)
+    assert "30.65432" not in tip(engine, ref).model_dump_json()
 
 
 def test_files_stored_in_the_clear_are_stripped_and_encrypted_by_the_sweeper(
