@@ -8,9 +8,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, or_, update
+from sqlalchemy import case, not_, update
 from sqlmodel import Session, col, select
 
+from storage.claims import claim_is_live
 from storage.models import Attachment, OutboxItem, Report, ReportEvent, ReportStatus
 
 __all__ = [
@@ -135,7 +136,7 @@ def overdue_imminent(*, session: Session, received_before: datetime, now: dateti
         Report.status != ReportStatus.CLOSED,
         col(Report.escalated_at).is_(None),
         col(Report.created_at) <= received_before,
-        or_(col(Report.claimed_until).is_(None), col(Report.claimed_until) <= now),
+        not_(claim_is_live(now)),
     )
     return list(session.exec(statement.order_by(col(Report.created_at))))
 

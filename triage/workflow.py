@@ -23,6 +23,7 @@ from storage import (
     ReportStatus,
     Role,
 )
+from storage.claims import claim_holder_id
 from storage.outbox import add_outbox_item
 from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED
 from storage.reports import append_event
@@ -39,7 +40,6 @@ __all__ = [
     "add_note",
     "ask_tipster",
     "change_status",
-    "claim_holder",
     "claim_tip",
     "is_lead",
     "reassign_tip",
@@ -76,15 +76,8 @@ def is_lead(coordinator: Coordinator) -> bool:
     return coordinator.role in (Role.LEAD, Role.ADMIN)
 
 
-def claim_holder(report: Report, now: datetime) -> int | None:
-    """The id of the coordinator whose claim on the tip still runs, if any."""
-    if report.claimed_by_id is None or report.claimed_until is None:
-        return None
-    return report.claimed_by_id if report.claimed_until > now else None
-
-
 def _require_claim(report: Report, coordinator: Coordinator, now: datetime) -> None:
-    holder = claim_holder(report, now)
+    holder = claim_holder_id(report, now)
     if holder != coordinator.id and not (is_lead(coordinator) and holder is None):
         if holder is None:
             raise WorkflowError("workflow.claim_first", ref=report.ref)
@@ -122,7 +115,7 @@ def claim_tip(
     """Take a tip so nobody else works it at the same time; a new tip goes into review."""
     # Lock the row and read it afresh: two coordinators claiming at once must not both win.
     session.refresh(report, with_for_update=True)
-    holder = claim_holder(report, now)
+    holder = claim_holder_id(report, now)
     if holder is not None and holder != coordinator.id:
         raise WorkflowError("workflow.already_claimed", ref=report.ref)
     if report.status == S.CLOSED:
