@@ -14,6 +14,7 @@ import re
 
 from sqlmodel import Session
 
+from handlers.answers import mask_phone
 from storage import Coordinator, FieldCipher, Report
 from storage.outbox import add_outbox_item
 from storage.relay import TIP_CHANGED
@@ -25,7 +26,6 @@ __all__ = [
     "REACHABLE_CHANNELS",
     "callback_text",
     "mask_numbers",
-    "mask_phone",
     "record_callback",
     "why_not_askable",
 ]
@@ -45,11 +45,6 @@ def why_not_askable(report: Report) -> WorkflowError | None:
     return WorkflowError(
         "workflow.no_channel_back", ref=report.ref, channel=Label("channel", report.channel)
     )
-
-
-def mask_phone(e164: str) -> str:
-    """Show the country code, the first three and the last four digits only."""
-    return e164[:6] + "*" * max(len(e164) - 10, 2) + e164[-4:]
 
 
 def mask_numbers(text: str) -> str:
