@@ -17,6 +17,7 @@ from storage.models import (
     ReportStatus,
     utcnow,
 )
+from storage.outbox import OutboxJob
 from storage.registry_models import (
     MatchCandidate,
     MatchStatus,
@@ -65,6 +66,7 @@ __all__ = [
     "TipCard",
     "TipsterBlock",
     "OutboxItem",
+    "OutboxJob",
     "OutboxStatus",
     "Report",
     "ReportEvent",

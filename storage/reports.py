@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 
 from storage.claims import claim_is_live
 from storage.models import Attachment, OutboxItem, Report, ReportEvent, ReportStatus
+from storage.outbox import OutboxJob
 
 __all__ = [
-    "FOLLOW_UP",
     "append_event",
     "get_report",
     "list_events",
@@ -29,8 +29,6 @@ __all__ = [
     "save_report",
 ]
 
-FOLLOW_UP = "follow_up"
-ASSESS = "assess"
 # No 0/O, 1/I/L: the code is read aloud and copied from a phone screen.
 REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -64,7 +62,7 @@ def save_report(
     session: Session,
     report: Report,
     attachments: Iterable[Attachment] = (),
-    jobs: Sequence[str] = (FOLLOW_UP, ASSESS),
+    jobs: Sequence[OutboxJob] = (OutboxJob.FOLLOW_UP, OutboxJob.ASSESS),
     actor: str = "tipster",
 ) -> Report:
     """Add a report, its attachments, its outbox rows and a 'submitted' event, not committed."""

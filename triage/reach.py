@@ -16,8 +16,7 @@ from sqlmodel import Session
 
 from handlers.answers import mask_phone
 from storage import Coordinator, FieldCipher, Report
-from storage.outbox import add_outbox_item
-from storage.relay import TIP_CHANGED
+from storage.outbox import OutboxJob, add_outbox_item
 from storage.reports import append_event
 from triage.errors import Label, WorkflowError
 
@@ -84,5 +83,8 @@ def record_callback(
     )
     session.flush()
     add_outbox_item(
-        session=session, report_id=report.id or 0, job=TIP_CHANGED, subject_id=event.id or 0
+        session=session,
+        report_id=report.id or 0,
+        job=OutboxJob.TIP_CHANGED,
+        subject_id=event.id or 0,
     )

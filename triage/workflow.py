@@ -24,8 +24,7 @@ from storage import (
     Role,
 )
 from storage.claims import claim_holder_id
-from storage.outbox import add_outbox_item
-from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED
+from storage.outbox import OutboxJob, add_outbox_item
 from storage.reports import append_event
 from triage.errors import Label, WorkflowError, labels
 from triage.reach import why_not_askable
@@ -100,7 +99,10 @@ def record_action(
     session.flush()
     # Every interface then shows the tip as it is now (the Telegram card is edited in place).
     add_outbox_item(
-        session=session, report_id=report.id or 0, job=TIP_CHANGED, subject_id=event.id or 0
+        session=session,
+        report_id=report.id or 0,
+        job=OutboxJob.TIP_CHANGED,
+        subject_id=event.id or 0,
     )
 
 
@@ -240,7 +242,10 @@ def ask_tipster(
     session.add(message)
     session.flush()
     add_outbox_item(
-        session=session, report_id=report.id or 0, job=RELAY_TO_TIPSTER, subject_id=message.id or 0
+        session=session,
+        report_id=report.id or 0,
+        job=OutboxJob.RELAY_TO_TIPSTER,
+        subject_id=message.id or 0,
     )
     record_action(session, report, coordinator, "asked_tipster", relay_id=message.id)
     return message
