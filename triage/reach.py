@@ -29,7 +29,7 @@ __all__ = [
     "why_not_askable",
 ]
 
-REACHABLE_CHANNELS = frozenset({"telegram", "wechat", "test"})
+REACHABLE_CHANNELS = frozenset({"telegram", "wechat"})
 MAX_CALLBACK = 500
 # A run of seven or more digits, perhaps spaced or dashed: a phone number, or near enough.
 _NUMBER = re.compile(r"\+?\d(?:[\s\-.]?\d){6,}")
