@@ -16,8 +16,7 @@ from sqlmodel import Session
 
 from handlers.answers import mask_phone
 from storage import Coordinator, FieldCipher, Report
-from storage.outbox import OutboxJob, add_outbox_item
-from storage.reports import append_event
+from triage.actions import record_action
 from triage.errors import Label, WorkflowError
 
 __all__ = [
@@ -75,16 +74,5 @@ def record_callback(
         raise WorkflowError("workflow.callback_empty")
     report.callback_arrangement = cipher.encrypt(arrangement)
     session.add(report)
-    event = append_event(
-        session=session,
-        report_id=report.id or 0,
-        actor=coordinator.name,
-        action="callback_recorded",  # not the words: they may hold a number
-    )
-    session.flush()
-    add_outbox_item(
-        session=session,
-        report_id=report.id or 0,
-        job=OutboxJob.TIP_CHANGED,
-        subject_id=event.id or 0,
-    )
+    # Not the words in the log: they may hold a number.
+    record_action(session, report, coordinator, "callback_recorded")

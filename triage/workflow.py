@@ -25,7 +25,7 @@ from storage import (
 )
 from storage.claims import claim_holder_id
 from storage.outbox import OutboxJob, add_outbox_item
-from storage.reports import append_event
+from triage.actions import record_action
 from triage.errors import Label, WorkflowError, labels
 from triage.reach import why_not_askable
 from triage.status_causes import CLAIMED, referred_to
@@ -81,29 +81,6 @@ def _require_claim(report: Report, coordinator: Coordinator, now: datetime) -> N
         if holder is None:
             raise WorkflowError("workflow.claim_first", ref=report.ref)
         raise WorkflowError("workflow.claimed_by_other", ref=report.ref)
-
-
-def record_action(
-    session: Session, report: Report, coordinator: Coordinator, action: str, **detail: object
-) -> None:
-    """Log a coordinator's action on the tip, and have every interface show the tip anew."""
-    report.updated_at = datetime.now(report.created_at.tzinfo)
-    session.add(report)
-    event = append_event(
-        session=session,
-        report_id=report.id or 0,
-        actor=coordinator.name,
-        action=action,
-        detail=dict(detail),
-    )
-    session.flush()
-    # Every interface then shows the tip as it is now (the Telegram card is edited in place).
-    add_outbox_item(
-        session=session,
-        report_id=report.id or 0,
-        job=OutboxJob.TIP_CHANGED,
-        subject_id=event.id or 0,
-    )
 
 
 def claim_tip(
