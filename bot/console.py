@@ -7,10 +7,11 @@ import sys
 from typing import TextIO
 
 from handlers import Inbound, InboundKind, Intake, read_command, render_text
+from storage import Channel
 
 __all__ = ["CHANNEL", "parse_line", "run_console"]
 
-CHANNEL = "console"
+CHANNEL = Channel.CONSOLE
 
 
 def parse_line(line: str, *, user_id: str) -> Inbound:

@@ -1,5 +1,6 @@
 """Storage: tables, engine and sessions, data-access functions, migrations, encryption."""
 
+from storage.channels import Channel
 from storage.coordinator_chat import ChatPrompt, TipCard
 from storage.crypto import NO_PIN, FieldCipher, InvalidKey, generate_key
 from storage.db import is_sqlite, make_engine, session_scope, upgrade
@@ -39,6 +40,7 @@ from storage.workflow_models import (
 )
 
 __all__ = [
+    "Channel",
     "NO_PIN",
     "AllowListChange",
     "Attachment",

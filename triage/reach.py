@@ -15,7 +15,7 @@ import re
 from sqlmodel import Session
 
 from handlers.answers import mask_phone
-from storage import Coordinator, FieldCipher, Report
+from storage import Channel, Coordinator, FieldCipher, Report
 from triage.actions import record_action
 from triage.errors import Label, WorkflowError
 
@@ -28,7 +28,7 @@ __all__ = [
     "why_not_askable",
 ]
 
-REACHABLE_CHANNELS = frozenset({"telegram", "wechat"})
+REACHABLE_CHANNELS = frozenset({Channel.TELEGRAM, Channel.WECHAT})
 MAX_CALLBACK = 500
 # A run of seven or more digits, perhaps spaced or dashed: a phone number, or near enough.
 _NUMBER = re.compile(r"\+?\d(?:[\s\-.]?\d){6,}")

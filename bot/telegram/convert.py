@@ -10,6 +10,7 @@ from telegram import CallbackQuery, Message, MessageEntity, Update, User
 
 from bot.telegram.render import decode_choice
 from handlers import Inbound, InboundKind, catalogue, command_name
+from storage import Channel
 
 __all__ = [
     "CHANNEL",
@@ -20,7 +21,7 @@ __all__ = [
     "notice_language",
 ]
 
-CHANNEL = "telegram"
+CHANNEL = Channel.TELEGRAM
 
 # Which attachment becomes which media type (the first one present wins); a photo comes in
 # several sizes and the last is the largest.

@@ -18,11 +18,11 @@ from wechatpy.messages import (
 )
 
 from handlers import COMMANDS, Inbound, InboundKind, read_command
-from storage import FieldCipher
+from storage import Channel, FieldCipher
 
 __all__ = ["CHANNEL", "LANGUAGE_HINT", "Unreadable", "read"]
 
-CHANNEL = "wechat"
+CHANNEL = Channel.WECHAT
 # WeChat gives no language per message and its public is in China; /language switches.
 LANGUAGE_HINT = "zh_CN"
 STICKER_PLACEHOLDER = "【收到不支持的消息类型，暂无法显示】"
