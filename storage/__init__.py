@@ -37,6 +37,7 @@ from storage.workflow_models import (
     RelayMessage,
     Role,
     TipsterBlock,
+    is_lead_role,
 )
 
 __all__ = [
@@ -79,5 +80,6 @@ __all__ = [
     "make_engine",
     "session_scope",
     "upgrade",
+    "is_lead_role",
     "utcnow",
 ]

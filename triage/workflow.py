@@ -21,7 +21,7 @@ from storage import (
     RelayMessage,
     Report,
     ReportStatus,
-    Role,
+    is_lead_role,
 )
 from storage.claims import claim_holder_id
 from storage.outbox import OutboxJob, add_outbox_item
@@ -72,7 +72,7 @@ CLOSE_REASONS = tuple(r.value for r in CloseReason)
 
 def is_lead(coordinator: Coordinator) -> bool:
     """Leads and admins: they also reassign tips, overrule a claim and block tipsters."""
-    return coordinator.role in (Role.LEAD, Role.ADMIN)
+    return is_lead_role(coordinator.role)
 
 
 def _require_claim(report: Report, coordinator: Coordinator, now: datetime) -> None:
