@@ -8,7 +8,7 @@ import click
 from rq import Queue
 
 from bot.settings import Settings
-from storage import InboundUpdate, make_engine, session_scope
+from storage import Channel, InboundUpdate, make_engine, session_scope
 from storage.inbound import retry_set_aside, set_aside_updates
 from triage import QUEUE_NAME, redis_connection
 
@@ -47,7 +47,7 @@ def add_inbound_commands(cli: click.Group, load: Callable[[], Settings]) -> None
             if row is None or not retry_set_aside(session=session, update_id=row_id):
                 raise click.ClickException(f"no set-aside update {row_id}")
             channel, payload = row.channel, row.payload
-        if channel == "wechat":
+        if channel == Channel.WECHAT:
             from bot.wechat.jobs import requeue_late_reply
 
             with redis_connection(settings.redis_url, settings.homeward_data_dir) as connection:

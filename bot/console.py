@@ -6,18 +6,20 @@ import getpass
 import sys
 from typing import TextIO
 
-from handlers import Inbound, InboundKind, Intake, render_text
+from handlers import Inbound, InboundKind, Intake, read_command, render_text
+from storage import Channel
 
 __all__ = ["CHANNEL", "parse_line", "run_console"]
 
-CHANNEL = "console"
+CHANNEL = Channel.CONSOLE
 
 
 def parse_line(line: str, *, user_id: str) -> Inbound:
-    """A typed line as an inbound message: `/word` is a command, anything else text."""
+    """A typed line as an inbound message: a command as `read_command` reads it, else text."""
     text = line.strip()
-    if text.startswith("/") and len(text) > 1 and " " not in text:
-        return Inbound(CHANNEL, user_id, InboundKind.COMMAND, text=text[1:])
+    command = read_command(text)
+    if command is not None:
+        return Inbound(CHANNEL, user_id, InboundKind.COMMAND, text=command)
     return Inbound(CHANNEL, user_id, InboundKind.TEXT, text=text)
 
 

@@ -17,7 +17,7 @@ from rq.worker import WorkerStatus
 from sqlalchemy.engine import Engine
 
 from bot.wiring import Services
-from storage import session_scope
+from storage import Channel, session_scope
 from triage import Retention, Runtime, configure, sweep
 from triage.media import MediaFetcher, fetch_attachment
 from triage.registry_index import warm_registry
@@ -125,11 +125,11 @@ def _fetchers(svc: Services) -> dict[str, MediaFetcher]:
     if svc.settings.wechat_token:
         from bot.wechat import configure_worker
 
-        fetchers["wechat"] = configure_worker(svc)
+        fetchers[Channel.WECHAT] = configure_worker(svc)
     if svc.settings.telegram_bot_token:
         from bot.telegram import telegram_fetcher
 
-        fetchers["telegram"] = telegram_fetcher(svc.settings)
+        fetchers[Channel.TELEGRAM] = telegram_fetcher(svc.settings)
     return fetchers
 
 
@@ -147,11 +147,11 @@ def worker_runtime(svc: Services) -> Runtime:
     if svc.settings.wechat_token:
         from bot.wechat import wechat_relay_sender
 
-        runtime.senders["wechat"] = wechat_relay_sender(svc)
+        runtime.senders[Channel.WECHAT] = wechat_relay_sender(svc)
     if svc.settings.telegram_bot_token:
         from bot.telegram.coordinators import telegram_worker
 
-        notifier, runtime.senders["telegram"] = telegram_worker(svc)
+        notifier, runtime.senders[Channel.TELEGRAM] = telegram_worker(svc)
         if notifier is not None:  # COORDINATOR_CHAT_ID is set
             runtime.notifier = notifier
     return runtime

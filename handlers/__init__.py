@@ -7,6 +7,7 @@ from handlers.messages import Choice, Inbound, InboundKind, Reply
 from handlers.render import render_text
 from handlers.state import Env, InterviewConfig, State
 from handlers.steps import Step
+from handlers.typed_commands import command_name, read_command
 
 __all__ = [
     "COMMANDS",
@@ -23,6 +24,8 @@ __all__ = [
     "Step",
     "Submission",
     "catalogue",
+    "command_name",
     "handle",
+    "read_command",
     "render_text",
 ]

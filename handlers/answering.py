@@ -202,7 +202,7 @@ def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
             else _text(env, state, step, msg)
         )
         e164 = parse_phone(raw, region=env.config.phone_region)
-        draft[step] = {"enc": env.encrypt(e164), "masked": mask_phone(e164)}
+        draft[step] = {"enc": env.encrypt(e164), "masked": mask_phone(e164, spaced=True)}
     elif spec.answer is Answer.NAMES:
         text = _text(env, state, step, msg)
         no_name = catalogue().said("answer.words.no_name", text)

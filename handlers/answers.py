@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 import phonenumbers
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from handlers.numerals import numerals_one_by_one
 from handlers.script import simplified
@@ -261,9 +262,17 @@ def _found_number(text: str, region: str) -> phonenumbers.PhoneNumber | None:
     )
 
 
-def mask_phone(e164: str) -> str:
-    """Show only the start and the last four digits: +86 138****8000."""
-    number = phonenumbers.parse(e164)
-    national = str(number.national_number)
+def mask_phone(e164: str, *, spaced: bool = False) -> str:
+    """The number with only its country code, first three and last four digits showing.
+
+    Coordinators read +86138****8000; `spaced` puts a space after the country code, as the
+    tipster reads their own number back (+86 138****8000).
+    """
+    digits = e164.lstrip("+")
+    code = next(
+        (digits[:n] for n in (1, 2, 3) if int(digits[:n] or 0) in COUNTRY_CODE_TO_REGION_CODE),
+        digits[:2],
+    )
+    national = digits[len(code) :]
     hidden = national[:3] + "*" * max(len(national) - 7, 2) + national[-4:]
-    return f"+{number.country_code} {hidden}"
+    return f"+{code}{' ' if spaced else ''}{hidden}"

@@ -1,5 +1,6 @@
 """Storage: tables, engine and sessions, data-access functions, migrations, encryption."""
 
+from storage.channels import Channel
 from storage.coordinator_chat import ChatPrompt, TipCard
 from storage.crypto import NO_PIN, FieldCipher, InvalidKey, generate_key
 from storage.db import is_sqlite, make_engine, session_scope, upgrade
@@ -17,6 +18,7 @@ from storage.models import (
     ReportStatus,
     utcnow,
 )
+from storage.outbox import OutboxJob
 from storage.registry_models import (
     MatchCandidate,
     MatchStatus,
@@ -35,9 +37,11 @@ from storage.workflow_models import (
     RelayMessage,
     Role,
     TipsterBlock,
+    is_lead_role,
 )
 
 __all__ = [
+    "Channel",
     "NO_PIN",
     "AllowListChange",
     "Attachment",
@@ -65,6 +69,7 @@ __all__ = [
     "TipCard",
     "TipsterBlock",
     "OutboxItem",
+    "OutboxJob",
     "OutboxStatus",
     "Report",
     "ReportEvent",
@@ -75,5 +80,6 @@ __all__ = [
     "make_engine",
     "session_scope",
     "upgrade",
+    "is_lead_role",
     "utcnow",
 ]

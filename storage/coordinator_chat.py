@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import BigInteger, Column, UniqueConstraint, delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from storage.claims import claim_holder_id, claim_is_live
 from storage.models import Report, ReportStatus, _ts, utcnow
 from storage.reports import queue_order
 from storage.workflow_models import Coordinator
@@ -103,7 +104,7 @@ def tips_claimed_by(
         select(Report)
         .where(
             Report.claimed_by_id == coordinator_id,
-            col(Report.claimed_until) > now,
+            claim_is_live(now),
             Report.status != ReportStatus.CLOSED,
         )
         .order_by(*queue_order(now))
@@ -113,8 +114,8 @@ def tips_claimed_by(
 
 def claim_holder(*, session: Session, report: Report, now: datetime) -> str | None:
     """The name of whoever holds a live claim on a tip."""
-    until = report.claimed_until
-    if report.claimed_by_id is None or until is None or until <= now:
+    holder_id = claim_holder_id(report, now)
+    if holder_id is None:
         return None
-    holder = session.get(Coordinator, report.claimed_by_id)
+    holder = session.get(Coordinator, holder_id)
     return holder.name if holder is not None else None

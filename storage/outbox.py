@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
@@ -10,6 +11,7 @@ from sqlmodel import Session, col, select
 from storage.models import OutboxItem, OutboxStatus, utcnow
 
 __all__ = [
+    "OutboxJob",
     "add_outbox_item",
     "claim_outbox_item",
     "due_outbox_items",
@@ -17,6 +19,17 @@ __all__ = [
     "pending_outbox_items",
     "pending_count",
 ]
+
+
+class OutboxJob(StrEnum):
+    """The follow-up work an outbox item asks for (the name the worker runs it by)."""
+
+    FOLLOW_UP = "follow_up"  # thank the tipster, give the reference
+    ASSESS = "assess"  # urgency, matching
+    ESCALATE = "escalate"  # an imminent tip nobody claimed: tell the leads
+    RELAY_TO_TIPSTER = "relay_to_tipster"  # a coordinator's question to the tipster
+    TIPSTER_REPLIED = "tipster_replied"  # tell the coordinators
+    TIP_CHANGED = "tip_changed"  # refresh the tip's card in the coordinators' group
 
 
 def due_outbox_items(
@@ -67,7 +80,7 @@ def mark_enqueued(*, session: Session, item_id: int) -> None:
 
 
 def add_outbox_item(
-    *, session: Session, report_id: int, job: str, subject_id: int = 0
+    *, session: Session, report_id: int, job: OutboxJob, subject_id: int = 0
 ) -> OutboxItem:
     """Add follow-up work to the current transaction (it commits with what caused it)."""
     item = OutboxItem(report_id=report_id, job=job, subject_id=subject_id)
@@ -77,7 +90,7 @@ def add_outbox_item(
 
 
 def claim_outbox_item(
-    *, session: Session, report_id: int, job: str, subject_id: int = 0
+    *, session: Session, report_id: int, job: OutboxJob, subject_id: int = 0
 ) -> OutboxItem | None:
     """Lock an item for its job; None if it is already done (the job ran before)."""
     statement = (

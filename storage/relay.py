@@ -9,24 +9,18 @@ from sqlmodel import Session, col, select
 
 from storage.crypto import FieldCipher
 from storage.models import Report
-from storage.outbox import add_outbox_item
+from storage.outbox import OutboxJob, add_outbox_item
 from storage.pin_throttle import give_back_try, take_try
 from storage.reports import append_event, get_report
 from storage.workflow_models import RelayDirection, RelayMessage
 
 __all__ = [
-    "RELAY_TO_TIPSTER",
-    "TIPSTER_REPLIED",
-    "TIP_CHANGED",
     "FollowupRefused",
     "add_tipster_message",
     "check_followup",
     "relay_thread",
 ]
 
-RELAY_TO_TIPSTER = "relay_to_tipster"
-TIP_CHANGED = "tip_changed"
-TIPSTER_REPLIED = "tipster_replied"
 log = logging.getLogger(__name__)
 FAILURE_WINDOW = timedelta(hours=1)
 PER_CODE_AND_CHAT = 5  # wrong PINs for one code from one chat (the owner's only limit)
@@ -106,7 +100,10 @@ def add_tipster_message(*, session: Session, report: Report, body: str) -> Relay
         detail={"relay_id": message.id},
     )
     add_outbox_item(
-        session=session, report_id=report.id, job=TIPSTER_REPLIED, subject_id=message.id or 0
+        session=session,
+        report_id=report.id,
+        job=OutboxJob.TIPSTER_REPLIED,
+        subject_id=message.id or 0,
     )
     return message
 

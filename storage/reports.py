@@ -8,13 +8,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, or_, update
+from sqlalchemy import case, not_, update
 from sqlmodel import Session, col, select
 
+from storage.claims import claim_is_live
 from storage.models import Attachment, OutboxItem, Report, ReportEvent, ReportStatus
+from storage.outbox import OutboxJob
 
 __all__ = [
-    "FOLLOW_UP",
     "append_event",
     "get_report",
     "list_events",
@@ -28,8 +29,6 @@ __all__ = [
     "save_report",
 ]
 
-FOLLOW_UP = "follow_up"
-ASSESS = "assess"
 # No 0/O, 1/I/L: the code is read aloud and copied from a phone screen.
 REF_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -63,7 +62,7 @@ def save_report(
     session: Session,
     report: Report,
     attachments: Iterable[Attachment] = (),
-    jobs: Sequence[str] = (FOLLOW_UP, ASSESS),
+    jobs: Sequence[OutboxJob] = (OutboxJob.FOLLOW_UP, OutboxJob.ASSESS),
     actor: str = "tipster",
 ) -> Report:
     """Add a report, its attachments, its outbox rows and a 'submitted' event, not committed."""
@@ -135,7 +134,7 @@ def overdue_imminent(*, session: Session, received_before: datetime, now: dateti
         Report.status != ReportStatus.CLOSED,
         col(Report.escalated_at).is_(None),
         col(Report.created_at) <= received_before,
-        or_(col(Report.claimed_until).is_(None), col(Report.claimed_until) <= now),
+        not_(claim_is_live(now)),
     )
     return list(session.exec(statement.order_by(col(Report.created_at))))
 

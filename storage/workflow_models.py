@@ -22,6 +22,7 @@ __all__ = [
     "RelayMessage",
     "Role",
     "TipsterBlock",
+    "is_lead_role",
 ]
 
 
@@ -31,6 +32,11 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     LEAD = "lead"
     ADMIN = "admin"
+
+
+def is_lead_role(role: str) -> bool:
+    """Leads and admins: they also reassign tips, overrule a claim and block tipsters."""
+    return role in (Role.LEAD, Role.ADMIN)
 
 
 class RelayDirection(StrEnum):

@@ -21,7 +21,7 @@ class Tipster:
         self,
         intake: Intake,
         *,
-        channel: str = "test",
+        channel: str = "telegram",
         user_id: str = "tipster-1",
         language_hint: str | None = None,
     ) -> None:

@@ -67,7 +67,7 @@ def test_no_canary_leaks(intake, engine, cipher, queue, redis_client, database_u
             database_url=database_url,
             notifier=MemoryNotifier(),
             cipher=cipher,
-            senders={"test": MemorySender()},
+            senders={"telegram": MemorySender()},
         )
     )
     tipster = Tipster(intake, user_id=USER_ID, language_hint="en")

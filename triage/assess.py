@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 
 from storage import Report, session_scope, utcnow
-from storage.outbox import claim_outbox_item
-from storage.reports import ASSESS, append_event
+from storage.outbox import OutboxJob, claim_outbox_item
+from storage.reports import append_event
 from triage import runtime
 from triage.clustering import link_same_child
 from triage.matching_jobs import match_entry, match_report
 from triage.registry import entry_from_report
 from triage.urgency import assess
 
-__all__ = ["ASSESS", "assess_report", "reassess"]
+__all__ = ["assess_report", "reassess"]
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def assess_report(report_id: int) -> str:
     """Score urgency, propose same-child links and registry matches; alert on what matters."""
     rt = runtime.current()
     with session_scope(rt.engine) as session:
-        item = claim_outbox_item(session=session, report_id=report_id, job=ASSESS)
+        item = claim_outbox_item(session=session, report_id=report_id, job=OutboxJob.ASSESS)
         report = session.get(Report, report_id)
         if item is None or report is None:
             return "already done"

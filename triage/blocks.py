@@ -14,8 +14,9 @@ from sqlmodel import Session
 
 from storage import Coordinator, Report
 from storage.blocks import add_block, lift_block
+from triage.actions import record_action
 from triage.errors import WorkflowError
-from triage.workflow import is_lead, record_action
+from triage.workflow import is_lead
 
 __all__ = ["block_tipster", "unblock_tipster"]
 

@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from storage import Coordinator, MatchCandidate, MatchStatus, RegistryEntry, Report, SameChildLink
+from storage.claims import claim_holder_id
 from storage.reports import append_event
 from triage.errors import WorkflowError
-from triage.workflow import claim_holder, is_lead
+from triage.workflow import is_lead
 
 __all__ = ["decide_link", "decide_match"]
 
@@ -23,7 +24,7 @@ def _may_decide(
     """
     overruled = []
     for report in reports:
-        holder = claim_holder(report, now)
+        holder = claim_holder_id(report, now)
         if holder is None or holder == coordinator.id:
             continue
         if not is_lead(coordinator):

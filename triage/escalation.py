@@ -12,14 +12,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from storage import OutboxStatus, Report, session_scope, utcnow
-from storage.outbox import add_outbox_item, claim_outbox_item
+from storage.outbox import OutboxJob, add_outbox_item, claim_outbox_item
 from storage.reports import append_event, mark_escalated, overdue_imminent
 from triage import runtime
 
-__all__ = ["ESCALATE", "escalate_overdue", "escalate_report"]
+__all__ = ["escalate_overdue", "escalate_report"]
 
 log = logging.getLogger(__name__)
-ESCALATE = "escalate"
 
 
 def escalate_overdue(engine: Engine, *, now: datetime, after: timedelta) -> int:
@@ -37,7 +36,7 @@ def escalate_overdue(engine: Engine, *, now: datetime, after: timedelta) -> int:
                 action="escalated",
                 detail={"unclaimed_minutes": int(after.total_seconds() // 60)},
             )
-            add_outbox_item(session=session, report_id=report_id, job=ESCALATE)
+            add_outbox_item(session=session, report_id=report_id, job=OutboxJob.ESCALATE)
             escalated += 1
             log.warning("report %s is imminent and unclaimed: escalated to leads", report_id)
     return escalated
@@ -47,7 +46,7 @@ def escalate_report(report_id: int) -> str:
     """Tell the leads (the coordinators' group) that an imminent tip is still unclaimed."""
     rt = runtime.current()
     with session_scope(rt.engine) as session:
-        item = claim_outbox_item(session=session, report_id=report_id, job=ESCALATE)
+        item = claim_outbox_item(session=session, report_id=report_id, job=OutboxJob.ESCALATE)
         report = session.get(Report, report_id)
         if item is None or report is None:
             return "already done"

@@ -8,8 +8,8 @@ from rq import Queue, Retry, get_current_job
 from sqlmodel import Session, col, select
 
 from storage import Attachment, OutboxStatus, Report, session_scope, utcnow
-from storage.outbox import claim_outbox_item
-from storage.reports import FOLLOW_UP, append_event
+from storage.outbox import OutboxJob, claim_outbox_item
+from storage.reports import append_event
 from triage import runtime
 from triage.media import fetch_attachment
 
@@ -45,7 +45,7 @@ def follow_up(report_id: int) -> str:
     """First follow-up of a new report: mark it queued for review and tell coordinators."""
     rt = runtime.current()
     with session_scope(rt.engine) as session:
-        item = claim_outbox_item(session=session, report_id=report_id, job=FOLLOW_UP)
+        item = claim_outbox_item(session=session, report_id=report_id, job=OutboxJob.FOLLOW_UP)
         if item is None:
             log.info("report %s follow-up already done", report_id)
             return "already done"

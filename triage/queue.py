@@ -13,11 +13,9 @@ from rq.job import Job, JobStatus
 from sqlalchemy.engine import Engine
 
 from storage import OutboxItem, OutboxStatus, session_scope, utcnow
-from storage.outbox import due_outbox_items, mark_enqueued, pending_outbox_items
-from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED, TIPSTER_REPLIED
-from storage.reports import FOLLOW_UP
-from triage.assess import ASSESS, assess_report
-from triage.escalation import ESCALATE, escalate_report
+from storage.outbox import OutboxJob, due_outbox_items, mark_enqueued, pending_outbox_items
+from triage.assess import assess_report
+from triage.escalation import escalate_report
 from triage.jobs import follow_up
 from triage.relay_jobs import relay_to_tipster, tip_changed, tipster_replied
 
@@ -27,12 +25,12 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "homeward"
 # Outbox job name → the rq job that does it (each takes the report id, then the subject id).
 JOBS: dict[str, Callable[..., str]] = {
-    FOLLOW_UP: follow_up,
-    ASSESS: assess_report,
-    ESCALATE: escalate_report,
-    RELAY_TO_TIPSTER: relay_to_tipster,
-    TIPSTER_REPLIED: tipster_replied,
-    TIP_CHANGED: tip_changed,
+    OutboxJob.FOLLOW_UP: follow_up,
+    OutboxJob.ASSESS: assess_report,
+    OutboxJob.ESCALATE: escalate_report,
+    OutboxJob.RELAY_TO_TIPSTER: relay_to_tipster,
+    OutboxJob.TIPSTER_REPLIED: tipster_replied,
+    OutboxJob.TIP_CHANGED: tip_changed,
 }
 RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])
 _LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}

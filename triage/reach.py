@@ -14,10 +14,9 @@ import re
 
 from sqlmodel import Session
 
-from storage import Coordinator, FieldCipher, Report
-from storage.outbox import add_outbox_item
-from storage.relay import TIP_CHANGED
-from storage.reports import append_event
+from handlers.answers import mask_phone
+from storage import Channel, Coordinator, FieldCipher, Report
+from triage.actions import record_action
 from triage.errors import Label, WorkflowError
 
 __all__ = [
@@ -25,12 +24,11 @@ __all__ = [
     "REACHABLE_CHANNELS",
     "callback_text",
     "mask_numbers",
-    "mask_phone",
     "record_callback",
     "why_not_askable",
 ]
 
-REACHABLE_CHANNELS = frozenset({"telegram", "wechat", "test"})
+REACHABLE_CHANNELS = frozenset({Channel.TELEGRAM, Channel.WECHAT})
 MAX_CALLBACK = 500
 # A run of seven or more digits, perhaps spaced or dashed: a phone number, or near enough.
 _NUMBER = re.compile(r"\+?\d(?:[\s\-.]?\d){6,}")
@@ -45,11 +43,6 @@ def why_not_askable(report: Report) -> WorkflowError | None:
     return WorkflowError(
         "workflow.no_channel_back", ref=report.ref, channel=Label("channel", report.channel)
     )
-
-
-def mask_phone(e164: str) -> str:
-    """Show the country code, the first three and the last four digits only."""
-    return e164[:6] + "*" * max(len(e164) - 10, 2) + e164[-4:]
 
 
 def mask_numbers(text: str) -> str:
@@ -82,13 +75,5 @@ def record_callback(
         raise WorkflowError("workflow.callback_empty")
     report.callback_arrangement = cipher.encrypt(arrangement)
     session.add(report)
-    event = append_event(
-        session=session,
-        report_id=report.id or 0,
-        actor=coordinator.name,
-        action="callback_recorded",  # not the words: they may hold a number
-    )
-    session.flush()
-    add_outbox_item(
-        session=session, report_id=report.id or 0, job=TIP_CHANGED, subject_id=event.id or 0
-    )
+    # Not the words in the log: they may hold a number.
+    record_action(session, report, coordinator, "callback_recorded")

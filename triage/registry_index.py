@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from storage import RegistryEntry
+from storage import RegistryEntry, RegistryKind
 from storage.registry_reads import (
     registry_changed_since,
     registry_entries_by_case,
@@ -39,7 +39,7 @@ def entry_profile(entry: RegistryEntry) -> RegistryProfile:
     """What the matcher compares, from a registry entry."""
     return RegistryProfile(
         case_id=entry.case_id,
-        kind=entry.kind,  # type: ignore[arg-type]
+        kind=RegistryKind(entry.kind),
         name=entry.name,
         other_names=list(entry.other_names or []),
         sex=entry.sex,  # type: ignore[arg-type]

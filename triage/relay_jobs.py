@@ -10,8 +10,7 @@ from sqlmodel import Session
 
 from storage import RelayMessage, Report, session_scope, utcnow
 from storage.conversations import lock_conversation
-from storage.outbox import claim_outbox_item
-from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED, TIPSTER_REPLIED
+from storage.outbox import OutboxJob, claim_outbox_item
 from storage.reports import append_event
 from triage import runtime
 from triage.notify import Notifier
@@ -54,7 +53,10 @@ def relay_to_tipster(report_id: int, relay_id: int) -> str:
     rt = runtime.current()
     with session_scope(rt.engine) as session:
         item = claim_outbox_item(
-            session=session, report_id=report_id, job=RELAY_TO_TIPSTER, subject_id=relay_id
+            session=session,
+            report_id=report_id,
+            job=OutboxJob.RELAY_TO_TIPSTER,
+            subject_id=relay_id,
         )
         message = session.get(RelayMessage, relay_id)
         report = session.get(Report, report_id)
@@ -99,19 +101,22 @@ def relay_to_tipster(report_id: int, relay_id: int) -> str:
 def tip_changed(report_id: int, event_id: int) -> str:
     """Tell the notifier that a coordinator changed a tip, so its views are refreshed."""
     return _notify_once(
-        report_id, TIP_CHANGED, event_id, lambda n, ref: n.tip_changed(report_id, ref)
+        report_id, OutboxJob.TIP_CHANGED, event_id, lambda n, ref: n.tip_changed(report_id, ref)
     )
 
 
 def tipster_replied(report_id: int, relay_id: int) -> str:
     """Tell coordinators that a tipster answered or added information."""
     return _notify_once(
-        report_id, TIPSTER_REPLIED, relay_id, lambda n, ref: n.tipster_replied(report_id, ref)
+        report_id,
+        OutboxJob.TIPSTER_REPLIED,
+        relay_id,
+        lambda n, ref: n.tipster_replied(report_id, ref),
     )
 
 
 def _notify_once(
-    report_id: int, job: str, subject_id: int, tell: Callable[[Notifier, str], None]
+    report_id: int, job: OutboxJob, subject_id: int, tell: Callable[[Notifier, str], None]
 ) -> str:
     """Tell the notifier once per outbox item (by the tip's reference), then mark it done."""
     rt = runtime.current()

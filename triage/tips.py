@@ -7,16 +7,17 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from handlers.answers import mask_phone
 from handlers.times import stamp
 from storage import Attachment, Coordinator, FieldCipher, Report
 from storage.locations import open_point
 from storage.reports import append_event, list_events
 from triage.errors import WorkflowError
 from triage.matching_jobs import candidates_of
-from triage.reach import callback_text, mask_phone, why_not_askable
+from triage.reach import callback_text, why_not_askable
 from triage.urgency_words import urgency_json
 
-__all__ = ["mask_phone", "tip_as_dict", "tip_summary"]
+__all__ = ["tip_as_dict", "tip_summary"]
 
 
 def tip_summary(report: Report, *, tz: tzinfo) -> dict[str, Any]:

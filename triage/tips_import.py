@@ -10,7 +10,7 @@ from typing import Any
 import phonenumbers
 from sqlmodel import Session
 
-from storage import NO_PIN, FieldCipher, Report, ReportKind, ReportStatus
+from storage import NO_PIN, Channel, FieldCipher, Report, ReportKind, ReportStatus
 from storage.locations import cell, point_text
 from storage.reports import get_report, new_ref, normalise_ref, save_report
 from triage.registry import ImportFailed, Progress, RowError
@@ -100,7 +100,7 @@ def _report(data: dict[str, Any], cipher: FieldCipher) -> Report:
         kind=kind,
         status=status,
         language=data.get("language") or "zh_CN",
-        channel="import",
+        channel=Channel.IMPORT,
         place_text=place.get("text"),
         province=place.get("province") or data.get("province"),
         city=place.get("city") or data.get("city"),

@@ -21,11 +21,11 @@ from storage import (
     RelayMessage,
     Report,
     ReportStatus,
-    Role,
+    is_lead_role,
 )
-from storage.outbox import add_outbox_item
-from storage.relay import RELAY_TO_TIPSTER, TIP_CHANGED
-from storage.reports import append_event
+from storage.claims import claim_holder_id
+from storage.outbox import OutboxJob, add_outbox_item
+from triage.actions import record_action
 from triage.errors import Label, WorkflowError, labels
 from triage.reach import why_not_askable
 from triage.status_causes import CLAIMED, referred_to
@@ -39,7 +39,6 @@ __all__ = [
     "add_note",
     "ask_tipster",
     "change_status",
-    "claim_holder",
     "claim_tip",
     "is_lead",
     "reassign_tip",
@@ -73,42 +72,15 @@ CLOSE_REASONS = tuple(r.value for r in CloseReason)
 
 def is_lead(coordinator: Coordinator) -> bool:
     """Leads and admins: they also reassign tips, overrule a claim and block tipsters."""
-    return coordinator.role in (Role.LEAD, Role.ADMIN)
-
-
-def claim_holder(report: Report, now: datetime) -> int | None:
-    """The id of the coordinator whose claim on the tip still runs, if any."""
-    if report.claimed_by_id is None or report.claimed_until is None:
-        return None
-    return report.claimed_by_id if report.claimed_until > now else None
+    return is_lead_role(coordinator.role)
 
 
 def _require_claim(report: Report, coordinator: Coordinator, now: datetime) -> None:
-    holder = claim_holder(report, now)
+    holder = claim_holder_id(report, now)
     if holder != coordinator.id and not (is_lead(coordinator) and holder is None):
         if holder is None:
             raise WorkflowError("workflow.claim_first", ref=report.ref)
         raise WorkflowError("workflow.claimed_by_other", ref=report.ref)
-
-
-def record_action(
-    session: Session, report: Report, coordinator: Coordinator, action: str, **detail: object
-) -> None:
-    """Log a coordinator's action on the tip, and have every interface show the tip anew."""
-    report.updated_at = datetime.now(report.created_at.tzinfo)
-    session.add(report)
-    event = append_event(
-        session=session,
-        report_id=report.id or 0,
-        actor=coordinator.name,
-        action=action,
-        detail=dict(detail),
-    )
-    session.flush()
-    # Every interface then shows the tip as it is now (the Telegram card is edited in place).
-    add_outbox_item(
-        session=session, report_id=report.id or 0, job=TIP_CHANGED, subject_id=event.id or 0
-    )
 
 
 def claim_tip(
@@ -122,7 +94,7 @@ def claim_tip(
     """Take a tip so nobody else works it at the same time; a new tip goes into review."""
     # Lock the row and read it afresh: two coordinators claiming at once must not both win.
     session.refresh(report, with_for_update=True)
-    holder = claim_holder(report, now)
+    holder = claim_holder_id(report, now)
     if holder is not None and holder != coordinator.id:
         raise WorkflowError("workflow.already_claimed", ref=report.ref)
     if report.status == S.CLOSED:
@@ -247,7 +219,10 @@ def ask_tipster(
     session.add(message)
     session.flush()
     add_outbox_item(
-        session=session, report_id=report.id or 0, job=RELAY_TO_TIPSTER, subject_id=message.id or 0
+        session=session,
+        report_id=report.id or 0,
+        job=OutboxJob.RELAY_TO_TIPSTER,
+        subject_id=message.id or 0,
     )
     record_action(session, report, coordinator, "asked_tipster", relay_id=message.id)
     return message

@@ -8,6 +8,7 @@ from datetime import date, datetime, tzinfo
 from starlette.datastructures import QueryParams
 
 from storage import Report, ReportStatus
+from storage.claims import claim_holder_id
 
 __all__ = ["QueueFilter"]
 
@@ -59,11 +60,7 @@ class QueueFilter:
     ) -> bool:
         """True if a tip passes every filter set."""
         received = report.created_at.astimezone(zone).date()
-        mine = (
-            report.claimed_by_id == viewer_id
-            and report.claimed_until is not None
-            and report.claimed_until > now
-        )
+        mine = claim_holder_id(report, now) == viewer_id
         checks = (
             not self.status or report.status == self.status,
             not self.kind or report.kind == self.kind,

@@ -15,6 +15,7 @@ from bot.dashboard.filters import OPEN_STATUSES, QueueFilter
 from bot.dashboard.guard import Call
 from bot.dashboard.sessions import Viewer, flash
 from storage import Report, ReportKind, ReportStatus
+from storage.claims import claim_holder_id
 from storage.coordinators import list_coordinators
 from storage.dashboard_reads import attachment_counts, status_counts
 from storage.reports import get_report, open_queue
@@ -47,13 +48,8 @@ def _load(dash: Dashboard, chosen: QueueFilter, viewer: Viewer) -> dict[str, Any
         if chosen.matches(
             report, viewer_id=viewer.id, attachments=attached, now=now, zone=dash.timezone
         ):
-            holder = report.claimed_by_id
-            live = (
-                holder is not None
-                and report.claimed_until is not None
-                and report.claimed_until > now
-            )
-            rows.append(Row(report, attached, names.get(holder) if live else None))
+            holder = claim_holder_id(report, now)
+            rows.append(Row(report, attached, names.get(holder) if holder is not None else None))
     return {
         "rows": rows[:SHOWN],
         "total": len(rows),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage import Role
+from storage import Role, is_lead_role
 
 __all__ = [
     "Viewer",
@@ -45,7 +45,7 @@ class Viewer:
     @property
     def is_lead(self) -> bool:
         """Leads (and admins) may reassign tips."""
-        return self.role in (Role.LEAD, Role.ADMIN)
+        return is_lead_role(self.role)
 
     @property
     def is_admin(self) -> bool:

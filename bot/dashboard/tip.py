@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -15,6 +14,7 @@ from bot.dashboard.sessions import Viewer
 from handlers.transcript import transcript
 from storage import Coordinator, Report, ReportStatus
 from storage.blocks import block_in_force
+from storage.claims import claim_holder_id
 from storage.coordinators import list_coordinators
 from storage.dashboard_reads import list_attachments, list_notes, list_referrals
 from storage.relay import relay_thread
@@ -47,7 +47,7 @@ def load_tip(
         )
         coordinators = list_coordinators(session=session)
         names = {c.id: c.name for c in coordinators}
-        holder = _holder(report, now)
+        holder = claim_holder_id(report, now)
         return {
             "report": report,
             "tip": tip,
@@ -86,12 +86,6 @@ def _map(place: dict[str, Any]) -> MapPin | None:
     """The pin at the exact point shared (coordinators see it), else at the cell."""
     point = place["exact"] or place
     return location_map(point["latitude"], point["longitude"])
-
-
-def _holder(report: Report, now: datetime) -> int | None:
-    if report.claimed_until is None or report.claimed_until <= now:
-        return None
-    return report.claimed_by_id
 
 
 def not_found(call: Call) -> Response:

@@ -29,6 +29,7 @@ from bot.telegram.retrying import passes, retrying
 from bot.telegram.webhook import SECRET_HEADER, webhook_route
 from bot.wiring import Services
 from handlers import catalogue
+from storage import Channel
 
 __all__ = ["SECRET_HEADER", "TelegramChannel"]
 
@@ -49,7 +50,7 @@ class _Job:
 class TelegramChannel:
     """Telegram through python-telegram-bot: webhook (or polling), durable and per-chat ordered."""
 
-    name = "telegram"
+    name: str = Channel.TELEGRAM
 
     def __init__(self, svc: Services, *, options: TelegramOptions | None = None) -> None:
         self.config = telegram_config(svc.settings)

@@ -9,7 +9,8 @@ from typing import Any
 from telegram import CallbackQuery, Message, MessageEntity, Update, User
 
 from bot.telegram.render import decode_choice
-from handlers import Inbound, InboundKind, catalogue
+from handlers import Inbound, InboundKind, catalogue, command_name
+from storage import Channel
 
 __all__ = [
     "CHANNEL",
@@ -20,7 +21,7 @@ __all__ = [
     "notice_language",
 ]
 
-CHANNEL = "telegram"
+CHANNEL = Channel.TELEGRAM
 
 # Which attachment becomes which media type (the first one present wins); a photo comes in
 # several sizes and the last is the largest.
@@ -56,8 +57,7 @@ def _command(message: Message) -> str | None:
     entity = message.entities[0] if message.entities else None
     if entity is None or entity.type != MessageEntity.BOT_COMMAND or entity.offset != 0:
         return None
-    text = message.text or ""
-    return text[1 : entity.length].split("@", 1)[0].lower()  # "/start@our_bot ref" → start
+    return command_name((message.text or "")[: entity.length])  # "/start@our_bot ref" → start
 
 
 def from_message(message: Message, *, delivery: str) -> Inbound:

@@ -76,7 +76,7 @@ def _log_late_outcome(delivery_id: str | None) -> Callable[[asyncio.Future[list[
 class WeChatChannel:
     """The `bot.web.Channel` for one WeChat Official Account."""
 
-    name = CHANNEL
+    name: str = CHANNEL
 
     def __init__(
         self,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 from xml.parsers.expat import ExpatError
 
@@ -18,13 +17,12 @@ from wechatpy.messages import (
     VoiceMessage,
 )
 
-from handlers import Inbound, InboundKind, catalogue
-from handlers.interview import COMMANDS
-from storage import FieldCipher
+from handlers import COMMANDS, Inbound, InboundKind, read_command
+from storage import Channel, FieldCipher
 
-__all__ = ["CHANNEL", "LANGUAGE_HINT", "Unreadable", "command_words", "read"]
+__all__ = ["CHANNEL", "LANGUAGE_HINT", "Unreadable", "read"]
 
-CHANNEL = "wechat"
+CHANNEL = Channel.WECHAT
 # WeChat gives no language per message and its public is in China; /language switches.
 LANGUAGE_HINT = "zh_CN"
 STICKER_PLACEHOLDER = "【收到不支持的消息类型，暂无法显示】"
@@ -34,8 +32,6 @@ _MEDIA_TYPES = {
     VideoMessage: "video",
     ShortVideoMessage: "video",
 }
-_SLASHES = ("/", "／")
-_TRAILING = " \t\r\n.。!！"
 
 
 class Unreadable(ValueError):
@@ -74,18 +70,9 @@ def _string(value: object) -> str:
     return value
 
 
-@cache
-def command_words() -> dict[str, str]:
-    """Whole-message words that act as commands (帮助 → help), from every catalogue."""
-    texts = catalogue()
-    return {word: name for name in COMMANDS for word in texts.words(f"command.words.{name}")}
-
-
 def _text(content: str) -> tuple[InboundKind, str]:
     typed = content.strip()
-    if typed.startswith(_SLASHES) and len(typed) > 1 and not any(c.isspace() for c in typed):
-        return InboundKind.COMMAND, typed[1:].lower()
-    command = command_words().get(typed.rstrip(_TRAILING).casefold())
+    command = read_command(typed)
     if command is not None:
         return InboundKind.COMMAND, command
     if typed == STICKER_PLACEHOLDER:

@@ -13,6 +13,9 @@ from pathlib import Path
 import psutil
 import pytest
 
+from bot.console import parse_line
+from handlers import InboundKind
+
 SIGHTING = [
     "1",  # a sighting
     "继续",
@@ -213,3 +216,8 @@ def test_an_explicit_lang_wins_over_the_conversations_language(intake) -> None:
     assert "unfinished report" in in_english and "Where did you see the child?" in in_english
     assert "你" not in in_english
     assert "unfinished report" in chat(None, "")  # no --lang: the language last chosen
+
+
+def test_the_operator_types_a_command_word_as_a_tipster_would_on_wechat() -> None:
+    line = parse_line("开始", user_id="operator")
+    assert (line.kind, line.text) == (InboundKind.COMMAND, "start")

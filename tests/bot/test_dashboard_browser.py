@@ -182,7 +182,9 @@ def test_a_coordinator_works_a_fresh_tip_from_sign_in_to_sign_out(
 
     sender = MemorySender()
     configure(
-        Runtime(database_url, notifier=MemoryNotifier(), senders={"test": sender}, cipher=cipher)
+        Runtime(
+            database_url, notifier=MemoryNotifier(), senders={"telegram": sender}, cipher=cipher
+        )
     )
     SimpleWorker([queue], connection=redis_client).work(burst=True)
     assert [m["question"] for m in sender.sent] == ["Which way did the van go?"]

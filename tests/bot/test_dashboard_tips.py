@@ -317,7 +317,7 @@ def test_attachments_are_served_only_from_the_media_directory(
         session.add(
             Attachment(
                 report_id=attachment.report_id,
-                channel="test",
+                channel="telegram",
                 media_type="document",
                 channel_ref="x",
                 stored_path=str(outside),

@@ -85,7 +85,7 @@ def test_a_duplicated_submit_creates_one_report(tipster, engine):
     tipster.taps("done")
     tipster.taps("anonymous")
     submit = Inbound(
-        "test",
+        tipster.channel,
         tipster.user_id,
         InboundKind.CHOICE,
         text="submit",

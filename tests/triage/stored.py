@@ -24,7 +24,7 @@ def report(
         "draft_id": str(uuid4()),
         "kind": "sighting",
         "language": "zh_CN",
-        "channel": "test",
+        "channel": "telegram",
         "created_at": NOW - received,
     }
     with session_scope(engine) as session:

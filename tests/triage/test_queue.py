@@ -15,13 +15,13 @@ from sqlmodel import Session, col, select
 
 from handlers import Intake
 from storage import OutboxItem, OutboxStatus, Report, ReportEvent, utcnow
-from storage.outbox import due_outbox_items
-from storage.reports import FOLLOW_UP
+from storage.outbox import OutboxJob, due_outbox_items
 from tests.pg_locks import hold_outbox_row, wait_until_someone_waits_for
 from tests.stories import Tipster
 from tests.triage.redis_server import RedisServer
 from triage import QUEUE_NAME, Runtime, configure, dispatch_report, sweep
-from triage.assess import ASSESS
+
+FOLLOW_UP, ASSESS = OutboxJob.FOLLOW_UP, OutboxJob.ASSESS
 
 
 def submit_short_report(tipster: Tipster) -> str:

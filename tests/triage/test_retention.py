@@ -23,7 +23,7 @@ def kept_in_the_clear(engine, path: Path, media_type: str) -> None:
         session.add(
             Attachment(
                 report_id=report.id,
-                channel="test",
+                channel="telegram",
                 media_type=media_type,
                 channel_ref="f1",
                 stored_path=str(path),

@@ -21,7 +21,7 @@ def tip(**fields: object) -> Report:
         "draft_id": "d",
         "kind": "sighting",
         "language": "en",
-        "channel": "test",
+        "channel": "telegram",
     }
     return Report(**{**base, **fields})
 

@@ -46,7 +46,10 @@ def relay(database_url, cipher) -> tuple[MemorySender, MemoryNotifier]:
     sender, notifier = MemorySender(), MemoryNotifier()
     configure(
         Runtime(
-            database_url=database_url, notifier=notifier, senders={"test": sender}, cipher=cipher
+            database_url=database_url,
+            notifier=notifier,
+            senders={"telegram": sender},
+            cipher=cipher,
         )
     )
     return sender, notifier

@@ -9,9 +9,10 @@ worker keeps one Matcher per database warm (`triage/registry_index.py`); the ben
 (`bench/matching.py`) compares it with the Bayes-optimal ranking of its own generator.
 """
 
+from storage import RegistryKind
 from triage.matching.evidence import Evidence, Feature, Reliability
 from triage.matching.index import CandidateIndex
-from triage.matching.profiles import Match, RegistryKind, RegistryProfile, Sex, TipProfile
+from triage.matching.profiles import Match, RegistryProfile, Sex, TipProfile
 from triage.matching.ranking import Matcher
 from triage.matching.rarity import Rarity
 from triage.matching.scoring import score_pair

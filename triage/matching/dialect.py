@@ -10,6 +10,7 @@ nothing else is known, and less (families often lose a child where they work).
 
 from __future__ import annotations
 
+from storage import RegistryKind
 from triage.matching.evidence import Evidence, Feature, no_evidence
 from triage.matching.profiles import RegistryProfile, TipProfile
 from triage.matching.reasons import reason
@@ -40,7 +41,9 @@ def home_provinces(entry: RegistryProfile) -> tuple[str, ...]:
 
 def family_home(entry: RegistryProfile) -> tuple[tuple[str, ...], str]:
     """(the family's province(s), how we know: home, dialect, lost or spoken), if anything says."""
-    if entry.kind == "family_seeking_child":  # a searching adult's home is where they live now
+    if (
+        entry.kind == RegistryKind.FAMILY_SEEKING_CHILD
+    ):  # a searching adult's home is where they live now
         home = canonical_province(entry.home_province or "")
         if home:
             return (home,), "home"

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from storage import RegistryKind
+
 Sex = Literal["M", "F"]
-RegistryKind = Literal["family_seeking_child", "child_seeking_family"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class RegistryProfile:
     """A missing-child report from a family, or a child searching for their family."""
 
     case_id: str
-    kind: RegistryKind = "family_seeking_child"
+    kind: RegistryKind = RegistryKind.FAMILY_SEEKING_CHILD
     name: str = ""
     other_names: list[str] = field(default_factory=list)  # nicknames, former names
     sex: Sex | None = None
