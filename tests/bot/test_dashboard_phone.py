@@ -1,0 +1,39 @@
+"""The dashboard on a phone's 390 px screen, in headless Chromium against `homeward serve`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage import session_scope, utcnow
+from storage.reports import get_report
+from tests.bot.dashboard_helpers import PASSWORD, enlist, report_sighting
+from tests.bot.test_dashboard_browser import WAIT_MS, browser, server, sync_api
+from triage.urgency_words import IMMINENT
+
+__all__ = ["browser", "server"]  # the browser tests' fixtures, shared
+
+
+def test_on_a_phone_the_imminent_badge_reads_on_one_line(server, browser, tipster, engine):
+    enlist(engine, "wang")
+    ref = report_sighting(tipster)
+    with session_scope(engine) as session:
+        report = get_report(session=session, ref=ref)
+        assert report is not None
+        report.imminent, report.urgency = True, 100  # as the assessment leaves it
+        report.urgency_reasons = [IMMINENT, "there_now:30"]
+        report.top_until = utcnow() + timedelta(days=3)
+        session.add(report)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+
+    page.goto(f"{server}/dashboard/")
+    page.get_by_label("用户名").fill("wang")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    badge = page.locator(f'tr[data-ref="{ref}"] .badge-imminent').first
+    sync_api.expect(badge).to_have_text("即刻危险")
+    box, text = badge.bounding_box(), badge.evaluate("b => getComputedStyle(b).lineHeight")
+    assert box is not None
+    assert box["height"] < 2 * float(text.removesuffix("px"))  # 即刻危险, not 即/刻/危/险
+    context.close()
