@@ -220,3 +220,15 @@ def test_a_match_reason_stored_as_a_key_reads_in_the_coordinators_language(app, 
     page = wang.opens(f"/tips/{worked_tip}").text
 
     assert "方言：粤语（广东话） [+1.2]" in page and latin(page) == []
+
+
+def test_a_single_age_reads_as_one_age_not_a_range(app, engine, worked_tip):
+    with session_scope(engine) as session:
+        report = get_report(session=session, ref=worked_tip)
+        assert report is not None
+        report.child_age_min = report.child_age_max = 3  # the tipster typed 3
+        session.add(report)
+
+    page = signed_in(app, engine, "wang", "zh-CN").opens(f"/tips/{worked_tip}").text
+
+    assert "年龄 3 岁" in page and "3–3" not in page
