@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from storage import session_scope, utcnow
+from storage import Role, session_scope, utcnow
 from storage.reports import get_report
 from tests.bot.dashboard_helpers import PASSWORD, enlist, report_sighting
 from tests.bot.test_dashboard_browser import WAIT_MS, browser, server, sync_api
 from triage.urgency_words import IMMINENT
 
 __all__ = ["browser", "server"]  # the browser tests' fixtures, shared
+
+LINE_HEIGHT = "e => parseFloat(getComputedStyle(e).lineHeight)"
+TEXT_HEIGHT = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().height; }"
 
 
 def test_on_a_phone_the_imminent_badge_reads_on_one_line(server, browser, tipster, engine):
@@ -33,7 +36,25 @@ def test_on_a_phone_the_imminent_badge_reads_on_one_line(server, browser, tipste
     page.get_by_role("button", name="登录").click()
     badge = page.locator(f'tr[data-ref="{ref}"] .badge-imminent').first
     sync_api.expect(badge).to_have_text("即刻危险")
-    box, text = badge.bounding_box(), badge.evaluate("b => getComputedStyle(b).lineHeight")
+    box, line = badge.bounding_box(), float(badge.evaluate(LINE_HEIGHT))
     assert box is not None
-    assert box["height"] < 2 * float(text.removesuffix("px"))  # 即刻危险, not 即/刻/危/险
+    assert box["height"] < 2 * line  # 即刻危险, not 即/刻/危/险
+    context.close()
+
+
+def test_on_a_phone_the_coordinators_list_reads_a_word_a_line(server, browser, engine):
+    enlist(engine, "zhou", Role.ADMIN)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+
+    page.goto(f"{server}/dashboard/admin")
+    page.get_by_label("用户名").fill("zhou")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    sync_api.expect(page.locator("#coordinators")).to_be_visible()
+    line = float(page.locator("#coordinators th").first.evaluate(LINE_HEIGHT))
+    for cell in page.locator("#coordinators tr > :not(:last-child)").all():  # not the buttons
+        text = float(cell.evaluate(TEXT_HEIGHT))
+        assert text < 2 * line, cell.inner_text()  # 用户名, not 用/户/名
     context.close()
