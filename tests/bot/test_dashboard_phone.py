@@ -16,6 +16,18 @@ LINE_HEIGHT = "e => parseFloat(getComputedStyle(e).lineHeight)"
 TEXT_HEIGHT = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().height; }"
 
 
+def on_a_phone(browser: sync_api.Browser, url: str, name: str) -> sync_api.Page:
+    """A 390 px wide Chinese browser signed in as NAME at URL."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    return page
+
+
 def test_on_a_phone_the_imminent_badge_reads_on_one_line(server, browser, tipster, engine):
     enlist(engine, "wang")
     ref = report_sighting(tipster)
@@ -26,35 +38,21 @@ def test_on_a_phone_the_imminent_badge_reads_on_one_line(server, browser, tipste
         report.urgency_reasons = [IMMINENT, "there_now:30"]
         report.top_until = utcnow() + timedelta(days=3)
         session.add(report)
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-
-    page.goto(f"{server}/dashboard/")
-    page.get_by_label("用户名").fill("wang")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    page = on_a_phone(browser, f"{server}/dashboard/", "wang")
     badge = page.locator(f'tr[data-ref="{ref}"] .badge-imminent').first
     sync_api.expect(badge).to_have_text("即刻危险")
     box, line = badge.bounding_box(), float(badge.evaluate(LINE_HEIGHT))
     assert box is not None
     assert box["height"] < 2 * line  # 即刻危险, not 即/刻/危/险
-    context.close()
+    page.context.close()
 
 
 def test_on_a_phone_the_coordinators_list_reads_a_word_a_line(server, browser, engine):
     enlist(engine, "zhou", Role.ADMIN)
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-    context.set_default_timeout(WAIT_MS)
-    page = context.new_page()
-
-    page.goto(f"{server}/dashboard/admin")
-    page.get_by_label("用户名").fill("zhou")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    page = on_a_phone(browser, f"{server}/dashboard/admin", "zhou")
     sync_api.expect(page.locator("#coordinators")).to_be_visible()
     line = float(page.locator("#coordinators th").first.evaluate(LINE_HEIGHT))
     for cell in page.locator("#coordinators tr > :not(:last-child)").all():  # not the buttons
         text = float(cell.evaluate(TEXT_HEIGHT))
         assert text < 2 * line, cell.inner_text()  # 用户名, not 用/户/名
-    context.close()
+    page.context.close()
