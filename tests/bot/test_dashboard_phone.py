@@ -13,6 +13,7 @@ from triage.urgency_words import IMMINENT
 __all__ = ["browser", "server"]  # the browser tests' fixtures, shared
 
 LINE_HEIGHT = "e => parseFloat(getComputedStyle(e).lineHeight)"
+TEXT_MIDDLE = "e => { const r = document.createRange(); r.selectNodeContents(e); r.setStartAfter(e.querySelector('input')); const b = r.getClientRects()[0]; return b.top + b.height / 2; }"
 TEXT_HEIGHT = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().height; }"
 
 
@@ -55,4 +56,16 @@ def test_on_a_phone_the_coordinators_list_reads_a_word_a_line(server, browser, e
     for cell in page.locator("#coordinators tr > :not(:last-child)").all():  # not the buttons
         text = float(cell.evaluate(TEXT_HEIGHT))
         assert text < 2 * line, cell.inner_text()  # 用户名, not 用/户/名
+    page.context.close()
+
+
+def test_on_a_phone_a_tick_box_sits_level_with_its_words(server, browser, tipster, engine):
+    enlist(engine, "wang")
+    ref = report_sighting(tipster)
+    page = on_a_phone(browser, f"{server}/dashboard/tips/{ref}", "wang")
+    box = page.locator("#export-identity")
+    sync_api.expect(box).to_be_visible()
+    tick, label = box.bounding_box(), page.locator("label.check", has=box).evaluate(TEXT_MIDDLE)
+    assert tick is not None
+    assert abs(tick["y"] + tick["height"] / 2 - label) < 6  # not a line below the box
     page.context.close()
