@@ -7,7 +7,7 @@ import random
 
 from sqlmodel import Session, select
 
-from storage import MatchCandidate, RegistryEntry, Report
+from storage import MatchCandidate, RegistryEntry, Report, utcnow
 from storage.coordinators import find_coordinator
 from tests.triage.coordinators import CoordinatorActor
 from tests.triage.test_registry import SAMPLE, load
@@ -37,6 +37,7 @@ def test_verdicts_are_counted_by_score_and_refit_the_curve(
                 case_id=entry.case_id,
                 coordinator=alice,
                 confirm=confirm,
+                now=utcnow(),
             )
         session.commit()
         generated = read_pairs("[0.9, true]\n[0.1, false]\n[0.2, false]\n[0.7, true]\n")
