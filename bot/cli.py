@@ -14,15 +14,15 @@ from bot.cli_inbound import add_inbound_commands
 from bot.cli_registry import add_registry_commands
 from bot.cli_triage import acting_coordinator, add_triage_commands
 from bot.settings import Settings, SettingsError
-from bot.tip_text import tip_lines
+from bot.tip_text import queue_line, tip_lines
 from bot.wiring import configure_logging, services
-from handlers.times import shown, zone
+from handlers.times import zone
 from storage import generate_key, session_scope, upgrade, utcnow
 from storage.reports import get_report, open_queue
 from triage.reach import why_not_askable
 from triage.readable import Reader
 from triage.tips import tip_as_dict, tip_summary
-from triage.urgency_words import is_on_top, reason_words, score_words
+from triage.urgency_words import reason_words, score_words
 
 __all__ = ["main"]
 
@@ -36,13 +36,24 @@ def _settings(*, quiet: bool = False) -> Settings:
     return settings
 
 
-def reader_language() -> str:
-    """The terminal's language for the words the CLI prints (LC_ALL, LC_MESSAGES, LANG)."""
+def reader_language(chosen: str | None = None) -> str:
+    """The language for the words the CLI prints: --lang if given, else the terminal's
+    (LC_ALL, LC_MESSAGES, LANG)."""
+    if chosen:
+        return {"zh": "zh_CN", "en": "en"}[chosen]
     for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(variable, "")
         if value:
             return "zh_CN" if value.lower().startswith("zh") else "en"
     return "en"
+
+
+reading_language = click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Reading language (default: the terminal's, from LC_ALL / LC_MESSAGES / LANG).",
+)
 
 
 @click.group()
@@ -143,13 +154,14 @@ def tips() -> None:
 @tips.command("list")
 @click.option("--status", default=None, help="Only tips with this status (default: open ones).")
 @click.option("--json", "as_json", is_flag=True)
-def tips_list(status: str | None, as_json: bool) -> None:
+@reading_language
+def tips_list(status: str | None, as_json: bool, lang: str | None) -> None:
     """List tips in queue order, as the dashboard and the group's /queue show them."""
     settings = _settings()
     tz = zone(settings.homeward_timezone)
     from storage import make_engine
 
-    language, now = reader_language(), utcnow()
+    reader, now = Reader(reader_language(lang), tz), utcnow()
     with session_scope(make_engine(settings.database())) as session:
         reports = open_queue(session=session, now=now, status=status, limit=500)
     if as_json:
@@ -158,12 +170,7 @@ def tips_list(status: str | None, as_json: bool) -> None:
         )
         return
     for r in reports:
-        place = " ".join(p for p in (r.province, r.city) if p) or "-"
-        flag = "!" if r.imminent else ("^" if is_on_top(r, now) else " ")
-        click.echo(
-            f"{r.ref} {flag} {score_words(r, language):<6} {r.status:<9} {r.kind:<16} "
-            f"{shown(r.created_at, tz)}  {place}"
-        )
+        click.echo(queue_line(r, reader, now))
 
 
 @tips.command("show")
@@ -173,12 +180,7 @@ def tips_list(status: str | None, as_json: bool) -> None:
 @click.option(
     "--reason", default=None, help="Why the contact is revealed (required with --reveal)."
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default=None,
-    help="Reading language (default: the terminal's, from LC_ALL / LC_MESSAGES / LANG).",
-)
+@reading_language
 @click.option("--as", "name", default=None, help="The coordinator revealing (with --reveal).")
 def tips_show(
     ref: str, as_json: bool, reveal: bool, reason: str | None, lang: str | None, name: str | None
@@ -205,7 +207,7 @@ def tips_show(
             revealed_to=revealer,
             reason=reason,
         )
-        language = {"zh": "zh_CN", "en": "en"}.get(lang or "", reader_language())
+        language = reader_language(lang)
         urgency = [score_words(report, language), *reason_words(report, language, tz, utcnow())]
         unreachable = why_not_askable(report)
     if as_json:

@@ -24,6 +24,11 @@ from storage.logins import clear_failures, end_sessions_of, set_password_hash
 __all__ = ["add_coordinator_commands"]
 
 
+def _a(role: str) -> str:
+    """A role with its article: "a lead", "an admin"."""
+    return f"an {role}" if role[:1] in "aeiou" else f"a {role}"
+
+
 def add_coordinator_commands(cli: click.Group, load: Callable[[], Settings]) -> None:
     """Register the allow-list commands."""
 
@@ -50,7 +55,7 @@ def add_coordinator_commands(cli: click.Group, load: Callable[[], Settings]) -> 
                 f"homeward coordinators set-role {name} {role} --as ADMIN"
                 " (to change a Telegram id: remove, then add again)"
             ) from listed
-        click.echo(f"{name} is a {role}")
+        click.echo(f"{name} is {_a(role)}")
 
     @coordinators.command("set-role")
     @click.argument("name")
@@ -68,7 +73,9 @@ def add_coordinator_commands(cli: click.Group, load: Callable[[], Settings]) -> 
         if before is None:
             raise click.ClickException(f"{name} is not on the coordinator allow-list")
         click.echo(
-            f"{name} was a {before}, is now a {role}" if before != role else f"{name} is a {role}"
+            f"{name} was {_a(before)}, is now {_a(role)}"
+            if before != role
+            else f"{name} is {_a(role)}"
         )
 
     @coordinators.command("history")

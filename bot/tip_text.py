@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 import json
+import unicodedata
+from datetime import datetime
 from typing import Any
 
 from handlers.catalogue import catalogue
 from handlers.times import SECOND, shown
 from handlers.transcript import transcript
+from storage import Report
 from triage.readable import Reader
+from triage.urgency_words import is_on_top, score_words
 
-__all__ = ["tip_lines"]
+__all__ = ["queue_line", "tip_lines"]
 
 _SECTIONS = ("language", "ask", "urgency", "imminent", "top_until", "matches", "answers", "events")
 
 
 def _heading(reader: Reader, key: str) -> str:
     return catalogue().text(reader.language, f"dashboard.{key}")
+
+
+def _padded(text: str, width: int) -> str:
+    """TEXT padded to WIDTH terminal columns (a Chinese character takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - used, 1)
+
+
+def queue_line(report: Report, reader: Reader, now: datetime) -> str:
+    """One tip of `homeward tips list`: reference, ! imminent or ^ on top, urgency, status,
+    kind, received, place; words in the reader's language, columns aligned."""
+    place = " ".join(p for p in (report.province, report.city) if p) or "-"
+    flag = "!" if report.imminent else ("^" if is_on_top(report, now) else " ")
+    return (
+        f"{report.ref} {flag} {_padded(score_words(report, reader.language), 7)}"
+        f"{_padded(reader.label('status', report.status), 10)}"
+        f"{_padded(reader.label('kind', report.kind), 17)}"
+        f"{shown(report.created_at, reader.tz)}  {place}"
+    )
 
 
 def tip_lines(

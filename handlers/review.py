@@ -22,10 +22,11 @@ def _value(env: Env, state: State, step: str, value: Any) -> str:
     if step in (Step.WHERE, Step.HOME):
         place = value.get("text") or env.t(lang, "review.pin", lat=value["lat"], lon=value["lon"])
         region = " ".join(p for p in (value.get("province"), value.get("city")) if p)
-        return f"{place} ({region})" if region else place
+        return env.t(lang, "review.aside", text=place, aside=region) if region else place
     if step == Step.WHEN:
         shown = label(env, lang, step, value["choice"]) if value.get("choice") else value["text"]
-        return f"{shown} ({env.local(value['date']).date().isoformat()})"
+        day = env.local(value["date"]).date().isoformat()
+        return env.t(lang, "review.aside", text=shown, aside=day)
     if step == Step.CHILD_AGE:
         if value.get("unknown"):
             return label(env, lang, step, "not_sure")
@@ -43,7 +44,9 @@ def _value(env: Env, state: State, step: str, value: Any) -> str:
         parts = [label(env, lang, step, s) for s in value.get("selected", [])]
         if value.get("text"):
             parts.append(value["text"])
-        return "; ".join(parts) or env.t(lang, "review.none")
+        return env.t(lang, "dashboard.tip.detail_separator").join(parts) or env.t(
+            lang, "review.none"
+        )
     if step == Step.MEDIA:
         return (
             env.t(lang, "review.media_count", count=len(value))
@@ -67,5 +70,6 @@ def summary(env: Env, state: State) -> str:
     for step in editable_steps(state):
         if step in state.draft:
             shown = _value(env, state, step, state.draft[step])
-            lines.append(f"• {section_label(env, state, step)}: {shown}")
+            pair = env.t(lang, "record.detail", label=section_label(env, state, step), value=shown)
+            lines.append(f"• {pair}")
     return "\n".join(lines)

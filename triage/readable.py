@@ -47,6 +47,7 @@ _DETAIL_KINDS: dict[tuple[str, str] | str, str] = {
     ("submitted", "kind"): "kind",
     ("referred", "kind"): "referral",
     ("reassigned", "to"): "text",
+    ("claim_overruled", "for"): "event",
     "from": "status",
     "to": "status",
     "close_reason": "close",

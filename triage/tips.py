@@ -32,7 +32,7 @@ def tip_summary(report: Report, *, tz: tzinfo) -> dict[str, Any]:
         "channel": report.channel,
         "urgency": report.urgency,  # None: not assessed yet
         "imminent": report.imminent if report.urgency is not None else None,
-        "top_until": report.top_until.isoformat() if report.top_until else None,
+        "top_until": stamp(report.top_until, tz),
     }
 
 
@@ -107,7 +107,7 @@ def tip_as_dict(
         },
         "callback": callback,
         "ask": {"possible": unreachable is None, "why_not": unreachable and str(unreachable)},
-        "urgency": urgency_json(report),
+        "urgency": urgency_json(report, tz),
         "matches": [
             {"case_id": m["case_id"], "score": m["score"], "reasons": m["reasons"]}
             for m in candidates_of(session, report.id)

@@ -6,11 +6,12 @@ unassessed tip reads the same everywhere and never as a score of 0.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from handlers.catalogue import catalogue
 from handlers.phrases import say
+from handlers.times import stamp
 from storage import Report
 from triage.urgency import IMMINENT
 from triage.urgency_reasons import reason_phrase
@@ -62,14 +63,15 @@ def top_reason(report: Report, language: str, tz: ZoneInfo, now: datetime) -> st
     return " · ".join([*_words(why, language), _until(report, language, tz)])
 
 
-def urgency_json(report: Report) -> dict[str, object] | None:
-    """Urgency for machines: None until assessed; reasons as keys with their points."""
+def urgency_json(report: Report, tz: tzinfo) -> dict[str, object] | None:
+    """Urgency for machines: None until assessed; reasons as keys with their points; times
+    in the deployment's zone `tz`, with their offset."""
     if report.urgency is None:
         return None
     return {
         "score": report.urgency,
         "imminent": report.imminent,
         "reasons": report.urgency_reasons,
-        "top_until": report.top_until.isoformat() if report.top_until else None,
-        "escalated_at": report.escalated_at.isoformat() if report.escalated_at else None,
+        "top_until": stamp(report.top_until, tz),
+        "escalated_at": stamp(report.escalated_at, tz),
     }

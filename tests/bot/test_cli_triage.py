@@ -198,7 +198,8 @@ def test_adding_someone_already_listed_never_changes_their_role(engine, database
         }
     )
     assert runner.invoke(cli, ["coordinators", "add", "alice"]).exit_code == 0
-    assert runner.invoke(cli, ["coordinators", "add", "root", "--role", "admin"]).exit_code == 0
+    root = runner.invoke(cli, ["coordinators", "add", "root", "--role", "admin"])
+    assert root.exit_code == 0 and root.output == "root is an admin\n"
 
     again = runner.invoke(cli, ["coordinators", "add", "alice", "--role", "admin"])
     same = runner.invoke(cli, ["coordinators", "add", "alice"])

@@ -130,7 +130,9 @@ def test_a_scripted_chat_completes_a_sighting_and_tips_show_has_every_field(env,
     if "REDIS_URL" in env:  # jobs wait for `homeward worker`, and say so
         assert [e["action"] for e in tip["events"]] == ["submitted"]
         assert tip["urgency"] is None
-        assert "Urgency: not assessed yet" in homeward(["tips", "show", ref], env, tmp_path)
+        assert "Urgency: not assessed yet" in homeward(
+            ["tips", "show", ref, "--lang", "en"], env, tmp_path
+        )
     else:  # the zero-config trial runs them itself: a newcomer sees a scored tip
         actions = [e["action"] for e in tip["events"]]
         assert actions[0] == "submitted" and {"queued_for_review", "assessed"} <= set(actions)

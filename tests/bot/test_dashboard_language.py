@@ -26,6 +26,7 @@ from tests.bot.dashboard_helpers import (
     dashboard_app,
     enlist,
     latin,
+    latin_lines,
     report_sighting,
     settings_for,
     visible_lines,
@@ -33,6 +34,7 @@ from tests.bot.dashboard_helpers import (
 from tests.bot.telegram_helpers import make_services
 from tests.conftest import REDIS_URL
 from triage import MemoryNotifier, Runtime, configure
+from triage.readable import Reader
 
 ROOT = Path(__file__).parents[2]
 PACKAGES = ("bot", "handlers", "storage", "triage")
@@ -220,3 +222,21 @@ def test_a_match_reason_stored_as_a_key_reads_in_the_coordinators_language(app, 
     page = wang.opens(f"/tips/{worked_tip}").text
 
     assert "方言：粤语（广东话） [+1.2]" in page and latin(page) == []
+
+
+def test_a_single_age_reads_as_one_age_not_a_range(app, engine, worked_tip):
+    with session_scope(engine) as session:
+        report = get_report(session=session, ref=worked_tip)
+        assert report is not None
+        report.child_age_min = report.child_age_max = 3  # the tipster typed 3
+        session.add(report)
+
+    page = signed_in(app, engine, "wang", "zh-CN").opens(f"/tips/{worked_tip}").text
+
+    assert "年龄 3 岁" in page and "3–3" not in page
+
+
+def test_an_overruled_claim_reads_with_whose_claim_and_what_for():
+    reader = Reader("zh_CN", zone("Asia/Shanghai"))
+    details = reader.details("claim_overruled", {"claimed_by": "李明", "for": "match_confirmed"})
+    assert latin_lines(details) == [] and "确认了登记匹配" in "".join(details)

@@ -116,7 +116,7 @@ def test_answers_that_look_like_xml_come_back_intact_in_the_review(world: WeChat
     tipster.says("1")  # no photos
     review = tipster.says("1")  # stay anonymous
 
-    assert f"• 地点: {place}" in review and "1. 提交" in review
+    assert f"• 地点：{place}" in review and "1. 提交" in review
 
 
 def test_a_location_message_answers_where(

@@ -139,3 +139,14 @@ def test_an_edited_message_changes_no_answer_and_the_question_is_asked_again(eng
     tipster.send(InboundKind.EDITED)
     assert "Edits are not read" in tipster.text and where in tipster.text
     assert tipster.step == "where"
+
+
+def test_a_word_that_is_no_option_is_answered_without_naming_buttons(tipster, english_tipster):
+    # The console and WeChat have no buttons; the question's own hint says how to answer.
+    tipster.says("你好")
+    chinese = tipster.says("我不知道")
+    english_tipster.says("hello")
+    english = english_tipster.says("what?")
+
+    assert "请选择其中一个选项" in chinese[0].text and "按钮" not in chinese[0].text
+    assert "choose one of the options" in english[0].text and "button" not in english[0].text

@@ -116,3 +116,12 @@ def test_narrowing_keeps_the_child_among_many_namesakes() -> None:
     matcher = Matcher([*namesakes, child], today=TODAY)
     found = matcher.rank(a_sighting(names=["李勇"], marks_text="左手多一根手指"))
     assert found[0].case_id == "CHILD"
+
+
+def test_a_dialect_the_tipster_chose_reads_as_its_name_not_its_key() -> None:
+    # The tipster tapped 四川话 / 西南官话: the profile carries the group id "southwestern".
+    tip = a_sighting(dialect="southwestern", candidate_provinces=["四川", "重庆"])
+    evidence = dialect_evidence(tip, a_family_report(home_province="四川", dialect="四川话"))
+    chinese = evidence.why.text("zh_CN")
+    assert "southwestern" not in chinese and "西南官话" in chinese
+    assert "Southwestern Mandarin" in evidence.why.text("en")

@@ -10,10 +10,13 @@ nothing else is known, and less (families often lose a child where they work).
 
 from __future__ import annotations
 
+from typing import Any
+
+from handlers.dialects import DIALECT_GROUPS
 from storage import RegistryKind
 from triage.matching.evidence import Evidence, Feature, no_evidence
 from triage.matching.profiles import RegistryProfile, TipProfile
-from triage.matching.reasons import reason
+from triage.matching.reasons import catalogue_word, reason
 from triage.matching.regions import canonical_province, dialect_key, dialect_provinces, provinces_in
 
 # Roughly how many source provinces a random registry entry could come from.
@@ -57,6 +60,11 @@ def family_home(entry: RegistryProfile) -> tuple[tuple[str, ...], str]:
     return spoken, "spoken"  # a dialect of several provinces, e.g. 粤语: 广东 or 广西
 
 
+def _as_said(dialect: str) -> str | dict[str, Any]:
+    """The tip's dialect for a reason: a tapped group in the reader's words, typed text as is."""
+    return catalogue_word(f"choice.dialect.{dialect}") if dialect in DIALECT_GROUPS else dialect
+
+
 def dialect_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
     """The same dialect as registered, or a dialect of the family's province; fewer fit, more said."""
     said = dialect_key(tip.dialect or "")
@@ -64,14 +72,17 @@ def dialect_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
     if said and said == registered:
         chance = min(max(len(dialect_provinces(tip.dialect or "")), 1) / _PROVINCE_COUNT, 0.9)
         return Evidence(
-            Feature.DIALECT, 1.0, reason("dialect.as_registered", dialect=tip.dialect), chance
+            Feature.DIALECT,
+            1.0,
+            reason("dialect.as_registered", dialect=_as_said(tip.dialect or "")),
+            chance,
         )
     candidates = tip_provinces(tip)
     homes, known_by = family_home(entry)
     if not candidates or not homes:
         return no_evidence(Feature.DIALECT)
     chance = min(len(candidates) / _PROVINCE_COUNT, 0.9)
-    spoken = tip.dialect or "/".join(candidates)
+    spoken = _as_said(tip.dialect) if tip.dialect else "/".join(candidates)
     shared = next((p for p in homes if p in candidates), None)
     province = shared or "/".join(homes)
     facts = {"dialect": spoken, "province": province, "registered": entry.dialect or ""}

@@ -12,7 +12,7 @@ from typing import Any
 
 from handlers.catalogue import catalogue
 
-__all__ = ["PREFIX", "Reason", "reason", "reason_text"]
+__all__ = ["PREFIX", "Reason", "catalogue_word", "reason", "reason_text"]
 
 PREFIX = "match.reason."
 
@@ -39,6 +39,11 @@ class Reason:
 def reason(key: str, **params: Any) -> Reason:
     """A reason with its parameters: `reason("name.same", said="李勇", registered="李勇")`."""
     return Reason(key, tuple(params.items()))
+
+
+def catalogue_word(key: str) -> dict[str, Any]:
+    """A parameter worded by any catalogue entry (a tapped choice), stored by its full key."""
+    return {"key": key, "params": {}}
 
 
 def reason_text(stored: dict[str, Any] | str, language: str) -> str:
