@@ -31,8 +31,10 @@ REQUESTS_AT_STOP_SECONDS = 1
 
 def _settings(*, quiet: bool = False) -> Settings:
     settings = Settings()
-    # In a terminal conversation, routine log lines would interleave with the questions.
-    configure_logging("WARNING" if quiet else settings.log_level)
+    # In a terminal conversation log lines would land among the questions, in front of a
+    # tipster or an operator: they go to a file in the data folder instead.
+    log_file = settings.homeward_data_dir / "homeward.log" if quiet else None
+    configure_logging(settings.log_level, file=log_file)
     return settings
 
 

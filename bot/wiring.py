@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import redis
 from rq import Queue
@@ -59,10 +60,15 @@ def _dispatch(engine: Engine, queue: Queue, report_id: int) -> None:
     dispatch_report(engine, queue, report_id)
 
 
-def configure_logging(level: str) -> None:
-    """Log our events; keep libraries that log message content (PTB, httpx) quiet."""
+def configure_logging(level: str, *, file: Path | None = None) -> None:
+    """Log our events (to `file` if given, else stderr); keep libraries that log message
+    content (PTB, httpx) quiet."""
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        filename=file,
     )
     for noisy in (
         "telegram",

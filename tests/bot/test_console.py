@@ -223,3 +223,23 @@ def test_an_explicit_lang_wins_over_the_conversations_language(intake) -> None:
 def test_the_operator_types_a_command_word_as_a_tipster_would_on_wechat() -> None:
     line = parse_line("开始", user_id="operator")
     assert (line.kind, line.text) == (InboundKind.COMMAND, "start")
+
+
+def test_log_lines_never_land_among_the_questions(tmp_path, database_url, engine):
+    """An imminent tip in the zero-config trial is logged by the jobs the chat runs itself:
+    to a file in the data folder, never on the tipster's or the operator's screen."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL"))}
+    env["HOMEWARD_DATA_DIR"] = str(tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--lang", "zh", "--session", "operator-2"],
+        input="\n".join(["两个小时前" if a == "3天前" else a for a in SIGHTING]) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stdout + result.stderr
+    assert "INFO" not in result.stdout + result.stderr
+    assert "IMMINENT" in (tmp_path / "data" / "homeward.log").read_text()
