@@ -41,7 +41,9 @@ SIGHTING = [
 ]
 
 
-def homeward(args: list[str], env: dict[str, str], cwd: Path, stdin: str = "") -> str:
+def run_homeward(
+    args: list[str], env: dict[str, str], cwd: Path, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -52,7 +54,11 @@ def homeward(args: list[str], env: dict[str, str], cwd: Path, stdin: str = "") -
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout
+    return result
+
+
+def homeward(args: list[str], env: dict[str, str], cwd: Path, stdin: str = "") -> str:
+    return run_homeward(args, env, cwd, stdin).stdout
 
 
 @pytest.fixture(params=["embedded", "servers"])
@@ -230,16 +236,13 @@ def test_log_lines_never_land_among_the_questions(tmp_path, database_url, engine
     to a file in the data folder, never on the tipster's or the operator's screen."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL"))}
     env["HOMEWARD_DATA_DIR"] = str(tmp_path / "data")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--lang", "zh", "--session", "operator-2"],
-        input="\n".join(["两个小时前" if a == "3天前" else a for a in SIGHTING]) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
+    imminent = ["两个小时前" if answer == "3天前" else answer for answer in SIGHTING]
+    result = run_homeward(
+        ["chat", "--lang", "zh", "--session", "operator-2"],
+        env,
+        tmp_path,
+        "\n".join(imminent) + "\n",
     )
-    assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stdout + result.stderr
     assert "INFO" not in result.stdout + result.stderr
     assert "IMMINENT" in (tmp_path / "data" / "homeward.log").read_text()
