@@ -41,11 +41,16 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
     @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON, no progress.")
     def registry_import(path: Path, as_json: bool) -> None:
         """Load a UTF-8 CSV (all rows or none); re-importing a case_id updates it."""
-        engine = make_engine(load().database())
+        settings = load()
+        engine = make_engine(settings.database())
         try:
             with Progress(quiet=as_json) as progress, session_scope(engine) as session:
                 entries, new = import_registry_csv(
-                    session=session, text=path.read_text(encoding="utf-8"), progress=progress
+                    session=session,
+                    text=path.read_text(encoding="utf-8"),
+                    progress=progress,
+                    cipher=settings.cipher(),
+                    actor="homeward registry import",
                 )
                 rematch_open_tips(session=session, entries=entries, progress=progress)
         except ImportFailed as failed:
@@ -78,14 +83,16 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
     @registry.command("show")
     @click.argument("case_id")
     def registry_show(case_id: str) -> None:
-        """One registry entry as JSON."""
-        with session_scope(make_engine(load().database())) as session:
+        """One registry entry as JSON (the family's contact masked)."""
+        settings = load()
+        with session_scope(make_engine(settings.database())) as session:
             entry = session.exec(
                 select(RegistryEntry).where(RegistryEntry.case_id == case_id)
             ).first()
             if entry is None:
                 raise click.ClickException(f"no registry entry {case_id}")
-            click.echo(json.dumps(entry_as_dict(entry), ensure_ascii=False, indent=2))
+            shown = entry_as_dict(entry, settings.cipher())
+            click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
 
     tips = cli.commands["tips"]
     assert isinstance(tips, click.Group)

@@ -19,7 +19,10 @@ from storage.models import (
     utcnow,
 )
 from storage.outbox import OutboxJob
+from storage.registry_log import RegistryEvent, RegistryPhoto
 from storage.registry_models import (
+    DnaStatus,
+    EntryStatus,
     MatchCandidate,
     MatchStatus,
     RegistryEntry,
@@ -61,9 +64,13 @@ __all__ = [
     "InvalidKey",
     "LoginAttempt",
     "LoginOutcome",
+    "DnaStatus",
+    "EntryStatus",
     "MatchCandidate",
     "MatchStatus",
     "RegistryEntry",
+    "RegistryEvent",
+    "RegistryPhoto",
     "RegistryKind",
     "SameChildLink",
     "TipCard",

@@ -11,7 +11,15 @@ from sqlmodel import Field, SQLModel
 
 from storage.models import _ts, utcnow
 
-__all__ = ["MatchCandidate", "MatchStatus", "RegistryEntry", "RegistryKind", "SameChildLink"]
+__all__ = [
+    "DnaStatus",
+    "EntryStatus",
+    "MatchCandidate",
+    "MatchStatus",
+    "RegistryEntry",
+    "RegistryKind",
+    "SameChildLink",
+]
 
 
 class RegistryKind(StrEnum):
@@ -19,6 +27,23 @@ class RegistryKind(StrEnum):
 
     FAMILY_SEEKING_CHILD = "family_seeking_child"
     CHILD_SEEKING_FAMILY = "child_seeking_family"
+
+
+class EntryStatus(StrEnum):
+    """Where a registry case stands."""
+
+    OPEN = "open"
+    FOUND = "found"
+    REUNITED = "reunited"
+    CLOSED = "closed"
+
+
+class DnaStatus(StrEnum):
+    """Whether the family's (or the searcher's) DNA sample is on file."""
+
+    NOT_TAKEN = "not_taken"
+    TAKEN = "taken"
+    MATCHED = "matched"
 
 
 class MatchStatus(StrEnum):
@@ -49,6 +74,12 @@ class RegistryEntry(SQLModel, table=True):
     source: str = Field(default="import", max_length=16, description="import or report")
     report_id: int | None = Field(default=None, foreign_key="report.id", ondelete="SET NULL")
     verified: bool = False
+    status: str = Field(default=EntryStatus.OPEN, max_length=16, index=True)
+    police_case_number: str = Field(default="", max_length=64)
+    dna_status: str = Field(default=DnaStatus.NOT_TAKEN, max_length=16)
+    family_contact: str | None = Field(default=None, description="encrypted (storage/crypto.py)")
+    # Lower-case pinyin of the names, spaced and run together, so "wang xiao" and "wxm" find 王小明.
+    name_pinyin: str = ""
     created_at: datetime = _ts(nullable=False, default=utcnow)
     updated_at: datetime = _ts(nullable=False, default=utcnow)
 

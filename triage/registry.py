@@ -11,18 +11,24 @@ from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
-from storage import RegistryEntry, RegistryKind, Report, ReportKind, utcnow
+from storage import FieldCipher, RegistryEntry, RegistryKind, Report, ReportKind, utcnow
+from storage.registry_log import append_registry_event
 from storage.registry_reads import registry_entries_by_case
+from triage.registry_fields import field_changes, mask_contact, parse_casework, set_pinyin
 
 __all__ = [
     "COLUMNS",
     "ImportFailed",
+    "ImportPreview",
     "Progress",
     "RowError",
     "entry_as_dict",
     "entry_from_report",
     "import_registry_csv",
     "list_entries",
+    "parse_entry_row",
+    "parse_registry_csv",
+    "preview_registry_csv",
 ]
 
 COLUMNS = (
@@ -56,6 +62,14 @@ class RowError:
     reason: str
 
 
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would do: case ids to add and to update."""
+
+    add: list[str]
+    update: list[str]
+
+
 class ImportFailed(ValueError):
     """The file had bad rows; nothing was imported."""
 
@@ -77,7 +91,8 @@ def _date(value: str, field: str) -> tuple[date | None, bool]:
         raise ValueError(f"{field} {value!r} is not YYYY-MM-DD or YYYY") from None
 
 
-def _parse_row(row: dict[str, str]) -> dict[str, Any]:
+def parse_entry_row(row: dict[str, str]) -> dict[str, Any]:
+    """One entry's values from text fields (a CSV row or a form); raises ValueError saying why."""
     case_id = (row.get("case_id") or "").strip()
     if not case_id:
         raise ValueError("case_id is empty")
@@ -107,13 +122,12 @@ def _parse_row(row: dict[str, str]) -> dict[str, Any]:
         "dialect": (row.get("dialect") or "").strip() or None,
         "marks": (row.get("marks") or "").strip(),
         "description": (row.get("description") or "").strip(),
+        **parse_casework(row),
     }
 
 
-def import_registry_csv(
-    *, session: Session, text: str, progress: Progress | None = None
-) -> tuple[list[RegistryEntry], int]:
-    """Validate every row, then insert or update by case_id; returns (entries, how many new)."""
+def parse_registry_csv(text: str) -> list[dict[str, Any]]:
+    """Every row's values, or ImportFailed with every bad line (nothing is half-read)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
@@ -124,7 +138,7 @@ def import_registry_csv(
     for row in reader:
         line = reader.line_num
         try:
-            values = _parse_row(row)
+            values = parse_entry_row(row)
         except ValueError as exc:
             errors.append(RowError(line, str(exc)))
             continue
@@ -139,22 +153,66 @@ def import_registry_csv(
         parsed.append(values)
     if errors:
         raise ImportFailed(errors)
+    return parsed
+
+
+def preview_registry_csv(*, session: Session, text: str) -> ImportPreview:
+    """What importing the file would add and update; raises ImportFailed as the import would."""
+    parsed = parse_registry_csv(text)
+    ids = [v["case_id"] for v in parsed]
+    existing = {e.case_id for e in registry_entries_by_case(session=session, case_ids=ids)}
+    return ImportPreview(
+        add=[i for i in ids if i not in existing], update=[i for i in ids if i in existing]
+    )
+
+
+def import_registry_csv(
+    *,
+    session: Session,
+    text: str,
+    progress: Progress | None = None,
+    cipher: FieldCipher | None = None,
+    actor: str = "import",
+) -> tuple[list[RegistryEntry], int]:
+    """Validate every row, then insert or update by case_id; returns (entries, how many new).
+
+    Each entry's event log records the import, by `actor`, with the fields it changed.
+    """
+    parsed = parse_registry_csv(text)
+    if cipher is None and any(v.get("family_contact") for v in parsed):
+        raise ImportFailed([RowError(1, "family_contact needs the deployment's key")])
     # Looked up in chunks: PostgreSQL takes at most 65,535 parameters in one query.
     existing = {
-        e.case_id: e for e in registry_entries_by_case(session=session, case_ids=list(seen))
+        e.case_id: e
+        for e in registry_entries_by_case(session=session, case_ids=[v["case_id"] for v in parsed])
     }
-    entries = []
+    entries, changes = [], []
     for values in parsed:
         entry = existing.get(values["case_id"])
         if entry is None:
-            entry = RegistryEntry(**values, source="import")
+            entry = RegistryEntry(case_id=values["case_id"], kind=values["kind"], source="import")
+        changes.append(field_changes(entry, values) if entry.id else {})
+        if cipher is not None and values.get("family_contact"):
+            values["family_contact"] = cipher.encrypt(values["family_contact"])
         for key, value in values.items():
             setattr(entry, key, value)
+        set_pinyin(entry)
         entry.updated_at = utcnow()
         session.add(entry)
         entries.append(entry)
         if progress is not None and len(entries) % 500 == 0:
             progress("storing entries", len(entries), len(parsed))
+    session.flush()
+    for entry, changed in zip(entries, changes, strict=True):
+        action = "imported" if entry.case_id not in existing else "import_updated"
+        if action == "imported" or changed:
+            append_registry_event(
+                session=session,
+                entry_id=entry.id or 0,
+                actor=actor,
+                action=action,
+                detail={"changed": changed} if changed else {},
+            )
     session.flush()
     if progress is not None:
         progress("storing entries", len(entries), len(parsed))
@@ -189,6 +247,7 @@ def entry_from_report(*, session: Session, report: Report) -> RegistryEntry | No
     entry.dialect = report.dialect_text or report.dialect
     entry.marks = report.child_description or ""
     entry.description = report.details or ""
+    set_pinyin(entry)
     entry.updated_at = utcnow()
     session.add(entry)
     session.flush()
@@ -202,9 +261,11 @@ def list_entries(*, session: Session, limit: int = 1000) -> list[RegistryEntry]:
     )
 
 
-def entry_as_dict(entry: RegistryEntry) -> dict[str, Any]:
-    """An entry for printing as JSON."""
-    data = entry.model_dump(exclude={"id"})
+def entry_as_dict(entry: RegistryEntry, cipher: FieldCipher | None = None) -> dict[str, Any]:
+    """An entry for printing as JSON; the family's contact masked (left out without a key)."""
+    data = entry.model_dump(exclude={"id", "name_pinyin", "family_contact"})
+    if cipher is not None:
+        data["family_contact"] = mask_contact(cipher, entry.family_contact)
     for key in ("birth_date", "missing_date", "created_at", "updated_at"):
         if data.get(key) is not None:
             data[key] = data[key].isoformat()

@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.dashboard import actions, admin, auth, media, overview, queue, tip
+from bot.dashboard import actions, admin, auth, media, overview, queue, registry_pages, tip
 from bot.dashboard.context import Dashboard, DashboardOptions
 from bot.dashboard.guard import Endpoint, Handler, guarded
 from bot.wiring import Services
@@ -49,6 +49,7 @@ ROUTES: list[tuple[str, str, Handler, Role]] = [
     ("POST", "/admin/coordinators/remove", admin.remove, A),
     ("POST", "/admin/coordinators/end-sessions", admin.end_all_sessions, A),
     ("POST", "/admin/coordinators/unlock", admin.unlock, A),
+    *registry_pages.ROUTES,
 ]
 # Background fetches that must not count as the coordinator using the dashboard.
 KEEPS_IDLE = {queue.queue_rows}
@@ -107,7 +108,9 @@ def dashboard_routes(svc: Services, options: DashboardOptions | None = None) -> 
     ]
     for method, path, handler, role in ROUTES:
         endpoint = guarded(dash, handler, role=role, keeps_idle=handler in KEEPS_IDLE)
-        routes.append(Route(path, endpoint, methods=[method]))
+        # Forms carrying a file (registry photos, CSV) may be larger; still bounded.
+        limit = registry_pages.BODY_LIMITS.get(handler)
+        routes.append(Route(path, endpoint, methods=[method], max_body_size=limit))
     middleware = [
         Middleware(SecurityHeaders),
         Middleware(

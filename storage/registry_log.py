@@ -1,0 +1,89 @@
+"""What hangs off a registry entry: its event log (who changed what) and its photos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from storage.models import _ts, utcnow
+
+__all__ = [
+    "RegistryEvent",
+    "RegistryPhoto",
+    "add_registry_photo",
+    "append_registry_event",
+    "get_registry_photo",
+    "registry_events",
+    "registry_photos",
+]
+
+
+class RegistryEvent(SQLModel, table=True):
+    """One thing that happened to a registry entry, and who did it (append-only)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="registryentry.id", index=True, ondelete="CASCADE")
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=32)
+    # {"changed": {field: [before, after]}} or {"reason": …}; never the family's contact.
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class RegistryPhoto(SQLModel, table=True):
+    """A photo of the child at the time missing: stripped of metadata, encrypted on disk."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="registryentry.id", index=True, ondelete="CASCADE")
+    stored_path: str
+    added_by: str = Field(max_length=64)
+    created_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+def append_registry_event(
+    *, session: Session, entry_id: int, actor: str, action: str, detail: dict[str, Any]
+) -> RegistryEvent:
+    """Record something that happened to a registry entry."""
+    event = RegistryEvent(entry_id=entry_id, actor=actor, action=action, detail=detail)
+    session.add(event)
+    return event
+
+
+def registry_events(*, session: Session, entry_id: int) -> list[RegistryEvent]:
+    """An entry's event log, oldest first."""
+    return list(
+        session.exec(
+            select(RegistryEvent)
+            .where(RegistryEvent.entry_id == entry_id)
+            .order_by(col(RegistryEvent.at), col(RegistryEvent.id))
+        )
+    )
+
+
+def add_registry_photo(
+    *, session: Session, entry_id: int, stored_path: str, added_by: str
+) -> RegistryPhoto:
+    """Note a photo file stored (already encrypted) for an entry."""
+    photo = RegistryPhoto(entry_id=entry_id, stored_path=stored_path, added_by=added_by)
+    session.add(photo)
+    session.flush()
+    return photo
+
+
+def registry_photos(*, session: Session, entry_id: int) -> list[RegistryPhoto]:
+    """An entry's photos, oldest first."""
+    return list(
+        session.exec(
+            select(RegistryPhoto)
+            .where(RegistryPhoto.entry_id == entry_id)
+            .order_by(col(RegistryPhoto.id))
+        )
+    )
+
+
+def get_registry_photo(*, session: Session, photo_id: int) -> RegistryPhoto | None:
+    """One photo by id."""
+    return session.get(RegistryPhoto, photo_id)

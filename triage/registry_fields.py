@@ -1,0 +1,91 @@
+"""The registry's casework fields: parsing them (form or CSV), pinyin for search, the masked contact."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pypinyin import lazy_pinyin
+
+from storage import DnaStatus, EntryStatus, FieldCipher, RegistryEntry
+
+__all__ = [
+    "CASEWORK_COLUMNS",
+    "mask_contact",
+    "names_pinyin",
+    "parse_casework",
+    "set_pinyin",
+]
+
+# Optional CSV columns (and form fields) added by migration 0010.
+CASEWORK_COLUMNS = ("status", "police_case_number", "dna_status", "family_contact")
+_STATUSES = {s.value for s in EntryStatus}
+_DNA = {s.value for s in DnaStatus}
+
+
+def names_pinyin(names: list[str]) -> str:
+    """Each name in pinyin spaced, run together and as initials: 王小明 → wang xiao ming | …."""
+    parts = []
+    for name in names:
+        syllables = [s.lower() for s in lazy_pinyin(name) if s.strip()]
+        if syllables:
+            parts += [" ".join(syllables), "".join(syllables), "".join(s[0] for s in syllables)]
+    return " | ".join(parts)
+
+
+def set_pinyin(entry: RegistryEntry) -> None:
+    """Refresh the entry's searchable pinyin from its names."""
+    entry.name_pinyin = names_pinyin([entry.name, *(entry.other_names or [])])
+
+
+def parse_casework(row: dict[str, str]) -> dict[str, Any]:
+    """The casework fields present in a row; raises ValueError naming a bad value."""
+    values: dict[str, Any] = {}
+    status = (row.get("status") or "").strip().lower()
+    if status:
+        if status not in _STATUSES:
+            raise ValueError(f"status {status!r} is not open, found, reunited or closed")
+        values["status"] = status
+    dna = (row.get("dna_status") or "").strip().lower()
+    if dna:
+        if dna not in _DNA:
+            raise ValueError(f"dna_status {dna!r} is not not_taken, taken or matched")
+        values["dna_status"] = dna
+    if "police_case_number" in row:
+        police = (row.get("police_case_number") or "").strip()
+        if len(police) > 64:
+            raise ValueError("police_case_number is longer than 64 characters")
+        values["police_case_number"] = police
+    contact = (row.get("family_contact") or "").strip()
+    if contact:
+        if len(contact) > 200:
+            raise ValueError("family_contact is longer than 200 characters")
+        values["family_contact"] = contact  # plain here; encrypted when stored
+    return values
+
+
+def mask_contact(cipher: FieldCipher, stored: str | None) -> str | None:
+    """The family's contact with everything hidden but the last four digits."""
+    if not stored:
+        return None
+    digits = re.sub(r"\D", "", cipher.decrypt(stored))
+    return f"****{digits[-4:]}" if len(digits) >= 4 else "****"
+
+
+def _shown(value: Any) -> Any:
+    """A field's value as the event log keeps it (dates as text)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def field_changes(entry: RegistryEntry, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for each value that differs; the contact only as changed."""
+    changed: dict[str, list[Any]] = {}
+    for key, after in values.items():
+        before = getattr(entry, key)
+        if key == "family_contact":
+            if after is not None:
+                changed[key] = ["", ""]  # never the contact itself, in the log or anywhere
+            continue
+        if before != after:
+            changed[key] = [_shown(before), _shown(after)]
+    return changed
