@@ -78,8 +78,8 @@ class RegistryEntry(SQLModel, table=True):
     police_case_number: str = Field(default="", max_length=64)
     dna_status: str = Field(default=DnaStatus.NOT_TAKEN, max_length=16)
     family_contact: str | None = Field(default=None, description="encrypted (storage/crypto.py)")
-    # Lower-case pinyin of the names, spaced and run together, so "wang xiao" and "wxm" find 王小明.
-    name_pinyin: str = ""
+    # The names and their lower-case pinyin, so "明明", "wang xiao" and "wxm" all find 王小明 (明明).
+    search_names: str = ""
     created_at: datetime = _ts(nullable=False, default=utcnow)
     updated_at: datetime = _ts(nullable=False, default=utcnow)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, func, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from storage.registry_models import RegistryEntry
@@ -39,9 +39,8 @@ def search_entries(
             or_(
                 func.lower(col(RegistryEntry.case_id)).like(pattern, escape="\\"),
                 col(RegistryEntry.name).like(pattern, escape="\\"),
-                cast(col(RegistryEntry.other_names), String).like(pattern, escape="\\"),
-                col(RegistryEntry.name_pinyin).like(pattern, escape="\\"),
-                col(RegistryEntry.name_pinyin).like(compact, escape="\\"),
+                col(RegistryEntry.search_names).like(pattern, escape="\\"),
+                col(RegistryEntry.search_names).like(compact, escape="\\"),
             )
         )
     if where.kind:

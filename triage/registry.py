@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from storage import FieldCipher, RegistryEntry, RegistryKind, Report, ReportKind, utcnow
 from storage.registry_log import append_registry_event
 from storage.registry_reads import registry_entries_by_case
-from triage.registry_fields import field_changes, mask_contact, parse_casework, set_pinyin
+from triage.registry_fields import field_changes, mask_contact, parse_casework, set_search_names
 
 __all__ = [
     "COLUMNS",
@@ -196,7 +196,7 @@ def import_registry_csv(
             values["family_contact"] = cipher.encrypt(values["family_contact"])
         for key, value in values.items():
             setattr(entry, key, value)
-        set_pinyin(entry)
+        set_search_names(entry)
         entry.updated_at = utcnow()
         session.add(entry)
         entries.append(entry)
@@ -247,7 +247,7 @@ def entry_from_report(*, session: Session, report: Report) -> RegistryEntry | No
     entry.dialect = report.dialect_text or report.dialect
     entry.marks = report.child_description or ""
     entry.description = report.details or ""
-    set_pinyin(entry)
+    set_search_names(entry)
     entry.updated_at = utcnow()
     session.add(entry)
     session.flush()
@@ -263,7 +263,7 @@ def list_entries(*, session: Session, limit: int = 1000) -> list[RegistryEntry]:
 
 def entry_as_dict(entry: RegistryEntry, cipher: FieldCipher | None = None) -> dict[str, Any]:
     """An entry for printing as JSON; the family's contact masked (left out without a key)."""
-    data = entry.model_dump(exclude={"id", "name_pinyin", "family_contact"})
+    data = entry.model_dump(exclude={"id", "search_names", "family_contact"})
     if cipher is not None:
         data["family_contact"] = mask_contact(cipher, entry.family_contact)
     for key in ("birth_date", "missing_date", "created_at", "updated_at"):

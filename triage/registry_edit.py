@@ -21,7 +21,7 @@ from triage.errors import WorkflowError
 from triage.matching_jobs import rematch_open_tips
 from triage.media import UncleanImage, strip_image_metadata
 from triage.registry import parse_entry_row
-from triage.registry_fields import field_changes, set_pinyin
+from triage.registry_fields import field_changes, set_search_names
 
 __all__ = [
     "EntryExists",
@@ -52,7 +52,7 @@ def _store(
         setattr(entry, key, value)
     if contact:
         entry.family_contact = cipher.encrypt(str(contact))
-    set_pinyin(entry)
+    set_search_names(entry)
     entry.updated_at = utcnow()
     session.add(entry)
     session.flush()

@@ -12,9 +12,9 @@ from storage import DnaStatus, EntryStatus, FieldCipher, RegistryEntry
 __all__ = [
     "CASEWORK_COLUMNS",
     "mask_contact",
-    "names_pinyin",
+    "names_searched",
     "parse_casework",
-    "set_pinyin",
+    "set_search_names",
 ]
 
 # Optional CSV columns (and form fields) added by migration 0010.
@@ -23,9 +23,9 @@ _STATUSES = {s.value for s in EntryStatus}
 _DNA = {s.value for s in DnaStatus}
 
 
-def names_pinyin(names: list[str]) -> str:
-    """Each name in pinyin spaced, run together and as initials: 王小明 → wang xiao ming | …."""
-    parts = []
+def names_searched(names: list[str]) -> str:
+    """The names, then each in pinyin spaced, run together and as initials (王小明 | wang xiao ming | …)."""
+    parts = [name.strip().lower() for name in names if name.strip()]
     for name in names:
         syllables = [s.lower() for s in lazy_pinyin(name) if s.strip()]
         if syllables:
@@ -33,9 +33,9 @@ def names_pinyin(names: list[str]) -> str:
     return " | ".join(parts)
 
 
-def set_pinyin(entry: RegistryEntry) -> None:
-    """Refresh the entry's searchable pinyin from its names."""
-    entry.name_pinyin = names_pinyin([entry.name, *(entry.other_names or [])])
+def set_search_names(entry: RegistryEntry) -> None:
+    """Refresh the text the list's search looks in: the names and their pinyin."""
+    entry.search_names = names_searched([entry.name, *(entry.other_names or [])])
 
 
 def parse_casework(row: dict[str, str]) -> dict[str, Any]:

@@ -20,8 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _pinyin(names: list[str]) -> str:
-    """The same text triage/registry_fields.py `names_pinyin` writes (frozen here)."""
-    parts = []
+    """The same text triage/registry_fields.py `names_searched` writes (frozen here)."""
+    parts = [name.strip().lower() for name in names if name.strip()]
     for name in names:
         syllables = [s.lower() for s in lazy_pinyin(name) if s.strip()]
         if syllables:
@@ -60,7 +60,10 @@ def upgrade() -> None:
         )
         batch_op.add_column(
             sa.Column(
-                "name_pinyin", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""
+                "search_names",
+                sqlmodel.sql.sqltypes.AutoString(),
+                nullable=False,
+                server_default="",
             )
         )
         batch_op.create_index(batch_op.f("ix_registryentry_status"), ["status"], unique=False)
@@ -69,14 +72,14 @@ def upgrade() -> None:
         sa.column("id", sa.Integer()),
         sa.column("name", sa.String()),
         sa.column("other_names", sa.JSON()),
-        sa.column("name_pinyin", sa.String()),
+        sa.column("search_names", sa.String()),
     )
     bind = op.get_bind()
     rows = bind.execute(sa.select(entries.c.id, entries.c.name, entries.c.other_names)).all()
     for entry_id, name, others in rows:
         text = _pinyin([name, *(others or [])])
         if text:
-            bind.execute(entries.update().where(entries.c.id == entry_id).values(name_pinyin=text))
+            bind.execute(entries.update().where(entries.c.id == entry_id).values(search_names=text))
     op.create_table(
         "registryevent",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -123,7 +126,7 @@ def downgrade() -> None:
     op.drop_table("registryevent")
     with op.batch_alter_table("registryentry", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_registryentry_status"))
-        batch_op.drop_column("name_pinyin")
+        batch_op.drop_column("search_names")
         batch_op.drop_column("family_contact")
         batch_op.drop_column("dna_status")
         batch_op.drop_column("police_case_number")
