@@ -45,11 +45,12 @@ def app(svc) -> Starlette:
 
 @pytest.fixture
 def tip(tipster, engine) -> dict[str, str]:
-    """Path parameters naming a real tip and its attachment."""
+    """Path parameters naming a real tip and its attachment (and a registry case)."""
     ref = report_sighting(tipster)
     with Session(engine) as session:
         attachment = session.exec(select(Attachment)).one()
-    return {"ref": ref, "attachment_id": str(attachment.id)}
+    # Registry routes answer 404 for a case or photo that isn't there, which is enough here.
+    return {"ref": ref, "attachment_id": str(attachment.id), "case_id": "NO-SUCH", "photo_id": "1"}
 
 
 def concrete(path: str, tip: dict[str, str]) -> str:
