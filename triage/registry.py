@@ -14,7 +14,13 @@ from sqlmodel import Session, col, select
 from storage import FieldCipher, RegistryEntry, RegistryKind, Report, ReportKind, utcnow
 from storage.registry_log import append_registry_event
 from storage.registry_reads import registry_entries_by_case
-from triage.registry_fields import field_changes, mask_contact, parse_casework, set_search_names
+from triage.registry_fields import (
+    CASEWORK_COLUMNS,
+    field_changes,
+    mask_contact,
+    parse_casework,
+    set_search_names,
+)
 
 __all__ = [
     "COLUMNS",
@@ -137,6 +143,8 @@ def parse_registry_csv(text: str) -> list[dict[str, Any]]:
     seen: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
+        # An empty cell in an optional casework column keeps what is on file.
+        row = {k: v for k, v in row.items() if k not in CASEWORK_COLUMNS or (v or "").strip()}
         try:
             values = parse_entry_row(row)
         except ValueError as exc:

@@ -13,15 +13,11 @@ import pytest
 from PIL import Image
 
 from storage import Role
+from tests.bot import test_dashboard_browser as shared
 from tests.bot.dashboard_helpers import PASSWORD, enlist
-from tests.bot.test_dashboard_browser import (  # noqa: F401  (fixtures)
-    CHROMIUM,
-    browser,
-    server,
-    shot,
-    sign_in,
-    sync_api,
-)
+from tests.bot.test_dashboard_browser import CHROMIUM, shot, sign_in, sync_api
+
+server, browser = shared.server, shared.browser  # the same `homeward serve` and Chromium
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 CSV_HEADER = (
@@ -45,8 +41,7 @@ def photo_file(tmp_path: Path) -> Path:
 def csv_file(tmp_path: Path) -> Path:
     out = tmp_path / "registry.csv"
     out.write_text(
-        CSV_HEADER
-        + "BBH-2019-0412,family_seeking_child,李勇,勇勇;小勇,M,2015-03-02,2019-06-01,"
+        CSV_HEADER + "BBH-2019-0412,family_seeking_child,李勇,勇勇;小勇,M,2015-03-02,2019-06-01,"
         "四川省成都市金牛区,四川,四川话,左脸有一块红色胎记,,found,,taken,\n"
         + "BBH-2020-1187,family_seeking_child,王小丽,丽丽,F,2016,2020-09-15,河南省周口市,"
         "河南,河南话,右手有一道疤,,,,,\n",

@@ -245,3 +245,13 @@ def test_the_list_finds_an_entry_by_name_pinyin_or_case_id(engine, cipher, typed
         )
         assert [r.case_id for r in rows] == ["B-2"]
         assert session.exec(select(RegistryEntry)).all()
+
+
+def test_an_empty_casework_cell_in_a_csv_keeps_what_is_on_file(engine, cipher):
+    with Session(engine) as session:
+        add_entry(session=session, fields=LI_YONG, cipher=cipher, actor="lena")
+        row = "BBH-2019-0412,family_seeking_child,李勇,,M,2015-03-02,2019-06-01,,四川,,,,,,,\n"
+        import_registry_csv(session=session, text=HEADER + row, cipher=cipher, actor="lena")
+        entry = get_entry(session=session, case_id="BBH-2019-0412")
+        assert entry is not None and entry.police_case_number == "川公刑 2019-118"
+        assert cipher.decrypt(entry.family_contact or "") == "母亲 王芳 138 0013 8000"
