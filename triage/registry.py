@@ -240,6 +240,7 @@ def entry_from_report(*, session: Session, report: Report) -> RegistryEntry | No
         return None
     names = list(report.names_used or [])
     entry = session.exec(select(RegistryEntry).where(RegistryEntry.case_id == report.ref)).first()
+    made = entry is None
     entry = entry or RegistryEntry(
         case_id=report.ref, kind=kind, source="report", report_id=report.id
     )
@@ -259,6 +260,10 @@ def entry_from_report(*, session: Session, report: Report) -> RegistryEntry | No
     entry.updated_at = utcnow()
     session.add(entry)
     session.flush()
+    if made:
+        append_registry_event(
+            session=session, entry_id=entry.id or 0, actor="system", action="from_report", detail={}
+        )
     return entry
 
 

@@ -9,7 +9,13 @@ from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from bot.dashboard.guard import Call
-from bot.dashboard.registry_view import entry_not_found, registry_render, registry_texts
+from bot.dashboard.registry_view import (
+    FIELDS,
+    bad_field,
+    entry_not_found,
+    registry_render,
+    registry_texts,
+)
 from bot.dashboard.sessions import flash
 from storage import RegistryEntry
 from storage.registry_search import get_entry
@@ -23,25 +29,6 @@ from triage.registry_edit import (
 )
 
 __all__ = ["create", "edit_form", "new_form", "save"]
-
-FIELDS = (
-    "case_id",
-    "kind",
-    "name",
-    "other_names",
-    "sex",
-    "birth_date",
-    "missing_date",
-    "missing_place",
-    "home_province",
-    "dialect",
-    "marks",
-    "description",
-    "status",
-    "dna_status",
-    "police_case_number",
-    "family_contact",
-)
 
 
 def _values(entry: RegistryEntry) -> dict[str, str]:
@@ -92,7 +79,8 @@ def _error(call: Call, exc: Exception) -> str:
         return r("form.exists", case_id=str(exc))
     if isinstance(exc, NotAPhoto):
         return r("form.not_a_photo")
-    return r("form.invalid", reason=str(exc))
+    field = bad_field(r, str(exc))
+    return r("form.bad_field", field=field) if field else r("form.invalid", reason=str(exc))
 
 
 def _to_entry(call: Call, case_id: str, key: str) -> Response:

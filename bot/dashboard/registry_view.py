@@ -13,13 +13,40 @@ from bot.dashboard.guard import Call
 from handlers.catalogue import catalogue
 from storage import DnaStatus, EntryStatus, RegistryKind
 
-__all__ = ["entry_not_found", "registry_render", "registry_texts"]
+__all__ = ["FIELDS", "bad_field", "entry_not_found", "registry_render", "registry_texts"]
 
 
 def registry_texts(dash: Dashboard, request: Request) -> Callable[..., str]:
     """The registry's words (`registry.*` keys) in the session's language."""
     language = dash.texts(request).language
     return lambda key, **params: catalogue().text(language, f"registry.{key}", **params)
+
+
+# Every field a registry entry has, in the order its form and page show them.
+FIELDS = (
+    "case_id",
+    "kind",
+    "name",
+    "other_names",
+    "sex",
+    "birth_date",
+    "missing_date",
+    "missing_place",
+    "home_province",
+    "dialect",
+    "marks",
+    "description",
+    "status",
+    "dna_status",
+    "police_case_number",
+    "family_contact",
+)
+
+
+def bad_field(r: Callable[..., str], reason: str) -> str | None:
+    """The field a parse error names ("birth_date '2015-13-01' is not …"), in words."""
+    field = reason.split(" ", 1)[0]
+    return r(f"field.{field}") if field in FIELDS else None
 
 
 def registry_render(call: Call, template: str, *, status: int = 200, **context: Any) -> Response:
@@ -32,6 +59,7 @@ def registry_render(call: Call, template: str, *, status: int = 200, **context: 
         kinds=[k.value for k in RegistryKind],
         statuses=[s.value for s in EntryStatus],
         dna_statuses=[s.value for s in DnaStatus],
+        bad_field=lambda reason: bad_field(registry_texts(call.dash, call.request), reason),
         **context,
     )
 

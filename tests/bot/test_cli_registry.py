@@ -136,3 +136,27 @@ def test_imports_show_progress_on_a_terminal_and_stay_quiet_when_piped(
     assert "storing entries" not in piped.stderr + piped.stdout
     counts = json.loads(run(["registry", "import", "--json", str(SAMPLE)], env).stdout)
     assert counts["entries"] == 5 and counts["updated"] == 5 and "seconds" in counts
+
+
+def test_registry_import_takes_the_casework_columns_and_show_masks_the_contact(
+    database_url, engine, tmp_path: Path
+):
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": REDIS_URL,
+           "HOMEWARD_DATA_DIR": str(tmp_path)}  # fmt: skip
+    casework = tmp_path / "casework.csv"
+    casework.write_text(
+        HEADER.rstrip("\n") + ",status,police_case_number,dna_status,family_contact\n"
+        "CW-1,family_seeking_child,王小明,,M,2015,2019-01-01,,河南,,,,found,豫 118,taken,"
+        "母亲 138 0013 8000\n",
+        encoding="utf-8",
+    )
+    imported = run(["registry", "import", str(casework)], env)
+    assert imported.returncode == 0, imported.stderr
+    shown = json.loads(run(["registry", "show", "CW-1"], env).stdout)
+    assert (shown["status"], shown["police_case_number"], shown["dna_status"]) == (
+        "found",
+        "豫 118",
+        "taken",
+    )
+    assert shown["family_contact"] == "****8000"
+    assert "0013" not in json.dumps(shown, ensure_ascii=False)

@@ -148,7 +148,7 @@ def test_a_lead_edits_and_the_log_says_who_changed_what(app, engine):
     bad = uploads(
         lena, "/registry/BBH-2019-0412/edit", {}, **{**NEW_ENTRY, "birth_date": "2015-13-01"}
     )
-    assert bad.status_code == 400 and "form-error" in bad.text
+    assert bad.status_code == 400 and "请检查“出生日期”这一项。" in bad.text
 
 
 def test_revealing_the_family_contact_takes_a_reason_and_is_logged(app, engine):
@@ -173,7 +173,7 @@ def test_an_import_is_previewed_and_a_bad_line_imports_nothing(app, engine):
     bad = rows + "BBH-2021-0001,family_seeking_kid,张三,,M,,,,,,,,,,,\n"
 
     refused = uploads(lena, "/registry/import", {"file": ("r.csv", bad.encode(), "text/csv")})
-    assert refused.status_code == 400 and "第 4 行" in refused.text
+    assert refused.status_code == 400 and "第 4 行： 请检查“寻找类型”" in refused.text
     assert "confirm-import" not in refused.text
 
     preview = uploads(lena, "/registry/import", {"file": ("r.csv", rows.encode(), "text/csv")})
