@@ -12,6 +12,8 @@ from bot.dashboard.context import Dashboard
 from bot.dashboard.guard import Call
 from handlers.catalogue import catalogue
 from storage import DnaStatus, EntryStatus, RegistryKind
+from triage.registry import COLUMNS
+from triage.registry_fields import CASEWORK_COLUMNS
 
 __all__ = ["FIELDS", "bad_field", "entry_not_found", "registry_render", "registry_texts"]
 
@@ -22,25 +24,8 @@ def registry_texts(dash: Dashboard, request: Request) -> Callable[..., str]:
     return lambda key, **params: catalogue().text(language, f"registry.{key}", **params)
 
 
-# Every field a registry entry has, in the order its form and page show them.
-FIELDS = (
-    "case_id",
-    "kind",
-    "name",
-    "other_names",
-    "sex",
-    "birth_date",
-    "missing_date",
-    "missing_place",
-    "home_province",
-    "dialect",
-    "marks",
-    "description",
-    "status",
-    "dna_status",
-    "police_case_number",
-    "family_contact",
-)
+# Every field a registry entry has, in the order its form and CSV file list them.
+FIELDS = (*COLUMNS, *CASEWORK_COLUMNS)
 
 
 def bad_field(r: Callable[..., str], reason: str) -> str | None:

@@ -129,4 +129,10 @@ def test_a_lead_keeps_the_registry_from_the_dashboard(server, browser, engine, t
         box = element.bounding_box()
         if box:
             assert box["x"] + box["width"] <= 391, element.evaluate("e => e.outerHTML")[:200]
+    page.get_by_role("button", name="English").click()
+    page.goto(f"{server}/dashboard/registry")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Missing-child registry")
+    shot(page, "registry-list-en-phone.png")
+    page.goto(f"{server}/dashboard/registry/BBH-2019-0412")
+    shot(page, "registry-entry-en-phone.png")
     phone.close()
