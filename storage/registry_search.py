@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from storage.registry_models import RegistryEntry
+from storage.models import Report
+from storage.registry_models import MatchCandidate, RegistryEntry
 
-__all__ = ["RegistryFilter", "get_entry", "registry_provinces", "search_entries"]
+__all__ = [
+    "RegistryFilter",
+    "entry_matches",
+    "get_entry",
+    "registry_provinces",
+    "search_entries",
+]
 
 
 @dataclass(frozen=True)
@@ -70,3 +77,14 @@ def registry_provinces(*, session: Session) -> list[str]:
         .order_by(col(RegistryEntry.home_province))
     )
     return [p for p in rows if p]
+
+
+def entry_matches(*, session: Session, entry_id: int) -> list[tuple[str, float, str]]:
+    """(tip ref, score, status) of every tip proposed as this entry's child, best first."""
+    rows = session.exec(
+        select(Report.ref, MatchCandidate.score, MatchCandidate.status)
+        .join(Report, col(Report.id) == col(MatchCandidate.report_id))
+        .where(MatchCandidate.entry_id == entry_id)
+        .order_by(col(MatchCandidate.score).desc())
+    )
+    return [(ref, float(score), status) for ref, score, status in rows]

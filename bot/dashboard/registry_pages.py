@@ -19,7 +19,13 @@ from bot.dashboard.guard import Call, Handler
 from bot.dashboard.registry_view import entry_not_found, registry_render, registry_texts
 from storage import Role
 from storage.registry_log import get_registry_photo, registry_events, registry_photos
-from storage.registry_search import RegistryFilter, get_entry, registry_provinces, search_entries
+from storage.registry_search import (
+    RegistryFilter,
+    entry_matches,
+    get_entry,
+    registry_provinces,
+    search_entries,
+)
 from triage.errors import WorkflowError
 from triage.registry_edit import reveal_family_contact
 from triage.registry_fields import mask_contact
@@ -83,6 +89,7 @@ def load_entry(call: Call, *, reason: str | None = None) -> dict[str, Any] | Non
             "revealed": revealed,
             "photos": registry_photos(session=session, entry_id=entry.id),
             "events": registry_events(session=session, entry_id=entry.id),
+            "matches": entry_matches(session=session, entry_id=entry.id),
         }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from tests.bot.dashboard_helpers import (
     dashboard_app,
     enlist,
     latin,
+    report_sighting,
     settings_for,
 )
 from tests.bot.telegram_helpers import make_services
@@ -218,3 +220,31 @@ def test_registry_pages_are_all_chinese_on_a_chinese_page(app, engine):
             )
         ]
         assert leftovers == [], (path, leftovers)
+
+
+def test_an_entry_added_on_the_dashboard_is_matched_to_an_open_tip_at_once(app, engine, tipster):
+    ref = report_sighting(tipster)  # 李勇, a boy of five or six, a birthmark on his left cheek
+    lena = signed_in(app, engine, "lena", Role.LEAD)
+    uploads(lena, "/registry/new", {}, **NEW_ENTRY)
+
+    page = lena.opens("/registry/BBH-2019-0412").text
+    assert f'href="/dashboard/tips/{ref}"' in page and "待核对" in page
+
+
+def test_a_photo_larger_than_a_form_may_be_is_taken_but_only_on_the_registry_forms(app, engine):
+    lena = signed_in(app, engine, "lena", Role.LEAD)
+    noise = Image.frombytes("RGB", (400, 400), random.Random(7).randbytes(400 * 400 * 3))
+    out = io.BytesIO()
+    noise.save(out, format="PNG")
+    assert len(out.getvalue()) > 64 * 1024
+    added = uploads(
+        lena, "/registry/new", {"photo": ("big.png", out.getvalue(), "image/png")}, **NEW_ENTRY
+    )
+    assert added.status_code == 303
+    refused = uploads(
+        lena,
+        "/registry/BBH-2019-0412/reveal",
+        {"photo": ("big.png", out.getvalue(), "image/png")},
+        reason="x",
+    )
+    assert refused.status_code == 413
