@@ -20,8 +20,6 @@ from functools import partial
 
 import redis
 from rq import Queue, Retry
-from rq.exceptions import NoSuchJobError
-from rq.job import Job, JobStatus
 from wechatpy.exceptions import WeChatClientException
 
 from bot.failures import describe, may_pass
@@ -38,6 +36,7 @@ from storage.inbound import (
     store_update,
 )
 from triage import QUEUE_NAME, dispatch_report, runtime
+from triage.queue import enqueue_once
 
 __all__ = [
     "REFUSALS",
@@ -61,7 +60,6 @@ REFUSALS = {
     45047: "customer-message limit for this user reached",
     48001: "the account has no customer-service message permission",
 }
-_LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
 @dataclass
@@ -104,23 +102,10 @@ def _key(inbound: Inbound) -> str:
 
 def enqueue_late_reply(queue: Queue, cipher: FieldCipher, inbound: Inbound, *, skip: int) -> None:
     """Queue the customer-message job for a message (once), parts from `skip` on."""
-    job_id = f"wechat-reply-{_key(inbound)}-{skip}"
-    try:
-        if Job.fetch(job_id, connection=queue.connection).get_status(refresh=False) in _LIVE:
-            return
-    except NoSuchJobError:
-        pass
     payload = cipher.encrypt(json.dumps(asdict(inbound)))  # the OpenID never sits in Redis
-    queue.enqueue(
-        send_late_reply,
-        payload,
-        skip,
-        job_id=job_id,
-        retry=RETRY,
-        result_ttl=86400,
-        failure_ttl=30 * 86400,
-    )
-    log.info("%s: reply queued as a customer message (from part %d)", inbound.delivery_id, skip)
+    job_id = f"wechat-reply-{_key(inbound)}-{skip}"
+    if enqueue_once(queue, send_late_reply, payload, skip, job_id=job_id, retry=RETRY):
+        log.info("%s: reply queued as a customer message (from part %d)", inbound.delivery_id, skip)
 
 
 def requeue_late_reply(queue: Queue, payload: str) -> None:
