@@ -14,11 +14,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers
 
 from bot.settings import Settings
-from handlers import Intake, InterviewConfig, catalogue
+from handlers import Intake, catalogue
 from storage import FieldCipher, make_engine
-from triage import QUEUE_NAME, dispatch_report, redis_connection
+from triage import QUEUE_NAME, redis_connection
+from triage.queue import queued_intake
 
-__all__ = ["Services", "assemble", "configure_logging", "queued_intake", "services"]
+__all__ = ["Services", "assemble", "configure_logging", "services"]
 
 
 @dataclass
@@ -62,22 +63,6 @@ def assemble(
         engine=engine, cipher=cipher, config=settings.interview(), queue=queue
     )
     return Services(settings, engine, cipher, connection, queue, intake)
-
-
-def queued_intake(
-    *, engine: Engine, cipher: FieldCipher, config: InterviewConfig, queue: Queue
-) -> Intake:
-    """The intake, queueing each report's new follow-up work once it is committed."""
-    return Intake(
-        engine=engine,
-        cipher=cipher,
-        config=config,
-        after_submit=lambda report_id: _dispatch(engine, queue, report_id),
-    )
-
-
-def _dispatch(engine: Engine, queue: Queue, report_id: int) -> None:
-    dispatch_report(engine, queue, report_id)
 
 
 def configure_logging(level: str, *, file: Path | None = None) -> None:

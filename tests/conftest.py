@@ -20,7 +20,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
-from bot.wiring import queued_intake
 from handlers import Intake, InterviewConfig
 from storage import FieldCipher, generate_key, make_engine, upgrade
 from tests.bot.wechat_helpers import WeChatWorld, world_for
@@ -28,6 +27,7 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_updates import UpdateFactory
 from tests.stories import Tipster
 from triage import QUEUE_NAME
+from triage.queue import queued_intake
 
 REDIS_URL = os.environ.get("HOMEWARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

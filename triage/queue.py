@@ -12,14 +12,23 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy.engine import Engine
 
-from storage import OutboxItem, OutboxStatus, session_scope, utcnow
+from handlers import Intake, InterviewConfig
+from storage import FieldCipher, OutboxItem, OutboxStatus, session_scope, utcnow
 from storage.outbox import OutboxJob, due_outbox_items, mark_enqueued, pending_outbox_items
 from triage.assess import assess_report
 from triage.escalation import escalate_report
 from triage.jobs import follow_up
 from triage.relay_jobs import relay_to_tipster, tip_changed, tipster_replied
 
-__all__ = ["QUEUE_NAME", "dispatch_report", "enqueue_item", "enqueue_once", "job_id", "requeue_due"]
+__all__ = [
+    "QUEUE_NAME",
+    "dispatch_report",
+    "enqueue_item",
+    "enqueue_once",
+    "job_id",
+    "queued_intake",
+    "requeue_due",
+]
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "homeward"
@@ -100,6 +109,22 @@ def dispatch_report(engine: Engine, queue: Queue, report_id: int) -> int:
     with session_scope(engine) as session:
         items = pending_outbox_items(session=session, report_id=report_id)
     return _enqueue_all(engine, queue, items)
+
+
+def queued_intake(
+    *, engine: Engine, cipher: FieldCipher, config: InterviewConfig, queue: Queue
+) -> Intake:
+    """The intake, queueing each report's new follow-up work once it is committed."""
+    return Intake(
+        engine=engine,
+        cipher=cipher,
+        config=config,
+        after_submit=lambda report_id: _dispatch(engine, queue, report_id),
+    )
+
+
+def _dispatch(engine: Engine, queue: Queue, report_id: int) -> None:
+    dispatch_report(engine, queue, report_id)
 
 
 def requeue_due(
