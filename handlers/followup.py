@@ -114,9 +114,9 @@ def _code(state: State, env: Env, msg: Inbound) -> list[Reply]:
 
 def _pin(state: State, env: Env, msg: Inbound) -> list[Reply]:
     """The PIN: the tip's status and what they can do, or asked for the code again."""
-    ref = str((state.followup or {}).get("ref", ""))
+    ref, pin = str((state.followup or {}).get("ref", "")), _typed(msg)
     try:
-        report_id, ref = _port(env).check(ref, _typed(msg))
+        report_id, ref = _port(env).check(ref, pin)
     except AnswerError as refused:
         if refused.key == "followup.wrong":
             return go(env, state, Step.FOLLOWUP_REF, env.t(state.language, refused.key))

@@ -119,3 +119,13 @@ def test_a_command_added_as_a_row_is_run_at_any_question(
     assert read_command("/where_am_i") == "where_am_i"
     assert chat.commands("where_am_i").replies[0].text.startswith("at safety")
     assert chat.state.step == Step.SAFETY
+
+
+def test_at_the_pin_question_a_photo_is_asked_to_be_typed_and_the_question_stays() -> None:
+    chat = Chat()
+    chat.commands("followup")
+    chat.says("HW-7")
+    assert chat.state.step == Step.FOLLOWUP_PIN
+    chat.send(InboundKind.MEDIA, "")
+    assert chat.state.step == Step.FOLLOWUP_PIN
+    assert chat.env.t(chat.state.language, "error.need_text") in chat.text
