@@ -24,7 +24,7 @@ from handlers.messages import Inbound, InboundKind, Reply
 from handlers.navigation import MOVES, Outcome, Submission, advance, greet, reask
 from handlers.prompts import ask
 from handlers.state import Env, State
-from handlers.steps import FOLLOWUP_STEPS, SPECS, Answer, Step
+from handlers.steps import SPECS, Answer, Step
 
 __all__ = ["AT_STEP", "COMMANDS", "Outcome", "Submission", "handle"]
 
@@ -129,6 +129,14 @@ def _followup(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
 
 # What a message at each step does; every step not named here is a question (`_question`).
 AT_STEP: dict[Step, Handler] = {
-    **dict.fromkeys(MOVES, _move),
-    **dict.fromkeys(FOLLOWUP_STEPS, _followup),
+    Step.LANGUAGE: _move,
+    Step.KIND: _move,
+    Step.RESUME: _move,
+    Step.REVIEW: _move,
+    Step.EDIT: _move,
+    Step.DELETE: _move,
+    Step.FOLLOWUP_REF: _followup,
+    Step.FOLLOWUP_PIN: _followup,
+    Step.FOLLOWUP_MENU: _followup,
+    Step.FOLLOWUP_MESSAGE: _followup,
 }
