@@ -16,9 +16,10 @@ from sqlalchemy.orm import configure_mappers
 from bot.settings import Settings
 from handlers import Intake, catalogue
 from storage import FieldCipher, make_engine
-from triage import QUEUE_NAME, dispatch_report, redis_connection
+from triage import QUEUE_NAME, redis_connection
+from triage.queue import queued_intake
 
-__all__ = ["Services", "configure_logging", "services"]
+__all__ = ["Services", "assemble", "configure_logging", "services"]
 
 
 @dataclass
@@ -41,23 +42,27 @@ def services(settings: Settings) -> Iterator[Services]:
     configure_mappers()
     catalogue()
     engine = make_engine(settings.database())
-    cipher = settings.cipher()
     with redis_connection(settings.redis_url, settings.homeward_data_dir) as connection:
-        queue = Queue(QUEUE_NAME, connection=connection)
-        intake = Intake(
-            engine=engine,
-            cipher=cipher,
-            config=settings.interview(),
-            after_submit=lambda report_id: _dispatch(engine, queue, report_id),
-        )
         try:
-            yield Services(settings, engine, cipher, connection, queue, intake)
+            yield assemble(settings, engine=engine, cipher=settings.cipher(), connection=connection)
         finally:
             engine.dispose()
 
 
-def _dispatch(engine: Engine, queue: Queue, report_id: int) -> None:
-    dispatch_report(engine, queue, report_id)
+def assemble(
+    settings: Settings,
+    *,
+    engine: Engine,
+    cipher: FieldCipher,
+    connection: redis.Redis,
+    intake: Intake | None = None,
+) -> Services:
+    """The services on an open database and Redis (`intake`: one built elsewhere, a test's)."""
+    queue = Queue(QUEUE_NAME, connection=connection)
+    intake = intake or queued_intake(
+        engine=engine, cipher=cipher, config=settings.interview(), queue=queue
+    )
+    return Services(settings, engine, cipher, connection, queue, intake)
 
 
 def configure_logging(level: str, *, file: Path | None = None) -> None:

@@ -123,9 +123,9 @@ def _fetchers(svc: Services) -> dict[str, MediaFetcher]:
     """Media downloaders of the configured channels, by channel name."""
     fetchers: dict[str, MediaFetcher] = {}
     if svc.settings.wechat_token:
-        from bot.wechat import configure_worker
+        from bot.wechat import wechat_fetcher
 
-        fetchers[Channel.WECHAT] = configure_worker(svc)
+        fetchers[Channel.WECHAT] = wechat_fetcher(svc)
     if svc.settings.telegram_bot_token:
         from bot.telegram import telegram_fetcher
 
@@ -143,6 +143,8 @@ def worker_runtime(svc: Services) -> Runtime:
         max_media_bytes=svc.settings.max_media_bytes,
         match_notify_score=svc.settings.match_notify_score,
         imminent_escalate_minutes=svc.settings.imminent_escalate_minutes,
+        interview=svc.settings.interview(),
+        queue=svc.queue,
     )
     if svc.settings.wechat_token:
         from bot.wechat import wechat_relay_sender

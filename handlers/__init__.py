@@ -1,8 +1,9 @@
 """The conversations: the channel-neutral intake interview and its text catalogue."""
 
 from handlers.catalogue import Catalogue, catalogue
+from handlers.commands import COMMANDS
 from handlers.intake import Intake
-from handlers.interview import COMMANDS, Outcome, Submission, handle
+from handlers.interview import Outcome, Submission, handle
 from handlers.messages import Choice, Inbound, InboundKind, Reply
 from handlers.render import render_text
 from handlers.state import Env, InterviewConfig, State

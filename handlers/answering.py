@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from handlers import dialects, places
 from handlers.answers import (
@@ -22,10 +22,10 @@ from handlers.messages import Inbound, InboundKind
 from handlers.place_answer import place_from_text
 from handlers.prompts import choice_values, option_label
 from handlers.state import Env, State
-from handlers.steps import SPECS, Answer, Step, option_key
+from handlers.steps import SPECS, Answer, Step, dependents, option_key
 from storage.locations import cell, point_text
 
-__all__ = ["Stay", "apply_answer", "resolve_choice"]
+__all__ = ["PARSERS", "Parser", "Stay", "add_media", "apply_answer", "resolve_choice"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,9 @@ def _typed_form(text: str) -> str:
 
 
 def _text(env: Env, state: State, step: str, msg: Inbound) -> str:
+    """The typed answer, trimmed and within the step's length."""
+    if msg.kind is InboundKind.CHOICE:  # a button where words are asked for
+        raise StaleButton("error.stale_button")
     if msg.kind is not InboundKind.TEXT:
         raise AnswerError("error.need_text")
     text = msg.text.strip()
@@ -83,11 +86,29 @@ def _text(env: Env, state: State, step: str, msg: Inbound) -> str:
     return text
 
 
-def _place(env: Env, state: State, step: str, msg: Inbound) -> dict[str, Any]:
+Parser = Callable[[Env, State, Step, Inbound], Stay | None]
+"""Reads one answer of its kind and stores it on the draft; Stay keeps the question open."""
+
+
+def _choice(env: Env, state: State, step: Step, msg: Inbound) -> None:
+    choice = resolve_choice(env, state, step, msg)
+    if choice is None:
+        raise AnswerError("error.choose_one")
+    state.draft[step] = choice
+    for dependent, value in dependents(step):  # no longer asked: its answer goes too
+        if choice != value:
+            state.draft.pop(dependent, None)
+
+
+def _typed(env: Env, state: State, step: Step, msg: Inbound) -> None:
+    state.draft[step] = _text(env, state, step, msg)
+
+
+def _place(env: Env, state: State, step: Step, msg: Inbound) -> None:
     if msg.kind is InboundKind.LOCATION and msg.latitude is not None and msg.longitude is not None:
         guess = places.place_from_coordinates(msg.latitude, msg.longitude)
         state.doubted = None
-        return {  # the exact point only encrypted: it is often where the tipster stands
+        state.draft[step] = {  # the exact point only encrypted: it is often where they stand
             "text": None,
             "lat": cell(msg.latitude),
             "lon": cell(msg.longitude),
@@ -95,30 +116,66 @@ def _place(env: Env, state: State, step: str, msg: Inbound) -> dict[str, Any]:
             "province": guess.province,
             "city": guess.city,
         }
-    return place_from_text(state, step, _text(env, state, step, msg))
+    else:
+        state.draft[step] = place_from_text(state, step, _text(env, state, step, msg))
 
 
-def _when(env: Env, state: State, msg: Inbound, choice: str | None) -> dict[str, Any]:
-    if choice:
-        return {"choice": choice, "text": None, "date": quick_when(choice, env.now).isoformat()}
-    text = _text(env, state, Step.WHEN, msg)
+def _moment(env: Env, state: State, step: Step, msg: Inbound) -> None:
+    if choice := resolve_choice(env, state, step, msg):
+        date = quick_when(choice, env.now).isoformat()
+        state.draft[step] = {"choice": choice, "text": None, "date": date}
+        return
+    text = _text(env, state, step, msg)
     parsed = parse_when(text, now=env.now, timezone=env.config.timezone)
-    return {"choice": None, "text": text, "date": parsed.isoformat()}
+    state.draft[step] = {"choice": None, "text": text, "date": parsed.isoformat()}
 
 
-def _dialect(env: Env, state: State, msg: Inbound, choice: str | None) -> dict[str, Any]:
-    if choice:
-        return {"group": choice, "text": None, "provinces": dialects.candidate_provinces(choice)}
-    text = _text(env, state, Step.DIALECT, msg)
+def _dialect(env: Env, state: State, step: Step, msg: Inbound) -> None:
+    if choice := resolve_choice(env, state, step, msg):
+        provinces = dialects.candidate_provinces(choice)
+        state.draft[step] = {"group": choice, "text": None, "provinces": provinces}
+        return
+    text = _text(env, state, step, msg)
     guess = dialects.dialect_from_text(text)
     # The reader already offers a group's candidates; none left means none (standard Mandarin).
-    return {"group": guess.group, "text": text, "provinces": list(guess.provinces)}
+    state.draft[step] = {"group": guess.group, "text": text, "provinces": list(guess.provinces)}
 
 
-def _toggle_signs(env: Env, state: State, msg: Inbound) -> Stay | None:
-    signs = dict(state.draft.get("signs") or {"selected": [], "text": None})
-    selected: list[str] = list(signs["selected"])
-    values = choice_values(state, Step.SIGNS)
+def _birth(env: Env, state: State, step: Step, msg: Inbound) -> None:
+    if resolve_choice(env, state, step, msg):
+        state.draft[step] = {"unknown": True}
+        return
+    text = _text(env, state, step, msg)
+    born, year_only = parse_birth(text, now=env.local(env.now))
+    state.draft[step] = {"date": born.isoformat(), "year_only": year_only, "text": text}
+
+
+def _age(env: Env, state: State, step: Step, msg: Inbound) -> None:
+    if resolve_choice(env, state, step, msg):
+        state.draft[step] = {"unknown": True}
+        return
+    text = _text(env, state, step, msg)
+    low, high = parse_age(text)
+    state.draft[step] = {"min": low, "max": high, "text": text}
+
+
+def _phone(env: Env, state: State, step: Step, msg: Inbound) -> None:
+    shared = msg.phone if msg.kind is InboundKind.CONTACT else None
+    e164 = parse_phone(shared or _text(env, state, step, msg), region=env.config.phone_region)
+    state.draft[step] = {"enc": env.encrypt(e164), "masked": mask_phone(e164, spaced=True)}
+
+
+def _names(env: Env, state: State, step: Step, msg: Inbound) -> None:
+    text = _text(env, state, step, msg)
+    no_name = catalogue().said("answer.words.no_name", text)
+    state.draft[step] = None if no_name else split_names(text)  # None: as /skip
+
+
+def _ticks(env: Env, state: State, step: Step, msg: Inbound) -> Stay | None:
+    """A tick or untick (by tap, key or words, several keys at once), Done, or a note."""
+    ticked = dict(state.draft.get(step) or {"selected": [], "text": None})
+    selected: list[str] = list(ticked["selected"])
+    values = choice_values(state, step)
     picked: list[str] = []
     if msg.kind is InboundKind.TEXT and re.fullmatch(r"[\d\s,，、]+", msg.text.strip()):
         for number in re.findall(r"\d+", msg.text):
@@ -126,87 +183,60 @@ def _toggle_signs(env: Env, state: State, msg: Inbound) -> Stay | None:
                 raise AnswerError("error.choose_one")
             picked.append(values[int(number) - 1])
     else:
-        choice = resolve_choice(env, state, Step.SIGNS, msg)
+        choice = resolve_choice(env, state, step, msg)
         if choice is None:  # free text: a note beside the checklist
-            note = _text(env, state, Step.SIGNS, msg)
-            signs["text"] = f"{signs['text']}\n{note}" if signs.get("text") else note
-            state.draft["signs"] = signs
+            note = _text(env, state, step, msg)
+            ticked["text"] = f"{ticked['text']}\n{note}" if ticked.get("text") else note
+            state.draft[step] = ticked
             return Stay(env.t(state.language, "notice.signs_noted"))
         picked.append(choice)
     if "done" in picked:
-        state.draft["signs"] = signs
+        state.draft[step] = ticked
         return None
     for value in picked:
         selected.remove(value) if value in selected else selected.append(value)
-    signs["selected"] = [v for v in values if v in selected]
-    state.draft["signs"] = signs
+    ticked["selected"] = [v for v in values if v in selected]
+    state.draft[step] = ticked
     return Stay()
+
+
+def _attachments(env: Env, state: State, step: Step, msg: Inbound) -> Stay | None:
+    """Photos and files kept one by one, until Done."""
+    if msg.kind is InboundKind.MEDIA:
+        return Stay(add_media(env, state, msg))
+    if resolve_choice(env, state, step, msg) == "done":
+        state.draft.setdefault(step, [])
+        return None
+    raise AnswerError("error.media_expected")
 
 
 def add_media(env: Env, state: State, msg: Inbound) -> str:
     """Keep an attachment reference on the draft; return the notice to show."""
-    media = list(state.draft.get("media") or [])
+    media = list(state.draft.get(Step.MEDIA) or [])
     if len(media) >= env.config.max_attachments:
         return env.t(state.language, "error.too_many_media", limit=env.config.max_attachments)
     media.append({"type": msg.media_type or "document", "ref": msg.media_ref})
-    state.draft["media"] = media
+    state.draft[Step.MEDIA] = media
     return env.t(state.language, "notice.media_kept", count=len(media))
+
+
+# How each kind of answer is read and stored: adding a kind of answer is one row.
+PARSERS: dict[Answer, Parser] = {
+    Answer.CHOICE: _choice,
+    Answer.MOMENT: _moment,
+    Answer.DIALECT: _dialect,
+    Answer.TEXT: _typed,
+    Answer.NAMES: _names,
+    Answer.AGE: _age,
+    Answer.BIRTH: _birth,
+    Answer.PLACE: _place,
+    Answer.MULTI: _ticks,
+    Answer.MEDIA: _attachments,
+    Answer.PHONE: _phone,
+}
 
 
 def apply_answer(env: Env, state: State, msg: Inbound) -> Stay | None:
     """Store the answer to the current step; None means move on, Stay means ask again."""
     step = Step(state.step or Step.KIND)
-    spec = SPECS[step]
-    draft = state.draft
-    if spec.answer is Answer.MULTI:
-        return _toggle_signs(env, state, msg)
-    if spec.answer is Answer.MEDIA:
-        if msg.kind is InboundKind.MEDIA:
-            return Stay(add_media(env, state, msg))
-        if resolve_choice(env, state, step, msg) == "done":
-            draft.setdefault("media", [])
-            return None
-        raise AnswerError("error.media_expected")
-    choice = resolve_choice(env, state, step, msg)
-    if spec.answer is Answer.CHOICE:
-        if choice is None:
-            raise AnswerError("error.choose_one")
-        draft[step] = choice
-        if step == Step.CONTACT and choice == "anonymous":
-            draft.pop("phone", None)
-    elif step == Step.WHEN:
-        draft[step] = _when(env, state, msg, choice)
-    elif step == Step.DIALECT:
-        draft[step] = _dialect(env, state, msg, choice)
-    elif spec.answer is Answer.BIRTH:
-        if choice:
-            draft[step] = {"unknown": True}
-        else:
-            text = _text(env, state, step, msg)
-            born, year_only = parse_birth(text, now=env.local(env.now))
-            draft[step] = {"date": born.isoformat(), "year_only": year_only, "text": text}
-    elif spec.answer is Answer.AGE:
-        text = "" if choice else _text(env, state, step, msg)
-        low_high = None if choice else parse_age(text)
-        draft[step] = (
-            {"unknown": True}
-            if low_high is None
-            else {"min": low_high[0], "max": low_high[1], "text": text}
-        )
-    elif spec.answer is Answer.PLACE:
-        draft[step] = _place(env, state, step, msg)
-    elif spec.answer is Answer.PHONE:
-        raw = (
-            msg.phone
-            if msg.kind is InboundKind.CONTACT and msg.phone
-            else _text(env, state, step, msg)
-        )
-        e164 = parse_phone(raw, region=env.config.phone_region)
-        draft[step] = {"enc": env.encrypt(e164), "masked": mask_phone(e164, spaced=True)}
-    elif spec.answer is Answer.NAMES:
-        text = _text(env, state, step, msg)
-        no_name = catalogue().said("answer.words.no_name", text)
-        draft[step] = None if no_name else split_names(text)  # None: as /skip
-    else:
-        draft[step] = _text(env, state, step, msg)
-    return None
+    return PARSERS[SPECS[step].answer](env, state, step, msg)

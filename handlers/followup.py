@@ -7,12 +7,14 @@ went to their own account, so no PIN is needed to answer it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from handlers.answering import resolve_choice
 from handlers.answers import AnswerError
 from handlers.messages import Inbound, InboundKind, Reply
 from handlers.prompts import ask, go
 from handlers.state import Env, FollowupPort, State
-from handlers.steps import Step
+from handlers.steps import FOLLOWUP_STEPS, Step
 
 __all__ = [
     "answer_pending_question",
@@ -31,13 +33,7 @@ def _port(env: Env) -> FollowupPort:
 
 def start_followup(state: State, env: Env) -> list[Reply]:
     """/followup: ask for the reference code."""
-    if state.step not in (
-        None,
-        Step.FOLLOWUP_REF,
-        Step.FOLLOWUP_PIN,
-        Step.FOLLOWUP_MENU,
-        Step.FOLLOWUP_MESSAGE,
-    ):
+    if state.step is not None and state.step not in FOLLOWUP_STEPS:
         state.return_to = state.step
     state.followup = None
     return go(env, state, Step.FOLLOWUP_REF)
@@ -104,32 +100,49 @@ def _message(state: State, env: Env, msg: Inbound) -> list[Reply]:
     return go(env, state, Step.FOLLOWUP_MENU, env.t(state.language, "followup.thanks"))
 
 
+def _typed(msg: Inbound) -> str:
+    if msg.kind is not InboundKind.TEXT or not msg.text.strip():
+        raise AnswerError("error.need_text")
+    return msg.text.strip()
+
+
+def _code(state: State, env: Env, msg: Inbound) -> list[Reply]:
+    """The tip's reference code; then its PIN."""
+    state.followup = {"ref": _typed(msg)[:20]}
+    return go(env, state, Step.FOLLOWUP_PIN)
+
+
+def _pin(state: State, env: Env, msg: Inbound) -> list[Reply]:
+    """The PIN: the tip's status and what they can do, or asked for the code again."""
+    ref, pin = str((state.followup or {}).get("ref", "")), _typed(msg)
+    try:
+        report_id, ref = _port(env).check(ref, pin)
+    except AnswerError as refused:
+        if refused.key == "followup.wrong":
+            return go(env, state, Step.FOLLOWUP_REF, env.t(state.language, refused.key))
+        return leave_followup(state, env, env.t(state.language, refused.key))
+    state.followup = {"report_id": report_id, "ref": ref}
+    status = env.followup.status(report_id) if env.followup else "received"
+    return go(
+        env,
+        state,
+        Step.FOLLOWUP_MENU,
+        env.t(state.language, f"followup.status.{status}", ref=ref),
+    )
+
+
+# What a message at each follow-up question does, one row each.
+_AT: dict[str, Callable[[State, Env, Inbound], list[Reply]]] = {
+    Step.FOLLOWUP_REF: _code,
+    Step.FOLLOWUP_PIN: _pin,
+    Step.FOLLOWUP_MENU: _menu,
+    Step.FOLLOWUP_MESSAGE: _message,
+}
+
+
 def handle_followup(state: State, msg: Inbound, env: Env) -> list[Reply]:
     """An answer at one of the follow-up questions."""
     try:
-        if state.step == Step.FOLLOWUP_MESSAGE:
-            return _message(state, env, msg)
-        if state.step == Step.FOLLOWUP_MENU:
-            return _menu(state, env, msg)
-        if msg.kind is not InboundKind.TEXT or not msg.text.strip():
-            raise AnswerError("error.need_text")
-        if state.step == Step.FOLLOWUP_REF:
-            state.followup = {"ref": msg.text.strip()[:20]}
-            return go(env, state, Step.FOLLOWUP_PIN)
-        ref = str((state.followup or {}).get("ref", ""))
-        try:
-            report_id, ref = _port(env).check(ref, msg.text.strip())
-        except AnswerError as refused:
-            if refused.key == "followup.wrong":
-                return go(env, state, Step.FOLLOWUP_REF, env.t(state.language, refused.key))
-            return leave_followup(state, env, env.t(state.language, refused.key))
-        state.followup = {"report_id": report_id, "ref": ref}
-        status = env.followup.status(report_id) if env.followup else "received"
-        return go(
-            env,
-            state,
-            Step.FOLLOWUP_MENU,
-            env.t(state.language, f"followup.status.{status}", ref=ref),
-        )
+        return _AT[state.step or Step.FOLLOWUP_REF](state, env, msg)
     except AnswerError as error:
         return [ask(env, state, before=env.t(state.language, error.key, **error.params))]

@@ -16,8 +16,6 @@ __all__ = [
     "section_label",
 ]
 
-_NOT_EDITABLE = {Step.SAFETY, Step.PHONE, Step.REVIEW}
-
 
 def label(env: Env, language: str | None, step: str, value: str) -> str:
     """The label of one choice of a step."""
@@ -43,7 +41,7 @@ def option_label(env: Env, state: State, language: str | None, step: str, value:
 
 def editable_steps(state: State) -> tuple[str, ...]:
     """The parts of the report a tipster can change from the review."""
-    return tuple(s.value for s in flow_for(state.kind or "sighting") if s not in _NOT_EDITABLE)
+    return tuple(s.value for s in flow_for(state.kind or "sighting") if SPECS[s].editable)
 
 
 def choice_values(state: State, step: str) -> tuple[str, ...]:
@@ -52,8 +50,7 @@ def choice_values(state: State, step: str) -> tuple[str, ...]:
         return env_languages()
     if step == Step.EDIT:
         return editable_steps(state)
-    spec = SPECS.get(Step(step))
-    return spec.choices if spec else ()
+    return SPECS[Step(step)].choices
 
 
 def env_languages() -> tuple[str, ...]:
@@ -84,7 +81,7 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
         text = summary(env, state) + "\n\n" + env.t(lang, "ask.review")
     else:
         text = env.t(lang, _prompt_key(env, state, step))
-    spec = SPECS.get(Step(step))
+    spec = SPECS[Step(step)]
     if is_optional(step, state.kind):
         text += "\n" + env.t(lang, "hint.optional")
     if state.editing and step != Step.REVIEW:
@@ -93,8 +90,8 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
         text = before + "\n\n" + text
     values = choice_values(state, step)
     selected: tuple[str, ...] = ()
-    if step == Step.SIGNS:
-        selected = tuple(state.draft.get("signs", {}).get("selected", []))
+    if spec.answer is Answer.MULTI:
+        selected = tuple((state.draft.get(step) or {}).get("selected", []))
     return Reply(
         text=text,
         step=step,
@@ -102,10 +99,10 @@ def ask(env: Env, state: State, step: str | None = None, *, before: str = "") ->
             Choice(v, option_label(env, state, lang, step, v), option_key(step, i))
             for i, v in enumerate(values)
         ),
-        multi=bool(spec and spec.answer is Answer.MULTI),
+        multi=spec.answer is Answer.MULTI,
         selected=selected,
-        accepts_location=step == Step.WHERE,
-        accepts_contact=step == Step.PHONE,
+        accepts_location=spec.pin,
+        accepts_contact=spec.answer is Answer.PHONE,
     )
 
 

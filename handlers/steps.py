@@ -16,6 +16,7 @@ __all__ = [
     "Answer",
     "Step",
     "StepSpec",
+    "dependents",
     "flow_for",
     "option_key",
 ]
@@ -60,7 +61,8 @@ class Answer(StrEnum):
     """How a question is answered."""
 
     CHOICE = "choice"  # one of the choices, by button, its key (number or letter) or words
-    CHOICE_OR_TEXT = "choice_or_text"  # a choice, or free text the step parses
+    MOMENT = "moment"  # a quick choice ("yesterday") or a typed date or time, never future
+    DIALECT = "dialect"  # a dialect group, or words naming a dialect or a place
     TEXT = "text"
     NAMES = "names"  # free text split into several names
     AGE = "age"
@@ -73,15 +75,22 @@ class Answer(StrEnum):
 
 @dataclass(frozen=True)
 class StepSpec:
-    """What one question accepts."""
+    """What one question accepts, and where it stands in the interview."""
 
     answer: Answer
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # LANGUAGE's and EDIT's are built (prompts.choice_values)
     optional: bool = False
+    optional_for: frozenset[ReportKind] = frozenset()  # optional in these kinds only
     max_length: int | None = None
     # A typed number is the answer itself (an age, a year, a date, a phone number), so on
     # channels without buttons the options go by letter: "1" can only mean 1.
     number_is_answer: bool = False
+    # Asked only when another step was answered so (PHONE after CONTACT "phone"); changing
+    # that answer drops this one, and after an edit of that step we continue into this one.
+    only_if: tuple[Step, str] | None = None
+    editable: bool = True  # offered among the parts to change from the review
+    pin: bool = False  # a location pin is offered as an answer
+    media_kept: bool = True  # a photo sent at this question is kept on the draft
 
 
 SIGNS = (
@@ -96,13 +105,16 @@ SIGNS = (
 )
 DIALECTS = DIALECT_GROUPS  # the choices are the dialect table's groups, in its order
 
+# Every step, one row each: adding a question is a row here and a place in FLOWS below.
 SPECS: dict[Step, StepSpec] = {
+    # Before there is a language, a photo has no report to go on.
+    Step.LANGUAGE: StepSpec(Answer.CHOICE, media_kept=False),
     Step.KIND: StepSpec(Answer.CHOICE, tuple(k.value for k in ReportKind)),
     Step.RESUME: StepSpec(Answer.CHOICE, ("resume", "start_over")),
-    Step.SAFETY: StepSpec(Answer.CHOICE, ("continue",)),
-    Step.WHERE: StepSpec(Answer.PLACE, max_length=500),
+    Step.SAFETY: StepSpec(Answer.CHOICE, ("continue",), editable=False),
+    Step.WHERE: StepSpec(Answer.PLACE, max_length=500, pin=True),
     Step.WHEN: StepSpec(
-        Answer.CHOICE_OR_TEXT, ("now", "today", "yesterday", "this_week"), number_is_answer=True
+        Answer.MOMENT, ("now", "today", "yesterday", "this_week"), number_is_answer=True
     ),
     Step.PRESENCE: StepSpec(Answer.CHOICE, ("there_now", "lives_nearby", "seen_once", "not_sure")),
     Step.CHILD_SEX: StepSpec(Answer.CHOICE, ("boy", "girl", "not_sure")),
@@ -113,15 +125,27 @@ SPECS: dict[Step, StepSpec] = {
     Step.CHILD_SAID: StepSpec(Answer.TEXT, optional=True),
     Step.BIRTH_DATE: StepSpec(Answer.BIRTH, ("not_sure",), max_length=40, number_is_answer=True),
     Step.HOME: StepSpec(Answer.PLACE, optional=True, max_length=300),
-    Step.DIALECT: StepSpec(Answer.CHOICE_OR_TEXT, DIALECTS, max_length=300),
+    Step.DIALECT: StepSpec(Answer.DIALECT, DIALECTS, max_length=300),
     Step.DIALECT_DIFFERS: StepSpec(Answer.CHOICE, ("yes", "no", "not_sure")),
     Step.SIGNS: StepSpec(Answer.MULTI, (*SIGNS, "done")),
     Step.ADULTS: StepSpec(Answer.TEXT, optional=True),
-    Step.DETAILS: StepSpec(Answer.TEXT),
+    # The heart of "other information"; an extra for a family that has already answered
+    # the registry's questions.
+    Step.DETAILS: StepSpec(
+        Answer.TEXT,
+        optional_for=frozenset({ReportKind.MISSING_CHILD, ReportKind.SEARCHING_FAMILY}),
+    ),
     Step.MEDIA: StepSpec(Answer.MEDIA, ("done",), optional=True),
     Step.CONTACT: StepSpec(Answer.CHOICE, ("anonymous", "phone")),
-    Step.PHONE: StepSpec(Answer.PHONE, max_length=40, number_is_answer=True),
-    Step.REVIEW: StepSpec(Answer.CHOICE, ("submit", "change", "cancel")),
+    Step.PHONE: StepSpec(
+        Answer.PHONE,
+        max_length=40,
+        number_is_answer=True,
+        only_if=(Step.CONTACT, "phone"),
+        editable=False,  # changed by changing CONTACT
+    ),
+    Step.REVIEW: StepSpec(Answer.CHOICE, ("submit", "change", "cancel"), editable=False),
+    Step.EDIT: StepSpec(Answer.CHOICE),
     Step.DELETE: StepSpec(Answer.CHOICE, ("delete", "keep")),
     Step.FOLLOWUP_REF: StepSpec(Answer.TEXT, max_length=20),
     Step.FOLLOWUP_PIN: StepSpec(Answer.TEXT, max_length=12),
@@ -174,28 +198,28 @@ FLOWS: dict[ReportKind, tuple[Step, ...]] = {
     ReportKind.OTHER: _SHORT,
 }
 
-# Steps that only follow another step's answer; after an edit we continue into them.
-DEPENDENT = {Step.PHONE: (Step.CONTACT, "phone")}
-
-
-# Questions optional for some kinds only: details are the heart of "other information",
-# but an extra for a family that has already answered the registry's questions.
-OPTIONAL_FOR = {Step.DETAILS: {ReportKind.MISSING_CHILD, ReportKind.SEARCHING_FAMILY}}
-
 
 def is_optional(step: str, kind: str | None) -> bool:
     """Whether a question may be skipped in a report of this kind."""
-    spec = SPECS.get(Step(step))
-    return bool(spec and (spec.optional or kind in OPTIONAL_FOR.get(Step(step), ())))
+    spec = SPECS[Step(step)]
+    return spec.optional or kind in spec.optional_for
 
 
 def option_key(step: str, index: int) -> str:
     """What a tipster types to choose option `index` (from 0) where there are no buttons:
     its number, or its letter where a typed number is an answer."""
-    spec = SPECS.get(Step(step))
-    return chr(ord("A") + index) if spec and spec.number_is_answer else str(index + 1)
+    return chr(ord("A") + index) if SPECS[Step(step)].number_is_answer else str(index + 1)
 
 
 def flow_for(kind: str) -> tuple[Step, ...]:
     """The ordered questions for a report kind."""
     return FLOWS[ReportKind(kind)]
+
+
+def dependents(step: str) -> list[tuple[Step, str]]:
+    """The steps asked only after an answer to `step`, with the answer that brings each."""
+    return [
+        (s, spec.only_if[1])
+        for s, spec in SPECS.items()
+        if spec.only_if and spec.only_if[0] == step
+    ]

@@ -10,7 +10,7 @@ payload after a space) and only needs `command_name`; WeChat and the console rea
 from __future__ import annotations
 
 from handlers.catalogue import catalogue
-from handlers.interview import COMMANDS
+from handlers.commands import COMMANDS
 
 __all__ = ["command_name", "read_command"]
 

@@ -26,7 +26,8 @@ from tests.bot.wechat_helpers import WeChatWorld, world_for
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_updates import UpdateFactory
 from tests.stories import Tipster
-from triage import QUEUE_NAME, dispatch_report
+from triage import QUEUE_NAME
+from triage.queue import queued_intake
 
 REDIS_URL = os.environ.get("HOMEWARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -137,12 +138,7 @@ def config() -> InterviewConfig:
 @pytest.fixture
 def intake(engine: Engine, cipher: FieldCipher, config: InterviewConfig, queue: Queue) -> Intake:
     """The intake service on the test database, queueing to the test Redis."""
-    return Intake(
-        engine=engine,
-        cipher=cipher,
-        config=config,
-        after_submit=lambda report_id: dispatch_report(engine, queue, report_id),
-    )
+    return queued_intake(engine=engine, cipher=cipher, config=config, queue=queue)
 
 
 @pytest.fixture

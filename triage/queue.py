@@ -12,14 +12,23 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from sqlalchemy.engine import Engine
 
-from storage import OutboxItem, OutboxStatus, session_scope, utcnow
+from handlers import Intake, InterviewConfig
+from storage import FieldCipher, OutboxItem, OutboxStatus, session_scope, utcnow
 from storage.outbox import OutboxJob, due_outbox_items, mark_enqueued, pending_outbox_items
 from triage.assess import assess_report
 from triage.escalation import escalate_report
 from triage.jobs import follow_up
 from triage.relay_jobs import relay_to_tipster, tip_changed, tipster_replied
 
-__all__ = ["QUEUE_NAME", "dispatch_report", "enqueue_item", "job_id", "requeue_due"]
+__all__ = [
+    "QUEUE_NAME",
+    "dispatch_report",
+    "enqueue_item",
+    "enqueue_once",
+    "job_id",
+    "queued_intake",
+    "requeue_due",
+]
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "homeward"
@@ -42,6 +51,26 @@ def job_id(item: OutboxItem) -> str:
     return f"{item.job.replace('_', '-')}-{item.report_id}{suffix}"
 
 
+def enqueue_once(
+    queue: Queue,
+    job: Callable[..., str],
+    *args: object,
+    job_id: str,
+    retry: Retry = RETRY,
+    even_if_live: bool = False,
+) -> bool:
+    """Put a job on the queue under a stable id unless that job is waiting or running
+    (`even_if_live`: whatever rq says); True if it was queued."""
+    if not even_if_live:
+        try:
+            if Job.fetch(job_id, connection=queue.connection).get_status(refresh=False) in _LIVE:
+                return False
+        except NoSuchJobError:
+            pass
+    queue.enqueue(job, *args, job_id=job_id, retry=retry, result_ttl=86400, failure_ttl=30 * 86400)
+    return True
+
+
 def enqueue_item(queue: Queue, item: OutboxItem) -> None:
     """Put one outbox item's job on the queue unless it is waiting or running.
 
@@ -49,21 +78,13 @@ def enqueue_item(queue: Queue, item: OutboxItem) -> None:
     leaves it "started" forever): that one is queued again whatever rq says. Jobs are safe
     to run twice, so the worst case is a second run that finds the work done.
     """
-    if item.status == OutboxStatus.PENDING:
-        try:
-            existing = Job.fetch(job_id(item), connection=queue.connection)
-            if existing.get_status(refresh=False) in _LIVE:
-                return
-        except NoSuchJobError:
-            pass
     args = (item.report_id, item.subject_id) if item.subject_id else (item.report_id,)
-    queue.enqueue(
+    enqueue_once(
+        queue,
         JOBS[item.job],
         *args,
         job_id=job_id(item),
-        retry=RETRY,
-        result_ttl=86400,
-        failure_ttl=30 * 86400,
+        even_if_live=item.status != OutboxStatus.PENDING,
     )
 
 
@@ -88,6 +109,22 @@ def dispatch_report(engine: Engine, queue: Queue, report_id: int) -> int:
     with session_scope(engine) as session:
         items = pending_outbox_items(session=session, report_id=report_id)
     return _enqueue_all(engine, queue, items)
+
+
+def queued_intake(
+    *, engine: Engine, cipher: FieldCipher, config: InterviewConfig, queue: Queue
+) -> Intake:
+    """The intake, queueing each report's new follow-up work once it is committed."""
+    return Intake(
+        engine=engine,
+        cipher=cipher,
+        config=config,
+        after_submit=lambda report_id: _dispatch(engine, queue, report_id),
+    )
+
+
+def _dispatch(engine: Engine, queue: Queue, report_id: int) -> None:
+    dispatch_report(engine, queue, report_id)
 
 
 def requeue_due(

@@ -6,8 +6,10 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rq import Queue
 from sqlalchemy.engine import Engine
 
+from handlers import Intake, InterviewConfig
 from storage import FieldCipher, make_engine
 from triage.notify import LogNotifier, Notifier
 
@@ -31,6 +33,10 @@ class Runtime:
     max_media_bytes: int = 20 * 1024 * 1024
     match_notify_score: float = 0.5  # MATCH_NOTIFY_SCORE: coordinators told from this score
     imminent_escalate_minutes: int = 15  # IMMINENT_ESCALATE_MINUTES: then the leads are told
+    # Where jobs run the interview themselves (WeChat's late replies): its settings, and the
+    # queue its reports' follow-up work goes to (whose Redis such jobs also use).
+    interview: InterviewConfig | None = None
+    queue: Queue | None = None
     _engine: Engine | None = None
     _pid: int = 0
 
@@ -45,6 +51,16 @@ class Runtime:
             self._engine.dispose(close=False)
             self._pid = os.getpid()
         return self._engine
+
+    def intake(self) -> Intake:
+        """The interview on this process's engine, queueing follow-up work as the web's does."""
+        from triage.queue import queued_intake  # the queue's jobs use this module
+
+        if self.interview is None or self.queue is None or self.cipher is None:
+            raise RuntimeError("no interview in this runtime: start jobs with `homeward worker`")
+        return queued_intake(
+            engine=self.engine, cipher=self.cipher, config=self.interview, queue=self.queue
+        )
 
 
 _current: Runtime | None = None

@@ -3,7 +3,7 @@
 from bot.wechat.channel import REPLY_DEADLINE, WeChatChannel
 from bot.wechat.config import WeChatConfig, wechat_config
 from bot.wechat.media import MediaGone, WeChatMediaFetcher
-from bot.wechat.worker import configure_worker, wechat_relay_sender
+from bot.wechat.worker import wechat_fetcher, wechat_relay_sender
 
 __all__ = [
     "REPLY_DEADLINE",
@@ -11,7 +11,7 @@ __all__ = [
     "WeChatChannel",
     "WeChatConfig",
     "WeChatMediaFetcher",
-    "configure_worker",
     "wechat_relay_sender",
     "wechat_config",
+    "wechat_fetcher",
 ]

@@ -14,13 +14,21 @@ from wechatpy.session.redisstorage import RedisStorage
 
 from bot.wechat.config import WeChatConfig
 
-__all__ = ["HomewardWeChatClient", "TOKEN_PREFIX", "make_client", "with_token_refresh"]
+__all__ = ["REFUSALS", "HomewardWeChatClient", "TOKEN_PREFIX", "make_client", "with_token_refresh"]
 
 T = TypeVar("T")
 TIMEOUT = 10.0
 TOKEN_PREFIX = "homeward:wechat"  # RedisStorage key: homeward:wechat:{app_id}_access_token
 # Credential errors after which wechatpy would refetch the token and retry without limit.
 TOKEN_ERRORS = {40001, 40014, 42001}
+# Errors that retrying cannot fix: recorded and dropped, never retried.
+REFUSALS = {
+    40003: "invalid openid",
+    43004: "the user does not follow the account",
+    45015: "outside the 48-hour window, or the user unfollowed",
+    45047: "customer-message limit for this user reached",
+    48001: "the account has no customer-service message permission",
+}
 
 
 class HomewardWeChatClient(WeChatClient):  # type: ignore[misc]

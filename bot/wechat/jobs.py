@@ -14,22 +14,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from functools import partial
 
 import redis
 from rq import Queue, Retry
-from rq.exceptions import NoSuchJobError
-from rq.job import Job, JobStatus
 from wechatpy.exceptions import WeChatClientException
 
 from bot.failures import describe, may_pass
-from bot.wechat.client import HomewardWeChatClient, make_client, with_token_refresh
-from bot.wechat.config import WeChatConfig
+from bot.wechat.client import REFUSALS, with_token_refresh
 from bot.wechat.inbound import CHANNEL, LANGUAGE_HINT
+from bot.wechat.relay import WeChatRelaySender
 from bot.wechat.replies import text_parts
-from handlers import Inbound, InboundKind, Intake, InterviewConfig, catalogue
+from handlers import Inbound, InboundKind, catalogue
 from storage import FieldCipher, InboundUpdate, session_scope
 from storage.inbound import (
     find_update_id,
@@ -37,13 +34,11 @@ from storage.inbound import (
     record_failure,
     store_update,
 )
-from triage import QUEUE_NAME, dispatch_report, runtime
+from triage import Runtime, runtime
+from triage.queue import enqueue_once
 
 __all__ = [
-    "REFUSALS",
     "FailedAgain",
-    "WorkerContext",
-    "configure",
     "enqueue_late_reply",
     "requeue_late_reply",
     "send_late_reply",
@@ -53,49 +48,15 @@ log = logging.getLogger(__name__)
 RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])
 SENT_PREFIX = "homeward:wechat:sent:"
 SENT_TTL = 3 * 24 * 3600  # longer than WeChat's 48-hour window for customer messages
-# Errors that retrying cannot fix: recorded and dropped, never retried.
-REFUSALS = {
-    40003: "invalid openid",
-    43004: "the user does not follow the account",
-    45015: "outside the 48-hour window, or the user unfollowed",
-    45047: "customer-message limit for this user reached",
-    48001: "the account has no customer-service message permission",
-}
-_LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
-@dataclass
-class WorkerContext:
-    """What WeChat jobs need in the worker process, set at start-up by `configure`."""
-
-    config: WeChatConfig
-    cipher: FieldCipher
-    interview: InterviewConfig
-    redis: redis.Redis
-    _client: HomewardWeChatClient | None = field(default=None, repr=False)
-    _pid: int = 0
-
-    @property
-    def client(self) -> HomewardWeChatClient:
-        """The API client for this process (rebuilt in a forked work-horse)."""
-        if self._client is None or self._pid != os.getpid():
-            self._client, self._pid = make_client(self.config, self.redis), os.getpid()
-        return self._client
-
-
-_context: WorkerContext | None = None
-
-
-def configure(context: WorkerContext) -> None:
-    """Set what WeChat jobs in this process use."""
-    global _context
-    _context = context
-
-
-def _current() -> WorkerContext:
-    if _context is None:
+def _configured() -> tuple[Runtime, FieldCipher, redis.Redis, WeChatRelaySender]:
+    """What WeChat jobs use, from the worker's runtime (`bot.worker.worker_runtime`)."""
+    rt = runtime.current()
+    sender = rt.senders.get(CHANNEL)
+    if rt.cipher is None or rt.queue is None or not isinstance(sender, WeChatRelaySender):
         raise RuntimeError("WeChat jobs not configured: start them with `homeward worker`")
-    return _context
+    return rt, rt.cipher, rt.queue.connection, sender
 
 
 def _key(inbound: Inbound) -> str:
@@ -104,40 +65,15 @@ def _key(inbound: Inbound) -> str:
 
 def enqueue_late_reply(queue: Queue, cipher: FieldCipher, inbound: Inbound, *, skip: int) -> None:
     """Queue the customer-message job for a message (once), parts from `skip` on."""
-    job_id = f"wechat-reply-{_key(inbound)}-{skip}"
-    try:
-        if Job.fetch(job_id, connection=queue.connection).get_status(refresh=False) in _LIVE:
-            return
-    except NoSuchJobError:
-        pass
     payload = cipher.encrypt(json.dumps(asdict(inbound)))  # the OpenID never sits in Redis
-    queue.enqueue(
-        send_late_reply,
-        payload,
-        skip,
-        job_id=job_id,
-        retry=RETRY,
-        result_ttl=86400,
-        failure_ttl=30 * 86400,
-    )
-    log.info("%s: reply queued as a customer message (from part %d)", inbound.delivery_id, skip)
+    job_id = f"wechat-reply-{_key(inbound)}-{skip}"
+    if enqueue_once(queue, send_late_reply, payload, skip, job_id=job_id, retry=RETRY):
+        log.info("%s: reply queued as a customer message (from part %d)", inbound.delivery_id, skip)
 
 
 def requeue_late_reply(queue: Queue, payload: str) -> None:
     """Queue a set-aside message's job again (`homeward inbound retry`), after a fix."""
     queue.enqueue(send_late_reply, payload, 0, retry=RETRY, result_ttl=86400, failure_ttl=86400)
-
-
-def _intake(ctx: WorkerContext) -> Intake:
-    engine = runtime.current().engine
-    queue = Queue(QUEUE_NAME, connection=ctx.redis)
-
-    def queue_follow_up(report_id: int) -> None:
-        dispatch_report(engine, queue, report_id)
-
-    return Intake(
-        engine=engine, cipher=ctx.cipher, config=ctx.interview, after_submit=queue_follow_up
-    )
 
 
 class FailedAgain(RuntimeError):
@@ -148,16 +84,17 @@ class FailedAgain(RuntimeError):
     """
 
 
-def _held_against(ctx: WorkerContext, inbound: Inbound, payload: str, error: Exception) -> str:
+def _held_against(inbound: Inbound, payload: str, error: Exception) -> str:
     """Count a failure of the message's own; once set aside, apologise (else FailedAgain)."""
+    rt, cipher, _, sender = _configured()
     failure, key = describe(error), inbound.delivery_id or _key(inbound)
-    with session_scope(runtime.current().engine) as session:
+    with session_scope(rt.engine) as session:
         row_id = store_update(
             session=session,
             channel=CHANNEL,
             update_key=key,
             payload=payload,
-            chat_key=ctx.cipher.blind_index(f"{CHANNEL}-chat:{inbound.user_id}"),
+            chat_key=cipher.blind_index(f"{CHANNEL}-chat:{inbound.user_id}"),
         ) or find_update_id(session=session, channel=CHANNEL, update_key=key)
         row = session.get(InboundUpdate, row_id)
         if row is not None and row.set_aside_at is not None:
@@ -166,10 +103,11 @@ def _held_against(ctx: WorkerContext, inbound: Inbound, payload: str, error: Exc
     if not set_aside:
         raise FailedAgain(failure) from None
     log.error("%s: set aside (%s): homeward inbound list", inbound.delivery_id, failure)
-    language = _intake(ctx).language_of(CHANNEL, inbound.user_id) or LANGUAGE_HINT
+    language = rt.intake().language_of(CHANNEL, inbound.user_id) or LANGUAGE_HINT
     text = catalogue().text(language, "inbound.set_aside")
+    client = sender.client()
     try:
-        with_token_refresh(ctx.client, partial(ctx.client.message.send_text, inbound.user_id, text))
+        with_token_refresh(client, partial(client.message.send_text, inbound.user_id, text))
     except WeChatClientException as exc:  # outside the 48 hours, unfollowed: nothing to do
         log.warning("%s: apology not sent (%s)", inbound.delivery_id, exc.errcode)
     return "set aside"
@@ -177,38 +115,37 @@ def _held_against(ctx: WorkerContext, inbound: Inbound, payload: str, error: Exc
 
 def send_late_reply(payload: str, skip: int = 0) -> str:
     """Answer one message through the customer-service API; safe to run twice."""
-    ctx = _current()
-    data = json.loads(ctx.cipher.decrypt(payload))
+    rt, cipher, connection, sender = _configured()
+    data = json.loads(cipher.decrypt(payload))
     inbound = Inbound(**{**data, "kind": InboundKind(data["kind"])})
     try:
-        replies = _intake(ctx).handle(inbound)
+        replies = rt.intake().handle(inbound)
     except Exception as error:
         if may_pass(error):
             raise  # an outage: rq tries again later
-        return _held_against(ctx, inbound, payload, error)
-    with session_scope(runtime.current().engine) as session:  # if it failed before: settled
+        return _held_against(inbound, payload, error)
+    with session_scope(rt.engine) as session:  # if it failed before: settled
         mark_processed_by_key(
             session=session, channel=CHANNEL, update_key=inbound.delivery_id or _key(inbound)
         )
     parts = text_parts(replies)
-    sent = 0
+    client, sent = sender.client(), 0
     for index, text in enumerate(parts[skip:], start=skip):
         marker = f"{SENT_PREFIX}{_key(inbound)}:{index}"
-        if ctx.redis.exists(marker):
+        if connection.exists(marker):
             continue
         try:
-            send = partial(ctx.client.message.send_text, inbound.user_id, text)
-            with_token_refresh(ctx.client, send)
+            with_token_refresh(client, partial(client.message.send_text, inbound.user_id, text))
         except WeChatClientException as exc:
             reason = REFUSALS.get(exc.errcode or 0)
             if reason is None:
                 raise  # network, quota (45009), server errors: rq retries later
-            ctx.redis.set(marker, f"refused {exc.errcode}", ex=SENT_TTL)
+            connection.set(marker, f"refused {exc.errcode}", ex=SENT_TTL)
             log.warning(
                 "%s: customer message refused, %s (%s)", inbound.delivery_id, reason, exc.errcode
             )
             return f"not sent: {exc.errcode} {reason}"
-        ctx.redis.set(marker, "sent", ex=SENT_TTL)
+        connection.set(marker, "sent", ex=SENT_TTL)
         sent += 1
     log.info("%s: %d customer message(s) sent", inbound.delivery_id, sent)
     return f"sent {sent}"

@@ -7,8 +7,7 @@ from functools import partial
 
 from wechatpy.exceptions import WeChatClientException
 
-from bot.wechat.client import HomewardWeChatClient, with_token_refresh
-from bot.wechat.jobs import REFUSALS
+from bot.wechat.client import REFUSALS, HomewardWeChatClient, with_token_refresh
 from handlers import catalogue
 from triage.relay_jobs import DeliveryRefused
 
@@ -20,6 +19,10 @@ class WeChatRelaySender:
 
     def __init__(self, client: Callable[[], HomewardWeChatClient]) -> None:
         self._client = client
+
+    def client(self) -> HomewardWeChatClient:
+        """An API client (the worker's WeChat jobs send through it too)."""
+        return self._client()
 
     def send_question(self, user_id: str, *, language: str, ref: str, question: str) -> None:
         """Send the question in the tipster's language, never saying who asked."""

@@ -23,7 +23,7 @@ from bot.settings import Settings
 from bot.telegram import TelegramChannel, TelegramOptions
 from bot.telegram.channel import SECRET_HEADER
 from bot.web import create_app
-from bot.wiring import Services
+from bot.wiring import Services, assemble
 from handlers import Intake
 from storage import Conversation, FieldCipher
 from tests.fakes.telegram_api import Call, FakeTelegram, SentMessage
@@ -66,8 +66,10 @@ def make_services(
     queue: Queue,
     intake: Intake,
 ) -> Services:
-    """The shared parts of a web process, built from the test fixtures."""
-    return Services(settings, engine, cipher, redis_client, queue, intake)
+    """The shared parts of a web process, built by the app's factory from the test fixtures
+    (`queue` is the fixture's: on the same Redis, the factory's queue is the same queue)."""
+    assert queue.connection is redis_client
+    return assemble(settings, engine=engine, cipher=cipher, connection=redis_client, intake=intake)
 
 
 @dataclass

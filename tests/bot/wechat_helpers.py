@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 import redis
-from rq import Queue
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from starlette.exceptions import StarletteDeprecationWarning
@@ -29,12 +28,10 @@ with warnings.catch_warnings():  # Starlette 1.x nudges towards httpx2, which we
 from bot.settings import Settings
 from bot.web import create_app
 from bot.wechat import WeChatChannel
-from bot.wiring import Services
-from handlers import Intake
+from bot.wiring import Services, assemble
 from storage import FieldCipher
 from tests.fakes.wechat_api import FakeWeChatAPI
 from tests.fakes.wechat_server import WeChatSender, parse_reply, sha1_signature
-from triage import QUEUE_NAME, dispatch_report
 
 TOKEN = "homewardtoken"
 APP_ID = "wxhomewardfake0001"
@@ -176,15 +173,7 @@ def services_for(
     settings: Settings, *, engine: Engine, cipher: FieldCipher, redis_client: redis.Redis
 ) -> Services:
     """The web process's services on the test database and Redis."""
-    queue = Queue(QUEUE_NAME, connection=redis_client)
-
-    def queue_follow_up(report_id: int) -> None:
-        dispatch_report(engine, queue, report_id)
-
-    intake = Intake(
-        engine=engine, cipher=cipher, config=settings.interview(), after_submit=queue_follow_up
-    )
-    return Services(settings, engine, cipher, redis_client, queue, intake)
+    return assemble(settings, engine=engine, cipher=cipher, connection=redis_client)
 
 
 @contextmanager

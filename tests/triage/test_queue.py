@@ -13,13 +13,13 @@ from rq import Queue, SimpleWorker, Worker
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from handlers import Intake
 from storage import OutboxItem, OutboxStatus, Report, ReportEvent, utcnow
 from storage.outbox import OutboxJob, due_outbox_items
 from tests.pg_locks import hold_outbox_row, wait_until_someone_waits_for
 from tests.stories import Tipster
 from tests.triage.redis_server import RedisServer
 from triage import QUEUE_NAME, Runtime, configure, dispatch_report, sweep
+from triage.queue import queued_intake
 
 FOLLOW_UP, ASSESS = OutboxJob.FOLLOW_UP, OutboxJob.ASSESS
 
@@ -93,12 +93,7 @@ def test_redis_down_at_submit_delays_follow_up_but_loses_nothing(
 ):
     connection = redis.Redis.from_url(outage_redis.url, socket_connect_timeout=1)
     queue = Queue(QUEUE_NAME, connection=connection)
-    intake = Intake(
-        engine=engine,
-        cipher=cipher,
-        config=config,
-        after_submit=lambda report_id: dispatch_report(engine, queue, report_id),
-    )
+    intake = queued_intake(engine=engine, cipher=cipher, config=config, queue=queue)
     outage_redis.kill()
 
     receipt = submit_short_report(Tipster(intake, language_hint="zh"))
