@@ -23,6 +23,7 @@ class DeliveryStatus(StrEnum):
     BLOCKED = "blocked"  # the subscriber blocked the bot or left: skipped for good
     UNREACHABLE = "unreachable"  # the platform's rules don't let us write to them now
     FAILED = "failed"  # tried too often
+    WITHDRAWN = "withdrawn"  # the alert was closed before this row was sent
 
 
 class DeliveryKind(StrEnum):

@@ -1,0 +1,42 @@
+"""What the fan-out hands a platform: one message for one subscriber, and how it can fail.
+
+DeliveryRefused (triage.relay_jobs)  blocked, left, deleted: recorded "blocked", skipped
+Unreachable                          the platform's rules forbid writing now (WeChat past
+                                     48 hours and no template): recorded, not retried
+any other exception                  network, Telegram down: the row is tried again
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from triage.relay_jobs import DeliveryRefused
+
+__all__ = ["AlertMessage", "AlertSender", "DeliveryRefused", "Unreachable"]
+
+
+class Unreachable(RuntimeError):
+    """The platform does not let us write to this subscriber now (not an error of theirs)."""
+
+
+@dataclass(frozen=True)
+class AlertMessage:
+    """One message to one subscriber, already worded in their language."""
+
+    user_id: str
+    language: str
+    text: str
+    alert_id: int
+    seen_button: str | None  # the "I've seen this child" label; None on a closing message
+    page_url: str | None = None
+    last_heard: datetime | None = None  # when they last wrote to us (WeChat's 48 hours)
+    case_id: str = ""
+
+
+class AlertSender(Protocol):
+    """Sends alert messages on one platform."""
+
+    def send_alert(self, message: AlertMessage) -> None:
+        """Deliver it; DeliveryRefused if blocked, Unreachable if the rules forbid it now."""
