@@ -62,7 +62,8 @@ ALERT_QUEUE = "homeward-alerts"
 LEASE = timedelta(minutes=5)  # longer than any one send (BotApi waits out 3 × 30 s at most)
 SLICE_SECONDS = 20.0
 _BATCH = 50
-_ACTIVE = "homeward:alerts:active:{alert_id}:{kind}"
+_ACTIVE = "homeward:alerts:active:{alert_id}:{kind}"  # when a job last took a batch
+_ACTIVE_STALE = timedelta(minutes=1)  # a job silent this long is gone (a batch takes seconds)
 
 
 @dataclass
@@ -122,8 +123,9 @@ def resume_fanouts(engine: Engine, queue: Queue, *, now: datetime | None = None)
         log.warning("%d alert messages left unsent by a lost worker: sending them again", released)
     queued = 0
     for alert_id, kind in unfinished:
-        if queue.connection.exists(_ACTIVE.format(alert_id=alert_id, kind=kind)):
-            continue
+        beat = queue.connection.get(_ACTIVE.format(alert_id=alert_id, kind=kind))
+        if beat is not None and float(beat) > (now - _ACTIVE_STALE).timestamp():
+            continue  # a job is at work on it
         enqueue_fanout(queue, alert_id, DeliveryKind(kind))
         queued += 1
     return queued
@@ -136,7 +138,7 @@ def fan_out(alert_id: int, kind: str, part: int = 0) -> str:
     active = _ACTIVE.format(alert_id=alert_id, kind=kind)
     started, sent, texts = time.monotonic(), 0, _Texts(config)
     while time.monotonic() - started < config.slice_seconds:
-        config.redis.set(active, part, ex=int(LEASE.total_seconds()))
+        config.redis.set(active, time.time(), ex=int(LEASE.total_seconds()))
         with session_scope(rt.engine) as session:
             alert = session.get(Alert, alert_id)
             rows = next_deliveries(
