@@ -25,10 +25,9 @@ def configure_alerts(svc: Services) -> None:
     senders: dict[str, AlertSender] = {}
     if settings.telegram_bot_token:
         from bot.telegram.alerts import TelegramAlertSender
-        from bot.telegram.botapi import BotApi
         from bot.telegram.config import telegram_config
 
-        senders[Channel.TELEGRAM] = TelegramAlertSender(BotApi(telegram_config(settings)))
+        senders[Channel.TELEGRAM] = TelegramAlertSender(telegram_config(settings))
     if settings.wechat_token:
         from bot.wechat.alerts import WeChatAlertSender
         from bot.wechat.client import make_client

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import update
 
 from bot.telegram.alerts import TelegramAlertSender, deep_link
-from bot.telegram.botapi import BotApi
 from bot.telegram.config import TelegramConfig
 from bot.wechat.alerts import WeChatAlertSender
 from bot.wechat.client import make_client
@@ -31,7 +30,7 @@ def test_a_telegram_subscriber_gets_the_alert_with_its_button_and_a_blocked_one_
     world, fake
 ) -> None:
     config = TelegramConfig(token=fake.token, api_base_url=fake.base_url, file_base_url="")
-    world.configure_senders({"telegram": TelegramAlertSender(BotApi(config))})
+    world.configure_senders({"telegram": TelegramAlertSender(config)})
     world.neighbour_near("5550001", DONGGUAN)
     world.neighbour_near("5550002", DONGGUAN, language="en")
     world.lead()

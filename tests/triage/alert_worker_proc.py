@@ -13,7 +13,6 @@ import redis
 from rq import Queue
 
 from bot.telegram.alerts import TelegramAlertSender
-from bot.telegram.botapi import BotApi
 from bot.telegram.config import TelegramConfig
 from bot.worker import Worker
 from storage import FieldCipher
@@ -26,8 +25,8 @@ HUNG = "test:alert-worker-hung"
 class HangingSender(TelegramAlertSender):
     """Sends as on Telegram, except the n-th message: there it hangs before sending."""
 
-    def __init__(self, api: BotApi, connection: redis.Redis, hang_at: int) -> None:
-        super().__init__(api)
+    def __init__(self, config: TelegramConfig, connection: redis.Redis, hang_at: int) -> None:
+        super().__init__(config)
         self.connection, self.hang_at, self.count = connection, hang_at, 0
 
     def send_alert(self, message: AlertMessage) -> None:
@@ -53,7 +52,7 @@ def main() -> None:
         api_base_url=os.environ["TELEGRAM_API_BASE_URL"],
         file_base_url=os.environ["TELEGRAM_API_BASE_URL"],
     )
-    sender = HangingSender(BotApi(config), connection, int(os.environ.get("HANG_AT", "0")))
+    sender = HangingSender(config, connection, int(os.environ.get("HANG_AT", "0")))
     configure_alert_delivery(
         AlertDeliveryConfig(redis=connection, senders={"telegram": sender}, per_second=1000.0)
     )

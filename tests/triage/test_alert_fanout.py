@@ -131,7 +131,7 @@ def test_an_alert_closed_before_its_fan_out_sends_nothing_more(world) -> None:
     assert {d.status for d in world.deliveries(alert_id)} == {DeliveryStatus.WITHDRAWN}
 
 
-def test_the_pacer_spreads_a_second_s_share_and_replies_take_their_places_first(
+def test_the_pacer_spreads_the_fan_out_evenly_and_replies_take_their_places_first(
     redis_client,
 ) -> None:
     clock = [1000.0]
@@ -144,9 +144,10 @@ def test_the_pacer_spreads_a_second_s_share_and_replies_take_their_places_first(
     from triage.alerts.pacing import note_reply
 
     pacer = Pacer(redis_client, "telegram", 4, clock=lambda: clock[0], sleep=sleep)
-    note_reply(redis_client, "telegram", now=clock[0])  # a tipster's reply this second
+    note_reply(redis_client, "telegram", per_second=4, now=clock[0])  # a reply goes first
     for _ in range(4):
         pacer.wait_turn()
-    # The reply took the first place: the fan-out's three went at 1/4, 2/4, 3/4 of the second;
-    # the fourth waited for the next second.
-    assert waits == [0.25, 0.25, 0.25, 0.25]
+    # An idle pace lends a quarter second to catch up with: the reply used it, the fan-out's
+    # first message went at once in the reply's wake, and the rest a quarter second apart.
+    assert waits == [0.25, 0.25, 0.25]
+    assert clock[0] == 1000.75

@@ -8,13 +8,23 @@ any other exception                  network, Telegram down: the row is tried ag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+import redis
+
 from triage.relay_jobs import DeliveryRefused
 
-__all__ = ["AlertMessage", "AlertSender", "DeliveryRefused", "Unreachable"]
+__all__ = [
+    "AlertDeliveryConfig",
+    "AlertMessage",
+    "AlertSender",
+    "DeliveryRefused",
+    "Unreachable",
+    "page_url",
+]
+SLICE_SECONDS = 20.0
 
 
 class Unreachable(RuntimeError):
@@ -40,3 +50,20 @@ class AlertSender(Protocol):
 
     def send_alert(self, message: AlertMessage) -> None:
         """Deliver it; DeliveryRefused if blocked, Unreachable if the rules forbid it now."""
+
+
+@dataclass
+class AlertDeliveryConfig:
+    """What the fan-out needs in the worker: a sender per platform and the wording's extras."""
+
+    redis: redis.Redis
+    senders: dict[str, AlertSender] = field(default_factory=dict)
+    per_second: float = 27.0  # ALERT_MESSAGES_PER_SECOND: 0.9 of Telegram's 30
+    emergency: str = "110"
+    page_base_url: str | None = None  # HOMEWARD_PUBLIC_URL: links to /alerts/{id}
+    slice_seconds: float = SLICE_SECONDS
+
+
+def page_url(base: str | None, alert_id: int) -> str | None:
+    """The public page of an alert, if the deployment's public address is known."""
+    return f"{base.rstrip('/')}/alerts/{alert_id}" if base else None

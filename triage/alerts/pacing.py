@@ -1,10 +1,11 @@
-"""The fan-out's pace: Telegram's ~30 messages/s per bot, shared by every process, with the
-interviews' replies served first.
+"""The fan-out's pace: a share of Telegram's ~30 messages/s per bot, shared by every process,
+spread evenly, with replies to tipsters taking their places first.
 
-One Redis counter per second (per platform) counts every message the bot sends. The fan-out
-takes a place in the current second only while the count is below its share (`per_second`,
-27 by default: 0.9 of the cap); replies to tipsters count without ever waiting (`note_reply`),
-so each reply sent this second leaves one fewer place for the fan-out, never the other way.
+One Redis key per platform holds the next free moment to send (the "theoretical arrival
+time" of the generic cell rate algorithm). A fan-out message takes that moment, pushes it on
+by 1/`per_second`, and sleeps until its moment; a burst never happens, whichever second
+boundaries fall where, and two workers share one pace. A reply to a tipster takes a place
+without waiting (`note_reply`), so it only ever delays the fan-out, never the other way.
 """
 
 from __future__ import annotations
@@ -16,21 +17,40 @@ import redis
 
 __all__ = ["Pacer", "note_reply"]
 
-_KEY = "homeward:sent:{platform}:{second}"
+_KEY = "homeward:pace:{platform}"
+# Take the next free moment and push it on by one step; returns how long to wait. The free
+# moment may lag `now` by up to CATCH_UP, so a message slowed by the machine is made up for
+# (a burst of at most CATCH_UP × rate). Floats travel as strings: Lua numbers would reach
+# Redis as integers.
+_TAKE = """
+local now = tonumber(ARGV[1])
+local step = tonumber(ARGV[2])
+local lag = tonumber(ARGV[3])
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+if free < now - lag then free = now - lag end
+redis.call('SET', KEYS[1], tostring(free + step), 'PX', 60000)
+return tostring(free - now)
+"""
 
 
-def note_reply(client: redis.Redis, platform: str, *, now: float | None = None) -> None:
-    """Count a reply to a tipster in this second's sends (it never waits)."""
-    second = int(now if now is not None else time.time())
-    key = _KEY.format(platform=platform, second=second)
-    pipe = client.pipeline()
-    pipe.incr(key)
-    pipe.expire(key, 5)
-    pipe.execute()
+CATCH_UP = 0.25  # seconds
+
+
+def _take(client: redis.Redis, platform: str, now: float, step: float) -> float:
+    script = client.register_script(_TAKE)
+    key = _KEY.format(platform=platform)
+    return float(script(keys=[key], args=[repr(now), repr(step), repr(CATCH_UP)]))
+
+
+def note_reply(
+    client: redis.Redis, platform: str, *, per_second: float = 27.0, now: float | None = None
+) -> None:
+    """Count a reply to a tipster in the shared pace (it never waits)."""
+    _take(client, platform, time.time() if now is None else now, 1 / per_second)
 
 
 class Pacer:
-    """Waits for a place in the current second's share of one platform's sends."""
+    """Waits for this message's moment in one platform's shared pace."""
 
     def __init__(
         self,
@@ -42,23 +62,11 @@ class Pacer:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._client, self._platform = client, platform
-        self._share = max(1, int(per_second))
+        self._step = 1 / per_second
         self._clock, self._sleep = clock, sleep
 
     def wait_turn(self) -> None:
-        """Return once this message may be sent (taking its place in the current second)."""
-        while True:
-            now = self._clock()
-            key = _KEY.format(platform=self._platform, second=int(now))
-            pipe = self._client.pipeline()
-            pipe.incr(key)
-            pipe.expire(key, 5)
-            taken = int(pipe.execute()[0])
-            if taken <= self._share:
-                # The k-th place of a second is at its k-th share: spread, not a burst at
-                # each second's start (two bursts across a boundary would be twice the rate).
-                slot = int(now) + (taken - 1) / self._share
-                if slot > now:
-                    self._sleep(slot - now)
-                return
-            self._sleep(max(0.001, int(now) + 1 - now))  # the next second
+        """Return at this message's moment (taking it)."""
+        wait = _take(self._client, self._platform, self._clock(), self._step)
+        if wait > 0:
+            self._sleep(wait)
