@@ -18,7 +18,8 @@ class DeliveryStatus(StrEnum):
     """Where one message to one subscriber is."""
 
     PENDING = "pending"  # not tried, or released after a crash before it was sent
-    SENDING = "sending"  # claimed by a worker: being sent now (or the worker died)
+    SENDING = "sending"  # claimed by a worker and handed to the platform this moment
+    UNCERTAIN = "uncertain"  # its worker died while sending: probably delivered, never re-sent
     SENT = "sent"
     BLOCKED = "blocked"  # the subscriber blocked the bot or left: skipped for good
     UNREACHABLE = "unreachable"  # the platform's rules don't let us write to them now

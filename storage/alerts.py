@@ -2,8 +2,8 @@
 
 A delivery moves pending → sending → sent | blocked | unreachable | failed, each step one
 conditional UPDATE (as storage/outbox.py does), so two workers never both send a row. A row
-left "sending" by a worker killed mid-send is released to "pending" once its claim is older
-than the lease (release_stale_claims), and sent again: see triage/alerts/fanout.py for why.
+left "sending" by a worker killed mid-send is settled as "uncertain" once its claim is older
+than the lease (settle_lost_sends), never sent again: see triage/alerts/fanout.py for why.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ __all__ = [
     "list_alerts",
     "next_deliveries",
     "reached_subscriptions",
-    "release_stale_claims",
+    "settle_lost_sends",
     "unfinished_fanouts",
     "withdraw_unsent",
 ]
@@ -115,19 +115,15 @@ def finish_delivery(
     )
 
 
-def release_stale_claims(*, session: Session, claimed_before: datetime) -> int:
-    """Rows a dead worker left "sending": back to pending, or failed after MAX_ATTEMPTS."""
-    stale = (
-        col(AlertDelivery.status) == DeliveryStatus.SENDING,
-        col(AlertDelivery.claimed_at) < claimed_before,
-    )
-    session.execute(
-        update(AlertDelivery)
-        .where(*stale, col(AlertDelivery.attempts) >= MAX_ATTEMPTS)
-        .values(status=DeliveryStatus.FAILED, failure="worker lost while sending")
-    )
+def settle_lost_sends(*, session: Session, claimed_before: datetime) -> int:
+    """Rows a dead worker left "sending" (handed to the platform): "uncertain", not re-sent."""
     result = session.execute(
-        update(AlertDelivery).where(*stale).values(status=DeliveryStatus.PENDING)
+        update(AlertDelivery)
+        .where(
+            col(AlertDelivery.status) == DeliveryStatus.SENDING,
+            col(AlertDelivery.claimed_at) < claimed_before,
+        )
+        .values(status=DeliveryStatus.UNCERTAIN, failure="its worker died while sending")
     )
     return result.rowcount if isinstance(result, CursorResult) else 0
 

@@ -17,6 +17,7 @@ __all__ = [
     "delete_subscription",
     "delete_subscriptions_of",
     "subscriber_places",
+    "subscriptions_by_id",
     "subscriptions_of",
 ]
 
@@ -137,3 +138,11 @@ def subscriber_places(*, session: Session) -> Iterator[SubscriberPlace]:
         yield SubscriberPlace(
             row[0] or 0, f"{row[1]}:{row[2]}", row[3], row[4], row[5], tuple(row[6]), tuple(row[7])
         )
+
+
+def subscriptions_by_id(*, session: Session, ids: list[int]) -> dict[int, Subscription]:
+    """Subscriptions by id (those deleted meanwhile are missing), detached for use after."""
+    found = list(session.exec(select(Subscription).where(col(Subscription.id).in_(ids))))
+    for subscription in found:
+        session.expunge(subscription)
+    return {s.id or 0: s for s in found}

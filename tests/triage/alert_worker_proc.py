@@ -1,7 +1,8 @@
 """A worker process for the kill -9 test: it works the alert queue, sending to a fake Telegram.
 
-With HANG_AT=n it stops for good right after claiming its n-th message and before sending it
-(having said so in Redis), so the test kills it at a known point: between claim and send.
+With HANG_AT=n it stops for good right after Telegram took its n-th message and before the
+row is marked sent (having said so in Redis), so the test kills it at the one point where a
+re-send would be a duplicate.
 """
 
 from __future__ import annotations
@@ -23,19 +24,19 @@ HUNG = "test:alert-worker-hung"
 
 
 class HangingSender(TelegramAlertSender):
-    """Sends as on Telegram, except the n-th message: there it hangs before sending."""
+    """Sends as on Telegram; after the n-th message it hangs (sent, not marked)."""
 
     def __init__(self, config: TelegramConfig, connection: redis.Redis, hang_at: int) -> None:
         super().__init__(config)
         self.connection, self.hang_at, self.count = connection, hang_at, 0
 
     def send_alert(self, message: AlertMessage) -> None:
-        """Send, or hang (claimed, unsent) at the n-th."""
+        """Send; hang after the n-th."""
+        super().send_alert(message)
         self.count += 1
         if self.count == self.hang_at:
             self.connection.set(HUNG, message.user_id)
             time.sleep(3600)
-        super().send_alert(message)
 
 
 def main() -> None:

@@ -1,18 +1,20 @@
 """The fan-out job: an alert's messages sent from their outbox rows, nearest first, each once.
 
-Each row is claimed (pending → sending, one conditional UPDATE, committed), sent, then marked
-(sent, blocked, unreachable), committed again (sending.py). So a row is never sent by two
-workers at once, and a worker killed anywhere leaves every row it had not claimed pending for
-the next run. The pace is waited for before the claim, so at most one row per worker is ever
-claimed and unsent, and only for the moment of its send.
+Each row is claimed (pending → sending, one conditional UPDATE, committed), handed to the
+platform at once, then marked (sent, blocked, unreachable), committed again (sending.py).
+So a row is never sent by two workers, and a worker killed anywhere leaves every row it had
+not claimed pending, to be sent by the next run. The pace is waited for and the message
+worded before the claim, so a worker holds at most one claimed row, and only while the
+platform takes it.
 
 That row is the one edge. Neither Telegram nor WeChat lets us ask whether a message arrived,
-nor send with an idempotency key, so for a worker killed between claim and mark we choose
-between sending the row again (its subscriber may see the alert twice) and never (they may
-never see it). We send again: a row left "sending" longer than the lease (LEASE) is released
-by the sweeper (resume_fanouts) and sent once more, up to MAX_ATTEMPTS claims. A missed alert
-about a missing child costs more than a repeated one, and a repeat needs the kill to land
-within the platform's round trip of one message, after it took the message.
+nor send with an idempotency key; a worker killed with a row claimed had, but for the
+microseconds between the claim's commit and the request leaving, already handed the message
+over. Sending it again would show most such subscribers the alert twice; not sending it
+loses it only if the kill fell within those microseconds. So a row left "sending" longer than
+the lease (LEASE) is settled as "uncertain" by the sweeper (resume_fanouts) and never sent
+again: exactly once from the subscriber's view, as far as the platforms allow. A send that
+failed with an error we saw (network down, Telegram 5xx) is put back and tried again.
 
 Jobs run on their own queue (ALERT_QUEUE), which the worker takes after the report queue,
 and each job sends for at most SLICE_SECONDS before queuing its own continuation: a 100,000-
@@ -29,11 +31,11 @@ from rq import Queue, Retry
 from sqlalchemy.engine import Engine
 
 from storage import Alert, DeliveryKind, session_scope, utcnow
-from storage.alerts import next_deliveries, release_stale_claims, unfinished_fanouts
+from storage.alerts import next_deliveries, settle_lost_sends, unfinished_fanouts
 from triage import runtime
 from triage.alerts.delivery import AlertDeliveryConfig
 from triage.alerts.pacing import Pacer
-from triage.alerts.sending import Texts, send_row
+from triage.alerts.sending import Texts, readers, send_row
 
 __all__ = [
     "ALERT_QUEUE",
@@ -83,14 +85,14 @@ def enqueue_fanout(queue: Queue, alert_id: int, kind: DeliveryKind, *, part: int
 
 
 def resume_fanouts(engine: Engine, queue: Queue, *, now: datetime | None = None) -> int:
-    """Release rows a dead worker left "sending" past the lease, and queue every fan-out with
+    """Settle rows a dead worker left "sending" past the lease, and queue every fan-out with
     rows pending and no job at work on it; returns how many were queued."""
     now = now or utcnow()
     with session_scope(engine) as session:
-        released = release_stale_claims(session=session, claimed_before=now - LEASE)
+        lost = settle_lost_sends(session=session, claimed_before=now - LEASE)
         unfinished = unfinished_fanouts(session=session)
-    if released:
-        log.warning("%d alert messages left unsent by a lost worker: sending them again", released)
+    if lost:
+        log.warning("%d alert messages were being sent when their worker died: not resent", lost)
     queued = 0
     for alert_id, kind in unfinished:
         beat = queue.connection.get(_ACTIVE.format(alert_id=alert_id, kind=kind))
@@ -114,12 +116,14 @@ def fan_out(alert_id: int, kind: str, part: int = 0) -> str:
             rows = next_deliveries(
                 session=session, alert_id=alert_id, kind=DeliveryKind(kind), limit=_BATCH
             )
+            to = readers(session, rows)
         if alert is None or not rows:
             config.redis.delete(active)
             log.info("alert %s %s: fan-out done (%d sent by this part)", alert_id, kind, sent)
             return "done"
         for row in rows:
-            sent += send_row(rt.engine, config, pacers, texts, alert, row)
+            if (row.id or 0) in to:  # else unsubscribed meanwhile: the row went with them
+                sent += send_row(rt.engine, config, pacers, texts, alert, row, *to[row.id or 0])
     enqueue_fanout(
         Queue(ALERT_QUEUE, connection=config.redis), alert_id, DeliveryKind(kind), part=part + 1
     )

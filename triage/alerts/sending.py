@@ -11,12 +11,22 @@ import logging
 from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from handlers import catalogue
-from storage import Alert, AlertDelivery, DeliveryKind, DeliveryStatus, session_scope, utcnow
+from storage import (
+    Alert,
+    AlertDelivery,
+    Channel,
+    DeliveryKind,
+    DeliveryStatus,
+    session_scope,
+    utcnow,
+)
 from storage.alert_models import Subscription
 from storage.alert_reads import last_heard
 from storage.alerts import MAX_ATTEMPTS, claim_delivery, finish_delivery
+from storage.subscriptions import subscriptions_by_id
 from triage import runtime
 from triage.alerts.delivery import (
     AlertDeliveryConfig,
@@ -28,7 +38,7 @@ from triage.alerts.delivery import (
 from triage.alerts.pacing import Pacer
 from triage.alerts.wording import AlertWords, alert_text, closing_text
 
-__all__ = ["Texts", "send_row"]
+__all__ = ["Texts", "readers", "send_row"]
 
 log = logging.getLogger(__name__)
 
@@ -55,17 +65,22 @@ class Texts:
         return self._done[key]
 
 
-def _reader(engine: Engine, row: AlertDelivery) -> tuple[Subscription | None, datetime | None]:
-    """The row's subscription and when its subscriber last wrote to us."""
-    with session_scope(engine) as session:
-        subscription = session.get(Subscription, row.subscription_id)
-        if subscription is None:
-            return None, None
-        heard = last_heard(
-            session=session, channel=subscription.platform, user_key=subscription.user_key
-        )
-        session.expunge(subscription)
-    return subscription, max(filter(None, (heard, subscription.created_at)))
+def readers(
+    session: Session, rows: list[AlertDelivery]
+) -> dict[int, tuple[Subscription, datetime | None]]:
+    """Each row's subscription and when its subscriber last wrote to us (WeChat's 48 hours),
+    read for a batch at once; a row whose subscription went is left out."""
+    found = subscriptions_by_id(session=session, ids=[r.subscription_id for r in rows])
+    out: dict[int, tuple[Subscription, datetime | None]] = {}
+    for row in rows:
+        reader = found.get(row.subscription_id)
+        if reader is None:
+            continue
+        heard = None
+        if reader.platform == Channel.WECHAT:
+            heard = last_heard(session=session, channel=reader.platform, user_key=reader.user_key)
+        out[row.id or 0] = (reader, max(filter(None, (heard, reader.created_at))))
+    return out
 
 
 def _message(
@@ -102,11 +117,10 @@ def send_row(
     texts: Texts,
     alert: Alert,
     row: AlertDelivery,
+    reader: Subscription,
+    heard: datetime | None,
 ) -> int:
     """Send one row's message unless another worker has it; 1 if this call sent it."""
-    reader, heard = _reader(engine, row)
-    if reader is None:
-        return 0  # unsubscribed meanwhile: the row went with the subscription
     sender = config.senders.get(reader.platform)
     message = _message(config, texts, alert, row, reader, heard) if sender else None
     if sender is not None:
