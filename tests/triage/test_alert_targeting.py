@@ -19,7 +19,7 @@ from tests.triage.alerts_world import (
     AlertsWorld,
     MemoryAlertSender,
 )
-from triage.alerts import AlertRefused, my_subscriptions
+from triage.alerts import AlertRefused, area_words, my_subscriptions
 from triage.alerts.subscribing import user_key
 from triage.alerts.targeting import radius_for
 
@@ -135,3 +135,16 @@ def test_only_a_lead_publishes_and_a_case_has_one_open_alert(world, engine) -> N
     world.publishes(case)
     with pytest.raises(AlertRefused, match="already has an open alert"):
         world.publishes(case)
+
+
+def test_a_subscriber_reads_their_area_in_their_own_words(world, engine, cipher) -> None:
+    world.neighbour_near("6001", GUANGZHOU, radius_km=50)
+    world.neighbour_of("6001", "广东、福建 厦门")
+    with Session(engine) as session:
+        point, places = my_subscriptions(
+            session=session, cipher=cipher, platform="telegram", user_id="6001"
+        )
+    assert area_words(point, "zh_CN") == "广州市周围 50 公里内"
+    assert area_words(point, "en") == "within 50 km of Guangzhou"
+    assert area_words(places, "zh_CN") == "广东、福建、厦门市"
+    assert area_words(places, "en") == "in Guangdong, Fujian, Xiamen"
