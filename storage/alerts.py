@@ -139,13 +139,15 @@ def unfinished_fanouts(*, session: Session) -> list[tuple[int, str]]:
 
 
 def reached_subscriptions(*, session: Session, alert_id: int) -> list[int]:
-    """Subscription ids the alert reached, in the order it reached them."""
+    """Subscription ids the alert reached (or most likely did: being sent, or settled
+    uncertain after its worker died), in the order it reached them."""
+    reached = (DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN)
     statement = (
         select(AlertDelivery.subscription_id)
         .where(
             AlertDelivery.alert_id == alert_id,
             AlertDelivery.kind == DeliveryKind.ALERT,
-            AlertDelivery.status == DeliveryStatus.SENT,
+            col(AlertDelivery.status).in_(reached),
         )
         .order_by(col(AlertDelivery.rank))
     )
