@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from bot.cli_alerts import add_alert_commands
 from bot.cli_blocks import add_block_commands
 from bot.cli_coordinators import add_coordinator_commands
 from bot.cli_inbound import add_inbound_commands
@@ -230,6 +231,7 @@ add_coordinator_commands(cli, _settings)
 add_block_commands(tips, _settings)
 add_registry_commands(cli, _settings)
 add_inbound_commands(cli, _settings)
+add_alert_commands(cli, _settings)
 
 
 def main() -> None:

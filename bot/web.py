@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bot.dashboard import DashboardOptions, dashboard_routes
 from bot.forwarded import ForwardedFor, TrustedProxies
 from bot.health import health_routes
+from bot.public import alert_page_routes
 from bot.wiring import Services
 
 __all__ = ["Channel", "configured_channels", "create_app"]
@@ -95,6 +96,7 @@ def create_app(
     for channel in channels:
         routes.extend(channel.routes())
     routes.extend(dashboard_routes(svc, dashboard))
+    routes.extend(alert_page_routes(svc))
     proxies = TrustedProxies(svc.settings.forwarded_allow_ips)
     middleware = [Middleware(_CutOffQuietly), Middleware(ForwardedFor, proxies=proxies)]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -16,6 +16,7 @@ from rq.job import Job
 from rq.worker import WorkerStatus
 from sqlalchemy.engine import Engine
 
+from bot.alert_wiring import alert_queue, configure_alerts, resume_alerts
 from bot.wiring import Services
 from storage import Channel, session_scope
 from triage import Retention, Runtime, configure, sweep
@@ -109,6 +110,7 @@ def run_sweep(svc: Services) -> None:
         cipher=svc.cipher,
         escalate_after=timedelta(minutes=settings.imminent_escalate_minutes),
     )
+    resume_alerts(svc)
 
 
 def _sweep_forever(svc: Services, stop: threading.Event) -> None:
@@ -146,6 +148,7 @@ def worker_runtime(svc: Services) -> Runtime:
         interview=svc.settings.interview(),
         queue=svc.queue,
     )
+    configure_alerts(svc)
     if svc.settings.wechat_token:
         from bot.wechat import wechat_relay_sender
 
@@ -204,7 +207,7 @@ def run_worker(svc: Services, *, burst: bool) -> None:
     if not burst:
         sweeper.start()
     try:
-        worker = Worker([svc.queue], connection=svc.redis)
+        worker = Worker([svc.queue, alert_queue(svc)], connection=svc.redis)  # reports first
         # rq sets its own logger to INFO unless told: keep it at LOG_LEVEL like the rest.
         worker.work(
             burst=burst, with_scheduler=not burst, logging_level=svc.settings.log_level.upper()

@@ -1,5 +1,6 @@
 """Storage: tables, engine and sessions, data-access functions, migrations, encryption."""
 
+from storage.alert_models import Alert, AlertDelivery, DeliveryKind, DeliveryStatus, Subscription
 from storage.channels import Channel
 from storage.coordinator_chat import ChatPrompt, TipCard
 from storage.crypto import NO_PIN, FieldCipher, InvalidKey, generate_key
@@ -44,6 +45,11 @@ from storage.workflow_models import (
 )
 
 __all__ = [
+    "Alert",
+    "AlertDelivery",
+    "DeliveryKind",
+    "DeliveryStatus",
+    "Subscription",
     "Channel",
     "NO_PIN",
     "AllowListChange",

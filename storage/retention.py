@@ -9,6 +9,7 @@ from sqlmodel import Session, col, delete, select
 
 from storage.models import Attachment, Conversation, Delivery, Report, ReportStatus, utcnow
 from storage.reports import append_event
+from storage.subscriptions import delete_subscriptions_of
 from storage.workflow_models import PurgeRecord
 
 __all__ = ["forget_tipster", "purge_attachments", "purge_closed_reports"]
@@ -41,6 +42,7 @@ def forget_tipster(*, session: Session, channel: str, user_key: str) -> int:
             Conversation.channel == channel, Conversation.user_key == user_key
         )
     ).first()
+    delete_subscriptions_of(session=session, platform=channel, user_key=user_key)  # alerts too
     if conversation is not None:
         session.exec(delete(Delivery).where(col(Delivery.conversation_id) == conversation.id))
         conversation.user_ref = ""

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import event, pool
 from sqlmodel import SQLModel
 
+import storage.alert_models  # noqa: F401
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 import storage.registry_models  # noqa: F401
 import storage.workflow_models  # noqa: F401

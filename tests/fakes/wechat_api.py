@@ -79,6 +79,7 @@ class _State:
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     faults: list[_Fault] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
+    templates: list[dict[str, Any]] = field(default_factory=list)
     calls: list[ApiCall] = field(default_factory=list)
 
 
@@ -159,6 +160,11 @@ class FakeWeChatAPI:
         with self._cond:
             return [m for m in self._state.sent if openid is None or m.get("touser") == openid]
 
+    def template_messages(self, openid: str | None = None) -> list[dict[str, Any]]:
+        """Template messages accepted so far (to openid, or all)."""
+        with self._cond:
+            return [m for m in self._state.templates if openid in (None, m.get("touser"))]
+
     def wait_for(self, path: str, *, count: int = 1, timeout: float = 5.0) -> list[ApiCall]:
         """Block until ``count`` requests to ``path`` arrived; return them (AssertionError on timeout)."""
         with self._cond:
@@ -195,6 +201,9 @@ class FakeWeChatAPI:
             return error(token_error)
         if call.path == "/cgi-bin/message/custom/send" and call.method == "POST":
             return self._send(call)
+        if call.path == "/cgi-bin/message/template/send" and call.method == "POST":
+            self._state.templates.append(call.json)
+            return {"errcode": 0, "errmsg": "ok", "msgid": next(self._ids)}
         if call.path == "/cgi-bin/media/get":
             media = self._state.media.get(call.query.get("media_id", ""))
             return media if media else error(40007)
