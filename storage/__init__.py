@@ -19,6 +19,7 @@ from storage.models import (
     utcnow,
 )
 from storage.outbox import OutboxJob
+from storage.outcome_models import Outcome, OutcomeKind
 from storage.registry_models import (
     MatchCandidate,
     MatchStatus,
@@ -69,6 +70,8 @@ __all__ = [
     "TipCard",
     "TipsterBlock",
     "OutboxItem",
+    "Outcome",
+    "OutcomeKind",
     "OutboxJob",
     "OutboxStatus",
     "Report",
