@@ -61,7 +61,7 @@ def _load(
             "photos": [
                 a
                 for a in list_attachments(session=session, report_id=report.id)
-                if a.stored_path and a.media_type in IMAGE_TYPES
+                if a.media_type in IMAGE_TYPES
             ],
             "referrals": list_referrals(session=session, report_id=report.id),
             "entries": confirmed_entries(session=session, report_id=report.id),

@@ -61,7 +61,7 @@ def test_an_outcome_recorded_at_the_shell_shows_in_tips_show(
     assert future.exit_code == 1 and "2999-01-01 is still to come" in future.output
     assert "not the child on 2026-12-01 · recorded by alice" in shown.output
     assert "older boy" in shown.output
-    assert "1 earlier tips: 0 verified, 1 found false" in shown.output
+    assert "Earlier tips: 1 · verified: 0 · found false: 1" in shown.output
     assert as_json["outcomes"][0] | {"recorded_at": None} == {
         "outcome": "not_the_child",
         "on": "2026-12-01",

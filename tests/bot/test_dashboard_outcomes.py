@@ -88,7 +88,8 @@ def test_an_outcome_recorded_on_the_tip_page_shows_with_its_day_and_who(alice, t
     page = alice.follow(done).text
 
     assert "Outcome recorded." in page
-    assert "reunited on 2026-11-30" in page and "recorded by alice" in page and "home" in page
+    assert 'id="outcome-now">reunited</span> on 2026-11-30' in page
+    assert "recorded by alice" in page and "home" in page
     assert ("alice", "outcome_recorded") in event_log(engine, ref)
     assert details_of(engine, ref, "outcome_recorded")[0]["outcome"] == "reunited"
     assert "recorded an outcome" in page and "outcome: reunited" in page  # the timeline
@@ -191,7 +192,7 @@ def test_a_tip_page_shows_what_became_of_its_tipsters_earlier_tips(alice, tipste
 
     assert "No earlier tips from this tipster." in alice.opens(f"/tips/{earlier}").text
     page = alice.opens(f"/tips/{later}").text
-    assert "1 earlier tips: 1 verified, 0 found false" in page
+    assert "Earlier tips: 1 · verified: 1 · found false: 0" in page
     assert "never who they are" in page
 
 
