@@ -35,12 +35,12 @@ def record_outcome(
 ) -> list[Outcome]:
     """Store an outcome for each tip (one, or every tip of a case) and log it on each."""
     if kind not in OUTCOME_KINDS:
-        raise WorkflowError("outcome.error.kind")
+        raise WorkflowError("workflow.outcome_kind_unknown")
     if happened_on > today:
-        raise WorkflowError("outcome.error.future", day=happened_on.isoformat())
+        raise WorkflowError("workflow.outcome_day_to_come", day=happened_on.isoformat())
     reports = [r for r in (session.get(Report, rid) for rid in dict.fromkeys(report_ids)) if r]
     if not reports:
-        raise WorkflowError("outcome.error.no_tips")
+        raise WorkflowError("workflow.outcome_no_tips")
     rows = add_outcomes(
         session=session,
         report_ids=[r.id or 0 for r in reports],

@@ -53,7 +53,7 @@ def _day(call: Call, today: date) -> date:
     try:
         return date.fromisoformat(given) if given else today
     except ValueError:
-        raise WorkflowError("outcome.error.day") from None
+        raise WorkflowError("workflow.outcome_day_unreadable") from None
 
 
 async def record(call: Call) -> Response:

@@ -20,34 +20,33 @@ from storage.reports import get_report
 from tests.bot.dashboard_helpers import (
     Clock,
     DashboardUser,
-    dashboard_app,
     enlist,
     report_sighting,
     report_with_pin,
-    settings_for,
 )
-from tests.bot.telegram_helpers import make_services
+from tests.bot.test_dashboard_tips import app, clock
 from tests.triage.coordinators import event_log, tip
 from triage.outcomes import record_outcome
 
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+__all__ = ["app", "clock", "confirmed_match"]  # the dashboard's fixtures, shared
 
 
-@pytest.fixture
-def app(database_url, secret_key, data_dir, engine, cipher, redis_client, queue, intake, clock):
-    settings = settings_for(database_url, secret_key, data_dir)
-    svc = make_services(
-        settings,
-        engine=engine,
-        cipher=cipher,
-        redis_client=redis_client,
-        queue=queue,
-        intake=intake,
-    )
-    return dashboard_app(svc, clock)
+def confirmed_match(engine, ref: str, **entry: object) -> None:
+    """A registry entry a coordinator confirmed as the child of this tip."""
+    with session_scope(engine) as session:
+        report = get_report(session=session, ref=ref)
+        assert report is not None
+        found = RegistryEntry(case_id="BCH-2019-0042", kind="missing", name="李勇", **entry)
+        session.add(found)
+        session.flush()
+        session.add(
+            MatchCandidate(
+                report_id=report.id or 0,
+                entry_id=found.id or 0,
+                score=0.9,
+                status=MatchStatus.CONFIRMED,
+            )
+        )
 
 
 def signed_in(app, engine, name: str, language: str = "en") -> DashboardUser:
@@ -114,7 +113,7 @@ def test_the_day_defaults_to_today_in_the_deployments_zone_and_cannot_be_to_come
         ("no_trace", today_in_shanghai(clock), "alice")
     ]
     assert "2999-01-01 is still to come" in refused
-    assert "Give the day as YYYY-MM-DD." in bad_day
+    assert "give the day as YYYY-MM-DD" in bad_day
 
 
 def test_an_outcome_on_a_case_is_stored_for_each_of_its_tips_and_counts_once(
@@ -200,22 +199,7 @@ def test_the_referral_sheet_prints_the_facts_in_the_language_asked_and_is_record
     alice, tipster, engine
 ):
     ref = report_sighting(tipster)
-    with session_scope(engine) as session:
-        report = get_report(session=session, ref=ref)
-        assert report is not None
-        entry = RegistryEntry(
-            case_id="BCH-2019-0042", kind="missing", name="李勇", missing_place="河南周口"
-        )
-        session.add(entry)
-        session.flush()
-        session.add(
-            MatchCandidate(
-                report_id=report.id or 0,
-                entry_id=entry.id or 0,
-                score=0.9,
-                status=MatchStatus.CONFIRMED,
-            )
-        )
+    confirmed_match(engine, ref, missing_place="河南周口")
     alice.claims(ref)
     alice.posts(f"/tips/{ref}/refer", kind="police", to_whom="成都市公安局", reference="A-1")
     assert f"/tips/{ref}/referral-sheet?lang=zh" in alice.opens(f"/tips/{ref}").text

@@ -12,10 +12,11 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
-from storage import Attachment, MatchCandidate, MatchStatus, RegistryEntry, Role, session_scope
+from storage import Attachment, Role, session_scope
 from storage.reports import get_report
 from tests.bot.dashboard_helpers import PASSWORD, enlist, report_sighting
 from tests.bot.test_dashboard_browser import ARTIFACTS, WAIT_MS, browser, server, sync_api
+from tests.bot.test_dashboard_outcomes import confirmed_match
 from tests.stories import Tipster
 from tests.triage.coordinators import CoordinatorActor, event_log
 
@@ -55,24 +56,6 @@ def served_photo(tmp_path_factory: pytest.TempPathFactory, engine, ref: str) -> 
         assert report is not None
         attachment = session.exec(select(Attachment).where(Attachment.report_id == report.id)).one()
         attachment.stored_path = str(media / f"{ref}.jpg")
-        entry = RegistryEntry(
-            case_id="BCH-2019-0042",
-            kind="missing",
-            name="李勇",
-            other_names=["小宝"],
-            missing_place="河南省周口市",
-            description="左脸胎记",
-        )
-        session.add(entry)
-        session.flush()
-        session.add(
-            MatchCandidate(
-                report_id=report.id or 0,
-                entry_id=entry.id or 0,
-                score=0.91,
-                status=MatchStatus.CONFIRMED,
-            )
-        )
 
 
 def the_story_so_far(engine, tipster, intake) -> tuple[str, str]:
@@ -99,6 +82,9 @@ def test_outcomes_the_alarm_and_the_referral_sheet_in_a_browser(
 ):
     ref, urgent = the_story_so_far(engine, tipster, intake)
     served_photo(tmp_path_factory, engine, ref)
+    confirmed_match(
+        engine, ref, other_names=["小宝"], missing_place="河南省周口市", description="左脸胎记"
+    )
 
     page = signed_in(browser, f"{server}/dashboard/", "alice", phone=False)
     alarm = page.locator("#alarm")

@@ -68,7 +68,7 @@ def test_the_reason_is_said_in_words_so_the_coordinator_sees_why() -> None:
         trusted, "en", shanghai, NOW
     )
     assert any(
-        "该报告人此前的线索被证实不实" in w for w in reason_words(doubtful, "zh_CN", shanghai, NOW)
+        "该举报人此前的线索被证实不实" in w for w in reason_words(doubtful, "zh_CN", shanghai, NOW)
     )
 
 
