@@ -177,7 +177,7 @@ def test_an_imminent_tip_unclaimed_past_its_limit_sounds_the_alarm_on_the_queue(
     page = alice.opens("/").text
     alarm = page.split('id="alarm"')[1].split("</section>")[0]
     assert "Alarm: imminent tips still unclaimed past their limit (1)" in alarm
-    assert ref in alarm and "escalated to leads" in alarm
+    assert ref in alarm and "the leads were told at" in alarm
     assert ref in alice.opens("/queue/alarm").text
     alice.claims(ref)
     assert 'id="alarm"' not in alice.opens("/queue/alarm").text
