@@ -23,6 +23,7 @@ from tests.triage.coordinators import CoordinatorActor, event_log
 __all__ = ["browser", "server"]  # the browser tests' fixtures, shared
 
 expect = sync_api.expect
+WIDTH = "document.documentElement.scrollWidth"
 
 
 def signed_in(browser, url: str, name: str, *, phone: bool) -> sync_api.Page:
@@ -136,14 +137,16 @@ def test_outcomes_the_alarm_and_the_referral_sheet_in_a_browser(
     expect(phone.locator("#reporter-counts")).to_contain_text("此前的线索：1 条")
     phone.locator("#outcome").scroll_into_view_if_needed()
     shot(phone, "outcomes-tip-phone-zh.png")
+    assert phone.evaluate(WIDTH) <= 390  # nothing runs off a phone's screen
     phone.goto(f"{server}/dashboard/overview")
+    expect(phone.locator("#outcome-medians")).to_contain_text("所有省份")
     shot(phone, "outcomes-overview-phone-zh.png")
+    assert phone.evaluate(WIDTH) <= 390
     phone.goto(f"{server}/dashboard/tips/{ref}/referral-sheet?lang=zh")
     expect(phone.locator("h1")).to_contain_text("转交单")
     shot(phone, "referral-sheet-phone-zh.png")
     (ARTIFACTS / "referral-sheet-zh.pdf").write_bytes(phone.pdf(format="A4", print_background=True))
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390  # nothing runs off a phone's screen
+    assert phone.evaluate(WIDTH) <= 390
     phone.context.close()
 
     opened = [a for actor, a in event_log(engine, ref) if a == "referral_sheet_opened"]
