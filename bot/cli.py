@@ -12,6 +12,7 @@ from bot.cli_alerts import add_alert_commands
 from bot.cli_blocks import add_block_commands
 from bot.cli_coordinators import add_coordinator_commands
 from bot.cli_inbound import add_inbound_commands
+from bot.cli_outcomes import add_outcome_commands, outcome_lines
 from bot.cli_registry import add_registry_commands
 from bot.cli_triage import acting_coordinator, add_triage_commands
 from bot.settings import Settings, SettingsError
@@ -20,6 +21,7 @@ from bot.wiring import configure_logging, services
 from handlers.times import zone
 from storage import generate_key, session_scope, upgrade, utcnow
 from storage.reports import get_report, open_queue
+from triage.outcomes import outcome_json, tip_outcome
 from triage.reach import why_not_askable
 from triage.readable import Reader
 from triage.tips import tip_as_dict, tip_summary
@@ -213,8 +215,9 @@ def tips_show(
         language = reader_language(lang)
         urgency = [score_words(report, language), *reason_words(report, language, tz, utcnow())]
         unreachable = why_not_askable(report)
+        outcome = tip_outcome(session=session, report=report)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(data | outcome_json(outcome, tz), ensure_ascii=False, indent=2))
         return
     for line in tip_lines(
         data,
@@ -222,7 +225,7 @@ def tips_show(
         emergency=settings.emergency_number,
         urgency=urgency,
         ask_why_not=unreachable.text(language) if unreachable else None,
-    ):
+    ) + outcome_lines(outcome, Reader(language, tz)):
         click.echo(line)
 
 
@@ -232,6 +235,7 @@ add_block_commands(tips, _settings)
 add_registry_commands(cli, _settings)
 add_inbound_commands(cli, _settings)
 add_alert_commands(cli, _settings)
+add_outcome_commands(tips, _settings)
 
 
 def main() -> None:

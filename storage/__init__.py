@@ -20,6 +20,7 @@ from storage.models import (
     utcnow,
 )
 from storage.outbox import OutboxJob
+from storage.outcome_models import Outcome, OutcomeKind
 from storage.registry_log import RegistryEvent, RegistryPhoto
 from storage.registry_models import (
     DnaStatus,
@@ -82,6 +83,8 @@ __all__ = [
     "TipCard",
     "TipsterBlock",
     "OutboxItem",
+    "Outcome",
+    "OutcomeKind",
     "OutboxJob",
     "OutboxStatus",
     "Report",

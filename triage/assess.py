@@ -11,6 +11,7 @@ from triage import runtime
 from triage.clustering import link_same_child
 from triage.matching_jobs import match_entry, match_report
 from triage.registry import entry_from_report
+from triage.reporter import ReporterHistory, reporter_history
 from triage.urgency import assess
 
 __all__ = ["assess_report", "reassess"]
@@ -18,9 +19,9 @@ __all__ = ["assess_report", "reassess"]
 log = logging.getLogger(__name__)
 
 
-def reassess(report: Report) -> bool:
+def reassess(report: Report, reporter: ReporterHistory | None = None) -> bool:
     """Recompute a tip's urgency in place; True if it became imminent just now."""
-    urgency = assess(report, utcnow())
+    urgency = assess(report, utcnow(), reporter)
     became_imminent = urgency.imminent and not report.imminent
     report.urgency, report.imminent, report.urgency_reasons, report.top_until = (
         urgency.score,
@@ -39,7 +40,7 @@ def assess_report(report_id: int) -> str:
         report = session.get(Report, report_id)
         if item is None or report is None:
             return "already done"
-        imminent = reassess(report)
+        imminent = reassess(report, reporter_history(session=session, report=report))
         session.add(report)
         append_event(
             session=session,

@@ -41,6 +41,7 @@ LABEL_KEYS = {
     "sex": "choice.child_sex.",
     "differs": "choice.dialect_differs.",
     "when": "choice.when.",
+    "outcome": "outcome.kind.",
 }
 # What kind of value each event detail holds; (action, name) before name alone.
 _DETAIL_KINDS: dict[tuple[str, str] | str, str] = {
@@ -59,6 +60,8 @@ _DETAIL_KINDS: dict[tuple[str, str] | str, str] = {
     "reason": "phrase",
     "imminent": "yes_no",
     "include_identity": "yes_no",
+    "outcome": "outcome",
+    "sheet_language": "language",
 }
 # Row ids and a platform's own (English) wording mean nothing to a reader; the JSON log
 # keeps them.

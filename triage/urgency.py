@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from storage import Report
+from triage.reporter import ReporterHistory
 
-__all__ = ["IMMINENT", "RULES", "TOP_WINDOW", "Rule", "Urgency", "assess"]
+__all__ = ["IMMINENT", "REPORTER_RULES", "RULES", "TOP_WINDOW", "Rule", "Urgency", "assess"]
 
 TOP_WINDOW = timedelta(hours=72)
 IMMINENT = "imminent"  # the reason that flags an imminent tip
@@ -87,6 +88,13 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# What became of the same tipster's earlier tips (triage.reporter): small, and said as a reason.
+REPORTER_RULES: tuple[tuple[str, int, Callable[[ReporterHistory], bool]], ...] = (
+    ("reporter_trusted", 5, lambda h: h.verified >= 1),
+    ("reporter_doubtful", -10, lambda h: h.false >= 2),
+)
+
+
 @dataclass(frozen=True)
 class Urgency:
     """The score, whether it is imminent, the reasons (largest first), and until when the tip
@@ -116,9 +124,16 @@ def _top_until(report: Report, now: datetime, imminent: bool) -> datetime | None
     return max(ends, default=None)
 
 
-def assess(report: Report, now: datetime) -> Urgency:
-    """Apply every rule to a tip."""
-    applied = sorted((rule for rule in RULES if rule.applies(report, now)), key=lambda r: -r.points)
+def assess(report: Report, now: datetime, reporter: ReporterHistory | None = None) -> Urgency:
+    """Apply every rule to a tip (and, if known, the rules on its tipster's earlier tips)."""
+    applied = [rule for rule in RULES if rule.applies(report, now)]
+    if reporter is not None:
+        applied += [
+            Rule(key, points, lambda r, now: True)
+            for key, points, holds in REPORTER_RULES
+            if holds(reporter)
+        ]
+    applied.sort(key=lambda r: -r.points)
     score = max(0, min(100, sum(rule.points for rule in applied)))
     imminent = _imminent(report, now)
     if imminent:

@@ -14,7 +14,17 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.dashboard import actions, admin, auth, media, overview, queue, registry_pages, tip
+from bot.dashboard import (
+    actions,
+    admin,
+    auth,
+    media,
+    outcomes,
+    overview,
+    queue,
+    registry_pages,
+    tip,
+)
 from bot.dashboard.context import Dashboard, DashboardOptions
 from bot.dashboard.guard import Endpoint, Handler, guarded
 from bot.wiring import Services
@@ -50,9 +60,10 @@ ROUTES: list[tuple[str, str, Handler, Role]] = [
     ("POST", "/admin/coordinators/end-sessions", admin.end_all_sessions, A),
     ("POST", "/admin/coordinators/unlock", admin.unlock, A),
     *registry_pages.ROUTES,
+    *outcomes.ROUTES,
 ]
 # Background fetches that must not count as the coordinator using the dashboard.
-KEEPS_IDLE = {queue.queue_rows}
+KEEPS_IDLE = {queue.queue_rows, *outcomes.KEEPS_IDLE}
 STATIC = Path(__file__).parent / "static"
 MAX_BODY = 64 * 1024
 SECURITY_HEADERS = {

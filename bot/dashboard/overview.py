@@ -13,6 +13,7 @@ from starlette.responses import Response
 from bot.dashboard.charts import horizontal_bars, stacked_columns
 from bot.dashboard.context import Dashboard
 from bot.dashboard.guard import Call
+from bot.dashboard.outcome_stats import outcome_overview
 from storage import ReportStatus
 from storage.dashboard_reads import first_review_delays, report_facts
 
@@ -30,6 +31,7 @@ def _load(dash: Dashboard, days: int) -> dict[str, Any]:
     with dash.db() as session:
         facts = report_facts(session=session, since=since)
         delays = first_review_delays(session=session, since=since)
+        outcomes = outcome_overview(session=session, now=dash.now(), tz=dash.timezone)
     per_day: dict[date, Counter[str]] = {first_day + timedelta(d): Counter() for d in range(days)}
     for received, status, _ in facts:
         per_day.setdefault(received.astimezone(dash.timezone).date(), Counter())[status] += 1
@@ -49,6 +51,7 @@ def _load(dash: Dashboard, days: int) -> dict[str, Any]:
         "provinces_chart": horizontal_bars(provinces),
         "reviewed": len(delays),
         "median_review": _duration(statistics.median(delays)) if delays else None,
+        **outcomes,
     }
 
 

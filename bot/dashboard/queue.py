@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from bot.dashboard.context import Dashboard
 from bot.dashboard.filters import OPEN_STATUSES, QueueFilter
 from bot.dashboard.guard import Call
+from bot.dashboard.outcomes import alarm_tips
 from bot.dashboard.sessions import Viewer, flash
 from storage import Report, ReportKind, ReportStatus
 from storage.claims import claim_holder_id
@@ -57,6 +58,7 @@ def _load(dash: Dashboard, chosen: QueueFilter, viewer: Viewer) -> dict[str, Any
         "provinces": sorted({r.province for r in reports if r.province}),
         "dialects": sorted({r.dialect for r in reports if r.dialect}),
         "now": now,
+        "alarm": alarm_tips(reports, now),
     }
 
 

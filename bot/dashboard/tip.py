@@ -19,6 +19,7 @@ from storage.coordinators import list_coordinators
 from storage.dashboard_reads import list_attachments, list_notes, list_referrals
 from storage.relay import relay_thread
 from storage.reports import get_report
+from triage.outcomes import tip_outcome
 from triage.reach import MAX_CALLBACK, why_not_askable
 from triage.tips import tip_as_dict
 from triage.workflow import CLOSE_REASONS, TRANSITIONS
@@ -58,6 +59,8 @@ def load_tip(
                 for n in list_notes(session=session, report_id=report.id)
             ],
             "referrals": list_referrals(session=session, report_id=report.id),
+            "outcome": tip_outcome(session=session, report=report),
+            "today": now.astimezone(dash.timezone).date().isoformat(),  # the outcome's default
             "thread": [
                 (m, names.get(m.coordinator_id))
                 for m in relay_thread(session=session, report_id=report.id)
