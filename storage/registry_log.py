@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column
@@ -11,6 +12,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from storage.models import _ts, utcnow
 
 __all__ = [
+    "RegistryAction",
     "RegistryEvent",
     "RegistryPhoto",
     "add_registry_photo",
@@ -19,6 +21,18 @@ __all__ = [
     "registry_events",
     "registry_photos",
 ]
+
+
+class RegistryAction(StrEnum):
+    """What an entry's log records (each has words: `registry.event.<value>`)."""
+
+    ADDED = "added"
+    EDITED = "edited"
+    IMPORTED = "imported"
+    IMPORT_UPDATED = "import_updated"
+    FROM_REPORT = "from_report"
+    CONTACT_REVEALED = "contact_revealed"
+    PHOTO_ADDED = "photo_added"
 
 
 class RegistryEvent(SQLModel, table=True):
@@ -44,10 +58,15 @@ class RegistryPhoto(SQLModel, table=True):
 
 
 def append_registry_event(
-    *, session: Session, entry_id: int, actor: str, action: str, detail: dict[str, Any]
+    *,
+    session: Session,
+    entry_id: int,
+    actor: str,
+    action: RegistryAction,
+    detail: dict[str, Any],
 ) -> RegistryEvent:
     """Record something that happened to a registry entry."""
-    event = RegistryEvent(entry_id=entry_id, actor=actor, action=action, detail=detail)
+    event = RegistryEvent(entry_id=entry_id, actor=actor, action=action.value, detail=detail)
     session.add(event)
     return event
 

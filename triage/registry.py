@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from sqlmodel import Session, col, select
 
 from storage import FieldCipher, RegistryEntry, RegistryKind, Report, ReportKind, utcnow
-from storage.registry_log import append_registry_event
+from storage.registry_log import RegistryAction, append_registry_event
 from storage.registry_reads import registry_entries_by_case
 from triage.registry_fields import (
     CASEWORK_COLUMNS,
@@ -212,8 +212,9 @@ def import_registry_csv(
             progress("storing entries", len(entries), len(parsed))
     session.flush()
     for entry, changed in zip(entries, changes, strict=True):
-        action = "imported" if entry.case_id not in existing else "import_updated"
-        if action == "imported" or changed:
+        new = entry.case_id not in existing
+        action = RegistryAction.IMPORTED if new else RegistryAction.IMPORT_UPDATED
+        if new or changed:
             append_registry_event(
                 session=session,
                 entry_id=entry.id or 0,
@@ -262,7 +263,11 @@ def entry_from_report(*, session: Session, report: Report) -> RegistryEntry | No
     session.flush()
     if made:
         append_registry_event(
-            session=session, entry_id=entry.id or 0, actor="system", action="from_report", detail={}
+            session=session,
+            entry_id=entry.id or 0,
+            actor="system",
+            action=RegistryAction.FROM_REPORT,
+            detail={},
         )
     return entry
 

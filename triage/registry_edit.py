@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlmodel import Session
 
 from storage import FieldCipher, RegistryEntry, RegistryPhoto, utcnow
-from storage.registry_log import add_registry_photo, append_registry_event
+from storage.registry_log import RegistryAction, add_registry_photo, append_registry_event
 from storage.registry_search import get_entry
 from triage.errors import WorkflowError
 from triage.matching_jobs import rematch_open_tips
@@ -69,7 +69,7 @@ def add_entry(
     entry = RegistryEntry(case_id=values["case_id"], kind=values["kind"], source="dashboard")
     _store(session, entry, dict(values), cipher)
     append_registry_event(
-        session=session, entry_id=entry.id or 0, actor=actor, action="added", detail={}
+        session=session, entry_id=entry.id or 0, actor=actor, action=RegistryAction.ADDED, detail={}
     )
     return entry
 
@@ -92,7 +92,7 @@ def edit_entry(
         session=session,
         entry_id=entry.id or 0,
         actor=actor,
-        action="edited",
+        action=RegistryAction.EDITED,
         detail={"changed": changed},
     )
     return changed
@@ -110,7 +110,7 @@ def reveal_family_contact(
         session=session,
         entry_id=entry.id or 0,
         actor=actor,
-        action="contact_revealed",
+        action=RegistryAction.CONTACT_REVEALED,
         detail={"reason": reason.strip()[:200]},
     )
     return cipher.decrypt(entry.family_contact)
@@ -152,7 +152,7 @@ def add_photo(
         session=session,
         entry_id=entry.id or 0,
         actor=actor,
-        action="photo_added",
+        action=RegistryAction.PHOTO_ADDED,
         detail={"photo_id": photo.id},
     )
     return photo

@@ -112,7 +112,7 @@ async def reveal_contact(call: Call) -> Response:
             return entry_not_found(call)
         r = registry_texts(call.dash, call.request)
         return registry_render(
-            call, "registry_entry.html", status=400, reveal_error=r("reveal.need_reason"), **data
+            call, "registry_entry.html", status=400, reveal_error=r("contact.need_reason"), **data
         )
     if data is None:
         return entry_not_found(call)

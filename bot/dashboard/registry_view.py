@@ -31,7 +31,7 @@ FIELDS = (*COLUMNS, *CASEWORK_COLUMNS)
 def bad_field(r: Callable[..., str], reason: str) -> str | None:
     """The field a parse error names ("birth_date '2015-13-01' is not …"), in words."""
     field = reason.split(" ", 1)[0]
-    return r(f"field.{field}") if field in FIELDS else None
+    return r(f"label.{field}") if field in FIELDS else None
 
 
 def registry_render(call: Call, template: str, *, status: int = 200, **context: Any) -> Response:

@@ -10,8 +10,9 @@ import pytest
 from PIL import Image
 from sqlmodel import Session, select
 
+from handlers.catalogue import catalogue
 from storage import RegistryPhoto, Role
-from storage.registry_log import registry_events
+from storage.registry_log import RegistryAction, registry_events
 from storage.registry_search import get_entry
 from tests.bot.dashboard_helpers import (
     Clock,
@@ -248,3 +249,11 @@ def test_a_photo_larger_than_a_form_may_be_is_taken_but_only_on_the_registry_for
         reason="x",
     )
     assert refused.status_code == 413
+
+
+def test_every_action_an_entry_log_records_has_words_in_both_languages():
+    for language in ("zh_CN", "en"):
+        missing = [
+            a for a in RegistryAction if not catalogue().has(language, f"registry.event.{a.value}")
+        ]
+        assert missing == [], language

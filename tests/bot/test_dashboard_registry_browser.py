@@ -121,6 +121,16 @@ def test_a_lead_keeps_the_registry_from_the_dashboard(server, browser, engine, t
     page.goto(f"{server}/dashboard/registry/BBH-2019-0412/edit")
     shot(page, "registry-edit-zh-phone.png")
     page.goto(f"{server}/dashboard/registry/import")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        csv_file(tmp_path).read_text(encoding="utf-8")
+        + "BBH-2021-0001,family_seeking_kid,张三,,M,2015-13-01,,,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    page.locator("#csv-file").set_input_files(str(bad))
+    page.locator("button.primary").click()
+    expect(page.locator("#import-errors")).to_contain_text("第 4 行")
+    shot(page, "registry-import-errors-zh-phone.png")
     page.locator("#csv-file").set_input_files(str(csv_file(tmp_path)))
     page.locator("button.primary").click()
     expect(page.locator("#import-preview")).to_contain_text("更新 2 条")
