@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.dashboard import actions, admin, auth, media, overview, queue, tip
+from bot.dashboard import actions, admin, auth, media, overview, queue, review, tip
 from bot.dashboard.context import Dashboard, DashboardOptions
 from bot.dashboard.guard import Endpoint, Handler, guarded
 from bot.wiring import Services
@@ -49,6 +49,7 @@ ROUTES: list[tuple[str, str, Handler, Role]] = [
     ("POST", "/admin/coordinators/remove", admin.remove, A),
     ("POST", "/admin/coordinators/end-sessions", admin.end_all_sessions, A),
     ("POST", "/admin/coordinators/unlock", admin.unlock, A),
+    *review.ROUTES,
 ]
 # Background fetches that must not count as the coordinator using the dashboard.
 KEEPS_IDLE = {queue.queue_rows}
