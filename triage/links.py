@@ -25,6 +25,11 @@ _PLAIN = {
     "same sex": "same_sex",
     "ages overlap": "ages_overlap",
 }
+_SAME = {
+    "city": "review.link.same_city",
+    "province": "review.link.same_province",
+    "dialect": "review.link.same_dialect",
+}
 _WITH_VALUE = re.compile(r"same (?P<what>city|province|dialect) (?P<value>.+)")
 
 
@@ -38,7 +43,7 @@ def link_reason(stored: object) -> object:
         value: object = found["value"]
         if found["what"] == "dialect":
             value = phrase(f"choice.dialect.{value}")
-        return phrase(f"review.link.same_{found['what']}", value=value)
+        return phrase(_SAME[found["what"]], value=value)
     return stored
 
 

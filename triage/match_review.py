@@ -17,13 +17,12 @@ from pypinyin import Style, pinyin
 from handlers.phrases import phrase
 from handlers.times import DATE, shown
 from storage import RegistryEntry, Report
-from triage.matching.age import expected_age
 from triage.matching.pinyin import has_chinese
 from triage.matching.reasons import PREFIX
-from triage.registry_index import entry_profile
 
 __all__ = ["FIELDS", "Row", "compare", "verdict_of"]
 
+DAYS_PER_YEAR = 365.25
 FIELDS = ("sex", "age", "names", "dialect", "marks", "timeline")
 # The matcher's reason families (match.reason.<family>.…) behind each row.
 _FAMILIES = {
@@ -80,14 +79,21 @@ def _tip_age(report: Report) -> list[Part]:
     return [phrase("review.age.looks", low=low, high=high)]
 
 
+def _age_on(entry: RegistryEntry, on: date) -> float | None:
+    """The registered child's age on a day, as the matcher reckons it (`matching.age`)."""
+    if entry.birth_date is None:
+        return None
+    born = date(entry.birth_date.year, 7, 1) if entry.birth_year_only else entry.birth_date
+    return (on - born).days / DAYS_PER_YEAR
+
+
 def _entry_age(entry: RegistryEntry, today: date) -> list[Part]:
-    profile = entry_profile(entry)
-    now = expected_age(profile, today)
+    now = _age_on(entry, today)
     if now is None or entry.birth_date is None:
         return []
     if entry.missing_date is None:
         return [phrase("review.age.born_now", year=entry.birth_date.year, now=f"{now:.0f}")]
-    then = expected_age(profile, entry.missing_date) or 0.0
+    then = _age_on(entry, entry.missing_date) or 0.0
     return [
         phrase(
             "review.age.then_now",

@@ -20,10 +20,12 @@ def review_sections(
 ) -> dict[str, Any]:
     """The tip's matches (each with its entry and the rows compared) and its linked tips."""
     today = now.astimezone(tz).date()
-    matches = [
-        {"candidate": c, "entry": e, "rows": compare(report, e, list(c.reasons), today, tz)}
-        for c, e in matches_of(session=session, report_id=report.id or 0)
-    ]
+    matches = []
+    for candidate, entry in matches_of(session=session, report_id=report.id or 0):
+        rows = compare(report, entry, list(candidate.reasons), today, tz)
+        shown = [reason for row in rows for reason in row.reasons]
+        other = [reason for reason in candidate.reasons if reason not in shown]
+        matches.append({"candidate": candidate, "entry": entry, "rows": rows, "other": other})
     pairs = links_of(session=session, report_id=report.id or 0)
     links = [
         {"link": link, "other": other, "reasons": [link_reason(r) for r in link.reasons]}

@@ -28,6 +28,10 @@ __all__ = ["PREFIX", "Verdicts", "verdict_markup"]
 
 PREFIX = "mv"  # callback data: mv:<confirm|dismiss>:<report id>:<registry entry id>
 VERBS = {"confirm": True, "dismiss": False}
+LABELS = {
+    "confirm": "coordinator.button.match_confirm",
+    "dismiss": "coordinator.button.match_dismiss",
+}
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -35,7 +39,7 @@ def verdict_markup(report_id: int, entry_id: int, language: str) -> dict[str, An
     """The notice's Confirm / Dismiss buttons, as Bot API JSON."""
     buttons = [
         {
-            "text": catalogue().text(language, f"coordinator.button.match_{verb}"),
+            "text": catalogue().text(language, LABELS[verb]),
             "callback_data": f"{PREFIX}:{verb}:{report_id}:{entry_id}",
         }
         for verb in VERBS
