@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from rq import SimpleWorker
 from sqlmodel import Session, select
 
-from storage import MatchCandidate, Report, Role, SameChildLink, session_scope
+from storage import MatchCandidate, Role, session_scope
 from storage.reports import get_report
 from tests.bot.dashboard_helpers import (
     Clock,
@@ -15,10 +14,8 @@ from tests.bot.dashboard_helpers import (
     enlist,
     visible_lines,
 )
-from tests.stories import Tipster
+from tests.bot.review_helpers import two_sightings_of_the_sample_boy
 from tests.triage.coordinators import event_log
-from tests.triage.test_registry import SAMPLE, load, sighting
-from triage import MemoryNotifier, Runtime, configure
 
 
 @pytest.fixture
@@ -37,22 +34,9 @@ def coordinator(app, engine, name: str, language: str = "en", role=Role.COORDINA
 @pytest.fixture
 def two_tips(engine, intake, cipher, queue, redis_client, database_url) -> tuple[str, str]:
     """Two tipsters report the sample registry's boy in one town; the worker matches and links."""
-    load(engine, SAMPLE.read_text(encoding="utf-8"))
-    configure(Runtime(database_url=database_url, notifier=MemoryNotifier(), cipher=cipher))
-    for user, age in (("t1", "11"), ("t2", "10")):
-        sighting(
-            Tipster(intake, user_id=user, language_hint="zh"),
-            place="东莞市长安镇车站",
-            names_given="李涌",
-            dialect="四川话",
-            age=age,
-            marks="左脸有红色胎记",
-        )
-    SimpleWorker([queue], connection=redis_client).work(burst=True)
-    with Session(engine) as session:
-        refs = [r.ref for r in session.exec(select(Report).order_by(Report.id))]
-        assert session.exec(select(SameChildLink)).all(), "the worker proposed no link"
-    return refs[0], refs[1]
+    return two_sightings_of_the_sample_boy(
+        engine, intake, cipher, queue, redis_client, database_url
+    )
 
 
 def test_a_match_sits_beside_its_registry_entry_and_is_confirmed_with_who(app, engine, two_tips):
