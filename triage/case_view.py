@@ -14,12 +14,15 @@ from datetime import datetime
 from sqlmodel import Session
 
 from handlers.phrases import phrase
-from storage import MatchCandidate, RegistryEntry, Report
+from handlers.places import cities_in
+from storage import FieldCipher, MatchCandidate, RegistryEntry, Report
+from storage.locations import open_point
 from storage.review_reads import confirmed_entries, confirmed_group
 
-__all__ = ["Case", "Fact", "load_case"]
+__all__ = ["Case", "Fact", "load_case", "when_of", "where_seen"]
 
 _UNSURE = (None, "", "not_sure")
+AGE_SLACK = 2  # years
 
 
 @dataclass
@@ -53,6 +56,20 @@ def when_of(report: Report) -> datetime:
     return report.seen_on or report.created_at
 
 
+def where_seen(report: Report, cipher: FieldCipher) -> tuple[float, float, bool] | None:
+    """Where the child was seen: the pin shared (exact, else its ~1 km cell), or the centre of
+    the city the tipster named (False: only the city is known); None if not even that."""
+    exact = open_point(cipher, report.exact_location)
+    if exact is not None:
+        return exact[0], exact[1], True
+    if report.latitude is not None and report.longitude is not None:
+        return report.latitude, report.longitude, True
+    for city in cities_in(report.province) if report.province else ():
+        if city.name == report.city:
+            return city.lat, city.lon, False
+    return None
+
+
 def _age(report: Report) -> object:
     low, high = report.child_age_min, report.child_age_max
     if low is None and high is None:
@@ -70,7 +87,9 @@ def _ages_conflict(tips: list[Report]) -> bool:
         high = r.child_age_max if r.child_age_max is not None else r.child_age_min
         if low is not None and high is not None:
             ranges.append((low, high))
-    return bool(ranges) and max(low for low, _ in ranges) > min(high for _, high in ranges)
+    # Apparent ages are rough: two years apart is one child seen twice (triage.clustering).
+    gap = max(low for low, _ in ranges) - min(high for _, high in ranges) if ranges else 0
+    return gap > AGE_SLACK
 
 
 def merge_facts(tips: list[Report]) -> list[Fact]:

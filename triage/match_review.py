@@ -33,7 +33,7 @@ _FAMILIES = {
     "marks": ("marks", "mark"),
     "timeline": ("timeline", "place"),
 }
-_SEX = {"M": "match.reason.sex.M", "F": "match.reason.sex.F"}
+_SEX = {"M": "choice.child_sex.boy", "F": "choice.child_sex.girl"}  # as the tip's side reads
 Part = object  # a phrase (dict) or text as typed
 
 

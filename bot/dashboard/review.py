@@ -19,9 +19,8 @@ from bot.dashboard.maps import location_map
 from bot.dashboard.tip import not_found
 from handlers.catalogue import catalogue
 from storage import Coordinator, Report, Role
-from storage.locations import open_point
 from storage.reports import get_report
-from triage.case_view import load_case, when_of
+from triage.case_view import load_case, when_of, where_seen
 from triage.decisions import decide_link, decide_match
 from triage.errors import WorkflowError
 
@@ -81,11 +80,10 @@ def _load_case(dash: Dashboard, ref: str) -> dict[str, Any] | None:
         case = load_case(session=session, report=report)
         pins = []
         for number, tip in enumerate(case.tips, start=1):
-            point = open_point(dash.svc.cipher, tip.exact_location)
-            lat, lon = point if point else (tip.latitude, tip.longitude)
-            pin = location_map(lat, lon)
-            if pin is not None:
-                pins.append((number, tip, pin))
+            seen = where_seen(tip, dash.svc.cipher)
+            pin = location_map(seen[0], seen[1]) if seen else None
+            if seen is not None and pin is not None:
+                pins.append((number, tip, pin, seen[2]))
         return {
             "report": report,
             "case": case,
