@@ -44,6 +44,7 @@ def test_a_match_and_a_link_are_confirmed_side_by_side_and_the_case_reads_as_one
         report = get_report(session=session, ref=second)
         assert report is not None
         report.latitude, report.longitude = 22.81, 113.81
+        report.child_age_min = report.child_age_max = 7  # and thought the boy younger
         session.add(report)
     enlist(engine, "alice")
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
@@ -64,6 +65,7 @@ def test_a_match_and_a_link_are_confirmed_side_by_side_and_the_case_reads_as_one
     expect(page.locator("#case-timeline li")).to_have_count(2)
     expect(page.locator("#case-entry-BBH-2019-0412")).to_be_visible()
     expect(page.locator("figure.map circle")).to_have_count(2)  # a pin, and a city's centre
+    expect(page.locator("#case-facts dd.conflict")).to_have_count(1)  # 11 against 7
     shot(page, "review-case-en.png")
     assert ("alice", "match_confirmed") in event_log(engine, first)
     assert ("alice", "same_child_confirmed") in event_log(engine, second)
