@@ -17,6 +17,7 @@ from tests.bot.dashboard_helpers import PASSWORD, enlist
 from tests.bot.review_helpers import two_sightings_of_the_sample_boy
 from tests.bot.test_dashboard_browser import ARTIFACTS, CHROMIUM, shot, sign_in, sync_api
 from tests.triage.coordinators import event_log
+from triage.matching_jobs import match_report
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 server, browser = browsing.server, browsing.browser  # the same `homeward serve` and Chromium
@@ -46,6 +47,7 @@ def test_a_match_and_a_link_are_confirmed_side_by_side_and_the_case_reads_as_one
         report.latitude, report.longitude = 22.81, 113.81
         report.child_age_min = report.child_age_max = 7  # and thought the boy younger
         session.add(report)
+        match_report(session=session, report=report)  # as the worker ranks a tip
     enlist(engine, "alice")
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -96,4 +98,7 @@ def test_a_match_and_a_link_are_confirmed_side_by_side_and_the_case_reads_as_one
     shot_of(page, "#links", "review-links-zh.png")
     page.goto(f"{server}/dashboard/cases/{second}")
     shot(page, "review-case-zh.png")
+    page.goto(f"{server}/dashboard/tips/{second}")  # seen as 7: the age conflicts
+    expect(page.locator("#match-BBH-2019-0412 tr.fact-conflict")).to_contain_text("✗ 矛盾")
+    shot_of(page, "#matches", "review-matches-conflict-zh.png")
     context.close()
