@@ -6,6 +6,7 @@ calibration; on a tip someone else holds only a lead decides, recorded as overru
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session
@@ -27,9 +28,11 @@ from triage.errors import WorkflowError
 __all__ = ["ROUTES"]
 
 VERDICTS = {"confirm": True, "dismiss": False}
+# A verdict on the tip: (session, tip, coordinator, confirm=…, now=…) -> the decided row.
+Decide = Callable[..., object]
 
 
-async def _decide(call: Call, decide: Any, what: str) -> Response:
+async def _decide(call: Call, decide: Decide, what: str) -> Response:
     """Record a verdict on the tip in the address, then back to the tip with what was done."""
     confirm = VERDICTS.get(call.field("verdict"))
     language = call.dash.texts(call.request).language
