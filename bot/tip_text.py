@@ -14,9 +14,11 @@ from storage import Report
 from triage.readable import Reader
 from triage.urgency_words import is_on_top, score_words
 
-__all__ = ["queue_line", "tip_lines"]
+__all__ = ["link_lines", "queue_line", "tip_lines"]
 
-_SECTIONS = ("language", "ask", "urgency", "imminent", "top_until", "matches", "answers", "events")
+_SECTIONS = (
+    "language", "ask", "urgency", "imminent", "top_until", "matches", "links", "answers", "events"
+)  # fmt: skip
 
 
 def _heading(reader: Reader, key: str) -> str:
@@ -40,6 +42,27 @@ def queue_line(report: Report, reader: Reader, now: datetime) -> str:
         f"{_padded(reader.label('kind', report.kind), 17)}"
         f"{shown(report.created_at, reader.tz)}  {place}"
     )
+
+
+def link_lines(links: list[dict[str, Any]], reader: Reader) -> list[str]:
+    """Tips probably about the same child: reference, score, the decision, why; in words."""
+    if not links:
+        return []
+    separator = catalogue().text(reader.language, "dashboard.tip.detail_separator")
+    lines = [catalogue().text(reader.language, "review.link.title")]
+    for link in links:
+        status = catalogue().text(reader.language, f"review.status.{link['status']}")
+        why = separator.join(reader.say(reason) for reason in link["reasons"])
+        words = catalogue().text(
+            reader.language,
+            "review.cli.link",
+            ref=link["ref"],
+            score=f"{link['score']:.2f}",
+            status=status,
+            reasons=why,
+        )
+        lines.append(f"  {words}")
+    return lines
 
 
 def tip_lines(
@@ -69,6 +92,7 @@ def tip_lines(
     for match in data["matches"]:
         why = separator.join(reader.say(reason) for reason in match["reasons"])
         lines.append(f"  {match['case_id']}  {match['score']:.2f}  {why}")
+    lines += link_lines(data.get("links") or [], reader)
     lines.append(_heading(reader, "tip.answers"))
     for item in transcript(
         data["answers"] or {}, kind=data["kind"], language=reader.language, emergency=emergency

@@ -13,6 +13,7 @@ from storage import Attachment, Coordinator, FieldCipher, Report
 from storage.locations import open_point
 from storage.reports import append_event, list_events
 from triage.errors import WorkflowError
+from triage.links import links_as_json
 from triage.matching_jobs import candidates_of
 from triage.reach import callback_text, why_not_askable
 from triage.urgency_words import urgency_json
@@ -112,6 +113,7 @@ def tip_as_dict(
             {"case_id": m["case_id"], "score": m["score"], "reasons": m["reasons"]}
             for m in candidates_of(session, report.id)
         ],
+        "links": links_as_json(session, report.id),
         "attachments": [
             {"type": a.media_type, "stored": a.stored_path is not None} for a in attachments
         ],

@@ -23,6 +23,7 @@ from bot.dashboard import (
     overview,
     queue,
     registry_pages,
+    review,
     tip,
 )
 from bot.dashboard.context import Dashboard, DashboardOptions
@@ -61,6 +62,7 @@ ROUTES: list[tuple[str, str, Handler, Role]] = [
     ("POST", "/admin/coordinators/unlock", admin.unlock, A),
     *registry_pages.ROUTES,
     *outcomes.ROUTES,
+    *review.ROUTES,
 ]
 # Background fetches that must not count as the coordinator using the dashboard.
 KEEPS_IDLE = {queue.queue_rows, *outcomes.KEEPS_IDLE}

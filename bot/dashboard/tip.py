@@ -10,6 +10,7 @@ from starlette.responses import Response
 from bot.dashboard.context import Dashboard
 from bot.dashboard.guard import Call
 from bot.dashboard.maps import MapPin, location_map
+from bot.dashboard.review_sections import review_sections
 from bot.dashboard.sessions import Viewer
 from handlers.transcript import transcript
 from storage import Coordinator, Report, ReportStatus
@@ -82,6 +83,7 @@ def load_tip(
                 if report.tipster_key
                 else None
             ),
+            **review_sections(session, report, now=now, tz=dash.timezone),
         }
 
 

@@ -30,9 +30,10 @@ from tests.stories import Tipster, receipt_ref
 
 PASSWORD = "correct horse battery"
 # What may stay in Latin letters on a Chinese page: reference codes, names of people and
-# products, the masked phone number, and the map's own labels.
+# products, the masked phone number, the map's own labels, and a name's pinyin ("(lǐ yǒng)").
 ALLOWED = re.compile(
     r"HW-[0-9A-Z]{4}-[0-9A-Z]{2}|alice|wang|Homeward|Telegram|OpenStreetMap|English|JSON|CSV|DNA|/[a-z]+"
+    r"|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ]+\)"
 )
 
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)

@@ -20,6 +20,8 @@ from bot.telegram.coordinators.card import PREFIX
 from bot.telegram.coordinators.commands import COMMANDS, COORDINATOR_ONLY, Commands
 from bot.telegram.coordinators.desk import Desk
 from bot.telegram.coordinators.talk import Talk
+from bot.telegram.coordinators.verdicts import PREFIX as VERDICT
+from bot.telegram.coordinators.verdicts import Verdicts
 from bot.wiring import Services
 from handlers import catalogue
 
@@ -37,6 +39,7 @@ class CoordinatorGroup:
         desk = Desk(svc.engine, svc.queue, language=language, tz=tz)
         self.talk = Talk(bot, desk, chat_id=self.chat_id, language=language)
         self.commands, self.buttons = Commands(self.talk), Buttons(self.talk)
+        self.verdicts = Verdicts(self.talk)
 
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         """Which update goes where; the first matching row handles it."""
@@ -45,6 +48,7 @@ class CoordinatorGroup:
         rows: list[BaseHandler[Any, Any, Any]] = [
             CommandHandler(COORDINATOR_ONLY, self.commands.private, filters=private),
             CallbackQueryHandler(self.buttons.button, pattern=f"^{PREFIX}:"),
+            CallbackQueryHandler(self.verdicts.press, pattern=f"^{VERDICT}:"),
         ]
         if self.chat_id is None:
             return rows

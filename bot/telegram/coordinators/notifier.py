@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from bot.telegram.botapi import BotApi, BotApiError
 from bot.telegram.coordinators.card import card
+from bot.telegram.coordinators.verdicts import verdict_markup
 from handlers import catalogue
 from storage import RegistryEntry, Report, session_scope, utcnow
 from storage.coordinator_chat import claim_holder, find_card, save_card
@@ -120,9 +121,10 @@ class TelegramNotifier:
         return int(sent["message_id"])
 
     def send_notice(
-        self, report: Report, what: str, card_id: int, case_id: str, match: float
+        self, report: Report, what: str, card_id: int, case_id: str, match: float, entry_id: int = 0
     ) -> None:
-        """A short message under the card: reference and scores, nothing the tipster said."""
+        """A short message under the card: reference and scores, nothing the tipster said;
+        a match notice carries Confirm / Dismiss."""
         text = catalogue().text(
             self.language,
             NOTICES[what],
@@ -133,7 +135,16 @@ class TelegramNotifier:
             minutes=runtime.current().imminent_escalate_minutes,
         )
         reply = {"message_id": card_id, "allow_sending_without_reply": True}
-        self.api.call("sendMessage", chat_id=self.chat_id, text=text, reply_parameters=reply)
+        markup = None
+        if what == "match" and entry_id:
+            markup = verdict_markup(report.id or 0, entry_id, self.language)
+        self.api.call(
+            "sendMessage",
+            chat_id=self.chat_id,
+            text=text,
+            reply_parameters=reply,
+            reply_markup=markup,
+        )
 
 
 def post_to_group(report_id: int, what: str, entry_id: int = 0, score: float = 0.0) -> str:
@@ -149,6 +160,6 @@ def post_to_group(report_id: int, what: str, entry_id: int = 0, score: float = 0
         if what in NOTICES:
             entry = session.get(RegistryEntry, entry_id) if entry_id else None
             case_id = entry.case_id if entry is not None else str(entry_id)
-            notifier.send_notice(report, what, card_id, case_id, score)
+            notifier.send_notice(report, what, card_id, case_id, score, entry_id)
     log.info("report %s: %s shown to the coordinators' group", report_id, what)
     return "done"

@@ -1,0 +1,35 @@
+"""What the tip page shows for review: proposed matches side by side, and same-child links."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sqlmodel import Session
+
+from storage import MatchStatus, Report
+from storage.review_reads import links_of, matches_of
+from triage.links import link_reason
+from triage.match_review import compare
+
+__all__ = ["review_sections"]
+
+
+def review_sections(
+    session: Session, report: Report, *, now: datetime, tz: tzinfo
+) -> dict[str, Any]:
+    """The tip's matches (each with its entry and the rows compared) and its linked tips."""
+    today = now.astimezone(tz).date()
+    matches = []
+    for candidate, entry in matches_of(session=session, report_id=report.id or 0):
+        rows = compare(report, entry, list(candidate.reasons), today, tz)
+        shown = [reason for row in rows for reason in row.reasons]
+        other = [reason for reason in candidate.reasons if reason not in shown]
+        matches.append({"candidate": candidate, "entry": entry, "rows": rows, "other": other})
+    pairs = links_of(session=session, report_id=report.id or 0)
+    links = [
+        {"link": link, "other": other, "reasons": [link_reason(r) for r in link.reasons]}
+        for link, other in pairs
+    ]
+    grouped = any(link.status == MatchStatus.CONFIRMED for link, _ in pairs)
+    return {"review_matches": matches, "review_links": links, "in_case": grouped}

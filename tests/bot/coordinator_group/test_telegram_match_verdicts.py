@@ -1,0 +1,91 @@
+"""A match notice in the coordinators' group is confirmed or dismissed from its own buttons."""
+
+from __future__ import annotations
+
+from rq import Queue
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from storage import MatchCandidate, RegistryEntry, session_scope
+from storage.reports import get_report
+from tests.bot.coordinator_helpers import (
+    TelegramCoordinator,
+    card_of,
+    events,
+    group_messages,
+    listed,
+    shown_now,
+    submit_sighting,
+    work,
+)
+from tests.bot.telegram_helpers import RunningBot, TelegramTipster
+from tests.fakes.telegram_updates import UpdateFactory
+from triage import runtime
+
+TIPSTER, ALICE, BOB, STRANGER = 5550001, 9001, 9002, 9003
+
+
+def a_match_is_noticed(bot: RunningBot, engine: Engine, queue: Queue, ref: str) -> None:
+    """The matcher proposed registry case FAM-2019-07 for the tip and the group is told."""
+    with session_scope(engine) as session:
+        report = get_report(session=session, ref=ref)
+        assert report is not None and report.id is not None
+        entry = RegistryEntry(case_id="FAM-2019-07", kind="family_seeking_child", name="李勇")
+        session.add(entry)
+        session.flush()
+        session.add(MatchCandidate(report_id=report.id, entry_id=entry.id or 0, score=0.734))
+        report_id, entry_id = report.id, entry.id or 0
+    runtime.current().notifier.match_found(report_id, ref, entry_id, 0.734)
+    work(queue)
+
+
+def test_a_coordinator_confirms_a_match_from_the_notice_under_their_name(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
+) -> None:
+    ref = submit_sighting(TelegramTipster(bot, updates, TIPSTER, language_code="en"))
+    work(queue)
+    a_match_is_noticed(bot, engine, queue, ref)
+    notice = group_messages(bot)[-1]
+    assert "may be the child of registry case FAM-2019-07" in notice.text
+    assert notice.buttons == ["✅ Confirm match", "❎ Dismiss"]
+
+    stranger = TelegramCoordinator(bot, updates, STRANGER, "Sam")
+    refused = stranger.taps("✅ Confirm match", on=notice)
+    assert refused.params["show_alert"] is True
+    assert refused.params["text"] == "Sorry, only coordinators on the list can do this."
+    assert shown_now(bot, notice).buttons == notice.buttons  # nothing decided
+
+    listed(engine, "alice", ALICE)
+    alice = TelegramCoordinator(bot, updates, ALICE, "Alice")
+    done = alice.taps("✅ Confirm match", on=notice)
+    assert done.params["text"] == "Match confirmed under your name."
+
+    now = shown_now(bot, notice)
+    assert now.text.endswith("✅ Confirmed by alice: registry case FAM-2019-07 is this child.")
+    assert now.buttons == []
+    assert ("alice", "match_confirmed") in events(engine, ref)
+    assert ("unlisted-telegram", "refused") in events(engine, ref)
+    with Session(engine) as session:
+        candidate = session.exec(select(MatchCandidate)).one()
+    assert (candidate.status, candidate.decided_by) == ("confirmed", "alice")
+
+
+def test_on_a_tip_another_holds_a_coordinator_may_not_dismiss_its_match(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
+) -> None:
+    ref = submit_sighting(TelegramTipster(bot, updates, TIPSTER, language_code="en"))
+    work(queue)
+    listed(engine, "alice", ALICE)
+    listed(engine, "bob", BOB)
+    alice = TelegramCoordinator(bot, updates, ALICE, "Alice")
+    alice.taps("Claim", on=card_of(bot, ref))
+    a_match_is_noticed(bot, engine, queue, ref)
+    notice = group_messages(bot)[-1]
+
+    bob = TelegramCoordinator(bot, updates, BOB, "Bob")
+    refused = bob.taps("❎ Dismiss", on=notice)
+
+    assert refused.params["show_alert"] is True
+    assert refused.params["text"] == f"Not done: {ref} is claimed by someone else"
+    assert shown_now(bot, notice).buttons == notice.buttons
+    assert ("bob", "match_dismissed") not in events(engine, ref)
