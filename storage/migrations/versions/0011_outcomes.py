@@ -1,7 +1,7 @@
 """outcomes: what came of a tip (found, reunited, not the child, no trace), when and who
 
-Revision ID: 0012
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07
 """
 

@@ -1,8 +1,8 @@
 """alerts: subscribers (platform id encrypted, ~1 km cell), case alerts, one delivery row
 per message
 
-Revision ID: 0014
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07
 """
 
