@@ -15,8 +15,7 @@ from typing import Any
 
 from wechatpy.exceptions import WeChatClientException
 
-from bot.wechat.client import HomewardWeChatClient, with_token_refresh
-from bot.wechat.jobs import REFUSALS
+from bot.wechat.client import REFUSALS, HomewardWeChatClient, with_token_refresh
 from storage import utcnow
 from triage.alerts import AlertMessage, Unreachable
 from triage.relay_jobs import DeliveryRefused
