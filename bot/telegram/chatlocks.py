@@ -56,6 +56,12 @@ class _LockConnection:
     def __init__(self, engine: Engine) -> None:
         args, kwargs = engine.dialect.create_connect_args(engine.url)
         kwargs.pop("context", None)  # SQLAlchemy's adapters; plain psycopg needs none
+        # "Done" is the only write here, and it need not wait for the disk: lost in a crash,
+        # the update is handled again at the next start and the interview answers it with the
+        # replies it stored (the same reply again, never a second effect). Every chat on this
+        # connection would otherwise wait behind each flush.
+        options = kwargs.get("options", "")
+        kwargs["options"] = f"{options} -c synchronous_commit=off".strip()
         self._args, self._kwargs = args, kwargs
         self._connection: psycopg.AsyncConnection[Any] | None = None
         self._connecting: asyncio.Lock | None = None

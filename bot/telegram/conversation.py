@@ -73,11 +73,14 @@ class Conversation:
         """Acknowledge a tap, hand the choice to the interview, then show answer and next."""
         query = update.callback_query
         assert query is not None
-        await self.sender.acknowledge(query)
         if query.message is None or query.message.chat.type != "private":
+            await self.sender.acknowledge(query)
             return  # we never put buttons anywhere else
         inbound = from_button(query, delivery=delivery_id(update))
-        replies = await asyncio.to_thread(self.intake.handle, inbound)
+        # The spinner stops while the interview runs, not before it: one wait, not two.
+        replies, _ = await asyncio.gather(
+            asyncio.to_thread(self.intake.handle, inbound), self.sender.acknowledge(query)
+        )
         shown = query.message if isinstance(query.message, Message) else None
         tap = Tap(
             query.message.chat.id,
