@@ -17,23 +17,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PARTS", "read_parts", "track_parts"]
+__all__ = ["PARTS", "WALLS", "read_parts", "track_parts"]
 
 PARTS = ("store", "interview")
-_totals = dict.fromkeys(PARTS, 0.0)
+WALLS = tuple(f"{part} wall" for part in PARTS)  # the same parts' time from start to end
+_totals = dict.fromkeys(PARTS + WALLS, 0.0)
 _lock = threading.Lock()
 
 
 def _timed(part: str, func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
-        started = time.thread_time()
+        started, wall = time.thread_time(), time.perf_counter()
         try:
             return func(*args, **kwargs)
         finally:
-            spent = time.thread_time() - started
+            spent, waited = time.thread_time() - started, time.perf_counter() - wall
             with _lock:
                 _totals[part] += spent
+                _totals[f"{part} wall"] += waited
 
     return run
 
@@ -57,9 +59,9 @@ def track_parts(path: Path) -> None:
 
 
 def read_parts(path: Path | None) -> dict[str, float]:
-    """The CPU seconds spent in each part so far (zeros if nothing was written yet)."""
+    """The CPU (and wall) seconds spent in each part so far (zeros if nothing was written)."""
     try:
         data = json.loads(path.read_text()) if path is not None else {}
     except (OSError, ValueError):
         data = {}
-    return {part: float(data.get(part, 0.0)) for part in PARTS}
+    return {part: float(data.get(part, 0.0)) for part in PARTS + WALLS}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bench.client import WebhookClient
 from bench.fakebot import FakeBotApi
 from bench.load import closed_loop, drain, open_loop, reply_times
-from bench.parts import read_parts
+from bench.parts import PARTS, WALLS, read_parts
 from bench.procs import CpuMeter
 from bench.script import Script, Updates
 from bench.servers import Target
@@ -128,9 +128,12 @@ async def throughput(
         f"within the send limits, {result.calls:.2f} in all"
     )
     if result.parts_ms:
-        rest = result.cpu_ms - sum(result.parts_ms.values())
-        shown = ", ".join(f"{part} {ms:.1f} ms" for part, ms in result.parts_ms.items())
+        cpu = {part: result.parts_ms[part] for part in PARTS}
+        rest = result.cpu_ms - sum(cpu.values())
+        shown = ", ".join(f"{part} {ms:.1f} ms" for part, ms in cpu.items())
         print(f"    CPU per update by part: {shown}, rest {rest:.1f} ms ({REST})")
+        walls = ", ".join(f"{part} {result.parts_ms[part]:.1f} ms" for part in WALLS)
+        print(f"    the same parts from start to end (their thread's wait included): {walls}")
     return result
 
 

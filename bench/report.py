@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import redis
 
+from bench.parts import PARTS
 from bench.phases import FixedLoad, TelegramFigures, Throughput
 from bench.procs import PG_ADMIN, REDIS_URL
 from bench.stats import ms
@@ -90,8 +91,9 @@ def print_summary(
     cost = (ceiling.cpu_ms + ceiling.database_cpu_ms) / (ours.cpu_ms + ours.database_cpu_ms)
     rows.append(("(b)/(a) CPU per update, PostgreSQL's included", f"{cost:.2f}", "", ""))
     if ours.parts_ms:
-        shown = "; ".join(f"{part} {value:.1f} ms" for part, value in ours.parts_ms.items())
-        rest = ours.cpu_ms - sum(ours.parts_ms.values())
+        cpu = {part: ours.parts_ms[part] for part in PARTS}
+        shown = "; ".join(f"{part} {value:.1f} ms" for part, value in cpu.items())
+        rest = ours.cpu_ms - sum(cpu.values())
         rows.append(("(a) CPU per update by part", f"{shown}; rest {rest:.1f} ms", "", ""))
     rows.append(
         (
