@@ -59,13 +59,18 @@ class ReplySender:
         if len(replies) == 1 and replies[0].multi and replies[0].step == tap.step:
             await self._tick(tap, replies[0])
             return
-        took = accepted(tap, replies)
-        edit = next_in_place(tap, replies) if took else None
+        edit = next_in_place(tap, replies) if accepted(tap, replies) else None
         if edit is not None:
-            await self.bot.edit_message_text(
-                edit.text, chat_id=tap.chat_id, message_id=tap.message_id, reply_markup=edit.inline
-            )
-            return
+            try:
+                await self.bot.edit_message_text(
+                    edit.text,
+                    chat_id=tap.chat_id,
+                    message_id=tap.message_id,
+                    reply_markup=edit.inline,
+                )
+                return
+            except BadRequest:  # the message is gone (deleted by the tipster): ask afresh
+                log.info("tapped message not edited; the next question comes as a new one")
         await self._retire(tap)
         await self.send(tap.chat_id, replies)
 

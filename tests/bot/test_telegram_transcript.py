@@ -124,3 +124,16 @@ def test_the_tipsters_screen_after_a_sighting_by_taps(
     assert with_buttons == []  # submitted: no button is left to tap
     assert "✓ 我看到一个可能被拐的孩子" in shown and "✓ 说想回家，或提到在别处的父母\n" in shown
     assert "报告编号" in shown
+
+
+def test_a_tapped_question_that_is_gone_gets_the_next_question_as_a_new_message(
+    bot: RunningBot, updates: UpdateFactory
+) -> None:
+    tipster = TelegramTipster(bot, updates, TIPSTER)
+    kind = tipster.says("/start")
+    bot.fake.fail_next("editMessageText", description="Bad Request: message to edit not found")
+
+    safety = tipster.taps("我看到一个可能被拐的孩子")
+
+    assert safety.method == "sendMessage" and safety.message_id != kind.message_id
+    assert "安全第一" in safety.text and tipster.buttons == ["继续"]
