@@ -69,7 +69,10 @@ class ReplySender:
                     reply_markup=edit.inline,
                 )
                 return
-            except BadRequest:  # the message is gone (deleted by the tipster): ask afresh
+            except BadRequest as error:
+                if "not modified" in str(error).lower():
+                    return  # shown already: this tap was answered before a restart
+                # The message is gone (deleted by the tipster): ask afresh below.
                 log.info("tapped message not edited; the next question comes as a new one")
         await self._retire(tap)
         await self.send(tap.chat_id, replies)

@@ -137,3 +137,23 @@ def test_a_tapped_question_that_is_gone_gets_the_next_question_as_a_new_message(
 
     assert safety.method == "sendMessage" and safety.message_id != kind.message_id
     assert "安全第一" in safety.text and tipster.buttons == ["继续"]
+
+
+def test_a_tap_answered_before_a_restart_is_not_asked_again_as_a_new_message(
+    bot: RunningBot, updates: UpdateFactory
+) -> None:
+    tipster = TelegramTipster(bot, updates, TIPSTER)
+    tipster.says("/start")
+    sends = len(bot.fake.calls("sendMessage"))
+    # What Telegram answers when the same edit lands twice (replayed after a restart).
+    bot.fake.fail_next(
+        "editMessageText",
+        description="Bad Request: message is not modified: specified new message content and "
+        "reply markup are exactly the same as a current content and reply markup of the message",
+    )
+
+    tipster.send(tipster.tap_update(tipster.question, "kind:sighting"), expect=0)
+    bot.settle()
+
+    assert len(bot.fake.calls("sendMessage")) == sends  # nothing new in the chat
+    assert not bot.fake.calls("editMessageReplyMarkup")  # and the buttons shown are kept
