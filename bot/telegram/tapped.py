@@ -3,8 +3,8 @@
 One `editMessageText` answers a tap: the tapped message keeps its text, gets a line with the
 answer chosen, and the next question with its buttons below; so its old buttons are gone and
 the conversation reads as a form filled in. When the next question can't ride in that edit
-(a location or contact button, several messages, too long) the tapped message still shows
-the answer, without buttons, and the next question comes as a new message.
+(a location or contact button, several messages, too long), or the tap was refused or stale,
+the tapped message loses its buttons and the reply comes as a new message (two calls).
 """
 
 from __future__ import annotations
