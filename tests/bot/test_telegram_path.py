@@ -3,7 +3,9 @@
 Counted on the real path (webhook → inbox → chat turn → interview → reply), with SQLAlchemy's
 own events on the engine and a counter around `asyncio.to_thread`; a count, never a time.
 The chat lock's statements (take, what waits, done, give back) go on its own asyncio
-connection, not the engine's pool, so neither counter sees them.
+connection, not the engine's pool, so neither counter sees them. That connection is
+PostgreSQL's: on SQLite (one process, no lock) what waits and "done" go through the engine,
+so these counts are PostgreSQL's and the tests skip on SQLite.
 """
 
 from __future__ import annotations
@@ -58,7 +60,11 @@ def limited_calls(bot: RunningBot) -> int:
 
 
 def test_an_interview_update_costs_two_transactions_and_two_thread_hops(
-    bot: RunningBot, updates: UpdateFactory, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    postgresql: None,
+    bot: RunningBot,
+    updates: UpdateFactory,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     tipster = TelegramTipster(bot, updates, TIPSTER)
     tipster.says("/start")
@@ -75,7 +81,11 @@ def test_an_interview_update_costs_two_transactions_and_two_thread_hops(
 
 
 def test_a_typed_answer_costs_the_same(
-    bot: RunningBot, updates: UpdateFactory, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    postgresql: None,
+    bot: RunningBot,
+    updates: UpdateFactory,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     tipster = TelegramTipster(bot, updates, TIPSTER, language_code="en")
     tipster.says("/start")
