@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
 from bench.client import WebhookClient
 from bench.fakebot import FakeBotApi
 from bench.load import closed_loop, drain, open_loop, reply_times
+from bench.parts import PARTS, WALLS, read_parts
 from bench.procs import CpuMeter
 from bench.script import Script, Updates
 from bench.servers import Target
 from bench.stats import peak_rates, percentile
 
 __all__ = ["FixedLoad", "TelegramFigures", "Throughput", "fixed_load", "throughput"]
+
+# Calls that count against Telegram's send limits (answerCallbackQuery, getMe… don't).
+LIMITED = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
+REST = "webhook, dispatch, chat locks, and the replies' Bot API calls"
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,9 @@ class Throughput:
     rss: int
     cpu_ms: float  # the web process's CPU per answered update
     database_cpu_ms: float  # PostgreSQL's CPU per answered update
+    limited_calls: float  # Bot API calls within Telegram's send limits, per answered update
+    calls: float  # every Bot API call, per answered update
+    parts_ms: dict[str, float]  # CPU per answered update of each part (bench/parts.py)
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,7 @@ async def throughput(
     client = WebhookClient(target.child.port, target.path, target.secret)
     fake.reset()
     meter = CpuMeter(target.child.process.pid)
-    cpu_before = meter.snapshot()
+    cpu_before, parts_before = meter.snapshot(), read_parts(target.parts)
     started = time.monotonic()
     try:
         sent, unanswered = await closed_loop(
@@ -89,6 +98,8 @@ async def throughput(
     finally:
         await client.close()
     web_cpu, database_cpu = meter.since(cpu_before)
+    await asyncio.sleep(0.6)  # the parts' totals are written twice a second
+    parts_after = read_parts(target.parts)
     window = (started + warmup, started + seconds)
     done = sum(window[0] <= s.replied <= window[1] for s in sent)
     rate = done / (seconds - warmup)
@@ -101,12 +112,28 @@ async def throughput(
         target.child.memory.peak,
         cpu_ms=web_cpu / answered * 1000,
         database_cpu_ms=database_cpu / answered * 1000,
+        limited_calls=sum(c.method in LIMITED for c in fake.calls) / answered,
+        calls=len(fake.calls) / answered,
+        parts_ms={
+            part: (parts_after[part] - parts_before[part]) / answered * 1000
+            for part in parts_before
+        }
+        if target.parts is not None
+        else {},
     )
     print(
         f"  {name}: {rate:.0f} updates/s, CPU per update {result.cpu_ms:.1f} ms "
         f"(+ PostgreSQL {result.database_cpu_ms:.1f} ms); {len(sent)} sent, "
-        f"{unanswered} unanswered"
+        f"{unanswered} unanswered; Bot API calls per update {result.limited_calls:.2f} "
+        f"within the send limits, {result.calls:.2f} in all"
     )
+    if result.parts_ms:
+        cpu = {part: result.parts_ms[part] for part in PARTS}
+        rest = result.cpu_ms - sum(cpu.values())
+        shown = ", ".join(f"{part} {ms:.1f} ms" for part, ms in cpu.items())
+        print(f"    CPU per update by part: {shown}, rest {rest:.1f} ms ({REST})")
+        walls = ", ".join(f"{part} {result.parts_ms[part]:.1f} ms" for part in WALLS)
+        print(f"    the same parts from start to end (their thread's wait included): {walls}")
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
 import sys
@@ -30,8 +31,10 @@ __all__ = [
 ]
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-DB_NAME = "homeward_bench"
-REDIS_URL = "redis://127.0.0.1:6379/9"
+# Another run on the same machine (another checkout) would drop and flush these under this
+# one: BENCH_DB_NAME and BENCH_REDIS_URL give a run its own.
+DB_NAME = os.environ.get("BENCH_DB_NAME", "homeward_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
 def free_port() -> int:
@@ -57,7 +60,7 @@ def database() -> Iterator[str]:
 
 @contextmanager
 def scratch_redis() -> Iterator[str]:
-    """Redis database 9, flushed before and after the run."""
+    """Redis database 9 (or BENCH_REDIS_URL), flushed before and after the run."""
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
     try:

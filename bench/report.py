@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import redis
 
+from bench.parts import PARTS
 from bench.phases import FixedLoad, TelegramFigures, Throughput
 from bench.procs import PG_ADMIN, REDIS_URL
 from bench.stats import ms
@@ -89,6 +90,19 @@ def print_summary(
     rows.append(("(a)/(b) throughput", f"{ratio:.2f}", "≥ 0.5", _verdict(ratio >= 0.5)))
     cost = (ceiling.cpu_ms + ceiling.database_cpu_ms) / (ours.cpu_ms + ours.database_cpu_ms)
     rows.append(("(b)/(a) CPU per update, PostgreSQL's included", f"{cost:.2f}", "", ""))
+    if ours.parts_ms:
+        cpu = {part: ours.parts_ms[part] for part in PARTS}
+        shown = "; ".join(f"{part} {value:.1f} ms" for part, value in cpu.items())
+        rest = ours.cpu_ms - sum(cpu.values())
+        rows.append(("(a) CPU per update by part", f"{shown}; rest {rest:.1f} ms", "", ""))
+    rows.append(
+        (
+            "(a) Bot API calls per interview update within the send limits (all calls)",
+            f"{ours.limited_calls:.2f} ({ours.calls:.2f})",
+            "≤ 1.1",
+            _verdict(ours.limited_calls <= 1.1),
+        )
+    )
     if figures.lifted is not None:
         rows += _fixed_rows(figures.lifted, f"{load}, limits lifted")
     rows += _fixed_rows(limited, f"{load}, `homeward serve`")

@@ -125,6 +125,7 @@ class Updates:
             "chat": {"id": chat_id, "type": "private", "first_name": "Tipster"},
             "from": BOT_USER,
             "text": "…",
+            "reply_markup": {"inline_keyboard": [[{"text": value, "callback_data": value}]]},
         }
         query = {
             "id": str(next(self._message_ids)),

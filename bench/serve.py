@@ -8,8 +8,12 @@ real `homeward serve` instead.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import uvicorn
 
+from bench.parts import track_parts
 from bot.settings import Settings
 from bot.telegram import TelegramChannel, TelegramOptions
 from bot.web import create_app
@@ -24,6 +28,8 @@ LIFTED = TelegramOptions(overall_per_second=100_000, per_chat_per_second=10_000,
 def main() -> None:
     """Serve until SIGTERM."""
     settings = Settings()
+    if parts := os.environ.get("BENCH_PARTS_FILE"):
+        track_parts(Path(parts))
     configure_logging(settings.log_level)
     upgrade(settings.database())
     with services(settings) as svc:

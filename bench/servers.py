@@ -73,6 +73,7 @@ class Target:
     child: Child
     path: str
     secret: str
+    parts: Path | None = None  # where bench/serve.py writes the CPU of an update's parts
 
 
 def _webhook_path() -> str:
@@ -85,8 +86,10 @@ async def homeward(stack: Stack, *, lifted: bool, log: Path) -> AsyncIterator[Ta
     """`homeward serve` (Telegram's limits), or bench/serve.py (limits lifted)."""
     port = free_port()
     args = ["-m", "bench.serve"] if lifted else ["-m", "bot", "serve", "--port", str(port)]
-    async with child(args, stack.env(port), port, log) as running:
-        yield Target(running, _webhook_path(), SECRET)
+    parts = log.with_suffix(".parts.json") if lifted else None
+    env = {**stack.env(port), **({"BENCH_PARTS_FILE": str(parts)} if parts else {})}
+    async with child(args, env, port, log) as running:
+        yield Target(running, _webhook_path(), SECRET, parts)
 
 
 @asynccontextmanager

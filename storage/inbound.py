@@ -22,7 +22,7 @@ __all__ = [
     "retry_set_aside",
     "set_aside_updates",
     "store_update",
-    "unhandled_before",
+    "unhandled_through",
     "unprocessed_updates",
 ]
 
@@ -75,19 +75,20 @@ def unprocessed_updates(
     return list(session.exec(statement))
 
 
-def unhandled_before(
+def unhandled_through(
     *, session: Session, channel: str, chat_key: str, update_id: int
 ) -> list[InboundUpdate]:
-    """A chat's updates stored before this one and not yet handled, oldest first.
+    """A chat's updates not yet handled, up to and including this one, oldest first.
 
-    Usually none: left by a process that died, or waiting in another one.
+    Usually just this one; earlier ones were left by a process that died, or wait in another.
+    This one missing means it was handled (or set aside) already.
     """
     statement = (
         select(InboundUpdate)
         .where(
             InboundUpdate.channel == channel,
             InboundUpdate.chat_key == chat_key,
-            col(InboundUpdate.id) < update_id,
+            col(InboundUpdate.id) <= update_id,
             col(InboundUpdate.processed_at).is_(None),
             col(InboundUpdate.set_aside_at).is_(None),
         )

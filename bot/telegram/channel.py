@@ -6,15 +6,15 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import BaseRoute
 from telegram import Update
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, BaseHandler
 
 from bot.failures import describe
-from bot.telegram.chatlocks import ChatLocks
+from bot.telegram.chatlocks import ChatLocks, ChatTurn
 from bot.telegram.config import TelegramOptions, check_bot_api, telegram_config
 from bot.telegram.conversation import Conversation, set_menus
 from bot.telegram.convert import CHANNEL, notice_language
@@ -25,7 +25,7 @@ from bot.telegram.ordering import ChatQueues
 from bot.telegram.parsing import parse_update
 from bot.telegram.polling import ALLOWED_UPDATES, poll
 from bot.telegram.replying import ReplySender
-from bot.telegram.retrying import passes, retrying
+from bot.telegram.retrying import Tried, attempt, passes
 from bot.telegram.webhook import SECRET_HEADER, webhook_route
 from bot.wiring import Services
 from handlers import catalogue
@@ -35,16 +35,16 @@ __all__ = ["SECRET_HEADER", "TelegramChannel"]
 
 log = logging.getLogger(__name__)
 App = Application[Any, Any, Any, Any, Any, Any]
+T = TypeVar("T")
 _CLOSING_SECONDS = 1.0  # each step of a stop after the queue's grace (cancel, disconnect)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Job:
     """One update waiting in its chat's line; `row_id` is None for what we never store."""
 
     update: Update
     row_id: int | None
-    handled: bool = False
 
 
 class TelegramChannel:
@@ -77,10 +77,11 @@ class TelegramChannel:
         )
         self.sender = ReplySender(self.app.bot)
         self.coordinators = CoordinatorGroup(svc, self.app.bot, language=opts.coordinator_language)
-        self.app.add_handlers(
+        # The whole adapter as one table, run by `_dispatch`: the first row that takes an
+        # update handles it.
+        self.handlers: list[BaseHandler[Any, Any, Any]] = (
             self.coordinators.handlers() + Conversation(svc.intake, self.sender).handlers()
         )
-        self.app.add_error_handler(self._keep_error)
         new_chats = opts.new_chats_per_minute
         self.queues: ChatQueues[_Job] = ChatQueues(
             self._process,
@@ -89,7 +90,6 @@ class TelegramChannel:
                 svc.settings.telegram_new_chats_per_minute if new_chats is None else new_chats
             ),
         )
-        self._errors: dict[int, BaseException] = {}
         self._poller: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
@@ -173,48 +173,39 @@ class TelegramChannel:
         """Handle a stored update when it is its chat's turn in every web process."""
         chat = job.update.effective_chat
         if job.row_id is None or chat is None:  # a pointer in a group: nothing to share
-            await self._finish(job)
+            await self._attempt(job.update.update_id, lambda: self._dispatch(job.update))
             return
-        async with self.locks.working(chat.id):
-            earlier: list[_Job] = []
-            await self._retrying(
-                job.update.update_id, lambda: self._stored_before(job, chat.id, earlier)
+        row_id, chat_key = job.row_id, self.inbox.chat_key(chat.id)
+        async with self.locks.working(chat.id) as turn:
+            waiting = await self._attempt(
+                job.update.update_id, lambda: turn.waiting(chat_key, row_id)
             )
-            for other in earlier:
-                await self._finish(other)
-            await self._finish(job)
+            # None: it waits, stored, for the chat's next update or the next start.
+            for other_id, payload in waiting.value or []:
+                if other_id == row_id:
+                    await self._finish(job, row_id, turn)
+                else:  # left by a process that died, or one that hasn't got to it: first
+                    update = Update.de_json(self.inbox.opened(payload), self.app.bot)
+                    await self._finish(_Job(update, other_id), other_id, turn)
+            if waiting.value is not None and row_id not in (i for i, _ in waiting.value):
+                log.info("update %s was handled by another process", job.update.update_id)
 
-    async def _stored_before(self, job: _Job, chat_id: int, earlier: list[_Job]) -> None:
-        """Collect the chat's updates stored before this one and not handled yet (by a process
-        that died, or one that hasn't got to them): they go first."""
-        earlier.clear()
-        if job.row_id is None:
-            return
-        stored = await asyncio.to_thread(self.inbox.unfinished_before, job.row_id, chat_id)
-        earlier.extend(
-            _Job(Update.de_json(payload, self.app.bot), row_id) for row_id, payload in stored
-        )
-
-    async def _finish(self, job: _Job) -> None:
+    async def _finish(self, job: _Job, row_id: int, turn: ChatTurn) -> None:
         """Run an update through the handlers, then mark it done; retry what may pass later."""
-        update_id, row_id = job.update.update_id, job.row_id
-        error = await self._retrying(update_id, lambda: self._handle(job))
-        if row_id is None:
-            return
+        update_id = job.update.update_id
+        error = (await self._attempt(update_id, lambda: self._dispatch(job.update))).error
         if error is None:
-            await self._retrying(update_id, lambda: asyncio.to_thread(self.inbox.mark_done, row_id))
+            await self._attempt(update_id, lambda: turn.done(row_id))
         elif not passes(error):
             await self._failed(job, row_id, error)
 
     async def _failed(self, job: _Job, row_id: int, error: BaseException) -> None:
         """Count a failure of the update's own; once set aside, the tipster hears we're sorry."""
         update_id, failure = job.update.update_id, describe(error)
-        set_aside: list[bool] = []
-
-        async def count() -> None:
-            set_aside[:] = [await asyncio.to_thread(self.inbox.failed, row_id, failure)]
-
-        if await self._retrying(update_id, count) is not None or not set_aside[0]:
+        set_aside = await self._attempt(
+            update_id, lambda: asyncio.to_thread(self.inbox.failed, row_id, failure)
+        )
+        if not set_aside.value:
             return  # tried again before the chat's next update, or at the next start
         log.error("update %s set aside (%s): homeward inbound list", update_id, failure)
         chat, user = job.update.effective_chat, job.update.effective_user
@@ -226,29 +217,19 @@ class TelegramChannel:
         except SQLAlchemyError:
             language = None  # then in the language of their Telegram app
         text = catalogue().text(language or notice_language(user), "inbound.set_aside")
-        await self._retrying(update_id, lambda: self.sender.notice(chat.id, text))
+        await self._attempt(update_id, lambda: self.sender.notice(chat.id, text))
 
-    async def _handle(self, job: _Job) -> None:
-        if job.handled:
-            return
-        if job.row_id is not None and await asyncio.to_thread(self.inbox.is_done, job.row_id):
-            log.info("update %s was handled by another process", job.update.update_id)
-        else:
-            await self.app.process_update(job.update)
-            error = self._errors.pop(job.update.update_id, None)
-            if error is not None:
-                raise error
-        job.handled = True
+    async def _dispatch(self, update: Update) -> None:
+        """The first handler that takes the update runs it; its errors reach the caller.
 
-    async def _retrying(
-        self, update_id: int, action: Callable[[], Awaitable[None]]
-    ) -> BaseException | None:
-        """None once `action` succeeded (or Telegram refused for good), else its last error."""
-        return await retrying(update_id, action, self.options.retry_delays, stopping=self._stopping)
+        (PTB's `process_update` would hand them to error handlers instead.)"""
+        for handler in self.handlers:
+            check = handler.check_update(update)
+            if check is not None and check is not False:
+                context = self.app.context_types.context.from_update(update, self.app)
+                await handler.handle_update(update, self.app, check, context)
+                return
 
-    async def _keep_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """PTB's error handler: hand a handler's exception back to `_handle`, which retries."""
-        if isinstance(update, Update) and context.error is not None:
-            self._errors[update.update_id] = context.error
-        elif context.error is not None:
-            log.warning("error outside an update: %s", type(context.error).__name__)
+    async def _attempt(self, update_id: int, action: Callable[[], Awaitable[T]]) -> Tried[T]:
+        """Run `action`, retrying what may pass later (see `bot.telegram.retrying`)."""
+        return await attempt(update_id, action, self.options.retry_delays, stopping=self._stopping)

@@ -3,15 +3,16 @@
 Several `homeward serve` processes behind one webhook address get a chat's updates in turn,
 so one chat's earlier update may still wait in one process (or in the inbox of one that
 died) while the next arrives at another. A process handles an update of a chat only while
-it holds the chat's lock, and first handles the chat's earlier updates still unhandled in
-the inbox (`Inbox.unfinished_before`), whoever stored them. So a chat's updates are handled
-one at a time and in order, and an update is handled once (`Inbox.is_done` under the lock).
+it holds the chat's lock (a `ChatTurn`), and first asks which of the chat's updates up to
+this one are still unhandled in the inbox, whoever stored them: the earlier ones go first,
+and this one missing means it was handled already. So a chat's updates are handled one at a
+time and in order, and an update is handled once.
 
-Two statements per update, neither before the acknowledgement: take the lock, give it back.
-They run on a few psycopg asyncio connections of this process's own (not the engine's pool;
-a chat always on the same one), so a lock statement never waits for a thread, and a killed
-process's locks vanish with its connections. On SQLite (one process) every call succeeds
-at once.
+Four statements per update, none before the acknowledgement: take the lock, what waits,
+done, give the lock back. They run on a few psycopg asyncio connections of this process's
+own (not the engine's pool; a chat always on the same one), so they never wait for a
+thread, and a killed process's locks vanish with its connections. On SQLite (one process)
+the lock always succeeds at once and the inbox statements go through the engine.
 """
 
 from __future__ import annotations
@@ -19,14 +20,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import zlib
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 import psycopg
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-__all__ = ["ChatLocks"]
+from bot.telegram.convert import CHANNEL
+from storage import session_scope
+from storage.inbound import mark_processed, unhandled_through
+from storage.inbound_turns import mark_processed_on, unhandled_through_on
+
+__all__ = ["ChatLocks", "ChatTurn"]
+
+T = TypeVar("T")
 
 _WORKING = 0x48570002  # the advisory lock namespace ("HW" 2)
 _WAITS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)  # polling another process's lock, then every 0.5 s
@@ -48,20 +56,31 @@ class _LockConnection:
     def __init__(self, engine: Engine) -> None:
         args, kwargs = engine.dialect.create_connect_args(engine.url)
         kwargs.pop("context", None)  # SQLAlchemy's adapters; plain psycopg needs none
+        # "Done" is the only write here, and it need not wait for the disk: lost in a crash,
+        # the update is handled again at the next start and the interview answers it with the
+        # replies it stored (the same reply again, never a second effect). Every chat on this
+        # connection would otherwise wait behind each flush.
+        options = kwargs.get("options", "")
+        kwargs["options"] = f"{options} -c synchronous_commit=off".strip()
         self._args, self._kwargs = args, kwargs
         self._connection: psycopg.AsyncConnection[Any] | None = None
         self._connecting: asyncio.Lock | None = None
 
     async def run(self, statement: str, key: int) -> Any:
-        try:
-            connection = await self._connect()
+        async def lock(connection: psycopg.AsyncConnection[Any]) -> Any:
             cursor = await connection.execute(statement, {"working": _WORKING, "key": key})
             row = await cursor.fetchone()
+            return None if row is None else row[0]
+
+        return await self.use(lock)
+
+    async def use(self, work: Callable[[psycopg.AsyncConnection[Any]], Awaitable[T]]) -> T:
+        try:
+            return await work(await self._connect())
         except psycopg.Error as error:
             # The server went away, and our locks with it: start afresh next time.
             await self.close()
-            raise OperationalError(statement, None, error) from error
-        return None if row is None else row[0]
+            raise OperationalError(type(error).__name__, None, error) from error
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         if self._connecting is None:
@@ -84,12 +103,13 @@ class ChatLocks:
     """The chats this process is handling right now, as PostgreSQL advisory locks."""
 
     def __init__(self, engine: Engine, *, connections: int = _CONNECTIONS) -> None:
+        self.engine = engine
         self.shared = engine.dialect.name == "postgresql"
         count = connections if self.shared else 0
         self._connections = [_LockConnection(engine) for _ in range(count)]
 
     @contextlib.asynccontextmanager
-    async def working(self, chat_id: int) -> AsyncIterator[None]:
+    async def working(self, chat_id: int) -> AsyncIterator[ChatTurn]:
         """Handle the chat here and nowhere else until the block ends.
 
         Waits while another process works on the chat, and while the database is down.
@@ -99,7 +119,8 @@ class ChatLocks:
             await asyncio.sleep(_WAITS[min(attempt, len(_WAITS) - 1)])
             attempt += 1
         try:
-            yield
+            shared = self._connection(chat_id) if self.shared else None
+            yield ChatTurn(self.engine, shared)
         finally:
             with contextlib.suppress(DBAPIError):  # a lost connection gave it back anyway
                 await self._call(_GIVE_BACK, chat_id)
@@ -118,5 +139,44 @@ class ChatLocks:
     async def _call(self, statement: str, chat_id: int) -> Any:
         if not self.shared:
             return True
-        key = _chat_key(chat_id)
-        return await self._connections[key % len(self._connections)].run(statement, key)
+        return await self._connection(chat_id).run(statement, _chat_key(chat_id))
+
+    def _connection(self, chat_id: int) -> _LockConnection:
+        return self._connections[_chat_key(chat_id) % len(self._connections)]
+
+
+class ChatTurn:
+    """A chat's turn under its lock: which of its stored updates wait, and marking one done."""
+
+    # On PostgreSQL both statements go on the connection holding the lock (no thread, no
+    # pooled session); on SQLite, one process, through the engine.
+
+    def __init__(self, engine: Engine, connection: _LockConnection | None) -> None:
+        self._engine = engine
+        self._connection = connection
+
+    async def waiting(self, chat_key: str, through: int) -> list[tuple[int, str]]:
+        """(row id, encrypted payload) of the chat's unhandled updates up to `through`."""
+        if self._connection is None:
+            return await asyncio.to_thread(self._waiting_here, chat_key, through)
+        return await self._connection.use(
+            lambda c: unhandled_through_on(c, channel=CHANNEL, chat_key=chat_key, update_id=through)
+        )
+
+    async def done(self, row_id: int) -> None:
+        """Note that an update was handled and its replies sent (its content is dropped)."""
+        if self._connection is None:
+            await asyncio.to_thread(self._done_here, row_id)
+        else:
+            await self._connection.use(lambda c: mark_processed_on(c, update_id=row_id))
+
+    def _waiting_here(self, chat_key: str, through: int) -> list[tuple[int, str]]:
+        with session_scope(self._engine) as session:
+            rows = unhandled_through(
+                session=session, channel=CHANNEL, chat_key=chat_key, update_id=through
+            )
+            return [(row.id or 0, row.payload) for row in rows]
+
+    def _done_here(self, row_id: int) -> None:
+        with session_scope(self._engine) as session:
+            mark_processed(session=session, update_id=row_id)

@@ -7,12 +7,13 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from telegram import Bot, BotCommand, Update
+from telegram import Bot, BotCommand, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.telegram.convert import delivery_id, from_button, from_message, notice_language
 from bot.telegram.replying import ReplySender
+from bot.telegram.tapped import Tap, chosen_label
 from handlers import InboundKind, Intake, catalogue
 
 if TYPE_CHECKING:
@@ -69,16 +70,26 @@ class Conversation:
         await self.sender.send(update.message.chat.id, replies)
 
     async def button(self, update: Update, context: Context) -> None:
-        """Acknowledge a tap, hand the choice to the interview, then update the buttons."""
+        """Acknowledge a tap, hand the choice to the interview, then show answer and next."""
         query = update.callback_query
         assert query is not None
-        await self.sender.acknowledge(query)
         if query.message is None or query.message.chat.type != "private":
+            await self.sender.acknowledge(query)
             return  # we never put buttons anywhere else
         inbound = from_button(query, delivery=delivery_id(update))
-        replies = await asyncio.to_thread(self.intake.handle, inbound)
-        chat_id, message_id = query.message.chat.id, query.message.message_id
-        await self.sender.after_tap(chat_id, message_id, inbound.step, replies)
+        # The spinner stops while the interview runs, not before it: one wait, not two.
+        replies, _ = await asyncio.gather(
+            asyncio.to_thread(self.intake.handle, inbound), self.sender.acknowledge(query)
+        )
+        shown = query.message if isinstance(query.message, Message) else None
+        tap = Tap(
+            query.message.chat.id,
+            query.message.message_id,
+            inbound.step,
+            shown.text if shown is not None else None,
+            chosen_label(shown, query.data),
+        )
+        await self.sender.after_tap(tap, replies)
 
     async def edited(self, update: Update, context: Context) -> None:
         """An edit is not an answer: the interview says how to change one and asks again."""

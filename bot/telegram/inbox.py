@@ -1,6 +1,8 @@
-"""Raw Telegram updates in the database: stored before we acknowledge them, marked once handled.
+"""Raw Telegram updates in the database: stored before we acknowledge them.
 
 These functions are synchronous (SQLModel); the channel runs them with `asyncio.to_thread`.
+What waits in a chat's turn, and marking an update done, run under the chat's lock
+(`bot.telegram.chatlocks.ChatTurn`).
 """
 
 from __future__ import annotations
@@ -13,13 +15,7 @@ from sqlalchemy.engine import Engine
 
 from bot.telegram.convert import CHANNEL
 from storage import FieldCipher, InboundUpdate, session_scope
-from storage.inbound import (
-    mark_processed,
-    record_failure,
-    store_update,
-    unhandled_before,
-    unprocessed_updates,
-)
+from storage.inbound import record_failure, store_update, unprocessed_updates
 
 __all__ = ["Inbox"]
 
@@ -58,33 +54,15 @@ class Inbox:
         with session_scope(self.engine) as session:
             return self._opened(unprocessed_updates(session=session, channel=CHANNEL))
 
-    def is_done(self, row_id: int) -> bool:
-        """Whether an update was handled already (here or by another process), or set aside."""
-        with session_scope(self.engine) as session:
-            row = session.get(InboundUpdate, row_id)
-            return row is None or row.processed_at is not None or row.set_aside_at is not None
-
-    def unfinished_before(self, row_id: int, chat_id: int) -> list[tuple[int, dict[str, Any]]]:
-        """The chat's updates stored before `row_id` and not handled yet, oldest first.
-
-        Left by a process that died, or stored by another one that hasn't got to them: they
-        are answered before this one, so the chat's answers stay in order.
-        """
-        with session_scope(self.engine) as session:
-            rows = unhandled_before(
-                session=session, channel=CHANNEL, chat_key=self.chat_key(chat_id), update_id=row_id
-            )
-            return self._opened(rows)
-
-    def mark_done(self, row_id: int) -> None:
-        """Note that an update was handled and its replies sent (its content is dropped)."""
-        with session_scope(self.engine) as session:
-            mark_processed(session=session, update_id=row_id)
-
     def failed(self, row_id: int, failure: str) -> bool:
         """Count a try that failed by the update's own fault; True once it is set aside."""
         with session_scope(self.engine) as session:
             return record_failure(session=session, update_id=row_id, failure=failure)
 
+    def opened(self, payload: str) -> dict[str, Any]:
+        """A stored update as Telegram sent it."""
+        loaded: dict[str, Any] = json.loads(self.cipher.decrypt(payload))
+        return loaded
+
     def _opened(self, rows: list[InboundUpdate]) -> list[tuple[int, dict[str, Any]]]:
-        return [(row.id or 0, json.loads(self.cipher.decrypt(row.payload))) for row in rows]
+        return [(row.id or 0, self.opened(row.payload)) for row in rows]

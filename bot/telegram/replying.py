@@ -1,4 +1,4 @@
-"""Neutral replies as Telegram calls: new messages, ticks edited in place, old buttons retired."""
+"""Neutral replies as Telegram calls: new messages, a tap's answer and next question in place."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot.telegram.render import Outgoing, inline_keyboard, render
+from bot.telegram.tapped import Tap, accepted, next_in_place
 from handlers import Reply
 
 __all__ = ["ReplySender"]
@@ -53,28 +54,49 @@ class ReplySender:
         with contextlib.suppress(BadRequest):  # "query is too old" after a restart
             await query.answer()
 
-    async def after_tap(
-        self, chat_id: int, message_id: int, step: str | None, replies: Sequence[Reply]
-    ) -> None:
-        """Answer a tap: tick boxes in place, or retire the tapped buttons and send replies."""
-        if len(replies) == 1 and replies[0].multi and replies[0].step == step:
-            reply = replies[0]
+    async def after_tap(self, tap: Tap, replies: Sequence[Reply]) -> None:
+        """Answer a tap with one edit where one does (see `bot.telegram.tapped`)."""
+        if len(replies) == 1 and replies[0].multi and replies[0].step == tap.step:
+            await self._tick(tap, replies[0])
+            return
+        edit = next_in_place(tap, replies) if accepted(tap, replies) else None
+        if edit is not None:
             try:
                 await self.bot.edit_message_text(
-                    reply.text,
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    reply_markup=inline_keyboard(reply),
+                    edit.text,
+                    chat_id=tap.chat_id,
+                    message_id=tap.message_id,
+                    reply_markup=edit.inline,
                 )
                 return
             except BadRequest as error:
-                if "not modified" in str(error).lower():  # the same ticks again: nothing to do
-                    return
-                # The message is gone: ask afresh below.
-        # Remove the tapped message's buttons so a second tap can't answer a later question.
+                if "not modified" in str(error).lower():
+                    return  # shown already: this tap was answered before a restart
+                # The message is gone (deleted by the tipster): ask afresh below.
+                log.info("tapped message not edited; the next question comes as a new one")
+        await self._retire(tap)
+        await self.send(tap.chat_id, replies)
+
+    async def _tick(self, tap: Tap, reply: Reply) -> None:
+        """Ticks change in place; the message keeps what it showed above the question."""
+        text = tap.text if tap.text and tap.text.endswith(reply.text) else reply.text
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=tap.chat_id,
+                message_id=tap.message_id,
+                reply_markup=inline_keyboard(reply),
+            )
+        except BadRequest as error:
+            if "not modified" in str(error).lower():  # the same ticks again: nothing to do
+                return
+            await self._retire(tap)  # the message is gone: ask afresh
+            await self.send(tap.chat_id, [reply])
+
+    async def _retire(self, tap: Tap) -> None:
+        """Remove the tapped message's buttons so a second tap can't answer a later question."""
         with contextlib.suppress(BadRequest):  # already removed, or the message is gone
-            await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
-        await self.send(chat_id, replies)
+            await self.bot.edit_message_reply_markup(chat_id=tap.chat_id, message_id=tap.message_id)
 
     async def notice(self, chat_id: int, text: str) -> None:
         """A short message outside the interview (groups, edits)."""

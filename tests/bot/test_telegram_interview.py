@@ -82,10 +82,12 @@ def test_tapped_buttons_are_retired_and_the_command_menu_is_bilingual(
 ) -> None:
     tipster = TelegramTipster(bot, updates, TIPSTER)
     kind = tipster.says("/start")
-    tipster.taps("我看到一个可能被拐的孩子")
-    retired = [c for c in bot.fake.calls("editMessageReplyMarkup") if not c.error_code]
-    assert [c.params["message_id"] for c in retired] == [kind.message_id]
-    assert "reply_markup" not in retired[0].params  # the old question keeps no buttons
+    safety = tipster.taps("我看到一个可能被拐的孩子")
+    # One edit: the question keeps its text, shows the answer, and asks the next question;
+    # its old buttons are gone, replaced by the next question's.
+    assert (safety.method, safety.message_id) == ("editMessageText", kind.message_id)
+    assert safety.text.startswith(kind.text + "\n✓ 我看到一个可能被拐的孩子\n\n安全第一")
+    assert tipster.buttons == ["继续"] and len(bot.fake.calls("sendMessage")) == 1
 
     menus = {
         c.params.get("language_code"): c.params["commands"] for c in bot.fake.calls("setMyCommands")
