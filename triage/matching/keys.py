@@ -31,7 +31,10 @@ _UNKNOWN = "?"
 
 def registry_keys(entry: RegistryProfile) -> set[str]:
     """Every key a registry entry is filed under."""
-    keys = set(_name_keys(registry_names(entry)))
+    names = registry_names(entry)
+    keys = set(_name_keys(names))
+    # Surnames are counted (how common a new surname is), never looked up by a tip.
+    keys.update(name_key(NameKey.SURNAME, " ".join(f.surname)) for f in names if f.surname)
     sex = entry.sex or _UNKNOWN
     year = str(entry.birth_date.year) if entry.birth_date else _UNKNOWN
     keys.add(f"y:{sex}:{year}")

@@ -48,6 +48,11 @@ class NameForm:
         return " ".join(self.syllables)
 
     @property
+    def given_chars(self) -> str:
+        """The given name's characters ("" for latin input)."""
+        return self.chars[len(self.surname) :] if self.chars else ""
+
+    @property
     def given_key(self) -> str:
         """The given name as toneless pinyin, e.g. "yong"."""
         return " ".join(self.given)

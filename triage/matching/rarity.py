@@ -1,4 +1,4 @@
-"""How often a name key occurs in the registry: shared nicknames prove little, rare names a lot."""
+"""How often a key occurs in the registry: shared nicknames prove little, rare names a lot."""
 
 from __future__ import annotations
 
@@ -13,10 +13,14 @@ class NameKey(StrEnum):
     FULL = "full"  # the same toneless pinyin
     GIVEN = "given"  # the same given name in pinyin, surname aside
     NICK = "nick"  # a nickname pointing at the same syllable
+    SURNAME = "sur"  # the same surname (how common a surname is, not a link by itself)
 
 
 # Share of children we expect to carry a key before seeing any registry counts.
-_PRIORS = {NameKey.CHARS: 1 / 3000, NameKey.FULL: 1 / 2000, NameKey.NICK: 1 / 60}
+_PRIORS = {
+    NameKey.CHARS: 1 / 3000, NameKey.FULL: 1 / 2000, NameKey.NICK: 1 / 60,
+    NameKey.SURNAME: 1 / 100,
+}  # fmt: skip
 _GIVEN_PRIOR_BY_LENGTH = {1: 1 / 80, 2: 1 / 800}
 # Pseudo-entries of prior weight: a tiny registry must not make every name look rare.
 _PRIOR_WEIGHT = 500.0
@@ -38,6 +42,10 @@ class Rarity:
     def from_priors(cls) -> Rarity:
         """Rarity with no registry counts, for scoring pairs in isolation."""
         return cls(lambda _key: 0, lambda: 0)
+
+    def share(self, key: str, prior: float) -> float:
+        """Smoothed share of registry entries filed under any key, e.g. a province "p:四川"."""
+        return (self._frequency(key) + _PRIOR_WEIGHT * prior) / (self._size() + _PRIOR_WEIGHT)
 
     def chance(self, kind: NameKey, value: str) -> float:
         """Smoothed share of registry entries carrying this key."""

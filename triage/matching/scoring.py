@@ -41,7 +41,7 @@ def collect_evidence(
         name_evidence(tip, entry, rarity),
         sex_evidence(tip, entry),
         age_evidence(tip, entry, today=today),
-        dialect_evidence(tip, entry),
+        dialect_evidence(tip, entry, rarity),
         marks_evidence(tip, entry),
         timeline_evidence(tip, entry),
     ]
