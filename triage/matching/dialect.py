@@ -25,6 +25,8 @@ from triage.matching.regions import canonical_province, dialect_key, dialect_pro
 _PROVINCE_COUNT = 20.0
 # A child still speaks the family's dialect, or has picked up another where they were taken.
 _KEEPS_DIALECT = 0.75
+# How often a child of a neighbouring province is said to speak a dialect named after another.
+_NEIGHBOUR_REACH = 0.3
 # Where a child went missing is the family's home province this often (else where they work).
 _LOST_AT_HOME = 0.7
 
@@ -94,15 +96,18 @@ def dialect_evidence(
     registered = dialect_key(entry.dialect or "")
     candidates = tip_provinces(tip)
     if said and said == registered:
-        reach = dialect_provinces(tip.dialect or "") or candidates
+        spoken_in = dialect_provinces(tip.dialect or "") or candidates
+        base = _base(_reach(tip, spoken_in), rarity) if spoken_in else 1 / _PROVINCE_COUNT
         why = reason("dialect.as_registered", dialect=_as_said(tip.dialect or ""))
-        return _weighed(1.0, _base(reach, rarity) if reach else 1 / _PROVINCE_COUNT, why)
+        return _weighed(1.0, base, why)
     homes, known_by = family_home(entry)
     if not candidates or not homes:
         return no_evidence(Feature.DIALECT)
     chances = _home_chances(entry, homes, known_by)
-    base = _base(candidates, rarity)
-    fits = sum(chances.get(p, 0.0) for p in candidates) + (1.0 - sum(chances.values())) * base
+    reach = _reach(tip, candidates)
+    base = _base(reach, rarity)
+    fits: float = sum(chances.get(p, 0.0) * w for p, w in reach.items())
+    fits += (1.0 - sum(chances.values())) * base
     spoken = _as_said(tip.dialect) if tip.dialect else "/".join(candidates)
     shared = next((p for p in homes if p in candidates), None)
     facts = {"dialect": spoken, "province": shared or "/".join(homes),
@@ -112,9 +117,21 @@ def dialect_evidence(
     return _weighed(fits, base, reason(key, **facts))
 
 
-def _base(provinces: tuple[str, ...], rarity: Rarity) -> float:
-    """Share of registered families from any of these provinces."""
-    total = sum(rarity.share(f"p:{p}", 1.0 / _PROVINCE_COUNT) for p in provinces)
+def _reach(tip: TipProfile, candidates: tuple[str, ...]) -> dict[str, float]:
+    """How likely each candidate province's children speak as the tip says.
+
+    A dialect named after a province is that province's first: 四川话 is heard in 重庆 too,
+    but a child from 重庆 is more often said to speak 重庆话.
+    """
+    named = dialect_key(tip.dialect or "")
+    if named not in candidates:
+        return dict.fromkeys(candidates, 1.0)
+    return {p: 1.0 if p == named else _NEIGHBOUR_REACH for p in candidates}
+
+
+def _base(reach: dict[str, float], rarity: Rarity) -> float:
+    """P(the tip's dialect | a registered family picked at random), by province shares."""
+    total = sum(rarity.share(f"p:{p}", 1.0 / _PROVINCE_COUNT) * w for p, w in reach.items())
     return min(max(total, 0.01), 0.95)
 
 

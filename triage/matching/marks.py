@@ -94,7 +94,11 @@ def link_marks(seen: MarkConcepts, registered: MarkConcepts) -> MarkLink | None:
         why = reason("marks.conflict", what=what, where=where, conflict=conflict)
         return MarkLink(_FIT_CONFLICT, anyone, why)
     if kinds and parts:
-        return MarkLink(_FIT_SAME, anyone, reason("marks.on", what=what, where=where))
+        # A side said of a mark registered without one is right half the time.
+        fit = (
+            _FIT_SAME / 2 if seen.quality("side") and not registered.quality("side") else _FIT_SAME
+        )
+        return MarkLink(fit, anyone, reason("marks.on", what=what, where=where))
     if kinds:
         # A burn on the shoulder and a burn on the ear are two marks, not one seen twice.
         if seen.parts and registered.parts:

@@ -35,8 +35,8 @@ class Channel(StrEnum):
 
 # Given that adults' name for the child was heard: how it came to be. Renaming is common.
 ADULTS_SHARES = {
-    Channel.EXACT: 0.3, Channel.GIVEN: 0.1, Channel.OTHER_SURNAME: 0.1,
-    Channel.NICKNAME: 0.15, Channel.NEW: 0.35,
+    Channel.EXACT: 0.15, Channel.GIVEN: 0.1, Channel.OTHER_SURNAME: 0.2,
+    Channel.NICKNAME: 0.15, Channel.NEW: 0.4,
 }  # fmt: skip
 # The child's own name, as the child says it: mostly the real one, seldom something else.
 CHILD_SHARES = {
@@ -44,7 +44,7 @@ CHILD_SHARES = {
     Channel.NICKNAME: 0.17, Channel.NEW: 0.03,
 }  # fmt: skip
 # How likely one nickname made from the given name (XX, 小X, 阿X) is, of the few there are.
-DERIVED_FIT = 0.3
+DERIVED_FIT = 0.15
 # How likely the characters written are when only the sound was heard (a homophone).
 SOUND_FIT = 0.4
 
