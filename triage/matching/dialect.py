@@ -11,6 +11,7 @@ nothing else is known, and less (families often lose a child where they work).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 from handlers.dialects import DIALECT_GROUPS
@@ -33,7 +34,12 @@ _LOST_AT_HOME = 0.7
 
 def tip_provinces(tip: TipProfile) -> tuple[str, ...]:
     """The tip's candidate provinces in canonical short form."""
-    found = (canonical_province(p) for p in tip.candidate_provinces)
+    return _canonical(tuple(tip.candidate_provinces))
+
+
+@lru_cache(maxsize=1 << 12)
+def _canonical(provinces: tuple[str, ...]) -> tuple[str, ...]:
+    found = (canonical_province(p) for p in provinces)
     return tuple(dict.fromkeys(p for p in found if p is not None))
 
 

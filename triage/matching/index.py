@@ -47,6 +47,7 @@ class CandidateIndex:
     def add(self, entry: RegistryProfile) -> None:
         """File an entry, replacing any earlier version with the same case id."""
         self.remove(entry.case_id)
+        self.rarity.forget()
         position = len(self._entries)
         self._entries.append(entry)
         self._positions[entry.case_id] = position
@@ -58,6 +59,7 @@ class CandidateIndex:
         position = self._positions.pop(case_id, None)
         if position is None:
             return
+        self.rarity.forget()
         entry = self._entries[position]
         assert entry is not None
         for key in registry_keys(entry):

@@ -89,7 +89,12 @@ class MarkConcepts:
 
     def quality(self, group: str) -> frozenset[str]:
         """The values mentioned for one quality group, e.g. {"left"}."""
-        return frozenset(value for g, value in self.qualities if g == group)
+        return _quality(self.qualities, group)
+
+
+@lru_cache(maxsize=1 << 12)
+def _quality(qualities: frozenset[tuple[str, str]], group: str) -> frozenset[str]:
+    return frozenset(value for g, value in qualities if g == group)
 
 
 def quality_share(group: str) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from triage.matching.evidence import Evidence, Feature, no_evidence
 from triage.matching.mark_terms import (
@@ -75,6 +76,7 @@ def _anyone(seen: MarkConcepts) -> float:
     return chance
 
 
+@lru_cache(maxsize=1 << 16)
 def link_marks(seen: MarkConcepts, registered: MarkConcepts) -> MarkLink | None:
     """Compare one clause of each description; None when they share nothing."""
     kinds = sorted(seen.kinds & registered.kinds, key=kind_share)

@@ -61,6 +61,12 @@ def surname_fit(said: NameForm, rarity: Rarity) -> float:
 
 def background(said: NameForm, rarity: Rarity, shares: dict[Channel, float]) -> float:
     """P(this name heard | a child picked at random from the registry)."""
+    return rarity.remembered(
+        ("heard", said.text, id(shares)), lambda: _background(said, rarity, shares)
+    )
+
+
+def _background(said: NameForm, rarity: Rarity, shares: dict[Channel, float]) -> float:
     given_key = said.given_key if said.surname else said.full_key
     tail = said.nickname or said.given[-1]
     linked = {

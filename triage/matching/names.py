@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
@@ -38,7 +39,12 @@ class NameLink:
 
 def registry_names(entry: RegistryProfile) -> list[NameForm]:
     """The registered name and every other name, parsed."""
-    return _parsed([entry.name, *entry.other_names])
+    return _registered(entry.name, tuple(entry.other_names))
+
+
+@lru_cache(maxsize=1 << 17)
+def _registered(name: str, others: tuple[str, ...]) -> list[NameForm]:
+    return _parsed([name, *others])
 
 
 def _written_fit(said: str, registered: str) -> float:

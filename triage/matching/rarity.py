@@ -37,6 +37,20 @@ class Rarity:
     def __init__(self, frequency: Callable[[str], int], size: Callable[[], int]) -> None:
         self._frequency = frequency
         self._size = size
+        # Shares already worked out, and anything derived from them (`remembered`); the
+        # index forgets them whenever an entry is filed or dropped.
+        self._memo: dict[object, float] = {}
+
+    def forget(self) -> None:
+        """Drop every remembered share: the registry changed."""
+        self._memo.clear()
+
+    def remembered(self, key: object, work: Callable[[], float]) -> float:
+        """A figure derived from the registry's counts, worked out once until they change."""
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = work()
+        return found
 
     @classmethod
     def from_priors(cls) -> Rarity:
@@ -45,7 +59,10 @@ class Rarity:
 
     def share(self, key: str, prior: float) -> float:
         """Smoothed share of registry entries filed under any key, e.g. a province "p:四川"."""
-        return (self._frequency(key) + _PRIOR_WEIGHT * prior) / (self._size() + _PRIOR_WEIGHT)
+        return self.remembered(
+            (key, prior),
+            lambda: (self._frequency(key) + _PRIOR_WEIGHT * prior) / (self._size() + _PRIOR_WEIGHT),
+        )
 
     def chance(self, kind: NameKey, value: str) -> float:
         """Smoothed share of registry entries carrying this key."""
@@ -53,5 +70,4 @@ class Rarity:
             prior = _GIVEN_PRIOR_BY_LENGTH.get(value.count(" ") + 1, 1 / 3000)
         else:
             prior = _PRIORS[kind]
-        count = self._frequency(name_key(kind, value))
-        return (count + _PRIOR_WEIGHT * prior) / (self._size() + _PRIOR_WEIGHT)
+        return self.share(name_key(kind, value), prior)
