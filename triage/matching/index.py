@@ -17,7 +17,7 @@ from triage.matching.keys import (
 from triage.matching.profiles import RegistryProfile, TipProfile
 from triage.matching.rarity import Rarity
 
-DEFAULT_BUDGET = 200  # entries fully scored per tip
+DEFAULT_BUDGET = 150  # entries fully scored per tip
 
 
 class CandidateIndex:

@@ -52,6 +52,7 @@ def _written_fit(said: str, registered: str) -> float:
     return 1.0 if not said or not registered or said == registered else SOUND_FIT
 
 
+@lru_cache(maxsize=1 << 17)
 def link_names(said: NameForm, registered: NameForm, label: Reason = ADULTS) -> NameLink | None:
     """The strongest way a tip name agrees with a registry name, if any."""
     same_chars = bool(said.chars) and said.chars == registered.chars
