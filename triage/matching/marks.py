@@ -104,7 +104,7 @@ def link_marks(seen: MarkConcepts, registered: MarkConcepts) -> MarkLink | None:
     if kinds:
         # A burn on the shoulder and a burn on the ear are two marks, not one seen twice.
         if seen.parts and registered.parts:
-            return MarkLink(_FIT_CONFLICT, anyone, reason("marks.none"))
+            return MarkLink(_FIT_CONFLICT, anyone, reason("marks.kind", what=what))
         fit = _FIT_SAME if not seen.parts else _FIT_NO_PART
         return MarkLink(fit, anyone, reason("marks.kind", what=what))
     return MarkLink(_FIT_PLACE_ONLY, anyone, reason("marks.place", where=where))
