@@ -26,10 +26,15 @@ MENTIONED = 0.5
 SPURIOUS = 0.1
 HAS_MARKS = 0.7
 # How well a described mark fits a registered one, by how they agree.
-_FIT_SAME, _FIT_NO_PART, _FIT_PLACE_ONLY, _FIT_CONFLICT = 1.0, 0.5, 0.15, 0.01
+# A quality said otherwise (left for right) is a rare slip; a mark on another part, or another
+# kind of mark on the same part (a mole for a scar), is nearly always another mark.
+_FIT_SAME, _FIT_NO_PART, _FIT_PLACE_ONLY, _FIT_CONFLICT, _FIT_ELSEWHERE = (
+    1.0, 0.5, 0.02, 0.005, 0.003,
+)  # fmt: skip
 # A mark described that the entry does not list; the entry's marks not mentioned at all.
 _ELSEWHERE = math.log(SPURIOUS / (SPURIOUS + (1 - SPURIOUS) * MENTIONED * HAS_MARKS))
-_UNMENTIONED = math.log((1 - MENTIONED) / (1 - MENTIONED * HAS_MARKS))
+# (Against an entry listing no marks, which is not weighed: the difference is what counts.)
+_UNMENTIONED = math.log(1 - MENTIONED)
 
 
 @dataclass(frozen=True)
@@ -104,10 +109,12 @@ def link_marks(seen: MarkConcepts, registered: MarkConcepts) -> MarkLink | None:
     if kinds:
         # A burn on the shoulder and a burn on the ear are two marks, not one seen twice.
         if seen.parts and registered.parts:
-            return MarkLink(_FIT_CONFLICT, anyone, reason("marks.kind", what=what))
+            return MarkLink(_FIT_ELSEWHERE, anyone, reason("marks.kind", what=what))
         fit = _FIT_SAME if not seen.parts else _FIT_NO_PART
         return MarkLink(fit, anyone, reason("marks.kind", what=what))
-    return MarkLink(_FIT_PLACE_ONLY, anyone, reason("marks.place", where=where))
+    # Another kind named on the same part is another mark; a kind unsaid may be this one.
+    fit = _FIT_PLACE_ONLY if seen.kinds and registered.kinds else _FIT_NO_PART
+    return MarkLink(fit, anyone, reason("marks.place", where=where))
 
 
 def marks_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:

@@ -43,8 +43,8 @@ CHILD_SHARES = {
     Channel.EXACT: 0.6, Channel.GIVEN: 0.15, Channel.OTHER_SURNAME: 0.05,
     Channel.NICKNAME: 0.17, Channel.NEW: 0.03,
 }  # fmt: skip
-# How likely one nickname made from the given name (XX, 小X, 阿X) is, of the few there are.
-DERIVED_FIT = 0.15
+# How likely one nickname made from the given name (XX, 小X, 阿X) is: one of three.
+DERIVED_FIT = 1 / 3
 # How likely the characters written are when only the sound was heard (a homophone).
 SOUND_FIT = 0.4
 

@@ -26,6 +26,8 @@ CHILD, ADULTS = reason("whose.child"), reason("whose.adults")  # whose name was 
 _FUZZY_MIN_RATIO = 80.0
 # A misheard name (one sound off) is a slip of the ear, one of many a name could suffer.
 _FUZZY_FIT = 0.01
+# A nickname made from the name, when the family registered the one the child went by.
+_DERIVED_BESIDE_REGISTERED = 0.3
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class NameLink:
     channel: Channel
     fit: float
     why: Reason
+    derived: bool = False  # a nickname made from the name (XX, 小X, 阿X), not a registered one
 
 
 def registry_names(entry: RegistryProfile) -> list[NameForm]:
@@ -68,7 +71,7 @@ def link_names(said: NameForm, registered: NameForm, label: Reason = ADULTS) -> 
             return NameLink(Channel.NICKNAME, fit, why)  # the registered nickname itself
         if said.nickname:
             # Sounds like a nickname: any child named ...X may be called XX.
-            return NameLink(Channel.NICKNAME, DERIVED_FIT, why)
+            return NameLink(Channel.NICKNAME, DERIVED_FIT, why, derived=True)
         return NameLink(Channel.EXACT, fit, why)
     return (
         _given_link(said, registered, label)
@@ -110,7 +113,7 @@ def _nickname_link(said: NameForm, registered: NameForm, label: Reason) -> NameL
     why = reason("name.nickname", whose=label, said=said.text, registered=registered.text)
     tail_chars = said.chars[-1:] if said.chars else ""
     fit = DERIVED_FIT * _written_fit(tail_chars, registered.chars[-1:])
-    return NameLink(Channel.NICKNAME, fit, why)
+    return NameLink(Channel.NICKNAME, fit, why, derived=True)
 
 
 def _fuzzy_link(said: NameForm, registered: NameForm, label: Reason) -> NameLink | None:
@@ -172,7 +175,10 @@ def _said_llr(
     best = max(links, key=lambda link: shares[link.channel] * link.fit, default=None)
     if best is None:
         return channel_llr(Channel.NEW, 0.0, said, rarity, shares), None, 0.0
-    return channel_llr(best.channel, best.fit, said, rarity, shares), best.why, best.fit
+    fit = best.fit
+    if best.derived and len(registered) > 1:
+        fit *= _DERIVED_BESIDE_REGISTERED  # the family told us what the child was called
+    return channel_llr(best.channel, fit, said, rarity, shares), best.why, fit
 
 
 def _unlinked(label: Reason, forms: list[NameForm], entry: RegistryProfile) -> Reason:
