@@ -18,6 +18,7 @@ from triage.matching.profiles import RegistryProfile, TipProfile
 from triage.matching.rarity import Rarity
 
 DEFAULT_BUDGET = 150  # entries fully scored per tip
+_NAMED_SHARE = 3  # and the best budget / 3 by names alone, if not among them
 
 
 class CandidateIndex:
@@ -84,12 +85,16 @@ class CandidateIndex:
         """The entries sharing the most weighted keys with a tip, at most `budget` of them."""
         totals: defaultdict[int, float] = defaultdict(float)
         self._add_names(tip, totals)
+        # The best name matches are scored whatever else fits: a rare given name heard must
+        # not be crowded out by the many children of the right age and province.
+        named = heapq.nlargest(budget // _NAMED_SHARE, totals.items(), key=lambda item: item[1])
         for key, weight in mark_query(tip).items():
             for position in self._postings.get(key, ()):
                 totals[position] += weight
         self._add_cells(tip, totals, today=today)
         ranked = heapq.nlargest(budget, totals.items(), key=lambda item: item[1])
-        found = (self._entries[position] for position, _ in ranked)
+        positions = dict.fromkeys(p for p, _ in [*ranked, *named])
+        found = (self._entries[position] for position in positions)
         return [entry for entry in found if entry is not None]
 
     def _add_names(self, tip: TipProfile, totals: defaultdict[int, float]) -> None:

@@ -64,6 +64,10 @@ def _probes(form: NameForm) -> Iterator[NameProbe]:
     for key in _name_keys([form]):
         factor = NAME_KEY_FACTORS[key.split(":", 1)[0]]
         yield NameProbe(key, factor, tail if form.nickname else key)
+    if len(form.surname) == 1 and len(form.given) == 1 and form.nickname is None:
+        # 宁子 may be 宁 + 子 or the given name of 董宁子: both readings open their doors.
+        key = name_key(NameKey.GIVEN, form.full_key)
+        yield NameProbe(key, NAME_KEY_FACTORS[NameKey.GIVEN.value], key)
 
 
 def cell_query(tip: TipProfile, *, today: date) -> dict[str, float]:

@@ -41,7 +41,7 @@ ADULTS_SHARES = {
 # The child's own name, as the child says it: mostly the real one, seldom something else.
 CHILD_SHARES = {
     Channel.EXACT: 0.6, Channel.GIVEN: 0.15, Channel.OTHER_SURNAME: 0.05,
-    Channel.NICKNAME: 0.17, Channel.NEW: 0.03,
+    Channel.NICKNAME: 0.19, Channel.NEW: 0.01,
 }  # fmt: skip
 # How likely one nickname made from the given name (XX, 小X, 阿X) is: one of three.
 DERIVED_FIT = 1 / 3

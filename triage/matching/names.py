@@ -125,9 +125,9 @@ def _fuzzy_link(said: NameForm, registered: NameForm, label: Reason) -> NameLink
         similarity = max(similarity, ratio(said.full_key, registered.given_key))
     if similarity < _FUZZY_MIN_RATIO:
         return None
-    fit = _FUZZY_FIT * (similarity - _FUZZY_MIN_RATIO) / (100.0 - _FUZZY_MIN_RATIO)
     if len(said.syllables) != len(registered.syllables):
-        fit /= 10  # a syllable more or less (黄伟波, 黄伟) is another name, nearly always
+        return None  # a syllable more or less (黄伟波, 黄伟) is another name, not a slip
+    fit = _FUZZY_FIT * (similarity - _FUZZY_MIN_RATIO) / (100.0 - _FUZZY_MIN_RATIO)
     why = reason(
         "name.similar", whose=label, said=said.text, registered=registered.text,
         similarity=f"{similarity:.0f}",
