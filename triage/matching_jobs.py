@@ -27,7 +27,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 KEEP = 5
-MIN_SCORE = 0.01  # below this a candidate is no lead and is not listed
+MIN_SCORE = 0.003  # below this (0.3%) a candidate is no lead and is not listed
 _FEW_ENTRIES = 50  # up to this many changed entries, tips are pre-checked one pair at a time
 _WORTH_RANKING = 0.0  # log-likelihood ratio: evidence for the pair, not against it
 _SEX = {"boy": "M", "girl": "F"}
@@ -63,7 +63,7 @@ def match_report(
 ) -> list[MatchCandidate]:
     """Rank the warm registry for one tip and keep the best candidates (replacing proposals).
 
-    Candidates below MIN_SCORE are not kept: a 0.00 match is no lead. The event names what
+    Candidates below MIN_SCORE are not kept: a 0.1% match is no lead. The event names what
     the tip now lists; with `quiet` (a re-match after an import) it is written only on change.
     """
     assert report.id is not None

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from storage import MatchCandidate, RegistryEntry, Report, ReportEvent
 from tests.triage.test_registry import HEADER, SAMPLE, load, sighting_like_the_sample_case
 from triage import MemoryNotifier, Runtime, configure
-from triage.matching_jobs import match_report, rematch_open_tips
+from triage.matching_jobs import MIN_SCORE, match_report, rematch_open_tips
 from triage.registry import import_registry_csv
 from triage.registry_index import warm_registry
 
@@ -89,7 +89,7 @@ def test_the_event_counts_what_the_tip_lists_and_no_zero_scores_are_kept(
         listed = session.exec(
             select(MatchCandidate).where(MatchCandidate.report_id == report.id)
         ).all()
-        assert listed and all(c.score >= 0.01 for c in listed)
+        assert listed and all(c.score >= MIN_SCORE for c in listed)
         assert matched_events(session, report)[-1]["candidates"] == len(listed)
 
 
