@@ -63,7 +63,7 @@ def match_report(
 ) -> list[MatchCandidate]:
     """Rank the warm registry for one tip and keep the best candidates (replacing proposals).
 
-    Candidates below MIN_SCORE are not kept: a 0.1% match is no lead. The event names what
+    Candidates below MIN_SCORE (0.3%) are not kept: they are no lead. The event names what
     the tip now lists; with `quiet` (a re-match after an import) it is written only on change.
     """
     assert report.id is not None
