@@ -22,6 +22,7 @@ _PRIORS = {
     NameKey.SURNAME: 1 / 100,
 }  # fmt: skip
 _GIVEN_PRIOR_BY_LENGTH = {1: 1 / 80, 2: 1 / 800}
+_MEMO_LIMIT = 1 << 17
 # Pseudo-entries of prior weight: a tiny registry must not make every name look rare.
 _PRIOR_WEIGHT = 500.0
 
@@ -49,6 +50,8 @@ class Rarity:
         """A figure derived from the registry's counts, worked out once until they change."""
         found = self._memo.get(key)
         if found is None:
+            if len(self._memo) >= _MEMO_LIMIT:  # a long-running worker meets many names
+                self._memo.clear()
             found = self._memo[key] = work()
         return found
 
