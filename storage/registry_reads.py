@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from storage.registry_models import MatchCandidate, MatchStatus, RegistryEntry
 
 __all__ = [
+    "candidates_by_report",
     "decided_match_scores",
     "registry_changed_since",
     "registry_entries_by_case",
@@ -56,3 +57,16 @@ def decided_match_scores(*, session: Session) -> list[tuple[float, bool]]:
         )
     )
     return [(float(score), status == MatchStatus.CONFIRMED) for score, status in rows]
+
+
+def candidates_by_report(
+    *, session: Session, report_ids: Sequence[int]
+) -> dict[int, list[MatchCandidate]]:
+    """Every tip's stored match candidates, in one query per 10,000 tips."""
+    found: dict[int, list[MatchCandidate]] = {report_id: [] for report_id in report_ids}
+    for start in range(0, len(report_ids), 10_000):
+        chunk = list(report_ids[start : start + 10_000])
+        statement = select(MatchCandidate).where(col(MatchCandidate.report_id).in_(chunk))
+        for candidate in session.exec(statement):
+            found[candidate.report_id].append(candidate)
+    return found

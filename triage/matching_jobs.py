@@ -10,8 +10,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from storage import MatchCandidate, RegistryEntry, Report, ReportStatus
+from storage.registry_reads import candidates_by_report
 from storage.reports import append_event
-from triage.matching import TipProfile
+from triage.matching import Match, TipProfile
 from triage.registry import Progress
 from triage.registry_index import WarmRegistry, entry_profile, warm_registry
 
@@ -26,7 +27,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 KEEP = 5
-MIN_SCORE = 0.01  # below this a candidate is no lead and is not listed
+MIN_SCORE = 0.003  # below this (0.3%) a candidate is no lead and is not listed
 _FEW_ENTRIES = 50  # up to this many changed entries, tips are pre-checked one pair at a time
 _WORTH_RANKING = 0.0  # log-likelihood ratio: evidence for the pair, not against it
 _SEX = {"boy": "M", "girl": "F"}
@@ -62,37 +63,48 @@ def match_report(
 ) -> list[MatchCandidate]:
     """Rank the warm registry for one tip and keep the best candidates (replacing proposals).
 
-    Candidates below MIN_SCORE are not kept: a 0.00 match is no lead. The event names what
+    Candidates below MIN_SCORE (0.3%) are not kept: they are no lead. The event names what
     the tip now lists; with `quiet` (a re-match after an import) it is written only on change.
     """
     assert report.id is not None
     warm = _warm(session)
-    matches = [
-        m
-        for m in warm.matcher(session).rank(tip_profile(report), limit=KEEP, today=today)
-        if m.score >= MIN_SCORE
-    ]
-    kept = {
-        c.entry_id: c
-        for c in session.exec(select(MatchCandidate).where(MatchCandidate.report_id == report.id))
-    }
-    before = {(c.entry_id, c.score) for c in kept.values()}
+    matcher = warm.matcher(session)
+    kept = candidates_by_report(session=session, report_ids=[report.id])[report.id]
+    ranked = matcher.rank(tip_profile(report), limit=KEEP, today=today)
+    results = _store(session, report, ranked, ids=warm.ids, kept=kept, quiet=quiet)
+    session.flush()
+    return results
+
+
+def _store(
+    session: Session,
+    report: Report,
+    ranked: list[Match],
+    *,
+    ids: dict[str, int],
+    kept: list[MatchCandidate],
+    quiet: bool,
+) -> list[MatchCandidate]:
+    """Keep a tip's new best candidates, drop stale proposals, note the change as an event."""
+    assert report.id is not None
+    matches = [m for m in ranked if m.score >= MIN_SCORE]
+    stored = {c.entry_id: c for c in kept}
+    before = {(c.entry_id, c.score) for c in kept}
     results = []
     for match in matches:
-        entry_id = warm.ids[match.case_id]
-        candidate = kept.pop(entry_id, None) or MatchCandidate(
+        entry_id = ids[match.case_id]
+        candidate = stored.pop(entry_id, None) or MatchCandidate(
             report_id=report.id, entry_id=entry_id, score=0
         )
         candidate.score, candidate.reasons = round(match.score, 4), list(match.reasons)
         session.add(candidate)
         results.append(candidate)
     after = {(c.entry_id, c.score) for c in results}
-    for stale in kept.values():
+    for stale in stored.values():
         if stale.status == "proposed":
             session.delete(stale)
         else:
             after.add((stale.entry_id, stale.score))  # a coordinator's verdict stays listed
-    session.flush()
     if not quiet or after != before:
         append_event(
             session=session,
@@ -149,23 +161,27 @@ def rematch_open_tips(
     """
     warm = _warm(session)
     warm.file(list(entries))
+    matcher = warm.matcher(session)  # brought up to date once, not once per tip
     changed = {e.id for e in entries}
     tips = open_tips(session)
     if entries and len(entries) <= _FEW_ENTRIES:
         profiles = [entry_profile(e) for e in entries]
-        matcher = warm.matcher(session)
         tips = [
             t
             for t in tips
             if any(matcher.weigh(tip_profile(t), p, today=today) > _WORTH_RANKING for p in profiles)
         ]
+    stored = candidates_by_report(session=session, report_ids=[t.id or 0 for t in tips])
     found: list[MatchCandidate] = []
     for done, tip in enumerate(tips, start=1):
-        for candidate in match_report(session=session, report=tip, today=today, quiet=True):
+        ranked = matcher.rank(tip_profile(tip), limit=KEEP, today=today)
+        kept = stored[tip.id or 0]
+        for candidate in _store(session, tip, ranked, ids=warm.ids, kept=kept, quiet=True):
             if not changed or candidate.entry_id in changed:
                 found.append(candidate)
         if progress is not None:
             progress("matching open tips", done, len(tips))
+    session.flush()
     return found
 
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from storage import MatchCandidate, RegistryEntry, Report, ReportEvent
 from tests.triage.test_registry import HEADER, SAMPLE, load, sighting_like_the_sample_case
 from triage import MemoryNotifier, Runtime, configure
-from triage.matching_jobs import match_report, rematch_open_tips
+from triage.matching_jobs import MIN_SCORE, match_report, rematch_open_tips
 from triage.registry import import_registry_csv
 from triage.registry_index import warm_registry
 
@@ -89,7 +89,7 @@ def test_the_event_counts_what_the_tip_lists_and_no_zero_scores_are_kept(
         listed = session.exec(
             select(MatchCandidate).where(MatchCandidate.report_id == report.id)
         ).all()
-        assert listed and all(c.score >= 0.01 for c in listed)
+        assert listed and all(c.score >= MIN_SCORE for c in listed)
         assert matched_events(session, report)[-1]["candidates"] == len(listed)
 
 
@@ -107,3 +107,35 @@ def test_a_familys_report_that_matches_a_sighting_names_the_sighting(
         )
         found = rematch_open_tips(session=session, entries=[entry])
         assert [c.report_id for c in found] == [tip.id]
+
+
+def test_an_import_checks_the_registry_once_however_many_tips_are_open(engine):
+    from sqlalchemy import event
+
+    from bench.match_db import as_report
+    from triage.matching import TipProfile
+
+    with Session(engine) as session:
+        for n in range(6):
+            tip = TipProfile(tip_id=f"T{n}", sex="M", age_min=10, age_max=12, names=["李勇"])
+            session.add(as_report(tip, f"OPEN{n}"))
+        session.commit()
+    stamps: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if statement.lower().startswith("select count(") and "max(" in statement.lower():
+            stamps.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with Session(engine) as session:
+            entries, _ = import_registry_csv(
+                session=session, text=SAMPLE.read_text(encoding="utf-8")
+            )
+            found = rematch_open_tips(session=session, entries=entries)
+            ranked = {c.report_id for c in found}
+            session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(ranked) == 6  # every open tip ranked
+    assert len(stamps) == 1

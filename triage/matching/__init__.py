@@ -1,7 +1,9 @@
 """Explainable matching of sightings against missing-child reports.
 
 A `Matcher` narrows the registry with inverted indexes (`index`, `keys`), asks each feature
-(`names`, `age`, `sex`, `dialect`, `marks`, `timeline`) for a verdict, weighs the verdicts as
+(`names`, `age`, `sex`, `dialect`, `marks`, `timeline`) how likely the tip's words are if
+this entry is the child, against any child of the registry (a heard name's ways in
+`name_channels`, how common a name or a province is in `rarity`), sums the
 log-likelihood ratios (`scoring`) and turns them into calibrated probabilities
 (`calibration`): a score of 0.5 means "more likely than not". Each verdict's reason is a
 catalogue key with parameters (`reasons`), so coordinators read it in their language. The

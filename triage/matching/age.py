@@ -55,24 +55,25 @@ def age_evidence(tip: TipProfile, entry: RegistryProfile, *, today: date) -> Evi
     score = max(0.0, 1.0 - (gap / tolerance) ** 2 / 9.0)
     shown = f"{low}" if low == high else f"{low}-{high}"
     why = reason("age.fits", seen=shown, expected=f"{expected:.0f}")
-    return Evidence(Feature.AGE, score, why, llr=age_log_likelihood_ratio(seen, expected, entry))
+    llr = age_log_likelihood_ratio(seen, expected, year_only=entry.birth_year_only)
+    return Evidence(Feature.AGE, score, why, llr=llr)
 
 
-def age_log_likelihood_ratio(
-    seen: tuple[int, int], expected: float, entry: RegistryProfile
-) -> float:
+def age_log_likelihood_ratio(seen: tuple[int, int], expected: float, *, year_only: bool) -> float:
     """log P(this apparent range | the child's age) / P(it | any child's age).
 
-    A tipster's guess is the true age plus a normal error that grows with age (and with a
-    birth year alone); a share of guesses are just wrong, so no age rules a child out.
+    A tipster's range is a guess around its middle: the middle is the true age plus a normal
+    error that grows with age (and with a birth year alone), the range's width a little more;
+    a share of guesses are just wrong, so no age rules a child out.
     """
     low, high = seen
-    spread = 0.3 + 0.1 * max(expected, 0.0) + (0.3 if entry.birth_year_only else 0.0)
-    inside = _normal_cdf((high + 0.5 - expected) / spread) - _normal_cdf(
-        (low - 0.5 - expected) / spread
-    )
-    anyone = min((high - low + 1) / _AGE_SPAN, 1.0)
-    return math.log((1 - _WRONG_AGE) * inside / anyone + _WRONG_AGE)
+    middle = (low + high) / 2
+    spread = 0.3 + 0.1 * max(expected, 0.0) + (0.3 if year_only else 0.0)
+    spread = math.sqrt(spread**2 + ((high - low) / 4) ** 2)
+    # The middle as said, to the year: the chance of this one year against any child's.
+    near = _normal_cdf((middle + 0.5 - expected) / spread)
+    near -= _normal_cdf((middle - 0.5 - expected) / spread)
+    return math.log((1 - _WRONG_AGE) * near * _AGE_SPAN + _WRONG_AGE)
 
 
 def _normal_cdf(x: float) -> float:

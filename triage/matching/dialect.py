@@ -10,22 +10,36 @@ nothing else is known, and less (families often lose a child where they work).
 
 from __future__ import annotations
 
+import math
+from functools import lru_cache
 from typing import Any
 
 from handlers.dialects import DIALECT_GROUPS
 from storage import RegistryKind
 from triage.matching.evidence import Evidence, Feature, no_evidence
 from triage.matching.profiles import RegistryProfile, TipProfile
-from triage.matching.reasons import catalogue_word, reason
+from triage.matching.rarity import Rarity
+from triage.matching.reasons import Reason, catalogue_word, reason
 from triage.matching.regions import canonical_province, dialect_key, dialect_provinces, provinces_in
 
 # Roughly how many source provinces a random registry entry could come from.
 _PROVINCE_COUNT = 20.0
+# A child still speaks the family's dialect, or has picked up another where they were taken.
+_KEEPS_DIALECT = 0.75
+# How often a child of a neighbouring province is said to speak a dialect named after another.
+_NEIGHBOUR_REACH = 0.3
+# Where a child went missing is the family's home province this often (else where they work).
+_LOST_AT_HOME = 0.7
 
 
 def tip_provinces(tip: TipProfile) -> tuple[str, ...]:
     """The tip's candidate provinces in canonical short form."""
-    found = (canonical_province(p) for p in tip.candidate_provinces)
+    return _canonical(tuple(tip.candidate_provinces))
+
+
+@lru_cache(maxsize=1 << 12)
+def _canonical(provinces: tuple[str, ...]) -> tuple[str, ...]:
+    found = (canonical_province(p) for p in provinces)
     return tuple(dict.fromkeys(p for p in found if p is not None))
 
 
@@ -65,36 +79,69 @@ def _as_said(dialect: str) -> str | dict[str, Any]:
     return catalogue_word(f"choice.dialect.{dialect}") if dialect in DIALECT_GROUPS else dialect
 
 
-def dialect_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
-    """The same dialect as registered, or a dialect of the family's province; fewer fit, more said."""
+def _home_chances(
+    entry: RegistryProfile, homes: tuple[str, ...], known_by: str
+) -> dict[str, float]:
+    """P(the family's province) as the entry tells it; the rest of 1 is "anywhere"."""
+    if known_by == "lost":  # families often lose a child where they work, not at home
+        return {homes[0]: _LOST_AT_HOME}
+    return dict.fromkeys(homes, 1.0 / len(homes))
+
+
+def dialect_evidence(
+    tip: TipProfile, entry: RegistryProfile, rarity: Rarity | None = None
+) -> Evidence:
+    """The same dialect as registered, or a dialect of the family's province; fewer fit, more said.
+
+    P(the tip's dialect | this child) is "still speaks the home dialect" times the chance the
+    family's province is among those the dialect points to, plus a dialect picked up anywhere;
+    against another child, it is how many registered families come from those provinces.
+    """
+    rarity = rarity or Rarity.from_priors()
     said = dialect_key(tip.dialect or "")
     registered = dialect_key(entry.dialect or "")
-    if said and said == registered:
-        chance = min(max(len(dialect_provinces(tip.dialect or "")), 1) / _PROVINCE_COUNT, 0.9)
-        return Evidence(
-            Feature.DIALECT,
-            1.0,
-            reason("dialect.as_registered", dialect=_as_said(tip.dialect or "")),
-            chance,
-        )
     candidates = tip_provinces(tip)
+    if said and said == registered:
+        spoken_in = dialect_provinces(tip.dialect or "") or candidates
+        base = _base(_reach(tip, spoken_in), rarity) if spoken_in else 1 / _PROVINCE_COUNT
+        why = reason("dialect.as_registered", dialect=_as_said(tip.dialect or ""))
+        return _weighed(1.0, base, why)
     homes, known_by = family_home(entry)
     if not candidates or not homes:
         return no_evidence(Feature.DIALECT)
-    chance = min(len(candidates) / _PROVINCE_COUNT, 0.9)
+    chances = _home_chances(entry, homes, known_by)
+    reach = _reach(tip, candidates)
+    base = _base(reach, rarity)
+    fits: float = sum(chances.get(p, 0.0) * w for p, w in reach.items())
+    fits += (1.0 - sum(chances.values())) * base
     spoken = _as_said(tip.dialect) if tip.dialect else "/".join(candidates)
     shared = next((p for p in homes if p in candidates), None)
-    province = shared or "/".join(homes)
-    facts = {"dialect": spoken, "province": province, "registered": entry.dialect or ""}
-    if known_by == "home":
-        key = "dialect.fits_home" if shared else "dialect.not_home"
-        return Evidence(Feature.DIALECT, 1.0 if shared else 0.0, reason(key, **facts), chance)
-    if known_by == "dialect":
-        key = "dialect.fits_spoken" if shared else "dialect.not_spoken"
-        return Evidence(Feature.DIALECT, 1.0 if shared else 0.0, reason(key, **facts), chance)
-    # Where the child went missing may not be home, and 粤语 is two provinces: both say less.
-    if known_by == "lost":
-        key = "dialect.fits_lost" if shared else "dialect.not_lost"
-    else:
-        key = "dialect.fits_spoken" if shared else "dialect.not_spoken"
-    return Evidence(Feature.DIALECT, 0.7 if shared else 0.4, reason(key, **facts), chance)
+    facts = {"dialect": spoken, "province": shared or "/".join(homes),
+             "registered": entry.dialect or ""}  # fmt: skip
+    fitted = {"home": "home", "dialect": "spoken", "lost": "lost", "spoken": "spoken"}[known_by]
+    key = f"dialect.fits_{fitted}" if shared else f"dialect.not_{fitted}"
+    return _weighed(fits, base, reason(key, **facts))
+
+
+def _reach(tip: TipProfile, candidates: tuple[str, ...]) -> dict[str, float]:
+    """How likely each candidate province's children speak as the tip says.
+
+    A dialect named after a province is that province's first: 四川话 is heard in 重庆 too,
+    but a child from 重庆 is more often said to speak 重庆话.
+    """
+    named = dialect_key(tip.dialect or "")
+    if named not in candidates:
+        return dict.fromkeys(candidates, 1.0)
+    return {p: 1.0 if p == named else _NEIGHBOUR_REACH for p in candidates}
+
+
+def _base(reach: dict[str, float], rarity: Rarity) -> float:
+    """P(the tip's dialect | a registered family picked at random), by province shares."""
+    total = sum(rarity.share(f"p:{p}", 1.0 / _PROVINCE_COUNT) * w for p, w in reach.items())
+    return min(max(total, 0.01), 0.95)
+
+
+def _weighed(fits: float, base: float, why: Reason) -> Evidence:
+    """The evidence with its log-likelihood ratio; `fits` is P(home among the dialect's)."""
+    same = _KEEPS_DIALECT * fits + (1.0 - _KEEPS_DIALECT) * base
+    return Evidence(Feature.DIALECT, fits, why, chance=base, llr=math.log(same / base))

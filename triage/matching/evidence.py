@@ -58,12 +58,6 @@ class Reliability:
         disagree, agree = _bounds(self.if_same, other)
         return disagree + (agree - disagree) * min(max(score, 0.0), 1.0)
 
-    def partial_log_likelihood_ratio(self, score: float, chance: float | None = None) -> float:
-        """log(if_same x score / chance): a weaker kind of agreement, never below disagreeing."""
-        other = chance if chance is not None else self.by_chance
-        disagree, agree = _bounds(self.if_same, other)
-        return max(agree + math.log(min(max(score, 1e-6), 1.0)), disagree)
-
 
 @lru_cache(maxsize=1 << 12)
 def _bounds(if_same: float, by_chance: float) -> tuple[float, float]:

@@ -17,7 +17,8 @@ from triage.matching.keys import (
 from triage.matching.profiles import RegistryProfile, TipProfile
 from triage.matching.rarity import Rarity
 
-DEFAULT_BUDGET = 80  # entries fully scored per tip (recall was the same from 60 to 400)
+DEFAULT_BUDGET = 150  # entries fully scored per tip
+_NAMED_SHARE = 3  # and the best budget / 3 by names alone, if not among them
 
 
 class CandidateIndex:
@@ -47,6 +48,7 @@ class CandidateIndex:
     def add(self, entry: RegistryProfile) -> None:
         """File an entry, replacing any earlier version with the same case id."""
         self.remove(entry.case_id)
+        self.rarity.forget()
         position = len(self._entries)
         self._entries.append(entry)
         self._positions[entry.case_id] = position
@@ -58,6 +60,7 @@ class CandidateIndex:
         position = self._positions.pop(case_id, None)
         if position is None:
             return
+        self.rarity.forget()
         entry = self._entries[position]
         assert entry is not None
         for key in registry_keys(entry):
@@ -82,12 +85,16 @@ class CandidateIndex:
         """The entries sharing the most weighted keys with a tip, at most `budget` of them."""
         totals: defaultdict[int, float] = defaultdict(float)
         self._add_names(tip, totals)
+        # The best name matches are scored whatever else fits: a rare given name heard must
+        # not be crowded out by the many children of the right age and province.
+        named = heapq.nlargest(budget // _NAMED_SHARE, totals.items(), key=lambda item: item[1])
         for key, weight in mark_query(tip).items():
             for position in self._postings.get(key, ()):
                 totals[position] += weight
         self._add_cells(tip, totals, today=today)
         ranked = heapq.nlargest(budget, totals.items(), key=lambda item: item[1])
-        found = (self._entries[position] for position, _ in ranked)
+        positions = dict.fromkeys(p for p, _ in [*ranked, *named])
+        found = (self._entries[position] for position in positions)
         return [entry for entry in found if entry is not None]
 
     def _add_names(self, tip: TipProfile, totals: defaultdict[int, float]) -> None:

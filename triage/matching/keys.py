@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from triage.matching.age import age_tolerance, apparent_range
+from triage.matching.age import age_log_likelihood_ratio, age_tolerance, apparent_range
 from triage.matching.dialect import home_provinces, tip_provinces
 from triage.matching.mark_terms import MarkConcepts, kind_share, read_marks
 from triage.matching.name_forms import NameForm, parse_name
@@ -22,16 +22,18 @@ NAME_KEY_FACTORS: dict[str, float] = {
     NameKey.NICK.value: 0.7, SYLLABLE: 0.3,
 }  # fmt: skip
 # Fixed pre-ranking weights, roughly the log-likelihood ratios of agreeing on them.
-CELL_WEIGHT = 3.5  # same sex, birth year and province
-YEAR_CELL_WEIGHT = 1.5  # same sex and birth year, province unknown
-PROVINCE_WEIGHT = 1.5  # same province, age unknown
+YEAR_CELL_WEIGHT = 1.5  # same sex and birth year, plus how well the age fits that year
+PROVINCE_WEIGHT = 2.0  # same province
 _MARK_IF_SAME = 0.6
 _UNKNOWN = "?"
 
 
 def registry_keys(entry: RegistryProfile) -> set[str]:
     """Every key a registry entry is filed under."""
-    keys = set(_name_keys(registry_names(entry)))
+    names = registry_names(entry)
+    keys = set(_name_keys(names))
+    # Surnames are counted (how common a new surname is), never looked up by a tip.
+    keys.update(name_key(NameKey.SURNAME, " ".join(f.surname)) for f in names if f.surname)
     sex = entry.sex or _UNKNOWN
     year = str(entry.birth_date.year) if entry.birth_date else _UNKNOWN
     keys.add(f"y:{sex}:{year}")
@@ -62,21 +64,44 @@ def _probes(form: NameForm) -> Iterator[NameProbe]:
     for key in _name_keys([form]):
         factor = NAME_KEY_FACTORS[key.split(":", 1)[0]]
         yield NameProbe(key, factor, tail if form.nickname else key)
+    if len(form.surname) == 1 and len(form.given) == 1 and form.nickname is None:
+        # 宁子 may be 宁 + 子 or the given name of 董宁子: both readings open their doors.
+        key = name_key(NameKey.GIVEN, form.full_key)
+        yield NameProbe(key, NAME_KEY_FACTORS[NameKey.GIVEN.value], key)
 
 
 def cell_query(tip: TipProfile, *, today: date) -> dict[str, float]:
-    """Sex, birth-year and province cells a tip looks up; an entry counts one cell at most."""
+    """Sex, birth-year and province cells a tip looks up, best first; an entry counts one at most.
+
+    A birth year weighs as much as the apparent age fits it, so among the many children of a
+    cell the likeliest ages come first (a tip without names has nothing else to narrow by).
+    """
     sexes = [tip.sex, _UNKNOWN] if tip.sex else ["M", "F", _UNKNOWN]
     provinces = tip_provinces(tip)
-    years: list[int | str] = [*birth_years(tip, today=today)]
+    years: dict[int | str, float] = dict(year_weights(tip, today=today))
     if years:
-        years.append(_UNKNOWN)  # entries without a birth date stay reachable
+        years[_UNKNOWN] = 0.0  # entries without a birth date stay reachable
     if years and provinces:
-        cells = (f"d:{s}:{y}:{p}" for s in sexes for y in years for p in provinces)
-        return dict.fromkeys(cells, CELL_WEIGHT)
-    if years:
-        return dict.fromkeys((f"y:{s}:{y}" for s in sexes for y in years), YEAR_CELL_WEIGHT)
-    return dict.fromkeys((f"p:{p}" for p in provinces), PROVINCE_WEIGHT)
+        cells = {
+            f"d:{s}:{y}:{p}": PROVINCE_WEIGHT + weight
+            for s in sexes for y, weight in years.items() for p in provinces
+        }  # fmt: skip
+    elif years:
+        cells = {f"y:{s}:{y}": weight for s in sexes for y, weight in years.items()}
+    else:
+        cells = dict.fromkeys((f"p:{p}" for p in provinces), PROVINCE_WEIGHT)
+    return dict(sorted(cells.items(), key=lambda cell: -cell[1]))
+
+
+def year_weights(tip: TipProfile, *, today: date) -> Iterator[tuple[int, float]]:
+    """Birth years that fit the apparent age, each with a weight for how well (at least a little)."""
+    seen = apparent_range(tip)
+    if seen is None:
+        return
+    on = tip.seen_on or today
+    for year in birth_years(tip, today=today):
+        age = (on - date(year, 7, 1)).days / 365.25
+        yield year, max(YEAR_CELL_WEIGHT + age_log_likelihood_ratio(seen, age, year_only=True), 0.1)
 
 
 def mark_query(tip: TipProfile) -> dict[str, float]:

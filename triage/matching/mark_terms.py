@@ -41,9 +41,11 @@ PARTS: dict[str, str] = {
     "leg": "大腿 小腿 膝盖 腿 leg legs thigh knee",
     "foot": "脚背 脚趾 脚底 脚 foot feet toe toes",
 }  # fmt: skip
-# Wordings that name a kind of mark and where it is at once: 六个脚趾 is an extra digit on a foot.
+# Wordings that name a kind of mark and where it is at once: 六个脚趾 is an extra digit on a foot,
+# 六指 (指 a finger) one on a hand.
 COMBINED: dict[str, tuple[str, str]] = {
-    "六个手指": ("extra_digit", "hand"), "多一个手指": ("extra_digit", "hand"),
+    "六指": ("extra_digit", "hand"), "多指": ("extra_digit", "hand"), "枝指": ("extra_digit", "hand"),
+    "多趾": ("extra_digit", "foot"), "六个手指": ("extra_digit", "hand"), "多一个手指": ("extra_digit", "hand"),
     "多一根手指": ("extra_digit", "hand"), "六根手指": ("extra_digit", "hand"),
     "six-fingers": ("extra_digit", "hand"), "extra-finger": ("extra_digit", "hand"),
     "extra-fingers": ("extra_digit", "hand"), "six-fingered": ("extra_digit", "hand"),
@@ -87,7 +89,12 @@ class MarkConcepts:
 
     def quality(self, group: str) -> frozenset[str]:
         """The values mentioned for one quality group, e.g. {"left"}."""
-        return frozenset(value for g, value in self.qualities if g == group)
+        return _quality(self.qualities, group)
+
+
+@lru_cache(maxsize=1 << 12)
+def _quality(qualities: frozenset[tuple[str, str]], group: str) -> frozenset[str]:
+    return frozenset(value for g, value in qualities if g == group)
 
 
 def quality_share(group: str) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from triage.matching.evidence import Evidence, Feature, no_evidence
 from triage.matching.mark_terms import (
@@ -17,22 +18,38 @@ from triage.matching.profiles import RegistryProfile, TipProfile
 from triage.matching.reasons import Reason, reason
 
 _PART_SHARE = 1 / 6  # a mark of a given kind sits on one of about six common places
-_SIDE_SHARE = 1 / 2
 _UNSHARED_CHANCE = 0.3  # how often two unrelated descriptions share only a place or a side
+# Priors (refit by the benchmark and verdicts): a tipster mentions one of the child's marks
+# this often; a mark described is a mistake or another child's this often; this share of
+# registered children have a mark listed.
+MENTIONED = 0.5
+SPURIOUS = 0.1
+HAS_MARKS = 0.7
+# How well a described mark fits a registered one, by how they agree.
+# A quality said otherwise (left for right) is a rare slip; a mark on another part, or another
+# kind of mark on the same part (a mole for a scar), is nearly always another mark.
+_FIT_SAME, _FIT_NO_PART, _FIT_PLACE_ONLY, _FIT_CONFLICT, _FIT_ELSEWHERE = (
+    1.0, 0.5, 0.02, 0.005, 0.003,
+)  # fmt: skip
+# A mark described that the entry does not list; the entry's marks not mentioned at all.
+_ELSEWHERE = math.log(SPURIOUS / (SPURIOUS + (1 - SPURIOUS) * MENTIONED * HAS_MARKS))
+# (Against an entry listing no marks, which is not weighed: the difference is what counts.)
+_UNMENTIONED = math.log(1 - MENTIONED)
 
 
 @dataclass(frozen=True)
 class MarkLink:
     """How one described mark agrees with one registered mark."""
 
-    score: float
-    chance: float
+    fit: float  # P(described so | it is this registered mark), up to wording
+    anyone: float  # chance a random child has a mark described like this
     why: Reason
 
-    @property
-    def information(self) -> float:
-        """Score weighted by surprise: a shared 六指 beats a shared mole."""
-        return self.score * -math.log(self.chance)
+    def log_likelihood_ratio(self, marks: int) -> float:
+        """log P(this description | this child, `marks` marks listed) / P(it | another child)."""
+        same = SPURIOUS * self.anyone + (1 - SPURIOUS) * MENTIONED * self.fit / max(marks, 1)
+        other = self.anyone * (SPURIOUS + (1 - SPURIOUS) * MENTIONED * HAS_MARKS)
+        return math.log(same / other)
 
 
 def compare_qualities(
@@ -54,6 +71,17 @@ def compare_qualities(
     return agreed, conflicts
 
 
+def _anyone(seen: MarkConcepts) -> float:
+    """Chance a random child has a mark like the one described: rarer kinds, more telling."""
+    chance = min((kind_share(k) for k in seen.kinds), default=_UNSHARED_CHANCE)
+    if seen.parts:
+        chance *= _PART_SHARE
+    for group in {g for g, _ in seen.qualities}:
+        chance *= quality_share(group)
+    return chance
+
+
+@lru_cache(maxsize=1 << 16)
 def link_marks(seen: MarkConcepts, registered: MarkConcepts) -> MarkLink | None:
     """Compare one clause of each description; None when they share nothing."""
     kinds = sorted(seen.kinds & registered.kinds, key=kind_share)
@@ -61,6 +89,7 @@ def link_marks(seen: MarkConcepts, registered: MarkConcepts) -> MarkLink | None:
     agreed, conflicts = compare_qualities(seen, registered)
     if not kinds and not parts:
         return None
+    anyone = _anyone(seen)
     what = reason(f"mark.kind.{kinds[0] if kinds else 'mark'}")
     part = reason(f"mark.part.{parts[0]}") if parts else reason("mark.part.body")
     side = agreed.get("side")
@@ -68,49 +97,50 @@ def link_marks(seen: MarkConcepts, registered: MarkConcepts) -> MarkLink | None:
         reason("mark.where.sided", side=reason(f"mark.side.{side}"), part=part) if side else part
     )
     if conflicts:
-        why = reason(
-            "marks.conflict",
-            what=what,
-            where=where,
-            conflict=reason(f"mark.quality.{conflicts[0]}"),
-        )
-        return MarkLink(0.1, _UNSHARED_CHANCE, why)
-    chance = kind_share(kinds[0]) if kinds else _UNSHARED_CHANCE
-    for group in agreed:
-        chance *= quality_share(group)
+        conflict = reason(f"mark.quality.{conflicts[0]}")
+        why = reason("marks.conflict", what=what, where=where, conflict=conflict)
+        return MarkLink(_FIT_CONFLICT, anyone, why)
     if kinds and parts:
-        score = 1.0 if agreed else 0.85
-        return MarkLink(score, chance * _PART_SHARE, reason("marks.on", what=what, where=where))
+        # A side said of a mark registered without one is right half the time.
+        fit = (
+            _FIT_SAME / 2 if seen.quality("side") and not registered.quality("side") else _FIT_SAME
+        )
+        return MarkLink(fit, anyone, reason("marks.on", what=what, where=where))
     if kinds:
-        places_differ = bool(seen.parts and registered.parts)
         # A burn on the shoulder and a burn on the ear are two marks, not one seen twice.
-        return MarkLink(0.1 if places_differ else 0.6, chance, reason("marks.kind", what=what))
-    return MarkLink(0.3, _UNSHARED_CHANCE, reason("marks.place", where=where))
+        if seen.parts and registered.parts:
+            return MarkLink(_FIT_ELSEWHERE, anyone, reason("marks.kind", what=what))
+        fit = _FIT_SAME if not seen.parts else _FIT_NO_PART
+        return MarkLink(fit, anyone, reason("marks.kind", what=what))
+    # Another kind named on the same part is another mark; a kind unsaid may be this one.
+    fit = _FIT_PLACE_ONLY if seen.kinds and registered.kinds else _FIT_NO_PART
+    return MarkLink(fit, anyone, reason("marks.place", where=where))
 
 
 def marks_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
-    """The most telling shared mark; a second independent one makes it rarer still."""
+    """The most telling shared mark (a second one adds to it); a mark unlisted counts against."""
     seen = read_marks(tip.marks_text)
     registered = read_marks(f"{entry.marks}\n{entry.description}")
-    if not seen or not registered:
-        return no_evidence(Feature.MARKS)
+    if not seen:
+        if not registered:
+            return no_evidence(Feature.MARKS)
+        # The registered marks are often hidden or unnoticed: their absence says little.
+        return Evidence(Feature.MARKS, 0.0, reason("marks.unmentioned"), llr=_UNMENTIONED)
+    if not registered:
+        return Evidence(Feature.MARKS, 0.0, reason("marks.not_listed"), llr=_ELSEWHERE)
+    count = len(registered)
     links = sorted(
-        ((link, i, j) for i, a in enumerate(seen) for j, b in enumerate(registered)
-         if (link := link_marks(a, b)) is not None),
-        key=lambda found: found[0].information,
+        ((link.log_likelihood_ratio(count), link, i, j) for i, a in enumerate(seen)
+         for j, b in enumerate(registered) if (link := link_marks(a, b)) is not None),
+        key=lambda found: found[0],
         reverse=True,
     )  # fmt: skip
-    if not links:
-        return Evidence(Feature.MARKS, 0.0, reason("marks.none"), _UNSHARED_CHANCE)
-    best, i, j = links[0]
-    # The same marks, however worded, are full agreement: identical words never count against.
-    same = set(seen) == set(registered)
-    chance, why = best.chance, best.why
-    second = next(
-        (link for link, a, b in links[1:] if a != i and b != j and link.score >= 0.6), None
-    )
-    if second is not None and best.score >= 0.6:
-        chance *= second.chance
-        why = reason("marks.two", first=why, second=second.why)
-    score = 1.0 if same else best.score
-    return Evidence(Feature.MARKS, score, why, chance=max(chance, 1e-4))
+    if not links or links[0][0] < _ELSEWHERE:
+        return Evidence(Feature.MARKS, 0.0, reason("marks.none"), llr=_ELSEWHERE)
+    llr, best, i, j = links[0]
+    why = best.why
+    second = next((found for found in links[1:] if found[2] != i and found[3] != j), None)
+    if second is not None and second[0] > 0 and llr > 0:
+        llr += second[0]
+        why = reason("marks.two", first=why, second=second[1].why)
+    return Evidence(Feature.MARKS, best.fit, why, chance=best.anyone, llr=llr)

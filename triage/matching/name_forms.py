@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from triage.matching.pinyin import SURNAME_READINGS, char_syllables, chinese_chars, syllables
 
@@ -42,12 +42,17 @@ class NameForm:
     given: tuple[str, ...]  # the syllables after the surname, or all of them
     nickname: str | None  # the syllable a pattern like 小勇, 阿勇, 勇勇 points at
 
-    @property
+    @cached_property
     def full_key(self) -> str:
         """The whole name as toneless pinyin, e.g. "li yong"."""
         return " ".join(self.syllables)
 
-    @property
+    @cached_property
+    def given_chars(self) -> str:
+        """The given name's characters ("" for latin input)."""
+        return self.chars[len(self.surname) :] if self.chars else ""
+
+    @cached_property
     def given_key(self) -> str:
         """The given name as toneless pinyin, e.g. "yong"."""
         return " ".join(self.given)

@@ -2,47 +2,60 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
 from triage.matching.evidence import Evidence, Feature, no_evidence
+from triage.matching.name_channels import (
+    ADULTS_SHARES,
+    CHILD_SHARES,
+    DERIVED_FIT,
+    SOUND_FIT,
+    Channel,
+    channel_llr,
+)
 from triage.matching.name_forms import NameForm, parse_name
 from triage.matching.profiles import RegistryProfile, TipProfile
-from triage.matching.rarity import NameKey, Rarity
+from triage.matching.rarity import Rarity
 from triage.matching.reasons import Reason, reason
 
-# The child's own "original" name is stronger than what the adults around them say.
-_CHILD_SAID = 1.0
-_ADULTS_SAY = 0.8
-_FUZZY_MIN_RATIO = 80.0
-# A name the adults use that shares nothing with the entry: often a new name they gave the
-# child, so it counts only a little against (log-likelihood ratio, about log 0.35).
-_UNRELATED_ADULTS_NAME = -1.0
 CHILD, ADULTS = reason("whose.child"), reason("whose.adults")  # whose name was heard
-# Many more names lie within fuzzy reach than share the exact pinyin.
-_FUZZY_CHANCE_FACTOR = 10.0
-_FUZZY_CHANCE = 0.02
+_FUZZY_MIN_RATIO = 80.0
+# A misheard name (one sound off) is a slip of the ear, one of many a name could suffer.
+_FUZZY_FIT = 0.01
+# A nickname made from the name, when the family registered the one the child went by.
+_DERIVED_BESIDE_REGISTERED = 0.3
 
 
 @dataclass(frozen=True)
 class NameLink:
-    """How one tip name agrees with one registry name."""
+    """How one tip name agrees with one registry name: the way it came, and how well it fits."""
 
-    score: float
-    kind: NameKey
-    value: str  # the shared key value, looked up for rarity
+    channel: Channel
+    fit: float
     why: Reason
-    chance_factor: float = 1.0
+    derived: bool = False  # a nickname made from the name (XX, 小X, 阿X), not a registered one
 
 
 def registry_names(entry: RegistryProfile) -> list[NameForm]:
     """The registered name and every other name, parsed."""
-    return _parsed([entry.name, *entry.other_names])
+    return _registered(entry.name, tuple(entry.other_names))
 
 
+@lru_cache(maxsize=1 << 17)
+def _registered(name: str, others: tuple[str, ...]) -> list[NameForm]:
+    return _parsed([name, *others])
+
+
+def _written_fit(said: str, registered: str) -> float:
+    """The same characters fit fully; the same sound written otherwise (a homophone) less."""
+    return 1.0 if not said or not registered or said == registered else SOUND_FIT
+
+
+@lru_cache(maxsize=1 << 17)
 def link_names(said: NameForm, registered: NameForm, label: Reason = ADULTS) -> NameLink | None:
     """The strongest way a tip name agrees with a registry name, if any."""
     same_chars = bool(said.chars) and said.chars == registered.chars
@@ -53,15 +66,13 @@ def link_names(said: NameForm, registered: NameForm, label: Reason = ADULTS) -> 
             if same_chars
             else reason("name.same_pinyin", pinyin=said.full_key, **pair)
         )
-        if said.nickname and same_chars:
-            # The registered nickname itself: as telling as it is rare (毛毛 is shared by many).
-            return NameLink(0.9, NameKey.CHARS, said.chars, why)
-        if said.nickname or registered.nickname:
-            # Sounds like a nickname (or is one): any child named ...X may be called XX.
-            return NameLink(0.6, NameKey.NICK, said.nickname or said.given[-1], why)
-        if same_chars:
-            return NameLink(1.0, NameKey.CHARS, said.chars, why)
-        return NameLink(0.92, NameKey.FULL, said.full_key, why)
+        fit = _written_fit(said.chars, registered.chars)
+        if registered.nickname and (said.nickname or not said.surname):
+            return NameLink(Channel.NICKNAME, fit, why)  # the registered nickname itself
+        if said.nickname:
+            # Sounds like a nickname: any child named ...X may be called XX.
+            return NameLink(Channel.NICKNAME, DERIVED_FIT, why, derived=True)
+        return NameLink(Channel.EXACT, fit, why)
     return (
         _given_link(said, registered, label)
         or _nickname_link(said, registered, label)
@@ -76,16 +87,16 @@ def _given_link(said: NameForm, registered: NameForm, label: Reason) -> NameLink
         return None
     if said.surname and registered.surname and said.given == registered.given:
         why = reason("name.other_surname", **pair)
-        return NameLink(0.75, NameKey.GIVEN, said.given_key, why)
+        fit = _written_fit(said.given_chars, registered.given_chars)
+        return NameLink(Channel.OTHER_SURNAME, fit, why)
     # A name of two characters may be a surname and a given name or a given name alone
     # (阳欣: surname 阳, or the given name of 王阳欣): both readings are tried.
-    bare_said = said.syllables == registered.given or (
-        not said.surname and said.given == registered.given
-    )
-    bare_registered = not registered.surname and registered.syllables == said.given
-    if bare_said or bare_registered:
+    if said.syllables == registered.given or (not said.surname and said.given == registered.given):
         why = reason("name.given_of", **pair)
-        return NameLink(0.75, NameKey.GIVEN, " ".join(registered.given), why)
+        return NameLink(Channel.GIVEN, _written_fit(said.chars, registered.given_chars), why)
+    if not registered.surname and registered.syllables == said.given:
+        why = reason("name.given_of", **pair)
+        return NameLink(Channel.GIVEN, _written_fit(said.given_chars, registered.chars), why)
     return None
 
 
@@ -100,7 +111,9 @@ def _nickname_link(said: NameForm, registered: NameForm, label: Reason) -> NameL
     if said_tail != (registered.nickname or registered.given[-1]):
         return None
     why = reason("name.nickname", whose=label, said=said.text, registered=registered.text)
-    return NameLink(0.55, NameKey.NICK, said_tail, why)
+    tail_chars = said.chars[-1:] if said.chars else ""
+    fit = DERIVED_FIT * _written_fit(tail_chars, registered.chars[-1:])
+    return NameLink(Channel.NICKNAME, fit, why, derived=True)
 
 
 def _fuzzy_link(said: NameForm, registered: NameForm, label: Reason) -> NameLink | None:
@@ -112,53 +125,68 @@ def _fuzzy_link(said: NameForm, registered: NameForm, label: Reason) -> NameLink
         similarity = max(similarity, ratio(said.full_key, registered.given_key))
     if similarity < _FUZZY_MIN_RATIO:
         return None
-    score = 0.25 + 0.3 * (similarity - _FUZZY_MIN_RATIO) / (100.0 - _FUZZY_MIN_RATIO)
     if len(said.syllables) != len(registered.syllables):
-        score /= 2  # a syllable more or less (黄伟波, 黄伟) is another name more often than not
+        return None  # a syllable more or less (黄伟波, 黄伟) is another name, not a slip
+    fit = _FUZZY_FIT * (similarity - _FUZZY_MIN_RATIO) / (100.0 - _FUZZY_MIN_RATIO)
     why = reason(
         "name.similar", whose=label, said=said.text, registered=registered.text,
         similarity=f"{similarity:.0f}",
     )  # fmt: skip
-    return NameLink(score, NameKey.FULL, registered.full_key, why, _FUZZY_CHANCE_FACTOR)
+    return NameLink(Channel.EXACT, fit, why)
 
 
 def name_evidence(tip: TipProfile, entry: RegistryProfile, rarity: Rarity) -> Evidence:
-    """Best-informed name agreement; only the child's own name counts against a match."""
+    """The child's own name and the adults' name, each a mixture of the ways names arise."""
     registered = registry_names(entry)
-    child_said = _parsed(tip.given_names)
-    adults_say = _parsed(tip.names)
-    if not registered or not (child_said or adults_say):
+    heard = [
+        (forms, shares, label)
+        for forms, shares, label in (
+            (_parsed(tip.given_names), CHILD_SHARES, CHILD),
+            (_parsed(tip.names), ADULTS_SHARES, ADULTS),
+        )
+        if forms
+    ]
+    if not registered or not heard:
         return no_evidence(Feature.NAMES)
-    # What the child says of their own name outweighs what the adults call them: when the
-    # child's name shares nothing with the entry, an adults' name that does is chance.
-    for forms, weight, label in (
-        (child_said, _CHILD_SAID, CHILD),
-        (adults_say, _ADULTS_SAY, ADULTS),
-    ):
-        found = [
-            _weighed(link, weight, rarity)
-            for said in forms
-            for other in registered
-            if (link := link_names(said, other, label)) is not None
-        ]
-        if found:
-            return max(found, key=lambda evidence: evidence[0])[1]
-        if forms and label is CHILD:
-            spoken = "/".join(f.text for f in child_said)
-            why = reason("name.child_differs", said=spoken, registered=entry.name)
-            return Evidence(Feature.NAMES, 0.0, why)
-    spoken = "/".join(f.text for f in adults_say)
-    why = reason("name.unrelated", said=spoken, registered=entry.name)
-    return Evidence(Feature.NAMES, 0.0, why, llr=_UNRELATED_ADULTS_NAME)
+    total, shown = 0.0, None
+    for forms, shares, label in heard:
+        llr, why, fit = max(
+            (_said_llr(said, registered, shares, label, rarity) for said in forms),
+            key=lambda found: found[0],
+        )
+        total += llr
+        if shown is None:  # the child's own name is the reason shown when given
+            shown = (why or _unlinked(label, forms, entry), fit)
+        if label is CHILD and why is None:
+            break  # the child's own name is not this entry's: an adults' name that is, is chance
+    assert shown is not None
+    return Evidence(Feature.NAMES, shown[1], shown[0], llr=total)
 
 
-def _weighed(link: NameLink, weight: float, rarity: Rarity) -> tuple[float, Evidence]:
-    """(information, evidence) of one link: a shared rare name tells more than a shared 小宝."""
-    chance = min(rarity.chance(link.kind, link.value) * link.chance_factor, 0.5)
-    if link.chance_factor > 1:  # many names lie within fuzzy reach, however rare each is
-        chance = max(chance, _FUZZY_CHANCE)
-    score = link.score * weight
-    return score * -math.log(chance), Evidence(Feature.NAMES, score, link.why, chance)
+def _said_llr(
+    said: NameForm,
+    registered: list[NameForm],
+    shares: dict[Channel, float],
+    label: Reason,
+    rarity: Rarity,
+) -> tuple[float, Reason | None, float]:
+    """(log-likelihood ratio, reason, fit) of one heard name by its best link, or as a new name."""
+    links = [link for other in registered if (link := link_names(said, other, label))]
+    best = max(links, key=lambda link: shares[link.channel] * link.fit, default=None)
+    if best is None:
+        return channel_llr(Channel.NEW, 0.0, said, rarity, shares), None, 0.0
+    fit = best.fit
+    if best.derived and len(registered) > 1:
+        fit *= _DERIVED_BESIDE_REGISTERED  # the family told us what the child was called
+    return channel_llr(best.channel, fit, said, rarity, shares), best.why, fit
+
+
+def _unlinked(label: Reason, forms: list[NameForm], entry: RegistryProfile) -> Reason:
+    """The reason when a heard name shares nothing with the entry's names."""
+    spoken = "/".join(f.text for f in forms)
+    if label is CHILD:
+        return reason("name.child_differs", said=spoken, registered=entry.name)
+    return reason("name.unrelated", said=spoken, registered=entry.name)
 
 
 def _parsed(texts: Iterable[str]) -> list[NameForm]:

@@ -17,8 +17,9 @@ from triage.matching.rarity import Rarity
 from triage.matching.sex import sex_evidence
 from triage.matching.timeline import timeline_evidence
 
-# P(agree | same child) and P(agree | another child) per feature. A feature's own
-# evidence may replace the second figure (rare names, narrow age ranges, rare marks).
+# P(agree | same child) and P(agree | another child), for the features that give only a
+# verdict (sex, timeline). Names, age, dialect and marks model their own likelihoods: how
+# a tip's words arise from the child, against any child of the registry (`Evidence.llr`).
 RELIABILITY: dict[Feature, Reliability] = {
     Feature.SEX: Reliability(if_same=0.97, by_chance=0.5),
     Feature.AGE: Reliability(if_same=0.88, by_chance=0.3),  # age_evidence sets its own
@@ -29,10 +30,6 @@ RELIABILITY: dict[Feature, Reliability] = {
 }
 
 
-# Features whose score says how closely two descriptions agree (names, marks).
-_GRADED = frozenset({Feature.NAMES, Feature.MARKS})
-
-
 def collect_evidence(
     tip: TipProfile, entry: RegistryProfile, *, rarity: Rarity, today: date
 ) -> list[Evidence]:
@@ -41,7 +38,7 @@ def collect_evidence(
         name_evidence(tip, entry, rarity),
         sex_evidence(tip, entry),
         age_evidence(tip, entry, today=today),
-        dialect_evidence(tip, entry),
+        dialect_evidence(tip, entry, rarity),
         marks_evidence(tip, entry),
         timeline_evidence(tip, entry),
     ]
@@ -53,11 +50,6 @@ def weigh(evidence: Evidence) -> float:
         return 0.0
     if evidence.llr is not None:
         return evidence.llr
-    reliability = RELIABILITY[evidence.feature]
-    if evidence.feature in _GRADED and evidence.score > 0:
-        # A partial agreement (a homophone, a mark without its side) is that much less likely
-        # for the same child, not a mix of agreeing and disagreeing.
-        return reliability.partial_log_likelihood_ratio(evidence.score, evidence.chance)
     return RELIABILITY[evidence.feature].log_likelihood_ratio(evidence.score, evidence.chance)
 
 
