@@ -12,7 +12,6 @@ from sqlmodel import Session, select
 
 from storage import (
     FieldCipher,
-    MatchCandidate,
     MatchStatus,
     Outcome,
     RegistryEntry,
@@ -22,7 +21,7 @@ from storage import (
 from storage.registry_log import RegistryEvent
 from storage.reports import get_report
 from tests.bot.dashboard_helpers import DashboardUser, report_sighting, report_with_pin
-from tests.bot.test_dashboard_outcomes import signed_in
+from tests.bot.test_dashboard_outcomes import confirmed_match, signed_in
 from tests.bot.test_dashboard_tips import app, clock
 from tests.triage.coordinators import event_log
 from triage.registry_edit import add_photo
@@ -43,20 +42,21 @@ def one_child_two_tips(
     engine, cipher: FieldCipher, data_dir: Path, first: str, second: str, status: str = "open"
 ) -> int:
     """The registry's child with a photo, confirmed on the first tip, the second linked to it."""
+    confirmed_match(
+        engine,
+        first,
+        status=status,
+        police_case_number="川公刑2019-118",
+        dna_status="taken",
+        family_contact=cipher.encrypt(FAMILY_PHONE),
+    )
     with session_scope(engine) as session:
         one, two = (get_report(session=session, ref=ref) for ref in (first, second))
+        entry = session.exec(select(RegistryEntry).where(RegistryEntry.case_id == CASE_ID)).one()
         assert one is not None and two is not None
-        entry = RegistryEntry(
-            case_id=CASE_ID,
-            kind="family_seeking_child",
-            name="李勇",
-            status=status,
-            police_case_number="川公刑2019-118",
-            dna_status="taken",
-            family_contact=cipher.encrypt(FAMILY_PHONE),
-        )
-        session.add(entry)
-        session.flush()
+        link = SameChildLink(report_id=one.id or 0, other_report_id=two.id or 0, score=3.0)
+        link.status, link.decided_by = MatchStatus.CONFIRMED, "alice"
+        session.add(link)
         photo = add_photo(
             session=session,
             entry=entry,
@@ -64,24 +64,6 @@ def one_child_two_tips(
             cipher=cipher,
             media_dir=data_dir / "media",
             actor="lena",
-        )
-        session.add(
-            MatchCandidate(
-                report_id=one.id or 0,
-                entry_id=entry.id or 0,
-                score=0.9,
-                status=MatchStatus.CONFIRMED,
-                decided_by="alice",
-            )
-        )
-        session.add(
-            SameChildLink(
-                report_id=one.id or 0,
-                other_report_id=two.id or 0,
-                score=3.0,
-                status=MatchStatus.CONFIRMED,
-                decided_by="alice",
-            )
         )
         return photo.id or 0
 
