@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from storage import (
     FieldCipher,
+    MatchCandidate,
     MatchStatus,
     Outcome,
     RegistryEntry,
@@ -53,6 +54,9 @@ def one_child_two_tips(
     with session_scope(engine) as session:
         one, two = (get_report(session=session, ref=ref) for ref in (first, second))
         entry = session.exec(select(RegistryEntry).where(RegistryEntry.case_id == CASE_ID)).one()
+        entry.kind = "family_seeking_child"
+        match = session.exec(select(MatchCandidate)).one()
+        match.decided_by = "alice"
         assert one is not None and two is not None
         link = SameChildLink(report_id=one.id or 0, other_report_id=two.id or 0, score=3.0)
         link.status, link.decided_by = MatchStatus.CONFIRMED, "alice"
@@ -72,6 +76,9 @@ def entry_now(engine) -> tuple[str, list[tuple[str, str, dict]]]:
     """The registry case's status and its log (actor, action, detail)."""
     with Session(engine) as session:
         entry = session.exec(select(RegistryEntry).where(RegistryEntry.case_id == CASE_ID)).one()
+        entry.kind = "family_seeking_child"
+        match = session.exec(select(MatchCandidate)).one()
+        match.decided_by = "alice"
         events = session.exec(select(RegistryEvent).where(RegistryEvent.entry_id == entry.id))
         return entry.status, [(e.actor, e.action, e.detail) for e in events]
 
