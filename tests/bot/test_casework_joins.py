@@ -175,6 +175,8 @@ def test_the_registrys_photos_show_beside_the_match_on_the_case_and_on_the_sheet
     assert f'id="sheet-dna-{CASE_ID}">Taken<' in sheet and src in sheet
     assert f'id="sheet-entry-status-{CASE_ID}">Open<' in sheet
     assert FAMILY_PHONE not in sheet and "2222" not in sheet  # the family's contact, never
+    linked = alice.opens(f"/tips/{second}/referral-sheet", lang="en").text  # the case's entry
+    assert f'id="sheet-police-case-{CASE_ID}">川公刑2019-118<' in linked
     chinese = alice.opens(f"/tips/{first}/referral-sheet", lang="zh").text
     assert "川公刑2019-118" in chinese and "DNA" in chinese
 
