@@ -79,7 +79,11 @@ async def record_for_case(call: Call) -> Response:
     else:
         for report_id in ids:
             call.dash.dispatch(report_id)
-        done = catalogue().text(texts.language, "case.outcome.done", count=len(ids))
+        done = (
+            catalogue().text(texts.language, "case.outcome.done", count=len(ids))
+            if len(ids) > 1
+            else texts("done.outcome_recorded")
+        )
         flash(call.request.session, "ok", done)
     base = call.request.scope.get("root_path", "")
     return RedirectResponse(f"{base}/cases/{quote(call.param('ref'))}", status_code=303)

@@ -190,3 +190,13 @@ def test_the_case_outcome_reads_in_chinese(app, tipster, english_tipster, engine
 
     assert "已为本案 2 条线索记录结果。" in page and "记录到本案全部 2 条线索" in page
     assert 'id="case-outcome-now">已找到</span>' in page
+
+
+def test_a_case_of_one_tip_records_its_outcome_in_plain_words(alice, tipster):
+    ref = report_sighting(tipster)
+
+    page = alice.follow(alice.posts(f"/cases/{ref}/outcome", outcome="no_trace")).text
+
+    assert "Outcome recorded." in page and "1 tips" not in page
+    assert 'id="case-outcome-now">no trace</span>' in page
+    assert ">Record outcome</button>" in page
