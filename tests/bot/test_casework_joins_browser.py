@@ -67,6 +67,10 @@ def test_casework_joined_on_a_phone(
     )
     shot(page, f"casework-case-after-{lang}.png")
 
+    page.goto(f"{server}/dashboard/tips/{second}")  # the case's outcome is each tip's too
+    expect(page.locator("#outcome-now")).to_have_text("已团聚" if lang == "zh" else "reunited")
+    page.locator("#outcome").screenshot(path=str(ARTIFACTS / f"casework-tip-outcome-{lang}.png"))
+
     looks(page, f"{server}/dashboard/registry/{CASE_ID}", f"casework-entry-{lang}.png")
     expect(page.locator("#entry-status")).to_have_text("已团圆" if lang == "zh" else "Reunited")
     expect(page.locator(f"#entry-case-{first}")).to_be_visible()
