@@ -33,9 +33,7 @@ def follow_outcome(
     if to is None:
         return []
     group = {
-        t.id or 0: t.ref
-        for r in reports
-        for t in confirmed_group(session=session, report_id=r.id or 0)
+        t.id or 0 for r in reports for t in confirmed_group(session=session, report_id=r.id or 0)
     }
     moved: dict[int, RegistryEntry] = {}
     for _, entry in confirmed_entries(session=session, report_ids=list(group)):
