@@ -22,7 +22,8 @@ from triage import QUEUE_NAME, dispatch_report, redis_connection
 from triage.decisions import decide_link, decide_match
 from triage.match_calibration import calibration_report, read_pairs
 from triage.matching_jobs import candidates_of, match_report, rematch_open_tips
-from triage.registry import ImportFailed, entry_as_dict, import_registry_csv, list_entries
+from triage.registry import ImportFailed, import_registry_csv
+from triage.registry_entries import entry_as_dict, list_entries
 from triage.tips_import import import_tips_jsonl
 from triage.workflow import WorkflowError
 

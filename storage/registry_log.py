@@ -17,6 +17,7 @@ __all__ = [
     "RegistryPhoto",
     "add_registry_photo",
     "append_registry_event",
+    "entry_photos",
     "get_registry_photo",
     "registry_events",
     "registry_photos",
@@ -33,6 +34,7 @@ class RegistryAction(StrEnum):
     FROM_REPORT = "from_report"
     CONTACT_REVEALED = "contact_revealed"
     PHOTO_ADDED = "photo_added"
+    STATUS_FROM_OUTCOME = "status_from_outcome"  # triage.registry_status
 
 
 class RegistryEvent(SQLModel, table=True):
@@ -42,7 +44,7 @@ class RegistryEvent(SQLModel, table=True):
     entry_id: int = Field(foreign_key="registryentry.id", index=True, ondelete="CASCADE")
     actor: str = Field(max_length=64)
     action: str = Field(max_length=32)
-    # {"changed": {field: [before, after]}} or {"reason": …}; never the family's contact.
+    # {"changed": {field: [before, after]}}, {"reason": …} or "refs" of tips; never the family's contact.
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: datetime = _ts(nullable=False, default=utcnow)
 
@@ -106,3 +108,18 @@ def registry_photos(*, session: Session, entry_id: int) -> list[RegistryPhoto]:
 def get_registry_photo(*, session: Session, photo_id: int) -> RegistryPhoto | None:
     """One photo by id."""
     return session.get(RegistryPhoto, photo_id)
+
+
+def entry_photos(*, session: Session, entry_ids: list[int]) -> dict[int, list[RegistryPhoto]]:
+    """The photos of several entries at once, each entry's oldest first."""
+    found: dict[int, list[RegistryPhoto]] = {}
+    if not entry_ids:
+        return found
+    rows = session.exec(
+        select(RegistryPhoto)
+        .where(col(RegistryPhoto.entry_id).in_(entry_ids))
+        .order_by(col(RegistryPhoto.id))
+    )
+    for photo in rows:
+        found.setdefault(photo.entry_id, []).append(photo)
+    return found

@@ -10,7 +10,7 @@ from storage.reports import append_event
 from triage import runtime
 from triage.clustering import link_same_child
 from triage.matching_jobs import match_entry, match_report
-from triage.registry import entry_from_report
+from triage.registry_entries import entry_from_report
 from triage.reporter import ReporterHistory, reporter_history
 from triage.urgency import assess
 

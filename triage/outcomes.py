@@ -12,12 +12,21 @@ from sqlmodel import Session
 
 from handlers.times import stamp
 from storage import Coordinator, Outcome, OutcomeKind, Report
-from storage.outcomes import add_outcomes, list_outcomes
+from storage.outcomes import add_outcomes, latest_outcomes, list_outcomes
 from triage.actions import record_action
 from triage.errors import WorkflowError
+from triage.registry_status import follow_outcome
 from triage.reporter import ReporterHistory, reporter_history
 
-__all__ = ["OUTCOME_KINDS", "TipOutcome", "outcome_json", "record_outcome", "tip_outcome"]
+__all__ = [
+    "OUTCOME_KINDS",
+    "CaseOutcome",
+    "TipOutcome",
+    "case_outcome",
+    "outcome_json",
+    "record_outcome",
+    "tip_outcome",
+]
 
 OUTCOME_KINDS = tuple(k.value for k in OutcomeKind)
 MAX_NOTE = 1000
@@ -33,7 +42,7 @@ def record_outcome(
     today: date,
     note: str | None = None,
 ) -> list[Outcome]:
-    """Store an outcome for each tip (one, or every tip of a case) and log it on each."""
+    """Store an outcome for each tip (one, or a case's), log it; a confirmed registry case follows."""
     if kind not in OUTCOME_KINDS:
         raise WorkflowError("workflow.outcome_kind_unknown")
     if happened_on > today:
@@ -62,6 +71,7 @@ def record_outcome(
             on=happened_on.isoformat(),
             case=together,
         )
+    follow_outcome(session=session, reports=reports, kind=kind, actor=coordinator.name)
     return rows
 
 
@@ -79,6 +89,21 @@ def tip_outcome(*, session: Session, report: Report) -> TipOutcome:
         list_outcomes(session=session, report_id=report.id or 0),
         reporter_history(session=session, report=report),
     )
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """A case's outcome: the latest any of its tips has, and each tip's own."""
+
+    latest: Outcome | None
+    by_tip: dict[int, Outcome]  # report id → that tip's outcome now
+
+
+def case_outcome(*, session: Session, reports: Sequence[Report]) -> CaseOutcome:
+    """What came of a case: the latest outcome of its tips (by the day, then as recorded)."""
+    by_tip = latest_outcomes(session=session, report_ids=[r.id or 0 for r in reports])
+    latest = max(by_tip.values(), key=lambda o: (o.happened_on, o.id or 0), default=None)
+    return CaseOutcome(latest, by_tip)
 
 
 def outcome_json(found: TipOutcome, tz: tzinfo) -> dict[str, Any]:

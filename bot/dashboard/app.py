@@ -18,6 +18,7 @@ from bot.dashboard import (
     actions,
     admin,
     auth,
+    case_outcome,
     media,
     outcomes,
     overview,
@@ -63,6 +64,7 @@ ROUTES: list[tuple[str, str, Handler, Role]] = [
     *registry_pages.ROUTES,
     *outcomes.ROUTES,
     *review.ROUTES,
+    *case_outcome.ROUTES,
 ]
 # Background fetches that must not count as the coordinator using the dashboard.
 KEEPS_IDLE = {queue.queue_rows, *outcomes.KEEPS_IDLE}

@@ -2,7 +2,10 @@
 English, whatever the reader's own language; opening it is recorded (who, which language).
 
 The tipster's phone shows only when the coordinator gives a reason on the sheet (a POST,
-recorded as `contact_revealed` by `triage.tips.tip_as_dict`); otherwise it is masked.
+recorded as `contact_revealed` by `triage.tips.tip_as_dict`); otherwise it is masked. The
+registry entry confirmed for the tip or its case shows its police case number, status, DNA
+status and photos, never the family's contact: that is revealed, with a reason, on the
+entry's own page only.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from bot.dashboard.tip import IMAGE_TYPES, not_found
 from handlers.transcript import transcript
 from storage import Coordinator
 from storage.dashboard_reads import list_attachments, list_referrals
+from storage.registry_log import entry_photos
 from storage.reports import append_event, get_report
+from storage.review_reads import confirmed_group
 from storage.sheet_reads import confirmed_entries
 from triage.outcomes import tip_outcome
 from triage.tips import tip_as_dict
@@ -47,6 +52,7 @@ def _load(
             revealed_to=coordinator if reason else None,
             reason=reason,
         )
+        group = [t.id or 0 for t in confirmed_group(session=session, report_id=report.id)]
         append_event(
             session=session,
             report_id=report.id,
@@ -64,7 +70,8 @@ def _load(
                 if a.media_type in IMAGE_TYPES
             ],
             "referrals": list_referrals(session=session, report_id=report.id),
-            "entries": confirmed_entries(session=session, report_id=report.id),
+            "entries": (entries := confirmed_entries(session=session, report_ids=group)),
+            "entry_photos": entry_photos(session=session, entry_ids=[e.id or 0 for e in entries]),
             "outcomes": tip_outcome(session=session, report=report).outcomes,
             "now": dash.now(),
         }

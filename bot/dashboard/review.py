@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from bot.dashboard.actions import _back, _NoTip, _refused, _run
+from bot.dashboard.case_outcome import case_extras
 from bot.dashboard.context import Dashboard
 from bot.dashboard.guard import Call, Handler
 from bot.dashboard.maps import location_map
@@ -93,6 +94,8 @@ def _load_case(dash: Dashboard, ref: str) -> dict[str, Any] | None:
             "seen": [(tip, when_of(tip)) for tip in case.tips],
             "pins": pins,
             "frame": pins[0][2] if pins else None,
+            "today": dash.now().astimezone(dash.timezone).date().isoformat(),
+            **case_extras(session, case),
         }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from storage import MatchStatus, Report
+from storage.registry_log import entry_photos
 from storage.review_reads import links_of, matches_of
 from triage.links import link_reason
 from triage.match_review import compare
@@ -21,11 +22,21 @@ def review_sections(
     """The tip's matches (each with its entry and the rows compared) and its linked tips."""
     today = now.astimezone(tz).date()
     matches = []
-    for candidate, entry in matches_of(session=session, report_id=report.id or 0):
+    proposed = matches_of(session=session, report_id=report.id or 0)
+    photos = entry_photos(session=session, entry_ids=[e.id or 0 for _, e in proposed])
+    for candidate, entry in proposed:
         rows = compare(report, entry, list(candidate.reasons), today, tz)
         shown = [reason for row in rows for reason in row.reasons]
         other = [reason for reason in candidate.reasons if reason not in shown]
-        matches.append({"candidate": candidate, "entry": entry, "rows": rows, "other": other})
+        matches.append(
+            {
+                "candidate": candidate,
+                "entry": entry,
+                "rows": rows,
+                "other": other,
+                "photos": photos.get(entry.id or 0, []),
+            }
+        )
     pairs = links_of(session=session, report_id=report.id or 0)
     links = [
         {"link": link, "other": other, "reasons": [link_reason(r) for r in link.reasons]}
