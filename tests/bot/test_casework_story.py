@@ -10,6 +10,7 @@ Screenshots of each step are kept in test-artifacts/casework-*.png.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debia
 server, browser = browsing.server, browsing.browser  # the same `homeward serve` and Chromium
 expect = sync_api.expect
 CASE = "BBH-2019-0412"
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LAPTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 KEY_PAGES = (  # read again in Chinese and English, on a phone: (name, path, English, Chinese)
     ("registry-entry", f"/dashboard/registry/{CASE}", "Photos at the time missing", "失踪时的照片"),
@@ -204,6 +206,7 @@ def test_from_a_registry_entry_to_a_reunion(
 
     page.locator("#open-case").click()
     expect(page.locator("#case-timeline li")).to_have_count(2)
+    expect(page.locator("#case-timeline time").first).to_have_text(DAY)  # a day, as told
     expect(page.locator(f"#case-entry-{CASE}")).to_be_visible()
     expect(page.locator("figure.map circle")).to_have_count(2)
     shot(page, "08-case-en")
