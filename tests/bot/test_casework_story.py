@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from storage import RegistryEntry, Role, SameChildLink
 from storage.registry_log import registry_events
 from tests.bot import test_dashboard_browser as browsing
-from tests.bot.dashboard_helpers import PASSWORD, enlist
+from tests.bot.dashboard_helpers import PASSWORD, enlist, latin_lines
 from tests.bot.test_dashboard_browser import ARTIFACTS, CHROMIUM, WAIT_MS, sync_api
 from tests.stories import Tipster, receipt_ref
 from tests.triage.coordinators import event_log
@@ -31,6 +31,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debia
 server, browser = browsing.server, browsing.browser  # the same `homeward serve` and Chromium
 expect = sync_api.expect
 CASE = "BBH-2019-0412"
+TYPED = re.compile(rf"{CASE}|lena|（[a-z ]+）")  # typed by people, or pinyin
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LAPTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 KEY_PAGES = (  # read again in Chinese and English, on a phone: (name, path, English, Chinese)
@@ -214,7 +215,7 @@ def test_from_a_registry_entry_to_a_reunion(
     page.goto(f"{server}/dashboard/tips/{first}")
     page.locator("#claim").click()
     page.locator("input[name=outcome][value=reunited]").check()
-    page.get_by_label("Note (optional)").fill("Home with his mother in Chengdu; DNA confirmed")
+    page.get_by_label("Note (optional)").fill("已回到成都母亲身边，DNA 比对一致")
     page.locator("#record-outcome").click()
     expect(page.locator("#outcome-now")).to_have_text("reunited")
     shot(page, "09-outcome-en")
@@ -228,6 +229,9 @@ def test_from_a_registry_entry_to_a_reunion(
         page.goto(server + path.format(first=first, second=second))
         expect(page.locator("main")).to_contain_text(marker)
         shot(page, f"11-{name}-zh")
+        if name != "case":  # the case view quotes the English tipster's words, as typed
+            text = TYPED.sub("", page.inner_text("main"))
+            assert latin_lines(text.splitlines()) == [], name
     page.set_viewport_size(PHONE)
     for language, column in (("zh", 3), ("en", 2)):
         for row in KEY_PAGES:
