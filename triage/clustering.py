@@ -11,6 +11,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from storage import Report, ReportStatus, SameChildLink
+from storage.reports import append_event
 
 __all__ = ["LINK_THRESHOLD", "link_same_child", "similarity"]
 
@@ -60,6 +61,17 @@ def similarity(a: Report, b: Report) -> tuple[float, list[str]]:
     return min(score, 1.0), reasons
 
 
+def _log_proposal(session: Session, report: Report, other: Report, score: float) -> None:
+    for tip, linked in ((report, other), (other, report)):
+        append_event(
+            session=session,
+            report_id=tip.id or 0,
+            actor="system",
+            action="same_child_proposed",
+            detail={"other": linked.ref, "score": score},
+        )
+
+
 def link_same_child(*, session: Session, report: Report) -> list[SameChildLink]:
     """Propose links from a tip to earlier open tips about probably the same child."""
     statement = select(Report).where(
@@ -91,9 +103,10 @@ def link_same_child(*, session: Session, report: Report) -> list[SameChildLink]:
         if score < LINK_THRESHOLD:
             continue
         low, high = sorted((mine, other.id or 0))
-        link = existing.get((low, high)) or SameChildLink(
-            report_id=low, other_report_id=high, score=score
-        )
+        link = existing.get((low, high))
+        if link is None:  # a new proposal: both tips' logs say so
+            link = SameChildLink(report_id=low, other_report_id=high, score=score)
+            _log_proposal(session, report, other, round(score, 3))
         link.score, link.reasons = round(score, 3), reasons
         session.add(link)
         links.append(link)

@@ -9,7 +9,7 @@ import pytest
 from rq import SimpleWorker
 from sqlmodel import Session, select
 
-from storage import MatchCandidate, RegistryEntry, Report, SameChildLink
+from storage import MatchCandidate, RegistryEntry, Report, ReportEvent, SameChildLink
 from tests.stories import Tipster
 from triage import MemoryNotifier, Runtime, configure
 from triage.matching.reasons import reason_text
@@ -181,6 +181,14 @@ def test_two_tipsters_about_one_child_are_linked(
         links = session.exec(select(SameChildLink)).all()
     assert [(link.report_id, link.other_report_id) for link in links] == [(1, 2)]
     assert "same city 东莞市" in links[0].reasons and "similar names" in links[0].reasons
+    with Session(engine) as session:  # the proposal is in both tips' logs, once
+        proposed = session.exec(
+            select(ReportEvent).where(ReportEvent.action == "same_child_proposed")
+        ).all()
+    assert sorted((e.report_id, e.actor, e.detail["score"]) for e in proposed) == [
+        (1, "system", links[0].score),
+        (2, "system", links[0].score),
+    ]
 
 
 def matched_sightings(intake, queue, redis_client, *users: str) -> None:
