@@ -61,14 +61,14 @@ def test_casework_joined_on_a_phone(
     looks(page, f"{server}/dashboard/cases/{second}", f"casework-case-{lang}.png")
     page.locator("#case-outcome-reunited").check()
     page.locator("#record-case-outcome").click()
-    expect(page.locator("#case-outcome-now")).to_have_text("已团聚" if lang == "zh" else "reunited")
+    expect(page.locator("#case-outcome-now")).to_have_text("已团圆" if lang == "zh" else "reunited")
     expect(page.locator(f"#case-entry-status-{CASE_ID}")).to_have_text(
         "已团圆" if lang == "zh" else "Reunited"
     )
     shot(page, f"casework-case-after-{lang}.png")
 
     page.goto(f"{server}/dashboard/tips/{second}")  # the case's outcome is each tip's too
-    expect(page.locator("#outcome-now")).to_have_text("已团聚" if lang == "zh" else "reunited")
+    expect(page.locator("#outcome-now")).to_have_text("已团圆" if lang == "zh" else "reunited")
     page.locator("#outcome").screenshot(path=str(ARTIFACTS / f"casework-tip-outcome-{lang}.png"))
 
     looks(page, f"{server}/dashboard/registry/{CASE_ID}", f"casework-entry-{lang}.png")

@@ -133,7 +133,7 @@ def test_outcomes_the_alarm_and_the_referral_sheet_in_a_browser(
     expect(phone.locator("#alarm")).to_contain_text("警报")
     shot(phone, "outcomes-queue-alarm-phone-zh.png")
     phone.goto(f"{server}/dashboard/tips/{ref}")
-    expect(phone.locator("#outcome-now")).to_have_text("已团聚")
+    expect(phone.locator("#outcome-now")).to_have_text("已团圆")
     expect(phone.locator("#reporter-counts")).to_contain_text("此前的线索：1 条")
     phone.locator("#outcome").scroll_into_view_if_needed()
     shot(phone, "outcomes-tip-phone-zh.png")
