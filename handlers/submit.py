@@ -85,6 +85,7 @@ def build_report(
         else None,
         answers=_answers(draft),
         alert_id=_get(draft, ALERT_KEY, "id"),
+        alert_case_id=_get(draft, ALERT_KEY, "case_id"),
     )
     attachments = [
         Attachment(channel=channel, media_type=m["type"], channel_ref=m["ref"])

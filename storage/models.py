@@ -227,6 +227,7 @@ class Report(SQLModel, table=True):
             Integer, ForeignKey("alert.id", ondelete="SET NULL", use_alter=True), index=True
         ),
     )
+    alert_case_id: str | None = Field(default=None, max_length=64)  # that alert's case
     claimed_by_id: int | None = Field(
         default=None, foreign_key="coordinator.id", ondelete="SET NULL"
     )
