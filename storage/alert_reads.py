@@ -12,7 +12,7 @@ from storage.alert_models import Alert
 from storage.models import Conversation, Report, ReportKind
 from storage.registry_models import MatchCandidate, MatchStatus
 
-__all__ = ["alert_link", "last_heard", "sighting_provinces"]
+__all__ = ["alert_link", "case_alerts", "last_heard", "sighting_provinces"]
 
 
 def sighting_provinces(*, session: Session, entry_id: int) -> list[str]:
@@ -51,3 +51,9 @@ def alert_link(*, session: Session, alert_id: int) -> tuple[int, str, bool] | No
     if alert is None:
         return None
     return alert.id or 0, alert.case_id, alert.closed_at is None
+
+
+def case_alerts(*, session: Session, case_id: str) -> list[Alert]:
+    """A registry case's alerts, newest first."""
+    statement = select(Alert).where(Alert.case_id == case_id)
+    return list(session.exec(statement.order_by(col(Alert.id).desc())))

@@ -33,6 +33,8 @@ class RegistryAction(StrEnum):
     FROM_REPORT = "from_report"
     CONTACT_REVEALED = "contact_revealed"
     PHOTO_ADDED = "photo_added"
+    ALERT_PUBLISHED = "alert_published"  # detail: alert_id, reason (the consent), photo
+    ALERT_CLOSED = "alert_closed"  # detail: alert_id, found
 
 
 class RegistryEvent(SQLModel, table=True):
