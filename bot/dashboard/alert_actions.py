@@ -23,6 +23,7 @@ from bot.dashboard.sessions import flash
 from handlers.catalogue import catalogue
 from storage import DeliveryKind, Role
 from storage.alert_reads import case_alerts
+from storage.alerts import delivery_counts
 from storage.coordinators import find_coordinator
 from storage.registry_log import registry_photos
 from storage.registry_search import get_entry
@@ -54,7 +55,18 @@ def _page_data(call: Call) -> dict[str, Any] | None:
             emergency=call.dash.svc.settings.emergency_number,
         )
         has_photo = bool(registry_photos(session=session, entry_id=entry.id))
-        return {"entry": entry, "alerts": alerts, "preview": preview, "has_photo": has_photo}
+        sent = {
+            a.id: delivery_counts(session=session, alert_id=a.id or 0, kind=DeliveryKind.ALERT)
+            for a in alerts
+            if a.closed_at is None
+        }
+        return {
+            "entry": entry,
+            "alerts": alerts,
+            "preview": preview,
+            "has_photo": has_photo,
+            "sent": sent,
+        }
 
 
 def _render(call: Call, data: dict[str, Any], *, status: int = 200, **extra: Any) -> Response:

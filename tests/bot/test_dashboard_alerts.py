@@ -62,7 +62,7 @@ def test_a_lead_previews_publishes_with_consent_and_closes_a_case_alert(
     page = lena.opens(f"/registry/{case_id}/alert").text
     assert "走失儿童，请帮忙留意" in page or "案件 BBH-2026-0001" in page  # the Chinese text
     assert "Missing child, please look out (case BBH-2026-0001)" in page  # and the English
-    assert "It would reach 1 subscribers" in page or "将发送给 1 位订阅者" in page
+    assert "Subscribers it would reach: 1" in page or "将发送给 1 位订阅者" in page
     assert "This entry has no photo" in page or "该档案没有照片" in page
 
     refused = lena.posts(f"/registry/{case_id}/alert", consent="")
