@@ -14,6 +14,8 @@ __all__ = ["AlertPort"]
 class AlertPort(Protocol):
     """Subscriptions of one platform user, and the alerts they may answer."""
 
+    subscribable: bool  # alerts can be sent on this channel (not at a hotline's terminal)
+
     def subscribe_places(self, text: str, language: str) -> tuple[str, bool] | None:
         """Subscribe to the provinces and cities named: (the area's words, new); None if the
         text names no place."""

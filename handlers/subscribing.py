@@ -54,7 +54,7 @@ def _subscribe(state: State, msg: Inbound, env: Env, notice: str) -> Outcome:
     """Ask where to hear from, unless a report is under way (kept; said how to do it after)."""
     if busy_with_report(state):
         return reask(state, env, env.t(state.language, "subscribe.busy"))
-    if env.alerts is None:
+    if env.alerts is None or not env.alerts.subscribable:
         return _aside(state, env, env.t(state.language, "subscribe.unavailable"))
     state.draft.pop(_POINT, None)
     return go_to(state, Step.SUBSCRIBE_WHERE, env, notice)

@@ -128,3 +128,16 @@ def test_a_sighting_answering_an_alert_is_stored_with_it(
     with Session(engine) as session:
         report = session.exec(select(Report).where(Report.ref == ref)).one()
         assert report.alert_id == alert_id and "alert" not in report.answers
+
+
+def test_at_a_hotline_terminal_nobody_subscribes_but_a_caller_answers_an_alert(
+    intake, engine, cipher, redis_client, database_url
+) -> None:
+    caller = Tipster(intake, channel="console", user_id="operator", language_hint="en")
+    caller.says("/subscribe")
+    assert "Alerts can't be set up here" in caller.text and subscriptions(engine) == []
+    world = AlertsWorld(engine, cipher, redis_client, database_url)
+    world.lead()
+    alert_id = world.publishes(world.family_case())
+    types(caller, f"seen {alert_id}")
+    assert caller.step == "safety" and "alert for case BBH-2026-0001" in caller.text

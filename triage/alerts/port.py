@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from storage import FieldCipher
+from storage import Channel, FieldCipher
 from storage.alert_reads import alert_link
 from storage.subscriptions import Area
 from triage.alerts.subscribing import (
@@ -18,7 +18,9 @@ from triage.alerts.subscribing import (
     unsubscribe,
 )
 
-__all__ = ["StoredAlerts", "stored_alerts"]
+__all__ = ["SENDING_PLATFORMS", "StoredAlerts", "stored_alerts"]
+
+SENDING_PLATFORMS = frozenset({Channel.TELEGRAM, Channel.WECHAT})  # alerts have senders there
 
 
 class StoredAlerts:
@@ -29,6 +31,7 @@ class StoredAlerts:
         self.cipher = cipher
         self.platform = platform
         self.user_id = user_id
+        self.subscribable = platform in SENDING_PLATFORMS
 
     def subscribe_places(self, text: str, language: str) -> tuple[str, bool] | None:
         """Subscribe to the provinces and cities named; None if none is."""
