@@ -11,6 +11,8 @@ import os
 import signal
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,13 @@ HER_CHAT = 4242  # her private chat with the bot: the id her subscription keeps
 @pytest.fixture
 def world(engine, cipher, redis_client, database_url) -> AlertsWorld:
     return AlertsWorld(engine, cipher, redis_client, database_url)
+
+
+@pytest.fixture
+def wechat() -> Iterator[ExitStack]:
+    """The WeChat side, open from the Beijing neighbour's subscribing to her answer."""
+    with ExitStack() as stack:
+        yield stack
 
 
 def kill_after_first_send(world: AlertsWorld, fake, secret_key: str, redis_client) -> None:
@@ -80,7 +89,7 @@ def her_sighting(her: TelegramTipster) -> str:
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 def test_subscribe_publish_receive_once_answer_and_unsubscribe(
-    bot, fake, updates, app, served, world, engine, cipher, redis_client, database_url,  # noqa: F811
+    bot, fake, updates, app, served, world, wechat, engine, cipher, redis_client, database_url,  # noqa: F811
     secret_key, data_dir, tmp_path,
 ) -> None:  # fmt: skip
     # A neighbour in Dongguan subscribes on Telegram, sharing her location, within 100 km.
@@ -94,11 +103,13 @@ def test_subscribe_publish_receive_once_answer_and_unsubscribe(
     settings = wechat_settings(
         database_url=database_url, secret_key=secret_key, data_dir=data_dir, safe_mode=True
     )
-    with wechat_world(settings, engine=engine, cipher=cipher, redis_client=redis_client) as wx:
-        beijing = wx.tipster("oBeijingNeighbour0000000001")
-        beijing.follows()
-        assert "省份或城市" in beijing.says("订阅")
-        assert "订阅成功：当北京有儿童走失" in beijing.says("北京")
+    wx = wechat.enter_context(
+        wechat_world(settings, engine=engine, cipher=cipher, redis_client=redis_client)
+    )
+    beijing = wx.tipster("oBeijingNeighbour0000000001")
+    beijing.follows()
+    assert "省份或城市" in beijing.says("订阅")
+    assert "订阅成功：当北京有儿童走失" in beijing.says("北京")
     world.neighbour_near("880001", GUANGZHOU, radius_km=100)  # two more in Guangdong
     world.neighbour_near("880002", SHENZHEN, radius_km=200)
 
@@ -142,6 +153,11 @@ def test_subscribe_publish_receive_once_answer_and_unsubscribe(
     start = updates.command(HER_CHAT, "/start", f"alert-{alert_id}", language_code="en")
     assert "alert for case BBH-2026-0001" in her.send(start).text
     her.says("/cancel")
+
+    # On WeChat the alert's reply word does the same, through a signed callback.
+    answer = beijing.says(f"见过 {alert_id}")
+    assert "案件 BBH-2026-0001 寻人提醒中的孩子" in answer and "继续" in answer
+    wechat.close()
 
     # After /unsubscribe the next alert does not reach her.
     assert "no more alerts" in her.says("/unsubscribe").text
