@@ -117,7 +117,7 @@ def test_subscribe_publish_receive_once_answer_and_unsubscribe(
     case_id = world.family_case()
     lena = signed_in(app, engine, "lena", Role.LEAD)
     page = lena.opens(f"/registry/{case_id}/alert").text
-    assert "Missing child, please look out" in page and "3" in page
+    assert "Missing child, please look out" in page and "将发送给 3 位订阅者" in page
     assert lena.posts(f"/registry/{case_id}/alert", consent="母亲电话同意").status_code == 303
 
     # The fan-out's worker is killed twice, each time just after Telegram took a message.
