@@ -13,6 +13,7 @@ from storage import Role
 from tests.bot import test_dashboard_browser as shared
 from tests.bot.dashboard_helpers import PASSWORD, enlist
 from tests.bot.test_dashboard_browser import CHROMIUM, shot, sign_in, sync_api
+from tests.handlers.test_subscribing import answers_with_a_sighting
 from tests.triage.alerts_world import DONGGUAN, AlertsWorld
 
 server, browser = shared.server, shared.browser  # the same `homeward serve` and Chromium
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debia
 
 
 def test_a_lead_publishes_a_case_alert_from_the_entry_page(
-    server, browser, engine, cipher, redis_client, database_url
+    server, browser, engine, cipher, redis_client, database_url, english_tipster
 ) -> None:
     expect = sync_api.expect
     world = AlertsWorld(engine, cipher, redis_client, database_url)
@@ -44,6 +45,11 @@ def test_a_lead_publishes_a_case_alert_from_the_entry_page(
     page.get_by_role("button", name="Publish alert").click()
     expect(page.locator("#open-alert")).to_contain_text("Mother agreed by phone")
     shot(page, "alert-published-en-desktop.png")
+    alert_id = int(page.locator("#public-page").get_attribute("href").rsplit("/", 1)[1])
+    ref = answers_with_a_sighting(english_tipster, alert_id)
+    page.goto(f"{server}/dashboard/tips/{ref}")
+    expect(page.locator("#tip-alert")).to_contain_text(f"Answers alert {alert_id}")
+    shot(page, "alert-answered-tip-en-desktop.png")
     laptop.close()
 
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})

@@ -25,6 +25,28 @@ def subscriptions(engine) -> list[Subscription]:
         return list(session.exec(select(Subscription)))
 
 
+def answers_with_a_sighting(tipster: Tipster, alert_id: int) -> str:
+    """An English tipster taps "I've seen this child" and reports a sighting; its reference."""
+    tipster.send(InboundKind.CHOICE, text=f"{alert_id}:seen", step="alert")
+    assert tipster.step == "safety"
+    tipster.taps("continue")
+    tipster.says("Dongguan East station")
+    tipster.taps("Right now")
+    tipster.taps("The child is there now")
+    tipster.taps("Boy")
+    tipster.says("7")
+    for _ in range(4):
+        tipster.says("/skip")
+    tipster.taps("Cantonese")
+    tipster.taps("no")
+    tipster.taps("Done")
+    tipster.says("/skip")
+    tipster.taps("Done")
+    tipster.taps("anonymous")
+    tipster.taps("Submit")
+    return receipt_ref(tipster.text)
+
+
 def test_a_neighbour_shares_a_location_chooses_a_radius_and_sees_what_comes_and_how_to_stop(
     english_tipster, engine, cipher
 ) -> None:
@@ -107,24 +129,7 @@ def test_a_sighting_answering_an_alert_is_stored_with_it(
     world = AlertsWorld(engine, cipher, redis_client, database_url)
     world.lead()
     alert_id = world.publishes(world.family_case())
-    english_tipster.send(InboundKind.CHOICE, text=f"{alert_id}:seen", step="alert")
-    assert english_tipster.step == "safety"
-    english_tipster.taps("continue")
-    english_tipster.says("Dongguan East station")
-    english_tipster.taps("Right now")
-    english_tipster.taps("The child is there now")
-    english_tipster.taps("Boy")
-    english_tipster.says("7")
-    for _ in range(4):
-        english_tipster.says("/skip")
-    english_tipster.taps("Cantonese")
-    english_tipster.taps("no")
-    english_tipster.taps("Done")
-    english_tipster.says("/skip")
-    english_tipster.taps("Done")
-    english_tipster.taps("anonymous")
-    english_tipster.taps("Submit")
-    ref = receipt_ref(english_tipster.text)
+    ref = answers_with_a_sighting(english_tipster, alert_id)
     with Session(engine) as session:
         report = session.exec(select(Report).where(Report.ref == ref)).one()
         assert report.alert_id == alert_id and "alert" not in report.answers
