@@ -14,6 +14,7 @@ from handlers.messages import Inbound, Reply
 from handlers.navigation import Outcome, advance, back, go_to, greet, reask
 from handlers.state import Env, State
 from handlers.steps import FOLLOWUP_STEPS, SPECS, Step, is_optional
+from handlers.subscribing import SUBSCRIBING
 
 __all__ = ["COMMANDS", "Command", "run_command"]
 
@@ -104,6 +105,7 @@ COMMANDS: dict[str, Command] = {
     "followup": _followup,
     "reply": _reply,
     "delete": _delete,
+    **SUBSCRIBING,  # alerts: subscribe, subscriptions, unsubscribe
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from handlers.alert_port import AlertPort
 from handlers.catalogue import DEFAULT_LANGUAGE, catalogue
 from handlers.followup_port import StoredFollowup
 from handlers.interview import handle
@@ -52,6 +53,7 @@ class Intake:
         config: InterviewConfig | None = None,
         after_submit: Callable[[int], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
+        alerts: Callable[[Session, str, str], AlertPort] | None = None,
     ) -> None:
         self.engine = engine
         self.cipher = cipher
@@ -60,6 +62,9 @@ class Intake:
         # a tipster's answer), to queue it; the sweeper catches up if this fails.
         self.after_submit = after_submit
         self.clock = clock
+        # Binds alert subscriptions to one platform user (session, channel, user id): the
+        # user id is the private chat's, which alerts are later sent to.
+        self.alerts = alerts
 
     def handle(self, msg: Inbound) -> list[Reply]:
         """Handle one inbound message durably and return the replies to send."""
@@ -138,7 +143,14 @@ class Intake:
         followup = StoredFollowup(
             session=session, cipher=self.cipher, who=user_key, channel=msg.channel, now=now
         )
-        env = Env(config=self.config, now=now, encrypt=self.cipher.encrypt, followup=followup)
+        alerts = self.alerts(session, msg.channel, msg.user_id) if self.alerts else None
+        env = Env(
+            config=self.config,
+            now=now,
+            encrypt=self.cipher.encrypt,
+            followup=followup,
+            alerts=alerts,
+        )
         outcome = handle(state, msg, env)
         replies, touched = outcome.replies, followup.touched
         redacted: list[Reply] | None = None

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
+from handlers.alert_reply import answer_alert, seen_alert
 from handlers.answering import Stay, add_media, apply_answer, resolve_choice
 from handlers.answers import AnswerError
 from handlers.commands import COMMANDS, run_command
@@ -25,6 +26,7 @@ from handlers.navigation import MOVES, Outcome, Submission, advance, greet, reas
 from handlers.prompts import ask
 from handlers.state import Env, State
 from handlers.steps import SPECS, Answer, Step
+from handlers.subscribing import at_subscribe_step
 
 __all__ = ["AT_STEP", "COMMANDS", "Outcome", "Submission", "handle"]
 
@@ -42,7 +44,9 @@ def handle(state: State, msg: Inbound, env: Env) -> Outcome:
     if _flooding(state, env):
         return Outcome([Reply(env.t(state.language, "error.slow_down"), language=state.language)])
     notice = _expire_if_stale(state, env)
-    if msg.kind is InboundKind.COMMAND:
+    if (alert_id := seen_alert(state, msg, env)) is not None:  # "I've seen this child"
+        outcome = answer_alert(state, msg, env, alert_id, notice)
+    elif msg.kind is InboundKind.COMMAND:
         outcome = run_command(state, msg, env, notice)
     elif msg.kind is InboundKind.EDITED:
         outcome = _edited(state, env, notice)
@@ -139,4 +143,6 @@ AT_STEP: dict[Step, Handler] = {
     Step.FOLLOWUP_PIN: _followup,
     Step.FOLLOWUP_MENU: _followup,
     Step.FOLLOWUP_MESSAGE: _followup,
+    Step.SUBSCRIBE_WHERE: at_subscribe_step,
+    Step.SUBSCRIBE_RADIUS: at_subscribe_step,
 }

@@ -39,6 +39,7 @@ class Inbound:
     phone: str | None = None
     media_type: str | None = None
     media_ref: str | None = None
+    argument: str | None = None  # what follows a command: /start's deep-link payload
 
 
 @dataclass(frozen=True)

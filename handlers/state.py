@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from handlers.alert_port import AlertPort
 from handlers.catalogue import Catalogue, catalogue
 
 __all__ = ["Env", "FollowupPort", "InterviewConfig", "State"]
@@ -86,6 +87,7 @@ class Env:
     encrypt: Callable[[str], str]
     texts: Catalogue = field(default_factory=catalogue)
     followup: FollowupPort | None = None
+    alerts: AlertPort | None = None  # subscribing, and answering an alert
 
     def local(self, moment: datetime | str) -> datetime:
         """A moment (or its ISO text) on the tipster's clock, HOMEWARD_TIMEZONE: the dates

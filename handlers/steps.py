@@ -12,6 +12,7 @@ __all__ = [
     "FLOWS",
     "FOLLOWUP_STEPS",
     "SPECS",
+    "SUBSCRIBE_STEPS",
     "is_optional",
     "Answer",
     "Step",
@@ -55,6 +56,8 @@ class Step(StrEnum):
     FOLLOWUP_PIN = "followup_pin"
     FOLLOWUP_MENU = "followup_menu"
     FOLLOWUP_MESSAGE = "followup_message"
+    SUBSCRIBE_WHERE = "subscribe_where"
+    SUBSCRIBE_RADIUS = "subscribe_radius"
 
 
 class Answer(StrEnum):
@@ -103,6 +106,7 @@ SIGNS = (
     "lost_place",
     "arrived_recently",
 )
+RADII = ("10", "50", "100", "300")  # km around a shared location, for alerts
 DIALECTS = DIALECT_GROUPS  # the choices are the dialect table's groups, in its order
 
 # Every step, one row each: adding a question is a row here and a place in FLOWS below.
@@ -151,10 +155,18 @@ SPECS: dict[Step, StepSpec] = {
     Step.FOLLOWUP_PIN: StepSpec(Answer.TEXT, max_length=12),
     Step.FOLLOWUP_MENU: StepSpec(Answer.CHOICE, ("add_info", "status", "done")),
     Step.FOLLOWUP_MESSAGE: StepSpec(Answer.TEXT),
+    # Subscribing to alerts (/subscribe): a shared location, or provinces and cities typed.
+    Step.SUBSCRIBE_WHERE: StepSpec(
+        Answer.PLACE, max_length=300, pin=True, editable=False, media_kept=False
+    ),
+    Step.SUBSCRIBE_RADIUS: StepSpec(
+        Answer.CHOICE, RADII, editable=False, media_kept=False, number_is_answer=True
+    ),
 }
 FOLLOWUP_STEPS = frozenset(
     {Step.FOLLOWUP_REF, Step.FOLLOWUP_PIN, Step.FOLLOWUP_MENU, Step.FOLLOWUP_MESSAGE}
 )
+SUBSCRIBE_STEPS = frozenset({Step.SUBSCRIBE_WHERE, Step.SUBSCRIBE_RADIUS})
 
 _TAIL = (Step.MEDIA, Step.CONTACT, Step.PHONE, Step.REVIEW)
 _SIGHTING = (

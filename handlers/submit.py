@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from handlers.alert_reply import ALERT_KEY
 from handlers.interview import Submission
 from handlers.steps import Step
 from storage import Attachment, Report
@@ -19,7 +20,7 @@ def _get(draft: dict[str, Any], step: str, key: str) -> Any:
 
 def _answers(draft: dict[str, Any]) -> dict[str, Any]:
     """The answers as entered, without the phone number or the encrypted exact point."""
-    answers = {k: v for k, v in draft.items() if k != Step.PHONE}
+    answers = {k: v for k, v in draft.items() if k not in (Step.PHONE, ALERT_KEY)}
     where = answers.get(Step.WHERE)
     if isinstance(where, dict) and "enc" in where:
         answers[Step.WHERE] = {k: v for k, v in where.items() if k != "enc"}
@@ -83,6 +84,8 @@ def build_report(
         if draft.get(Step.CONTACT) == "phone"
         else None,
         answers=_answers(draft),
+        alert_id=_get(draft, ALERT_KEY, "id"),
+        alert_case_id=_get(draft, ALERT_KEY, "case_id"),
     )
     attachments = [
         Attachment(channel=channel, media_type=m["type"], channel_ref=m["ref"])

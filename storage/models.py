@@ -6,7 +6,17 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 __all__ = [
@@ -209,6 +219,15 @@ class Report(SQLModel, table=True):
         default=None, description="how a caller agreed to be called back, encrypted"
     )
     answers: dict[str, Any] = _json()
+    # The case alert this sighting answers ("I've seen this child"); created after the
+    # alert table it points to (alert → registry entry → report make a cycle).
+    alert_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("alert.id", ondelete="SET NULL", use_alter=True), index=True
+        ),
+    )
+    alert_case_id: str | None = Field(default=None, max_length=64)  # that alert's case
     claimed_by_id: int | None = Field(
         default=None, foreign_key="coordinator.id", ondelete="SET NULL"
     )

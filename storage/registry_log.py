@@ -35,6 +35,8 @@ class RegistryAction(StrEnum):
     CONTACT_REVEALED = "contact_revealed"
     PHOTO_ADDED = "photo_added"
     STATUS_FROM_OUTCOME = "status_from_outcome"  # triage.registry_status
+    ALERT_PUBLISHED = "alert_published"  # detail: alert_id, reason (the consent), photo
+    ALERT_CLOSED = "alert_closed"  # detail: alert_id, found
 
 
 class RegistryEvent(SQLModel, table=True):

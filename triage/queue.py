@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from handlers import Intake, InterviewConfig
 from storage import FieldCipher, OutboxItem, OutboxStatus, session_scope, utcnow
 from storage.outbox import OutboxJob, due_outbox_items, mark_enqueued, pending_outbox_items
+from triage.alerts.port import stored_alerts
 from triage.assess import assess_report
 from triage.escalation import escalate_report
 from triage.jobs import follow_up
@@ -120,6 +121,7 @@ def queued_intake(
         cipher=cipher,
         config=config,
         after_submit=lambda report_id: _dispatch(engine, queue, report_id),
+        alerts=stored_alerts(cipher),
     )
 
 

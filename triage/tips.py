@@ -114,6 +114,9 @@ def tip_as_dict(
             for m in candidates_of(session, report.id)
         ],
         "links": links_as_json(session, report.id),
+        "alert": {"id": report.alert_id, "case_id": report.alert_case_id}
+        if report.alert_id
+        else None,
         "attachments": [
             {"type": a.media_type, "stored": a.stored_path is not None} for a in attachments
         ],

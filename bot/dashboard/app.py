@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.dashboard import (
     actions,
     admin,
+    alert_actions,
     auth,
     case_outcome,
     media,
@@ -62,6 +63,7 @@ ROUTES: list[tuple[str, str, Handler, Role]] = [
     ("POST", "/admin/coordinators/end-sessions", admin.end_all_sessions, A),
     ("POST", "/admin/coordinators/unlock", admin.unlock, A),
     *registry_pages.ROUTES,
+    *alert_actions.ROUTES,
     *outcomes.ROUTES,
     *review.ROUTES,
     *case_outcome.ROUTES,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["MENU", "Conversation", "menu", "set_menus"]
 
 log = logging.getLogger(__name__)
-MENU = ("start", "help", "back", "skip", "language", "cancel")  # the bot's command menu
+MENU = ("start", "help", "back", "skip", "language", "cancel", "subscribe", "unsubscribe")
 Context = ContextTypes.DEFAULT_TYPE
 
 

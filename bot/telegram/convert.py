@@ -60,6 +60,11 @@ def _command(message: Message) -> str | None:
     return command_name((message.text or "")[: entity.length])  # "/start@our_bot ref" → start
 
 
+def _argument(message: Message) -> str | None:
+    """What follows the command ("/start alert-12" → "alert-12"), if anything."""
+    return (message.text or "").partition(" ")[2].strip() or None
+
+
 def from_message(message: Message, *, delivery: str) -> Inbound:
     """A private message as an inbound event; what the interview can't use is UNSUPPORTED."""
     user = message.from_user
@@ -73,7 +78,7 @@ def from_message(message: Message, *, delivery: str) -> Inbound:
     if message.text is not None:
         command = _command(message)
         if command:
-            return inbound(InboundKind.COMMAND, text=command)
+            return inbound(InboundKind.COMMAND, text=command, argument=_argument(message))
         return inbound(InboundKind.TEXT, text=message.text)
     if message.location is not None:  # a pin, a live location's start, or a venue
         location = message.location

@@ -50,7 +50,8 @@ def tip(tipster, engine) -> dict[str, str]:
     with Session(engine) as session:
         attachment = session.exec(select(Attachment)).one()
     # Registry routes answer 404 for a case or photo that isn't there, which is enough here.
-    return {"ref": ref, "attachment_id": str(attachment.id), "case_id": "NO-SUCH", "photo_id": "1"}
+    names = {"case_id": "NO-SUCH", "photo_id": "1", "alert_id": "1"}
+    return {"ref": ref, "attachment_id": str(attachment.id), **names}
 
 
 def concrete(path: str, tip: dict[str, str]) -> str:

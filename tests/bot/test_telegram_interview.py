@@ -97,7 +97,8 @@ def test_tapped_buttons_are_retired_and_the_command_menu_is_bilingual(
     chinese = {c["command"]: c["description"] for c in menus["zh"]}
     assert english["start"] == "Make a report, or continue yours"
     assert chinese["start"] == "开始报告，或继续未完成的报告"
-    assert list(english) == list(chinese) == ["start", "help", "back", "skip", "language", "cancel"]
+    menu = ["start", "help", "back", "skip", "language", "cancel", "subscribe", "unsubscribe"]
+    assert list(english) == list(chinese) == menu
 
 
 def test_only_the_tipsters_own_contact_is_taken(

@@ -19,7 +19,7 @@ from handlers.interview import AT_STEP, handle
 from handlers.messages import Inbound, InboundKind
 from handlers.navigation import MOVES, Outcome, reask
 from handlers.state import Env, InterviewConfig, State
-from handlers.steps import FLOWS, FOLLOWUP_STEPS, SPECS, Answer, Step
+from handlers.steps import FLOWS, FOLLOWUP_STEPS, SPECS, SUBSCRIBE_STEPS, Answer, Step
 from handlers.typed_commands import read_command
 from storage import ReportKind
 
@@ -57,7 +57,8 @@ def test_every_step_has_its_row_and_every_kind_of_answer_its_reader() -> None:
     assert set(SPECS) == set(Step)
     assert set(PARSERS) == set(Answer)
     assert {step for flow in FLOWS.values() for step in flow} <= set(SPECS)
-    assert set(AT_STEP) == set(MOVES) | FOLLOWUP_STEPS  # every other step is a question
+    # every other step is a question
+    assert set(AT_STEP) == set(MOVES) | FOLLOWUP_STEPS | SUBSCRIBE_STEPS
     assert all(SPECS[step].answer is Answer.CHOICE for step in MOVES)
 
 

@@ -24,6 +24,7 @@ from storage import (
 )
 from storage.alert_reads import sighting_provinces
 from storage.alerts import add_deliveries, reached_subscriptions, withdraw_unsent
+from storage.registry_log import RegistryAction, append_registry_event
 from storage.subscriptions import subscriber_places
 from triage.alerts.targeting import Reach, case_reach, missing_moment, radius_for, targets
 from triage.alerts.wording import AlertWords, alert_params, alert_text
@@ -127,6 +128,13 @@ def publish_alert(
         kind=DeliveryKind.ALERT,
         targets=[(t.subscription_id, t.distance_km) for t in chosen],
     )
+    append_registry_event(
+        session=session,
+        entry_id=entry.id or 0,
+        actor=lead.name,
+        action=RegistryAction.ALERT_PUBLISHED,
+        detail={"alert_id": alert.id, "reason": alert.consent, "photo": photo},
+    )
     log.info("alert %s published for case by %s: %d subscribers", alert.id, lead.name, len(chosen))
     return alert, len(chosen)
 
@@ -157,6 +165,14 @@ def close_alert(
         kind=DeliveryKind.CLOSED,
         targets=[(subscription_id, None) for subscription_id in reached],
     )
+    if alert.entry_id is not None:
+        append_registry_event(
+            session=session,
+            entry_id=alert.entry_id,
+            actor=lead.name,
+            action=RegistryAction.ALERT_CLOSED,
+            detail={"alert_id": alert_id, "found": found},
+        )
     log.info("alert %s closed by %s (found: %s)", alert_id, lead.name, found)
     return alert, len(reached)
 

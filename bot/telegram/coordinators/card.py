@@ -157,6 +157,9 @@ def _text(report: Report, holder: str | None, language: str, tz: ZoneInfo, now: 
         t("coordinator.card.child", child=_child(report, language)),
         t("coordinator.card.dialect", dialect=dialect) if dialect else "",
         t("coordinator.card.signs", signs=signs) if signs else "",
+        t("alert.answers", alert_id=report.alert_id, case_id=report.alert_case_id or "—")
+        if report.alert_id
+        else "",
         t(
             "coordinator.card.received",
             at=shown(report.created_at, tz),
