@@ -62,7 +62,12 @@ def kill_after_first_send(world: AlertsWorld, fake, secret_key: str, redis_clien
 
 
 def alerts_to(fake, chat_id: int) -> list:
-    return [m for m in fake.sent_messages(chat_id) if "Missing child" in m.text or "走失" in m.text]
+    """Alerts delivered to a chat (a tap later edits the alert's message; that is no delivery)."""
+    return [
+        m
+        for m in fake.sent_messages(chat_id)
+        if m.method == "sendMessage" and ("Missing child" in m.text or "走失" in m.text)
+    ]
 
 
 def her_sighting(her: TelegramTipster) -> str:
