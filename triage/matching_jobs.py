@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from storage import MatchCandidate, RegistryEntry, Report, ReportStatus
 from storage.registry_reads import candidates_by_report
 from storage.reports import append_event
+from storage.review_reads import matches_of
 from triage.matching import Match, TipProfile
 from triage.registry import Progress
 from triage.registry_index import WarmRegistry, entry_profile, warm_registry
@@ -121,11 +122,6 @@ def _store(
 
 def candidates_of(session: Session, report_id: int) -> list[dict[str, object]]:
     """A tip's match candidates, best first, as `{case_id, score, reasons, status}`."""
-    rows = session.exec(
-        select(MatchCandidate, RegistryEntry)
-        .where(MatchCandidate.report_id == report_id, MatchCandidate.entry_id == RegistryEntry.id)
-        .order_by(col(MatchCandidate.score).desc())
-    )
     return [
         {
             "case_id": entry.case_id,
@@ -133,7 +129,7 @@ def candidates_of(session: Session, report_id: int) -> list[dict[str, object]]:
             "reasons": cand.reasons,
             "status": cand.status,
         }
-        for cand, entry in rows
+        for cand, entry in matches_of(session=session, report_id=report_id)
     ]
 
 
