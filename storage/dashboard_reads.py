@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlmodel import Session, col, func, select
 
-from storage.models import Attachment, Report, ReportEvent
+from storage.models import Report, ReportEvent
 from storage.workflow_models import Note, Referral
 
 __all__ = [
     "REVIEW_ACTIONS",
-    "attachment_counts",
     "first_review_delays",
-    "get_attachment",
-    "list_attachments",
     "list_notes",
     "list_referrals",
     "report_facts",
@@ -30,29 +26,6 @@ def status_counts(*, session: Session) -> dict[str, int]:
     """How many reports there are in each status."""
     statement = select(Report.status, func.count()).group_by(Report.status)
     return {status: int(count) for status, count in session.exec(statement)}
-
-
-def attachment_counts(*, session: Session, report_ids: Sequence[int]) -> dict[int, int]:
-    """How many attachments each of these reports has (reports without any are left out)."""
-    if not report_ids:
-        return {}
-    statement = (
-        select(Attachment.report_id, func.count())
-        .where(col(Attachment.report_id).in_(report_ids))
-        .group_by(col(Attachment.report_id))
-    )
-    return {int(rid): int(count) for rid, count in session.exec(statement) if rid is not None}
-
-
-def list_attachments(*, session: Session, report_id: int) -> list[Attachment]:
-    """A report's attachments in the order they were sent."""
-    statement = select(Attachment).where(Attachment.report_id == report_id)
-    return list(session.exec(statement.order_by(col(Attachment.id))))
-
-
-def get_attachment(*, session: Session, attachment_id: int) -> Attachment | None:
-    """One attachment by id."""
-    return session.get(Attachment, attachment_id)
 
 
 def list_notes(*, session: Session, report_id: int) -> list[Note]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from rq import Queue, Retry, get_current_job
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from storage import Attachment, OutboxStatus, Report, session_scope, utcnow
+from storage import OutboxStatus, Report, session_scope, utcnow
+from storage.attachments import unstored_attachment_ids
 from storage.outbox import OutboxJob, claim_outbox_item
 from storage.reports import append_event
 from triage import runtime
@@ -21,10 +22,7 @@ FETCH_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
 
 def _queue_downloads(session: Session, report_id: int) -> int:
     """Queue a download of each attachment not stored yet, on the queue this job came from."""
-    statement = select(Attachment.id).where(
-        Attachment.report_id == report_id, col(Attachment.stored_path).is_(None)
-    )
-    ids = [i for i in session.exec(statement).all() if i is not None]
+    ids = unstored_attachment_ids(session=session, report_id=report_id)
     job = get_current_job()
     if not ids or job is None:
         return 0

@@ -17,9 +17,9 @@ from typing import Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from storage import Attachment, FieldCipher, session_scope
+from storage.attachments import unsealed_attachment_ids
 from storage.reports import append_event
 from triage import runtime
 from triage.containers import UncleanMedia, strip_container_metadata
@@ -144,11 +144,7 @@ def fetch_attachment(attachment_id: int) -> str:
 def seal_stored_files(engine: Engine, cipher: FieldCipher) -> int:
     """Strip and encrypt files stored in the clear before files were encrypted; safe to rerun."""
     with session_scope(engine) as session:
-        ids = session.exec(
-            select(Attachment.id).where(
-                col(Attachment.stored_path).is_not(None), col(Attachment.encrypted).is_(False)
-            )
-        ).all()
+        ids = unsealed_attachment_ids(session=session)
     sealed = 0
     for attachment_id in ids:
         with session_scope(engine) as session:

@@ -14,10 +14,11 @@ from bot.dashboard.review_sections import review_sections
 from bot.dashboard.sessions import Viewer
 from handlers.transcript import transcript
 from storage import Coordinator, Report, ReportStatus
+from storage.attachments import list_attachments
 from storage.blocks import block_in_force
 from storage.claims import claim_holder_id
 from storage.coordinators import list_coordinators
-from storage.dashboard_reads import list_attachments, list_notes, list_referrals
+from storage.dashboard_reads import list_notes, list_referrals
 from storage.relay import relay_thread
 from storage.reports import get_report
 from triage.outcomes import tip_outcome
