@@ -7,13 +7,10 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, func, select
 
 from storage.models import Report, ReportEvent
-from storage.workflow_models import Note, Referral
 
 __all__ = [
     "REVIEW_ACTIONS",
     "first_review_delays",
-    "list_notes",
-    "list_referrals",
     "report_facts",
     "status_counts",
 ]
@@ -26,18 +23,6 @@ def status_counts(*, session: Session) -> dict[str, int]:
     """How many reports there are in each status."""
     statement = select(Report.status, func.count()).group_by(Report.status)
     return {status: int(count) for status, count in session.exec(statement)}
-
-
-def list_notes(*, session: Session, report_id: int) -> list[Note]:
-    """A report's internal notes, oldest first."""
-    statement = select(Note).where(Note.report_id == report_id)
-    return list(session.exec(statement.order_by(col(Note.id))))
-
-
-def list_referrals(*, session: Session, report_id: int) -> list[Referral]:
-    """Where a report was referred, oldest first."""
-    statement = select(Referral).where(Referral.report_id == report_id)
-    return list(session.exec(statement.order_by(col(Referral.id))))
 
 
 def report_facts(*, session: Session, since: datetime) -> list[tuple[datetime, str, str | None]]:

@@ -20,9 +20,9 @@ from bot.dashboard.tip import IMAGE_TYPES, not_found
 from handlers.transcript import transcript
 from storage import Coordinator
 from storage.attachments import list_attachments
-from storage.dashboard_reads import list_referrals
 from storage.reports import append_event, get_report
 from storage.sheet_reads import confirmed_entries
+from storage.workflow import list_referrals
 from triage.outcomes import tip_outcome
 from triage.tips import tip_as_dict
 
