@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from storage import MatchCandidate, RegistryEntry, Report, ReportStatus
+from storage import MatchCandidate, RegistryEntry, Report
 from storage.registry_reads import candidates_by_report
-from storage.reports import append_event
+from storage.reports import append_event, open_sightings
 from storage.review_reads import matches_of
 from triage.matching import Match, TipProfile
 from triage.registry import Progress
@@ -133,14 +133,6 @@ def candidates_of(session: Session, report_id: int) -> list[dict[str, object]]:
     ]
 
 
-def open_tips(session: Session) -> list[Report]:
-    """Sightings a new registry entry is compared against."""
-    statement = select(Report).where(
-        Report.status != ReportStatus.CLOSED, Report.kind == "sighting"
-    )
-    return list(session.exec(statement))
-
-
 def rematch_open_tips(
     *,
     session: Session,
@@ -159,7 +151,7 @@ def rematch_open_tips(
     warm.file(list(entries))
     matcher = warm.matcher(session)  # brought up to date once, not once per tip
     changed = {e.id for e in entries}
-    tips = open_tips(session)
+    tips = open_sightings(session=session)
     if entries and len(entries) <= _FEW_ENTRIES:
         profiles = [entry_profile(e) for e in entries]
         tips = [
