@@ -7,9 +7,9 @@ import logging
 from rq import Queue, Retry, get_current_job
 from sqlmodel import Session
 
-from storage import OutboxStatus, Report, session_scope, utcnow
+from storage import Report, session_scope
 from storage.attachments import unstored_attachment_ids
-from storage.outbox import OutboxJob, claim_outbox_item
+from storage.outbox import OutboxJob, claim_outbox_item, mark_done
 from storage.reports import append_event
 from triage import runtime
 from triage.media import fetch_attachment
@@ -58,8 +58,6 @@ def follow_up(report_id: int) -> str:
         rt.notifier.report_queued(report_id, report.ref)
         # Also inside it: a Redis failure here retries the job rather than losing the files.
         downloads = _queue_downloads(session, report_id)
-        item.status = OutboxStatus.DONE
-        item.done_at = utcnow()
-        session.add(item)
+        mark_done(session=session, item=item)
     log.info("report %s follow-up done (%d attachments queued)", report_id, downloads)
     return "done"
