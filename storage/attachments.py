@@ -12,6 +12,7 @@ __all__ = [
     "attachment_counts",
     "get_attachment",
     "list_attachments",
+    "record_sealed_file",
     "unsealed_attachment_ids",
     "unstored_attachment_ids",
 ]
@@ -54,3 +55,9 @@ def unsealed_attachment_ids(*, session: Session) -> list[int]:
         col(Attachment.stored_path).is_not(None), col(Attachment.encrypted).is_(False)
     )
     return [i for i in session.exec(statement).all() if i is not None]
+
+
+def record_sealed_file(*, session: Session, attachment: Attachment, path: str) -> None:
+    """Point an attachment at its file, now stored encrypted in our own storage."""
+    attachment.stored_path, attachment.encrypted = path, True
+    session.add(attachment)
