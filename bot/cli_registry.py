@@ -9,14 +9,14 @@ from pathlib import Path
 
 import click
 from rq import Queue
-from sqlmodel import select
 
 from bot.cli_progress import Progress
 from bot.settings import Settings
 from handlers.catalogue import DEFAULT_LANGUAGE
 from handlers.phrases import say
-from storage import RegistryEntry, make_engine, session_scope, utcnow
+from storage import make_engine, session_scope, utcnow
 from storage.coordinators import find_coordinator
+from storage.registry_search import get_entry
 from storage.reports import get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection
 from triage.decisions import decide_link, decide_match
@@ -87,9 +87,7 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
         """One registry entry as JSON (the family's contact masked)."""
         settings = load()
         with session_scope(make_engine(settings.database())) as session:
-            entry = session.exec(
-                select(RegistryEntry).where(RegistryEntry.case_id == case_id)
-            ).first()
+            entry = get_entry(session=session, case_id=case_id)
             if entry is None:
                 raise click.ClickException(f"no registry entry {case_id}")
             shown = entry_as_dict(entry, settings.cipher())

@@ -15,6 +15,7 @@ __all__ = [
     "add_outbox_item",
     "claim_outbox_item",
     "due_outbox_items",
+    "mark_done",
     "mark_enqueued",
     "pending_outbox_items",
     "pending_count",
@@ -106,6 +107,12 @@ def claim_outbox_item(
     if item is None or item.status == OutboxStatus.DONE:
         return None
     return item
+
+
+def mark_done(*, session: Session, item: OutboxItem) -> None:
+    """Mark a claimed item done, in the transaction that did its work (the row is locked)."""
+    item.status, item.done_at = OutboxStatus.DONE, utcnow()
+    session.add(item)
 
 
 def pending_count(*, session: Session) -> int:

@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from storage.registry_models import MatchCandidate, MatchStatus, RegistryEntry
 
 __all__ = [
+    "all_registry_entries",
+    "candidate_for_case",
     "candidates_by_report",
     "decided_match_scores",
     "registry_changed_since",
@@ -70,3 +72,21 @@ def candidates_by_report(
         for candidate in session.exec(statement):
             found[candidate.report_id].append(candidate)
     return found
+
+
+def all_registry_entries(*, session: Session) -> list[RegistryEntry]:
+    """Every registry entry, to build the matching index from."""
+    return list(session.exec(select(RegistryEntry)))
+
+
+def candidate_for_case(
+    *, session: Session, report_id: int, case_id: str
+) -> tuple[MatchCandidate, RegistryEntry] | None:
+    """A tip's match candidate for one registry case, with the entry; None if never proposed."""
+    return session.exec(
+        select(MatchCandidate, RegistryEntry).where(
+            MatchCandidate.report_id == report_id,
+            MatchCandidate.entry_id == RegistryEntry.id,
+            RegistryEntry.case_id == case_id,
+        )
+    ).first()

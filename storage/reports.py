@@ -1,22 +1,24 @@
-"""Data access for reports: saving with their outbox rows, events, lookups."""
+"""Data access for reports: saving with their outbox rows, events, lookups, counts."""
 
 from __future__ import annotations
 
 import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import case, not_, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from storage.claims import claim_is_live
 from storage.models import Attachment, OutboxItem, Report, ReportEvent, ReportStatus
 from storage.outbox import OutboxJob
 
 __all__ = [
+    "REVIEW_ACTIONS",
     "append_event",
+    "first_review_delays",
     "get_report",
     "list_events",
     "mark_escalated",
@@ -24,9 +26,12 @@ __all__ = [
     "new_ref",
     "normalise_ref",
     "open_queue",
+    "open_sightings",
     "overdue_imminent",
     "queue_order",
+    "report_facts",
     "save_report",
+    "status_counts",
 ]
 
 # No 0/O, 1/I/L: the code is read aloud and copied from a phone screen.
@@ -127,6 +132,14 @@ def open_queue(
     return list(session.exec(statement.order_by(*queue_order(now)).limit(limit)))
 
 
+def open_sightings(*, session: Session) -> list[Report]:
+    """Sightings not closed: what a new or changed registry entry is compared against."""
+    statement = select(Report).where(
+        Report.status != ReportStatus.CLOSED, Report.kind == "sighting"
+    )
+    return list(session.exec(statement))
+
+
 def overdue_imminent(*, session: Session, received_before: datetime, now: datetime) -> list[Report]:
     """Open imminent tips received before then, nobody holding them, leads not yet told."""
     statement = select(Report).where(
@@ -153,3 +166,47 @@ def list_events(*, session: Session, report_id: int) -> list[ReportEvent]:
     """A report's event log in order."""
     statement = select(ReportEvent).where(ReportEvent.report_id == report_id)
     return list(session.exec(statement.order_by(col(ReportEvent.id))))
+
+
+# A coordinator looking at a tip for the first time does one of these.
+REVIEW_ACTIONS = ("claimed", "status_changed", "note_added", "reassigned")
+
+
+def status_counts(*, session: Session) -> dict[str, int]:
+    """How many reports there are in each status."""
+    statement = select(Report.status, func.count()).group_by(Report.status)
+    return {status: int(count) for status, count in session.exec(statement)}
+
+
+def report_facts(*, session: Session, since: datetime) -> list[tuple[datetime, str, str | None]]:
+    """(received at, status, province) of every report received since a moment."""
+    statement = select(Report.created_at, Report.status, Report.province).where(
+        col(Report.created_at) >= since
+    )
+    return [(at, status, province) for at, status, province in session.exec(statement)]
+
+
+def first_review_delays(*, session: Session, since: datetime) -> list[float]:
+    """Seconds from receipt to a coordinator's first action, for reports received since then."""
+    first = (
+        select(ReportEvent.report_id, func.min(ReportEvent.at).label("first_at"))
+        .where(col(ReportEvent.action).in_(REVIEW_ACTIONS))
+        .group_by(col(ReportEvent.report_id))
+        .subquery()
+    )
+    statement = (
+        select(Report.created_at, first.c.first_at)
+        .join(first, first.c.report_id == Report.id)
+        .where(col(Report.created_at) >= since)
+    )
+    delays = []
+    for created, first_at in session.exec(statement):
+        created_at = _aware(created)
+        delays.append(max(0.0, (_aware(first_at) - created_at).total_seconds()))
+    return delays
+
+
+def _aware(value: datetime | str) -> datetime:
+    # SQLite may give an aggregate back naive or as text; stored values are UTC.
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from storage import Report, session_scope, utcnow
-from storage.outbox import OutboxJob, claim_outbox_item
+from storage.outbox import OutboxJob, claim_outbox_item, mark_done
 from storage.reports import append_event
 from triage import runtime
 from triage.clustering import link_same_child
@@ -74,7 +74,6 @@ def assess_report(report_id: int) -> str:
                 rt.notifier.match_found(tip.id or 0, tip.ref, candidate.entry_id, candidate.score)
                 candidate.notified = True
                 session.add(candidate)
-        item.status, item.done_at = "done", utcnow()
-        session.add(item)
+        mark_done(session=session, item=item)
     log.info("report %s assessed (%d links, %d candidates)", report_id, len(links), len(candidates))
     return "done"

@@ -7,11 +7,11 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
-from sqlalchemy import or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from storage import Report, ReportStatus, SameChildLink
+from storage import Report, SameChildLink
 from storage.reports import append_event
+from storage.same_child import link_candidates, links_touching
 
 __all__ = ["LINK_THRESHOLD", "link_same_child", "similarity"]
 
@@ -74,31 +74,13 @@ def _log_proposal(session: Session, report: Report, other: Report, score: float)
 
 def link_same_child(*, session: Session, report: Report) -> list[SameChildLink]:
     """Propose links from a tip to earlier open tips about probably the same child."""
-    statement = select(Report).where(
-        Report.id != report.id,
-        Report.status != ReportStatus.CLOSED,
-        Report.kind == report.kind,
-    )
-    if report.province:
-        statement = statement.where(Report.province == report.province)
-    if report.seen_on:
-        statement = statement.where(
-            col(Report.seen_on) >= report.seen_on - WINDOW,
-            col(Report.seen_on) <= report.seen_on + WINDOW,
-        )
     mine = report.id or 0
     existing = {
         (link.report_id, link.other_report_id): link
-        for link in session.exec(
-            select(SameChildLink).where(
-                or_(
-                    col(SameChildLink.report_id) == mine, col(SameChildLink.other_report_id) == mine
-                )
-            )
-        )
+        for link in links_touching(session=session, report_id=mine)
     }  # one query, not one per candidate
     links = []
-    for other in session.exec(statement.limit(500)):
+    for other in link_candidates(session=session, report=report, window=WINDOW):
         score, reasons = similarity(report, other)
         if score < LINK_THRESHOLD:
             continue

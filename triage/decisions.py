@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from storage import Coordinator, MatchCandidate, MatchStatus, RegistryEntry, Report, SameChildLink
+from storage import Coordinator, MatchCandidate, MatchStatus, Report, SameChildLink
 from storage.claims import claim_holder_id
+from storage.registry_reads import candidate_for_case
 from storage.reports import append_event
+from storage.same_child import get_link
 from triage.errors import WorkflowError
 from triage.workflow import is_lead
 
@@ -61,13 +63,7 @@ def decide_match(
     On a tip another coordinator holds, only a lead may decide, and that is recorded.
     """
     overruled = _may_decide(session, coordinator, now, report)
-    row = session.exec(
-        select(MatchCandidate, RegistryEntry).where(
-            MatchCandidate.report_id == report.id,
-            MatchCandidate.entry_id == RegistryEntry.id,
-            RegistryEntry.case_id == case_id,
-        )
-    ).first()
+    row = candidate_for_case(session=session, report_id=report.id or 0, case_id=case_id)
     if row is None:
         raise WorkflowError("workflow.not_a_proposed_match", case_id=case_id, ref=report.ref)
     candidate, entry = row
@@ -102,12 +98,7 @@ def decide_link(
     Either tip held by another coordinator: only a lead may decide, and that is recorded.
     """
     overruled = _may_decide(session, coordinator, now, report, other)
-    low, high = sorted((report.id or 0, other.id or 0))
-    link = session.exec(
-        select(SameChildLink).where(
-            SameChildLink.report_id == low, SameChildLink.other_report_id == high
-        )
-    ).first()
+    link = get_link(session=session, report_id=report.id or 0, other_report_id=other.id or 0)
     if link is None:
         raise WorkflowError("workflow.not_proposed_same_child", ref=report.ref, other=other.ref)
     link.status = MatchStatus.CONFIRMED if confirm else MatchStatus.DISMISSED

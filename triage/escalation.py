@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
-from storage import OutboxStatus, Report, session_scope, utcnow
-from storage.outbox import OutboxJob, add_outbox_item, claim_outbox_item
+from storage import Report, session_scope
+from storage.outbox import OutboxJob, add_outbox_item, claim_outbox_item, mark_done
 from storage.reports import append_event, mark_escalated, overdue_imminent
 from triage import runtime
 
@@ -51,6 +51,5 @@ def escalate_report(report_id: int) -> str:
         if item is None or report is None:
             return "already done"
         rt.notifier.escalated(report_id, report.ref)
-        item.status, item.done_at = OutboxStatus.DONE, utcnow()
-        session.add(item)
+        mark_done(session=session, item=item)
     return "done"

@@ -14,12 +14,13 @@ import json
 from datetime import tzinfo
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from handlers.times import stamp
-from storage import Coordinator, FieldCipher, Note, Referral, Report
+from storage import Coordinator, FieldCipher, Report
 from storage.relay import relay_thread
 from storage.reports import append_event
+from storage.workflow import count_notes, list_referrals
 from triage.errors import WorkflowError
 from triage.tips import tip_as_dict
 
@@ -57,7 +58,7 @@ def export_tip(
         package["callback"] = None  # how to reach the caller is part of who they are
     package["referrals"] = [
         {"kind": r.kind, "to": r.to_whom, "reference": r.reference, "at": stamp(r.created_at, tz)}
-        for r in session.exec(select(Referral).where(Referral.report_id == report.id))
+        for r in list_referrals(session=session, report_id=report.id or 0)
     ]
     package["tipster_messages"] = [
         {
@@ -68,9 +69,7 @@ def export_tip(
         }
         for m in relay_thread(session=session, report_id=report.id or 0)
     ]
-    package["notes_count"] = len(
-        session.exec(select(Note.id).where(Note.report_id == report.id)).all()
-    )
+    package["notes_count"] = count_notes(session=session, report_id=report.id or 0)
     append_event(
         session=session,
         report_id=report.id or 0,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from rq import Queue, Retry, get_current_job
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from storage import Attachment, OutboxStatus, Report, session_scope, utcnow
-from storage.outbox import OutboxJob, claim_outbox_item
+from storage import Report, session_scope
+from storage.attachments import unstored_attachment_ids
+from storage.outbox import OutboxJob, claim_outbox_item, mark_done
 from storage.reports import append_event
 from triage import runtime
 from triage.media import fetch_attachment
@@ -21,10 +22,7 @@ FETCH_RETRY = Retry(max=5, interval=[10, 60, 300, 900, 3600])
 
 def _queue_downloads(session: Session, report_id: int) -> int:
     """Queue a download of each attachment not stored yet, on the queue this job came from."""
-    statement = select(Attachment.id).where(
-        Attachment.report_id == report_id, col(Attachment.stored_path).is_(None)
-    )
-    ids = [i for i in session.exec(statement).all() if i is not None]
+    ids = unstored_attachment_ids(session=session, report_id=report_id)
     job = get_current_job()
     if not ids or job is None:
         return 0
@@ -60,8 +58,6 @@ def follow_up(report_id: int) -> str:
         rt.notifier.report_queued(report_id, report.ref)
         # Also inside it: a Redis failure here retries the job rather than losing the files.
         downloads = _queue_downloads(session, report_id)
-        item.status = OutboxStatus.DONE
-        item.done_at = utcnow()
-        session.add(item)
+        mark_done(session=session, item=item)
     log.info("report %s follow-up done (%d attachments queued)", report_id, downloads)
     return "done"

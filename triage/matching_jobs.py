@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from storage import MatchCandidate, RegistryEntry, Report, ReportStatus
+from storage import MatchCandidate, RegistryEntry, Report
 from storage.registry_reads import candidates_by_report
-from storage.reports import append_event
+from storage.reports import append_event, open_sightings
+from storage.review_reads import matches_of
 from triage.matching import Match, TipProfile
 from triage.registry import Progress
 from triage.registry_index import WarmRegistry, entry_profile, warm_registry
@@ -121,11 +122,6 @@ def _store(
 
 def candidates_of(session: Session, report_id: int) -> list[dict[str, object]]:
     """A tip's match candidates, best first, as `{case_id, score, reasons, status}`."""
-    rows = session.exec(
-        select(MatchCandidate, RegistryEntry)
-        .where(MatchCandidate.report_id == report_id, MatchCandidate.entry_id == RegistryEntry.id)
-        .order_by(col(MatchCandidate.score).desc())
-    )
     return [
         {
             "case_id": entry.case_id,
@@ -133,16 +129,8 @@ def candidates_of(session: Session, report_id: int) -> list[dict[str, object]]:
             "reasons": cand.reasons,
             "status": cand.status,
         }
-        for cand, entry in rows
+        for cand, entry in matches_of(session=session, report_id=report_id)
     ]
-
-
-def open_tips(session: Session) -> list[Report]:
-    """Sightings a new registry entry is compared against."""
-    statement = select(Report).where(
-        Report.status != ReportStatus.CLOSED, Report.kind == "sighting"
-    )
-    return list(session.exec(statement))
 
 
 def rematch_open_tips(
@@ -163,7 +151,7 @@ def rematch_open_tips(
     warm.file(list(entries))
     matcher = warm.matcher(session)  # brought up to date once, not once per tip
     changed = {e.id for e in entries}
-    tips = open_tips(session)
+    tips = open_sightings(session=session)
     if entries and len(entries) <= _FEW_ENTRIES:
         profiles = [entry_profile(e) for e in entries]
         tips = [

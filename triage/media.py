@@ -17,9 +17,9 @@ from typing import Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
-from storage import Attachment, FieldCipher, session_scope
+from storage import FieldCipher, session_scope
+from storage.attachments import get_attachment, record_sealed_file, unsealed_attachment_ids
 from storage.reports import append_event
 from triage import runtime
 from triage.containers import UncleanMedia, strip_container_metadata
@@ -94,7 +94,7 @@ def fetch_attachment(attachment_id: int) -> str:
     """Download an attachment into the media directory once; safe to run twice."""
     rt = runtime.current()
     with session_scope(rt.engine) as session:
-        attachment = session.get(Attachment, attachment_id)
+        attachment = get_attachment(session=session, attachment_id=attachment_id)
         if attachment is None or attachment.stored_path:
             return "nothing to do"
         fetcher = rt.fetchers.get(attachment.channel)
@@ -124,12 +124,11 @@ def fetch_attachment(attachment_id: int) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(rt.cipher.encrypt_file(data))
     with session_scope(rt.engine) as session:
-        attachment = session.get(Attachment, attachment_id)
+        attachment = get_attachment(session=session, attachment_id=attachment_id)
         if attachment is None or attachment.stored_path:
             path.unlink(missing_ok=True)
             return "nothing to do"
-        attachment.stored_path, attachment.encrypted = str(path), True
-        session.add(attachment)
+        record_sealed_file(session=session, attachment=attachment, path=str(path))
         if report_id is not None:
             append_event(
                 session=session,
@@ -144,15 +143,11 @@ def fetch_attachment(attachment_id: int) -> str:
 def seal_stored_files(engine: Engine, cipher: FieldCipher) -> int:
     """Strip and encrypt files stored in the clear before files were encrypted; safe to rerun."""
     with session_scope(engine) as session:
-        ids = session.exec(
-            select(Attachment.id).where(
-                col(Attachment.stored_path).is_not(None), col(Attachment.encrypted).is_(False)
-            )
-        ).all()
+        ids = unsealed_attachment_ids(session=session)
     sealed = 0
     for attachment_id in ids:
         with session_scope(engine) as session:
-            attachment = session.get(Attachment, attachment_id)
+            attachment = get_attachment(session=session, attachment_id=attachment_id)
             if attachment is None or attachment.encrypted or not attachment.stored_path:
                 continue
             plain = Path(attachment.stored_path)
@@ -163,8 +158,7 @@ def seal_stored_files(engine: Engine, cipher: FieldCipher) -> int:
                 data = clean_media(attachment.media_type, data)
             path = plain.with_name(uuid.uuid4().hex)
             path.write_bytes(cipher.encrypt_file(data))
-            attachment.stored_path, attachment.encrypted = str(path), True
-            session.add(attachment)
+            record_sealed_file(session=session, attachment=attachment, path=str(path))
         plain.unlink(missing_ok=True)  # only once the row points at the sealed copy
         sealed += 1
     if sealed:

@@ -19,10 +19,11 @@ import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from storage import RegistryEntry, RegistryKind
 from storage.registry_reads import (
+    all_registry_entries,
     registry_changed_since,
     registry_entries_by_case,
     registry_stamp,
@@ -113,7 +114,7 @@ class WarmRegistry:
 
     def _rebuild(self, session: Session) -> None:
         self._reset()
-        for entry in session.exec(select(RegistryEntry)):
+        for entry in all_registry_entries(session=session):
             self._add(entry)
         self.rebuilds += 1
         log.info("registry index built: %d entries", len(self.ids))

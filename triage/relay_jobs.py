@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from storage import RelayMessage, Report, session_scope, utcnow
 from storage.conversations import lock_conversation
-from storage.outbox import OutboxJob, claim_outbox_item
+from storage.outbox import OutboxJob, claim_outbox_item, mark_done
 from storage.reports import append_event
 from triage import runtime
 from triage.notify import Notifier
@@ -93,8 +93,7 @@ def relay_to_tipster(report_id: int, relay_id: int) -> str:
                 detail={"relay_id": relay_id},
             )
         session.add(message)
-        item.status, item.done_at = "done", utcnow()
-        session.add(item)
+        mark_done(session=session, item=item)
     return "done"
 
 
@@ -128,6 +127,5 @@ def _notify_once(
         if item is None or report is None:
             return "already done"
         tell(rt.notifier, report.ref)
-        item.status, item.done_at = "done", utcnow()
-        session.add(item)
+        mark_done(session=session, item=item)
     return "done"

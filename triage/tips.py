@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from handlers.answers import mask_phone
 from handlers.times import stamp
-from storage import Attachment, Coordinator, FieldCipher, Report
+from storage import Coordinator, FieldCipher, Report
+from storage.attachments import list_attachments
 from storage.locations import open_point
 from storage.reports import append_event, list_events
 from triage.errors import WorkflowError
@@ -65,7 +66,7 @@ def tip_as_dict(
             action="contact_revealed",
             detail={"reason": (reason or "").strip()},
         )
-    attachments = session.exec(select(Attachment).where(Attachment.report_id == report.id)).all()
+    attachments = list_attachments(session=session, report_id=report.id)
     exact = open_point(cipher, report.exact_location)
     return {
         **tip_summary(report, tz=tz),

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from bot.dashboard.context import Dashboard
 from bot.dashboard.guard import Call
-from storage.dashboard_reads import get_attachment
+from storage.attachments import get_attachment
 
 __all__ = ["attachment_file", "attachment_thumbnail"]
 

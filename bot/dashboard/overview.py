@@ -15,7 +15,7 @@ from bot.dashboard.context import Dashboard
 from bot.dashboard.guard import Call
 from bot.dashboard.outcome_stats import outcome_overview
 from storage import ReportStatus
-from storage.dashboard_reads import first_review_delays, report_facts
+from storage.reports import first_review_delays, report_facts
 
 __all__ = ["overview_page"]
 

@@ -16,10 +16,10 @@ from bot.dashboard.guard import Call
 from bot.dashboard.outcomes import alarm_tips
 from bot.dashboard.sessions import Viewer, flash
 from storage import Report, ReportKind, ReportStatus
+from storage.attachments import attachment_counts
 from storage.claims import claim_holder_id
 from storage.coordinators import list_coordinators
-from storage.dashboard_reads import attachment_counts, status_counts
-from storage.reports import get_report, open_queue
+from storage.reports import get_report, open_queue, status_counts
 
 __all__ = ["queue_page", "queue_rows", "search"]
 

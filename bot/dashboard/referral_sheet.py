@@ -22,11 +22,12 @@ from bot.dashboard.sessions import Viewer, csrf_token
 from bot.dashboard.tip import IMAGE_TYPES, not_found
 from handlers.transcript import transcript
 from storage import Coordinator
-from storage.dashboard_reads import list_attachments, list_referrals
+from storage.attachments import list_attachments
 from storage.registry_log import entry_photos
 from storage.reports import append_event, get_report
 from storage.review_reads import confirmed_group
 from storage.sheet_reads import confirmed_entries
+from storage.workflow import list_referrals
 from triage.outcomes import tip_outcome
 from triage.tips import tip_as_dict
 

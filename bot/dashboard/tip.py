@@ -14,12 +14,13 @@ from bot.dashboard.review_sections import review_sections
 from bot.dashboard.sessions import Viewer
 from handlers.transcript import transcript
 from storage import Coordinator, Report, ReportStatus
+from storage.attachments import list_attachments
 from storage.blocks import block_in_force
 from storage.claims import claim_holder_id
 from storage.coordinators import list_coordinators
-from storage.dashboard_reads import list_attachments, list_notes, list_referrals
 from storage.relay import relay_thread
 from storage.reports import get_report
+from storage.workflow import list_notes, list_referrals
 from triage.outcomes import tip_outcome
 from triage.reach import MAX_CALLBACK, why_not_askable
 from triage.tips import tip_as_dict
