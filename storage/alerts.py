@@ -35,6 +35,13 @@ __all__ = [
 MAX_ATTEMPTS = 5  # claims of one row before it is given up as failed
 
 
+def open_alert_for_case(*, session: Session, case_id: str) -> Alert | None:
+    """The case's alert still open, if any."""
+    return session.exec(
+        select(Alert).where(Alert.case_id == case_id, col(Alert.closed_at).is_(None))
+    ).first()
+
+
 def list_alerts(*, session: Session) -> list[Alert]:
     """Every alert, newest first."""
     return list(session.exec(select(Alert).order_by(col(Alert.id).desc())))

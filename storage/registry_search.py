@@ -68,6 +68,13 @@ def get_entry(*, session: Session, case_id: str) -> RegistryEntry | None:
     return session.exec(select(RegistryEntry).where(RegistryEntry.case_id == case_id)).first()
 
 
+def entries_by_case_id(*, session: Session, limit: int) -> list[RegistryEntry]:
+    """The first entries in case-id order."""
+    return list(
+        session.exec(select(RegistryEntry).order_by(col(RegistryEntry.case_id)).limit(limit))
+    )
+
+
 def registry_provinces(*, session: Session) -> list[str]:
     """The home provinces entries name, for the filter."""
     rows = session.exec(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from storage import FieldCipher, RegistryEntry, RegistryKind, Report, ReportKind, utcnow
 from storage.registry_log import RegistryAction, append_registry_event
+from storage.registry_search import entries_by_case_id, get_entry
 from triage.registry_fields import mask_contact, set_search_names
 
 __all__ = ["entry_as_dict", "entry_from_report", "list_entries"]
@@ -24,7 +25,7 @@ def entry_from_report(*, session: Session, report: Report) -> RegistryEntry | No
     if kind is None:
         return None
     names = list(report.names_used or [])
-    entry = session.exec(select(RegistryEntry).where(RegistryEntry.case_id == report.ref)).first()
+    entry = get_entry(session=session, case_id=report.ref)
     made = entry is None
     entry = entry or RegistryEntry(
         case_id=report.ref, kind=kind, source="report", report_id=report.id
@@ -58,9 +59,7 @@ def entry_from_report(*, session: Session, report: Report) -> RegistryEntry | No
 
 def list_entries(*, session: Session, limit: int = 1000) -> list[RegistryEntry]:
     """Registry entries by case id."""
-    return list(
-        session.exec(select(RegistryEntry).order_by(col(RegistryEntry.case_id)).limit(limit))
-    )
+    return entries_by_case_id(session=session, limit=limit)
 
 
 def entry_as_dict(entry: RegistryEntry, cipher: FieldCipher | None = None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from storage import (
     Alert,
@@ -23,8 +23,14 @@ from storage import (
     is_lead_role,
 )
 from storage.alert_reads import sighting_provinces
-from storage.alerts import add_deliveries, reached_subscriptions, withdraw_unsent
+from storage.alerts import (
+    add_deliveries,
+    open_alert_for_case,
+    reached_subscriptions,
+    withdraw_unsent,
+)
 from storage.registry_log import RegistryAction, append_registry_event
+from storage.registry_search import get_entry
 from storage.subscriptions import subscriber_places
 from triage.alerts.targeting import Reach, case_reach, missing_moment, radius_for, targets
 from triage.alerts.wording import AlertWords, alert_params, alert_text
@@ -51,7 +57,7 @@ class Preview:
 
 
 def _entry(session: Session, case_id: str) -> RegistryEntry:
-    entry = session.exec(select(RegistryEntry).where(RegistryEntry.case_id == case_id)).first()
+    entry = get_entry(session=session, case_id=case_id)
     if entry is None:
         raise AlertRefused(f"no registry entry {case_id}")
     return entry
@@ -100,9 +106,7 @@ def publish_alert(
     if not consent.strip():
         raise AlertRefused("say how the family agreed to the alert (--consent)")
     entry = _entry(session, case_id)
-    already = session.exec(
-        select(Alert).where(Alert.case_id == entry.case_id, Alert.closed_at == None)  # noqa: E711
-    ).first()
+    already = open_alert_for_case(session=session, case_id=entry.case_id)
     if already is not None:
         raise AlertRefused(f"case {case_id} already has an open alert ({already.id})")
     reach = _reach(session, entry, now, tz)
