@@ -122,7 +122,9 @@ async def publish(call: Call) -> Response:
     try:
         alert_id, reached = await run_in_threadpool(_publish, call, consent, photo)
     except AlertRefused as refused:
-        return await _again(call, a("refused", reason=str(refused)), consent)
+        return await _again(
+            call, a("refused", reason=refused.text(call.dash.texts(call.request).language)), consent
+        )
     _queue(call, alert_id, DeliveryKind.ALERT)
     flash(call.request.session, "ok", a("published", alert_id=alert_id, count=reached))
     return _to_page(call)
@@ -139,7 +141,7 @@ def _close(call: Call, alert_id: int, found: bool) -> int:
     with call.dash.db() as session:
         alerts = case_alerts(session=session, case_id=call.param("case_id"))
         if alert_id not in {a.id for a in alerts}:
-            raise AlertRefused(f"no alert {alert_id} for this case")
+            raise AlertRefused("workflow.alert_not_this_case", alert_id=alert_id)
         _, reached = close_alert(
             session=session,
             alert_id=alert_id,
@@ -158,7 +160,11 @@ async def close(call: Call) -> Response:
     try:
         reached = await run_in_threadpool(_close, call, alert_id, call.field("found") == "yes")
     except AlertRefused as refused:
-        flash(call.request.session, "error", a("refused", reason=str(refused)))
+        flash(
+            call.request.session,
+            "error",
+            a("refused", reason=refused.text(call.dash.texts(call.request).language)),
+        )
         return _to_page(call)
     _queue(call, alert_id, DeliveryKind.CLOSED)
     flash(call.request.session, "ok", a("closed", alert_id=alert_id, count=reached))

@@ -34,6 +34,7 @@ from storage.registry_search import get_entry
 from storage.subscriptions import subscriber_places
 from triage.alerts.targeting import Reach, case_reach, missing_moment, radius_for, targets
 from triage.alerts.wording import AlertWords, alert_params, alert_text
+from triage.errors import WorkflowError
 
 __all__ = ["AlertRefused", "Preview", "close_alert", "preview_alert", "publish_alert"]
 
@@ -41,8 +42,8 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("zh_CN", "en")
 
 
-class AlertRefused(ValueError):
-    """The alert can't be published or closed as asked; the message says why."""
+class AlertRefused(WorkflowError):
+    """Publishing or closing refused; `key` names the catalogue text saying why (workflow.alert_*)."""
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,15 @@ class Preview:
 def _entry(session: Session, case_id: str) -> RegistryEntry:
     entry = get_entry(session=session, case_id=case_id)
     if entry is None:
-        raise AlertRefused(f"no registry entry {case_id}")
+        raise AlertRefused("workflow.alert_no_entry", case_id=case_id)
     return entry
 
 
 def _lead(coordinator: Coordinator | None, name: str) -> Coordinator:
     if coordinator is None or not coordinator.active:
-        raise AlertRefused(f"{name} is not on the coordinator allow-list")
+        raise AlertRefused("workflow.not_a_coordinator", name=name)
     if not is_lead_role(coordinator.role):
-        raise AlertRefused(f"{name} is not a lead: only leads and admins publish or close alerts")
+        raise AlertRefused("workflow.alert_not_lead", name=name)
     return coordinator
 
 
@@ -104,11 +105,11 @@ def publish_alert(
     """Publish an alert for a case: the alert and how many subscribers it will ask."""
     lead = _lead(coordinator, name)
     if not consent.strip():
-        raise AlertRefused("say how the family agreed to the alert (--consent)")
+        raise AlertRefused("workflow.alert_consent_needed")
     entry = _entry(session, case_id)
     already = open_alert_for_case(session=session, case_id=entry.case_id)
     if already is not None:
-        raise AlertRefused(f"case {case_id} already has an open alert ({already.id})")
+        raise AlertRefused("workflow.alert_already_open", case_id=case_id, alert_id=already.id)
     reach = _reach(session, entry, now, tz)
     alert = Alert(
         entry_id=entry.id,
@@ -156,9 +157,9 @@ def close_alert(
     lead = _lead(coordinator, name)
     alert = session.get(Alert, alert_id)
     if alert is None:
-        raise AlertRefused(f"no alert {alert_id}")
+        raise AlertRefused("workflow.alert_unknown", alert_id=alert_id)
     if alert.closed_at is not None:
-        raise AlertRefused(f"alert {alert_id} is already closed")
+        raise AlertRefused("workflow.alert_closed_already", alert_id=alert_id)
     alert.closed_by, alert.closed_at, alert.found = lead.name, now, found
     session.add(alert)
     withdraw_unsent(session=session, alert_id=alert_id)
