@@ -7,6 +7,7 @@ import os
 import sys
 
 import click
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from bot.cli_alerts import add_alert_commands
 from bot.cli_blocks import add_block_commands
@@ -239,9 +240,24 @@ add_outcome_commands(tips, _settings)
 
 
 def main() -> None:
-    """Entry point; configuration mistakes are one clear line, not a traceback."""
+    """Entry point; configuration mistakes and an unready database are one clear line each."""
     try:
         cli()
     except SettingsError as exc:
         click.echo(f"configuration error: {exc}", err=True)
         sys.exit(2)
+    except (OperationalError, ProgrammingError) as exc:
+        click.echo(f"database error: {database_trouble(exc)}", err=True)
+        sys.exit(2)
+
+
+def database_trouble(exc: DBAPIError) -> str:
+    """What went wrong with the database, in one line without the statement or its values."""
+    cause = exc.orig
+    if getattr(cause, "sqlstate", None) == "42P01" or "no such table" in str(cause):
+        return (
+            "the database has no tables yet: run `homeward db upgrade` "
+            "(homeward chat, serve and worker do it when they start)"
+        )
+    first = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return f"{type(cause).__name__}: {first}"

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -247,3 +248,20 @@ def test_a_phoned_in_tip_says_it_cant_be_asked_and_keeps_the_callback_arrangemen
     assert masked["callback"] == "Call 139****5678 after 8pm, ask for Li"
     assert exported["callback"] is None  # identity stays out of a referral package
     assert ("alice", "callback_recorded") in [(e["actor"], e["action"]) for e in masked["events"]]
+
+
+def test_a_command_on_a_database_never_set_up_says_what_to_run(tmp_path, monkeypatch, capsys):
+    """A shell command before any migration: one line naming `homeward db upgrade`, no trace."""
+    from bot.cli import main
+
+    monkeypatch.setenv("HOMEWARD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'never-upgraded.db'}")
+    monkeypatch.setattr("sys.argv", ["homeward", "tips", "list"])
+
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+
+    error = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert error.startswith("database error: the database has no tables yet")
+    assert "homeward db upgrade" in error and "Traceback" not in error and "SELECT" not in error
