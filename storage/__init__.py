@@ -1,6 +1,13 @@
 """Storage: tables, engine and sessions, data-access functions, migrations, encryption."""
 
-from storage.alert_models import Alert, AlertDelivery, DeliveryKind, DeliveryStatus, Subscription
+from storage.alert_models import (
+    Alert,
+    AlertDelivery,
+    AlertPhotoUpload,
+    DeliveryKind,
+    DeliveryStatus,
+    Subscription,
+)
 from storage.channels import Channel
 from storage.coordinator_chat import ChatPrompt, TipCard
 from storage.crypto import NO_PIN, FieldCipher, InvalidKey, generate_key
@@ -48,6 +55,7 @@ from storage.workflow_models import (
 __all__ = [
     "Alert",
     "AlertDelivery",
+    "AlertPhotoUpload",
     "DeliveryKind",
     "DeliveryStatus",
     "Subscription",

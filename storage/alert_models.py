@@ -11,7 +11,14 @@ from sqlmodel import Field, SQLModel
 
 from storage.models import _ts, utcnow
 
-__all__ = ["Alert", "AlertDelivery", "DeliveryKind", "DeliveryStatus", "Subscription"]
+__all__ = [
+    "Alert",
+    "AlertDelivery",
+    "AlertPhotoUpload",
+    "DeliveryKind",
+    "DeliveryStatus",
+    "Subscription",
+]
 
 
 class DeliveryStatus(StrEnum):
@@ -66,6 +73,8 @@ class Alert(SQLModel, table=True):
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     consent: str = Field(description="how the family agreed to the alert")
     photo_allowed: bool = False
+    # The registry photo the family agreed to show (chosen when published); None: no photo.
+    photo_id: int | None = Field(default=None, foreign_key="registryphoto.id", ondelete="SET NULL")
     center_lat: float | None = None
     center_lon: float | None = None
     missing_at: datetime | None = _ts(nullable=True)
@@ -97,3 +106,13 @@ class AlertDelivery(SQLModel, table=True):
     claimed_at: datetime | None = _ts(nullable=True)
     sent_at: datetime | None = _ts(nullable=True)
     failure: str | None = Field(default=None, max_length=128)
+
+
+class AlertPhotoUpload(SQLModel, table=True):
+    """A platform's id for an alert's photo once uploaded (Telegram's file_id, WeChat's
+    media_id), so the bytes go up once per alert, not once per subscriber."""
+
+    alert_id: int = Field(foreign_key="alert.id", primary_key=True, ondelete="CASCADE")
+    platform: str = Field(max_length=32, primary_key=True)
+    ref: str = Field(max_length=256)
+    uploaded_at: datetime = _ts(nullable=False, default=utcnow)

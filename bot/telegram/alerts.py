@@ -3,6 +3,14 @@
 The button's callback data is `alert:<id>:seen`; the same alert opened from its public page
 or a forwarded link arrives as `/start alert-<id>` (https://t.me/<bot>?start=alert-<id>).
 
+An alert the family agreed to show the child's photo in goes as `sendPhoto` with the text as
+its caption and the button: the first message uploads the JPEG, every later one reuses the
+file_id Telegram returned (kept on the alert in the database, so a restarted worker reuses it
+too). A caption holds 1024 characters; an alert whose text is longer (long marks) goes as the
+photo alone, then the whole text with its button: its reply and "how to stop" lines are what a
+shortened caption would cut. (Two calls: if the second fails, the row is tried again and
+that subscriber may see the photo twice; never the text twice.)
+
 The sender keeps one HTTP connection open for the whole fan-out: a new client per call (as
 `httpx.post` makes) cost ~77 ms each here, against ~1.5 ms on a kept connection, and held a
 worker to ~10 messages/s.
@@ -10,6 +18,7 @@ worker to ~10 messages/s.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
@@ -19,6 +28,7 @@ import httpx
 from bot.telegram.botapi import BotApiError
 from bot.telegram.config import TelegramConfig
 from triage.alerts import AlertMessage
+from triage.alerts.delivery import AlertPhoto
 from triage.relay_jobs import DeliveryRefused
 
 __all__ = ["TelegramAlertSender", "deep_link", "seen_callback"]
@@ -26,6 +36,8 @@ __all__ = ["TelegramAlertSender", "deep_link", "seen_callback"]
 log = logging.getLogger(__name__)
 _MAX_WAIT = 30.0  # a longer flood wait goes back to the fan-out, which is retried later
 _ATTEMPTS = 3
+CAPTION_LIMIT = 1024  # Telegram's, in UTF-16 code units
+_PLATFORM = "telegram"
 
 
 def seen_callback(alert_id: int) -> str:
@@ -42,37 +54,74 @@ class TelegramAlertSender:
     """`triage.alerts.AlertSender` for Telegram private chats."""
 
     def __init__(self, config: TelegramConfig, *, timeout: float = 30.0) -> None:
-        self._url = f"{config.api_base_url}{config.token}/sendMessage"
+        self._url = f"{config.api_base_url}{config.token}/"
         self._http = httpx.Client(timeout=timeout)
 
     def send_alert(self, message: AlertMessage) -> None:
-        """Send the alert (with its button) or the closing note; DeliveryRefused if blocked."""
-        payload: dict[str, Any] = {
-            "chat_id": int(message.user_id),
-            "text": message.text,
-            "link_preview_options": {"is_disabled": True},
-        }
+        """Send the alert (with its button and its photo, if any) or the closing note;
+        DeliveryRefused if blocked."""
+        payload: dict[str, Any] = {"chat_id": int(message.user_id)}
         if message.seen_button:
             button = {"text": message.seen_button, "callback_data": seen_callback(message.alert_id)}
             payload["reply_markup"] = {"inline_keyboard": [[button]]}
+        text = {"text": message.text, "link_preview_options": {"is_disabled": True}}
         try:
-            self._call(payload)
+            if message.photo is None:
+                self._call("sendMessage", {**payload, **text})
+            elif _utf16_len(message.text) <= CAPTION_LIMIT:
+                self._send_photo(message.photo, {**payload, "caption": message.text})
+            else:
+                self._send_photo(message.photo, {"chat_id": payload["chat_id"]})
+                self._call("sendMessage", {**payload, **text})
         except BotApiError as error:
             if error.refused:
                 raise DeliveryRefused(f"telegram: {error.description}"[:128]) from error
             raise  # flood control past our waits, Telegram down: tried again
 
-    def _call(self, payload: dict[str, Any]) -> None:
-        """sendMessage; short flood waits (429) are waited out, as BotApi does."""
+    def _send_photo(self, photo: AlertPhoto, payload: dict[str, Any]) -> None:
+        """sendPhoto by the file_id uploaded before, else by uploading it (kept for later)."""
+        file_id = photo.uploaded(_PLATFORM)
+        if file_id is not None:
+            try:
+                self._call("sendPhoto", {**payload, "photo": file_id})
+                return
+            except BotApiError as error:
+                if not _bad_file(error):
+                    raise
+                photo.forget(_PLATFORM)  # a new bot token: its file_ids are not ours any more
+        form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in payload.items()}
+        files = {"photo": ("alert-photo.jpg", photo.data(), "image/jpeg")}
+        sent = self._call("sendPhoto", form, files=files)
+        photo.remember(_PLATFORM, str(sent["photo"][-1]["file_id"]))  # the largest size
+
+    def _call(
+        self, method: str, payload: dict[str, Any], files: dict[str, Any] | None = None
+    ) -> Any:
+        """One Bot API call (a multipart form with `files`); short flood waits (429) are
+        waited out, as BotApi does."""
         for attempt in range(_ATTEMPTS):
-            response = self._http.post(self._url, json=payload)
+            if files is None:
+                response = self._http.post(self._url + method, json=payload)
+            else:
+                response = self._http.post(self._url + method, data=payload, files=files)
             body = response.json()
             if body.get("ok"):
-                return
+                return body.get("result")
             code = int(body.get("error_code") or response.status_code)
             wait = float((body.get("parameters") or {}).get("retry_after") or 0)
             if code == 429 and wait <= _MAX_WAIT and attempt + 1 < _ATTEMPTS:
                 log.warning("alert fan-out: Telegram asked us to wait %.0fs", wait)
                 time.sleep(wait)
                 continue
-            raise BotApiError("sendMessage", code, str(body.get("description", "")))
+            raise BotApiError(method, code, str(body.get("description", "")))
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _bad_file(error: BotApiError) -> bool:
+    """True when Telegram does not know a file_id (another bot's, or forgotten)."""
+    return error.code == 400 and "file identifier" in error.description.lower()

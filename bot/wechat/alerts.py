@@ -4,6 +4,13 @@ A customer-service message reaches a follower only within 48 hours of their last
 the account. Past that, a template message (the account's approved template,
 WECHAT_ALERT_TEMPLATE_ID) is the only way; without one the follower is recorded unreachable.
 A follower answers an alert by replying "见过 <id>" / "seen <id>".
+
+With the family's consent to a photo, a customer-service alert is an image message, then the
+text. The image is uploaded once as temporary media and its media_id reused for every later
+follower (kept in the database); WeChat keeps temporary media three days, so past
+MEDIA_LIFETIME, or when WeChat says the id is invalid (40007), it is uploaded again. A
+template message has no place for an image: followers past 48 hours get the text alone, whose
+link opens the public page with the photo.
 """
 
 from __future__ import annotations
@@ -18,12 +25,16 @@ from wechatpy.exceptions import WeChatClientException
 from bot.wechat.client import REFUSALS, HomewardWeChatClient, with_token_refresh
 from storage import utcnow
 from triage.alerts import AlertMessage, Unreachable
+from triage.alerts.delivery import AlertPhoto
 from triage.relay_jobs import DeliveryRefused
 
-__all__ = ["CUSTOMER_WINDOW", "WeChatAlertSender"]
+__all__ = ["CUSTOMER_WINDOW", "MEDIA_LIFETIME", "WeChatAlertSender"]
 
 CUSTOMER_WINDOW = timedelta(hours=48)
+MEDIA_LIFETIME = timedelta(days=3) - timedelta(hours=1)  # temporary media last 3 days
 _OUTSIDE_WINDOW = 45015
+_INVALID_MEDIA = 40007
+_PLATFORM = "wechat"
 _GONE = {40003, 43004}  # not a follower (any more): blocked, skip for good
 
 
@@ -47,6 +58,8 @@ class WeChatAlertSender:
         heard = message.last_heard
         if heard is not None and self._now() - heard < CUSTOMER_WINDOW:
             try:
+                if message.photo is not None:
+                    self._send_image(client, message.user_id, message.photo)
                 with_token_refresh(
                     client, partial(client.message.send_text, message.user_id, message.text)
                 )
@@ -55,6 +68,24 @@ class WeChatAlertSender:
                 if exc.errcode != _OUTSIDE_WINDOW:
                     raise _refusal(exc) from exc
         self._send_template(client, message)
+
+    def _send_image(self, client: HomewardWeChatClient, user_id: str, photo: AlertPhoto) -> None:
+        """The photo as an image message, by the media_id uploaded before, else uploaded now."""
+        media_id = photo.uploaded(_PLATFORM, lifetime=MEDIA_LIFETIME)
+        if media_id is not None:
+            try:
+                with_token_refresh(client, partial(client.message.send_image, user_id, media_id))
+                return
+            except WeChatClientException as exc:
+                if exc.errcode != _INVALID_MEDIA:
+                    raise
+                photo.forget(_PLATFORM)  # WeChat dropped it before its three days were up
+        upload = partial(
+            client.media.upload, "image", ("alert-photo.jpg", photo.data(), "image/jpeg")
+        )
+        media_id = str(with_token_refresh(client, upload)["media_id"])
+        photo.remember(_PLATFORM, media_id)
+        with_token_refresh(client, partial(client.message.send_image, user_id, media_id))
 
     def _send_template(self, client: HomewardWeChatClient, message: AlertMessage) -> None:
         if not self._template_id:

@@ -75,6 +75,9 @@ def _send_media(state: BotState, params: JSON, name: str) -> JSON:
     """Store and return a message carrying the sent (uploaded or re-used) file."""
     kind, folder, ext = _MEDIA[name]
     chat_id = require_chat_id(params)
+    caption = params.get("caption")
+    if isinstance(caption, str) and len(caption.encode("utf-16-le")) // 2 > 1024:
+        raise ApiError(400, "Bad Request: message caption is too long")
     media = _media_object(state, kind, params.get(kind), folder, ext)
     return state.new_message(
         chat_id,

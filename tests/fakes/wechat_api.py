@@ -12,9 +12,12 @@ Like the real API it answers errors with HTTP 200 and ``{"errcode": ..., "errmsg
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import itertools
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -32,6 +35,7 @@ ERRMSG = {
     40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type",
     40003: "invalid openid",
+    40004: "invalid media type",
     40007: "invalid media_id",
     40013: "invalid appid",
     40125: "invalid appsecret",
@@ -58,6 +62,7 @@ class ApiCall:
     path: str
     query: dict[str, str]
     body: bytes = b""
+    content_type: str = ""
 
     @property
     def json(self) -> Any:
@@ -77,6 +82,7 @@ class _State:
     tokens: set[str] = field(default_factory=set)
     expired: set[str] = field(default_factory=set)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    uploads: list[tuple[str, bytes]] = field(default_factory=list)  # (media_id, bytes)
     faults: list[_Fault] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
     templates: list[dict[str, Any]] = field(default_factory=list)
@@ -132,6 +138,12 @@ class FakeWeChatAPI:
             self._state.media[media_id] = (content, content_type)
         return media_id
 
+    def expire_media(self) -> None:
+        """Forget every uploaded media file (temporary media last three days)."""
+        with self._cond:
+            for media_id, _ in self._state.uploads:
+                self._state.media.pop(media_id, None)
+
     def fail_send(self, errcode: int, *, openid: str | None = None, times: int = 1) -> None:
         """Make the next ``times`` customer messages (to openid, or anyone) fail with errcode."""
         with self._cond:
@@ -159,6 +171,11 @@ class FakeWeChatAPI:
         """Customer-service messages accepted so far (to openid, or all)."""
         with self._cond:
             return [m for m in self._state.sent if openid is None or m.get("touser") == openid]
+
+    def uploads(self) -> list[tuple[str, bytes]]:
+        """Temporary media uploaded so far: (media_id, bytes), oldest first."""
+        with self._cond:
+            return list(self._state.uploads)
 
     def template_messages(self, openid: str | None = None) -> list[dict[str, Any]]:
         """Template messages accepted so far (to openid, or all)."""
@@ -204,6 +221,8 @@ class FakeWeChatAPI:
         if call.path == "/cgi-bin/message/template/send" and call.method == "POST":
             self._state.templates.append(call.json)
             return {"errcode": 0, "errmsg": "ok", "msgid": next(self._ids)}
+        if call.path == "/cgi-bin/media/upload" and call.method == "POST":
+            return self._upload(call)
         if call.path == "/cgi-bin/media/get":
             media = self._state.media.get(call.query.get("media_id", ""))
             return media if media else error(40007)
@@ -227,11 +246,33 @@ class FakeWeChatAPI:
             return 42001
         return 0 if token in self._state.tokens else 40001
 
+    def _upload(self, call: ApiCall) -> dict[str, Any]:
+        """New temporary media from a multipart form's `media` part, as WeChat stores it."""
+        head = f"Content-Type: {call.content_type}\r\n\r\n".encode()
+        form = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + call.body)
+        parts = [
+            p
+            for p in form.iter_parts()
+            if p.get_param("name", header="content-disposition") == "media"
+        ]
+        if not parts or call.query.get("type") not in ("image", "voice", "video", "thumb"):
+            return error(40004)
+        content = parts[0].get_payload(decode=True)
+        media_id = f"fake-upload-{next(self._ids)}"
+        self._state.media[media_id] = (content, "image/jpeg")
+        self._state.uploads.append((media_id, content))
+        return {"type": call.query["type"], "media_id": media_id, "created_at": int(time.time())}
+
     def _send(self, call: ApiCall) -> dict[str, Any]:
         try:
             message = call.json
         except ValueError:
             return error(47001)
+        image = (
+            message.get("image", {}).get("media_id") if message.get("msgtype") == "image" else None
+        )
+        if image is not None and image not in self._state.media:
+            return error(40007)
         for fault in self._state.faults:
             if fault.times > 0 and fault.openid in (None, message.get("touser")):
                 fault.times -= 1
@@ -251,7 +292,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
-        call = ApiCall(self.command, url.path, dict(parse_qsl(url.query)), self.rfile.read(length))
+        call = ApiCall(
+            self.command,
+            url.path,
+            dict(parse_qsl(url.query)),
+            self.rfile.read(length),
+            self.headers.get("Content-Type", ""),
+        )
         status, body, content_type = self.server.fake.handle(call)
         self.send_response(status)
         self.send_header("Content-Type", content_type)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import redis
@@ -22,6 +23,7 @@ from storage import (
     utcnow,
 )
 from storage.coordinators import add_coordinator, find_coordinator
+from storage.registry_search import get_entry
 from triage import Runtime, configure
 from triage.alerts import (
     ALERT_QUEUE,
@@ -37,6 +39,7 @@ from triage.alerts import (
     subscribe,
     unsubscribe,
 )
+from triage.registry_edit import add_photo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GUANGZHOU = (23.13, 113.26)
@@ -75,9 +78,11 @@ class AlertsWorld:
     redis: redis.Redis
     database_url: str
     senders: dict[str, AlertSender] = field(default_factory=dict)
+    media_dir: Path | None = None  # where registry photos are kept (the worker reads them)
 
     def __post_init__(self) -> None:
-        configure(Runtime(database_url=self.database_url, cipher=self.cipher))
+        media = {"media_dir": str(self.media_dir)} if self.media_dir else {}
+        configure(Runtime(database_url=self.database_url, cipher=self.cipher, **media))
         self.queue = Queue(ALERT_QUEUE, connection=self.redis)
         self.configure_senders(self.senders)
 
@@ -127,6 +132,7 @@ class AlertsWorld:
         home: str | None = "广东",
         dialect: str | None = "粤语",
         born: date = date(2020, 5, 1),
+        marks: str = "右眉上有一颗痣",
     ) -> str:
         """A family's registry entry."""
         with session_scope(self.engine) as session:
@@ -141,10 +147,25 @@ class AlertsWorld:
                     missing_place=place,
                     home_province=home,
                     dialect=dialect,
-                    marks="右眉上有一颗痣",
+                    marks=marks,
                 )
             )
         return case_id
+
+    def family_photo(self, case_id: str, photo: bytes) -> None:
+        """The family's photo of the child, added to the entry as the dashboard does."""
+        assert self.media_dir is not None, "give the world a media_dir for photos"
+        with session_scope(self.engine) as session:
+            entry = get_entry(session=session, case_id=case_id)
+            assert entry is not None
+            add_photo(
+                session=session,
+                entry=entry,
+                data=photo,
+                cipher=self.cipher,
+                media_dir=self.media_dir,
+                actor="lin",
+            )
 
     def lead(self, name: str = "lin") -> str:
         """A lead on the allow-list."""
@@ -152,7 +173,9 @@ class AlertsWorld:
             add_coordinator(session=session, name=name, role=Role.LEAD)
         return name
 
-    def publishes(self, case_id: str, *, by: str = "lin", now: datetime | None = None) -> int:
+    def publishes(
+        self, case_id: str, *, by: str = "lin", now: datetime | None = None, photo: bool = False
+    ) -> int:
         """A lead publishes the case's alert and the fan-out is queued; the alert id."""
         with session_scope(self.engine) as session:
             alert, _ = publish_alert(
@@ -161,7 +184,7 @@ class AlertsWorld:
                 coordinator=find_coordinator(session=session, name=by),
                 name=by,
                 consent="母亲电话同意，2026-12-06",
-                photo=False,
+                photo=photo,
                 now=now or utcnow(),
                 tz=SHANGHAI,
             )

@@ -9,7 +9,7 @@ any other exception                  network, Telegram down: the row is tried ag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import redis
@@ -19,6 +19,7 @@ from triage.relay_jobs import DeliveryRefused
 __all__ = [
     "AlertDeliveryConfig",
     "AlertMessage",
+    "AlertPhoto",
     "AlertSender",
     "DeliveryRefused",
     "Unreachable",
@@ -29,6 +30,22 @@ SLICE_SECONDS = 20.0
 
 class Unreachable(RuntimeError):
     """The platform does not let us write to this subscriber now (not an error of theirs)."""
+
+
+class AlertPhoto(Protocol):
+    """An alert's consented photo, as a sender uploads it once and reuses the platform's id."""
+
+    def data(self) -> bytes:
+        """The JPEG to upload (no metadata)."""
+
+    def uploaded(self, platform: str, *, lifetime: timedelta | None = None) -> str | None:
+        """The platform's id for it, if uploaded there (and, given a lifetime, not expired)."""
+
+    def remember(self, platform: str, ref: str) -> None:
+        """Keep the platform's id for every later message (durably)."""
+
+    def forget(self, platform: str) -> None:
+        """Drop the platform's id: it no longer takes it."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,7 @@ class AlertMessage:
     page_url: str | None = None
     last_heard: datetime | None = None  # when they last wrote to us (WeChat's 48 hours)
     case_id: str = ""
+    photo: AlertPhoto | None = None  # only when the family agreed and the alert is open
 
 
 class AlertSender(Protocol):

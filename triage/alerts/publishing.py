@@ -29,7 +29,7 @@ from storage.alerts import (
     reached_subscriptions,
     withdraw_unsent,
 )
-from storage.registry_log import RegistryAction, append_registry_event
+from storage.registry_log import RegistryAction, append_registry_event, registry_photos
 from storage.registry_search import get_entry
 from storage.subscriptions import subscriber_places
 from triage.alerts.targeting import Reach, case_reach, missing_moment, radius_for, targets
@@ -78,6 +78,15 @@ def _reach(session: Session, entry: RegistryEntry, now: datetime, tz: tzinfo) ->
     return case_reach(entry, radius_km=radius, sighting_provinces=clusters)
 
 
+def _consented_photo(session: Session, entry: RegistryEntry) -> int:
+    """The photo an alert shows: the entry's first (the one added with it, as the family
+    gave it); refused if the family agreed to a photo the entry does not have."""
+    photos = registry_photos(session=session, entry_id=entry.id or 0)
+    if not photos:
+        raise AlertRefused("workflow.alert_no_photo", case_id=entry.case_id)
+    return photos[0].id or 0
+
+
 def preview_alert(
     *, session: Session, case_id: str, now: datetime, tz: tzinfo, emergency: str = "110"
 ) -> Preview:
@@ -110,6 +119,7 @@ def publish_alert(
     already = open_alert_for_case(session=session, case_id=entry.case_id)
     if already is not None:
         raise AlertRefused("workflow.alert_already_open", case_id=case_id, alert_id=already.id)
+    photo_id = _consented_photo(session, entry) if photo else None
     reach = _reach(session, entry, now, tz)
     alert = Alert(
         entry_id=entry.id,
@@ -117,6 +127,7 @@ def publish_alert(
         params=alert_params(entry),
         consent=consent.strip(),
         photo_allowed=photo,
+        photo_id=photo_id,
         center_lat=reach.latitude,
         center_lon=reach.longitude,
         missing_at=missing_moment(entry, tz),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -36,6 +37,7 @@ from triage.alerts.delivery import (
     page_url,
 )
 from triage.alerts.pacing import Pacer
+from triage.alerts.photos import StoredAlertPhoto
 from triage.alerts.wording import AlertWords, alert_text, closing_text
 
 __all__ = ["Texts", "readers", "send_row"]
@@ -50,6 +52,7 @@ class Texts:
         self._config = config
         self._done: dict[tuple[str, str], str] = {}
         self._today = date.today()
+        self._photo: StoredAlertPhoto | None = None
 
     def of(self, alert: Alert, kind: str, language: str, platform: str) -> str:
         """The text of this alert's message (or its closing note) for one reader."""
@@ -63,6 +66,17 @@ class Texts:
                 text = alert_text(alert.params, language, words, self._today)
             self._done[key] = text
         return self._done[key]
+
+    def photo(self, alert: Alert) -> StoredAlertPhoto | None:
+        """The alert's photo where the family agreed to it (one per job: uploaded once)."""
+        if not alert.photo_allowed or alert.photo_id is None or alert.closed_at is not None:
+            return None
+        if self._photo is None:
+            rt = runtime.current()
+            if rt.cipher is None:
+                raise RuntimeError("the worker has no cipher to read the alert's photo with")
+            self._photo = StoredAlertPhoto(rt.engine, alert, rt.cipher, Path(rt.media_dir))
+        return self._photo
 
 
 def readers(
@@ -95,9 +109,8 @@ def _message(
     if cipher is None:
         raise RuntimeError("the worker has no cipher to read subscribers' ids with")
     language = reader.language
-    seen = (
-        catalogue().text(language, "alert.button.seen") if row.kind == DeliveryKind.ALERT else None
-    )
+    is_alert = row.kind == DeliveryKind.ALERT
+    seen = catalogue().text(language, "alert.button.seen") if is_alert else None
     return AlertMessage(
         user_id=cipher.decrypt(reader.user_ref),
         language=language,
@@ -107,6 +120,7 @@ def _message(
         page_url=page_url(config.page_base_url, alert.id or 0),
         last_heard=heard,
         case_id=alert.case_id,
+        photo=texts.photo(alert) if is_alert else None,
     )
 
 

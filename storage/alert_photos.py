@@ -1,0 +1,52 @@
+"""An alert's photo: the registry photo it shows, and each platform's id for it once uploaded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col
+
+from storage.alert_models import Alert, AlertPhotoUpload
+from storage.registry_log import RegistryPhoto
+
+__all__ = ["alert_photo_path", "forget_photo_upload", "photo_upload", "remember_photo_upload"]
+
+
+def alert_photo_path(*, session: Session, alert: Alert) -> str | None:
+    """Where the photo an open alert may show is stored; None without consent, photo, or once
+    the alert is closed."""
+    if not alert.photo_allowed or alert.photo_id is None or alert.closed_at is not None:
+        return None
+    photo = session.get(RegistryPhoto, alert.photo_id)
+    return photo.stored_path if photo is not None else None
+
+
+def photo_upload(*, session: Session, alert_id: int, platform: str) -> AlertPhotoUpload | None:
+    """The platform's id for the alert's photo, if it was uploaded there."""
+    return session.get(AlertPhotoUpload, (alert_id, platform))
+
+
+def remember_photo_upload(
+    *, session: Session, alert_id: int, platform: str, ref: str, now: datetime
+) -> None:
+    """Keep the platform's id for the alert's photo (replacing an older one)."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {"alert_id": alert_id, "platform": platform, "ref": ref, "uploaded_at": now}
+    statement = insert(AlertPhotoUpload).values(**values)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["alert_id", "platform"], set_={"ref": ref, "uploaded_at": now}
+        )
+    )
+
+
+def forget_photo_upload(*, session: Session, alert_id: int, platform: str) -> None:
+    """Drop the platform's id (it refused it): the next send uploads the photo again."""
+    session.execute(
+        delete(AlertPhotoUpload).where(
+            col(AlertPhotoUpload.alert_id) == alert_id, col(AlertPhotoUpload.platform) == platform
+        )
+    )
