@@ -12,13 +12,24 @@ from sqlmodel import Session, col
 from storage.alert_models import Alert, AlertPhotoUpload
 from storage.registry_log import RegistryPhoto
 
-__all__ = ["alert_photo_path", "forget_photo_upload", "photo_upload", "remember_photo_upload"]
+__all__ = [
+    "alert_photo_path",
+    "forget_photo_upload",
+    "photo_upload",
+    "remember_photo_upload",
+    "shows_photo",
+]
+
+
+def shows_photo(alert: Alert) -> bool:
+    """Whether an alert goes with its photo: the family agreed, and it is still open."""
+    return alert.photo_allowed and alert.photo_id is not None and alert.closed_at is None
 
 
 def alert_photo_path(*, session: Session, alert: Alert) -> str | None:
     """Where the photo an open alert may show is stored; None without consent, photo, or once
     the alert is closed."""
-    if not alert.photo_allowed or alert.photo_id is None or alert.closed_at is not None:
+    if not shows_photo(alert) or alert.photo_id is None:
         return None
     photo = session.get(RegistryPhoto, alert.photo_id)
     return photo.stored_path if photo is not None else None

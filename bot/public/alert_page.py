@@ -1,6 +1,8 @@
 """The public page of an alert, on `homeward serve` with no sign-in: `/alerts/{id}`.
 
-It shows what the alert says (and the photo only where the family agreed), how to tell us
+It shows what the alert says (and the photo only where the family agreed, while the alert is
+open: `/alerts/{id}/photo.jpg` refuses otherwise, and serves a JPEG re-encoded with no
+metadata, cached a minute at most so a closed alert's photo is soon gone), how to tell us
 (the Telegram bot, the WeChat account's QR code, the emergency number) and a QR code of the
 page itself to share in WeChat Moments or print as a poster. It never shows a tip, a tipster
 or a coordinator, only whether the alert is closed.
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -22,12 +25,16 @@ from bot.wiring import Services
 from handlers import catalogue
 from handlers.times import DATE, shown, zone
 from storage import Alert, session_scope, utcnow
+from storage.alert_photos import shows_photo
+from triage.alerts.photos import alert_photo_jpeg
 from triage.alerts.wording import alert_lines
 
 __all__ = ["alert_page_routes"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 _LANGUAGES = {"zh": "zh_CN", "en": "en"}
+_CACHED = {"Cache-Control": "public, max-age=60"}  # a closed alert's page changes within a minute
+_PHOTO_HEADERS = {**_CACHED, "X-Content-Type-Options": "nosniff"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class AlertPage:
     def __init__(self, svc: Services) -> None:
         self.svc = svc
         self.tz = zone(svc.settings.homeward_timezone)
+        self.media_dir = svc.settings.homeward_data_dir / "media"
         self.templates = Environment(
             loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"])
         )
@@ -96,9 +104,25 @@ class AlertPage:
             wechat=bool(settings.wechat_follow_url),
             emergency=settings.emergency_number,
             page_url=self._url(request, alert_id),
-            photo_url=None,  # the registry's consented photo, once entries have photos
+            photo_url=f"{alert_id}/photo.jpg" if shows_photo(alert) else None,
         )
-        return HTMLResponse(body, headers={"Cache-Control": "public, max-age=60"})
+        return HTMLResponse(body, headers=_CACHED)
+
+    def _photo(self, alert_id: int) -> bytes | None:
+        with session_scope(self.svc.engine) as session:
+            alert = session.get(Alert, alert_id)
+            if alert is None or not shows_photo(alert):
+                return None
+            return alert_photo_jpeg(
+                session=session, alert=alert, cipher=self.svc.cipher, media_dir=self.media_dir
+            )
+
+    async def photo(self, request: Request) -> Response:
+        """The child's photo, only while the alert is open and the family agreed to it."""
+        data = await run_in_threadpool(self._photo, int(request.path_params["alert_id"]))
+        if data is None:
+            return Response(status_code=404, headers={"Cache-Control": "no-store"})
+        return Response(data, media_type="image/jpeg", headers=_PHOTO_HEADERS)
 
     async def page_qr(self, request: Request) -> Response:
         """A QR code of the page's address."""
@@ -116,10 +140,11 @@ class AlertPage:
 
 
 def alert_page_routes(svc: Services) -> list[BaseRoute]:
-    """`/alerts/{id}`, its QR code and the WeChat account's."""
+    """`/alerts/{id}`, its photo, its QR code and the WeChat account's."""
     page = AlertPage(svc)
     return [
         Route("/alerts/{alert_id:int}", page.page, name="alert_page"),
+        Route("/alerts/{alert_id:int}/photo.jpg", page.photo, name="alert_photo"),
         Route("/alerts/{alert_id:int}/qr.svg", page.page_qr, name="alert_qr"),
         Route("/alerts/{alert_id:int}/wechat.svg", page.wechat_qr, name="alert_wechat_qr"),
     ]

@@ -25,6 +25,7 @@ from storage import (
     utcnow,
 )
 from storage.alert_models import Subscription
+from storage.alert_photos import shows_photo
 from storage.alert_reads import last_heard
 from storage.alerts import MAX_ATTEMPTS, claim_delivery, finish_delivery
 from storage.subscriptions import subscriptions_by_id
@@ -69,7 +70,7 @@ class Texts:
 
     def photo(self, alert: Alert) -> StoredAlertPhoto | None:
         """The alert's photo where the family agreed to it (one per job: uploaded once)."""
-        if not alert.photo_allowed or alert.photo_id is None or alert.closed_at is not None:
+        if not shows_photo(alert):
             return None
         if self._photo is None:
             rt = runtime.current()
