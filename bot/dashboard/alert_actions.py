@@ -22,6 +22,7 @@ from bot.dashboard.registry_view import entry_not_found, registry_render
 from bot.dashboard.sessions import flash
 from handlers.catalogue import catalogue
 from storage import DeliveryKind, Role
+from storage.alert_photos import shows_photo
 from storage.alert_reads import case_alerts
 from storage.alerts import delivery_counts
 from storage.coordinators import find_coordinator
@@ -77,6 +78,7 @@ def _render(call: Call, data: dict[str, Any], *, status: int = 200, **extra: Any
         status=status,
         a=alert_texts(call),
         open_alert=open_alert,
+        photo_goes=open_alert is not None and shows_photo(open_alert),
         **data,
         **extra,
     )
