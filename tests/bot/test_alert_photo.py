@@ -9,6 +9,7 @@ import pytest
 from bot.telegram.alerts import TelegramAlertSender
 from bot.telegram.config import TelegramConfig
 from storage import AlertPhotoUpload, session_scope
+from tests.bot.telegram_helpers import TelegramTipster
 from tests.fakes.telegram_state import Upload
 from tests.fakes.wechat_media import exif_tags, jpeg_with_gps
 from tests.triage.alerts_world import DONGGUAN, AlertsWorld
@@ -91,3 +92,28 @@ def test_a_photo_agreed_to_but_missing_is_refused(world) -> None:
     with pytest.raises(AlertRefused) as refused:
         world.publishes(world.family_case(), photo=True)
     assert refused.value.key == "workflow.alert_no_photo"
+
+
+def test_i_have_seen_this_child_on_the_photo_starts_the_sighting(world, fake, bot, updates) -> None:
+    on_telegram(world, fake)
+    alert_id = world.publishes(a_case_with_a_photo(world), photo=True)
+    world.worker_runs()
+    chat = NEIGHBOURS[0]
+    (sent,) = [c for c in fake.calls("sendPhoto") if c.params["chat_id"] == chat]
+
+    # Telegram's callback for a button under a photo: the message has a caption, no text.
+    her = TelegramTipster(bot, updates, chat, language_code="en")
+    tap = updates.callback(
+        chat,
+        f"alert:{alert_id}:seen",
+        message_id=sent.result["message_id"],
+        reply_markup=sent.params["reply_markup"],
+        language_code="en",
+    )
+    message = tap["callback_query"]["message"]
+    del message["text"]
+    message.update(caption=sent.params["caption"], photo=sent.result["photo"])
+    safety = her.send(tap)
+    assert "alert for case BBH-2026-0001" in safety.text and "Continue" in str(safety.reply_markup)
+    (retired,) = fake.calls("editMessageReplyMarkup")  # the photo keeps its caption
+    assert retired.params["message_id"] == sent.result["message_id"]

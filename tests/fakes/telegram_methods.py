@@ -58,6 +58,8 @@ def edit_message_text(state: BotState, params: JSON) -> JSON | bool:
     if params.get("inline_message_id"):
         return True
     key, old = edit_target(state, params, "edit")
+    if "photo" in old:  # a photo has a caption, edited by editMessageCaption
+        raise ApiError(400, "Bad Request: there is no text in the message to edit")
     text, markup = params.get("text"), inline_markup(params)
     if not isinstance(text, str) or not text.strip():
         raise ApiError(400, "Bad Request: message text is empty")
