@@ -17,6 +17,7 @@ from tests.bot.test_alert_page import (  # noqa: F401 (fixtures)
     page_svc,
     served,
 )
+from tests.bot.test_dashboard_browser import browser  # noqa: F401 (fixture)
 from tests.fakes.wechat_media import exif_tags, jpeg_with_gps
 from tests.triage.alerts_world import DONGGUAN, AlertsWorld
 
@@ -65,25 +66,15 @@ def test_without_the_familys_consent_there_is_no_photo(world, page_svc) -> None:
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
-def test_the_photo_in_chromium_open_then_closed(world, served) -> None:  # noqa: F811
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_the_photo_in_chromium_open_then_closed(world, served, browser) -> None:  # noqa: F811
     alert_id = published(world, photo=True)
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 900})
-            page.goto(f"{served}/alerts/{alert_id}?lang=en")
-            photo = page.locator("img.photo")
-            assert photo.evaluate("img => img.naturalWidth") == 1280  # it loaded
-            page.screenshot(path=str(ARTIFACTS / "alert-page-photo-open.png"), full_page=True)
-            world.closes(alert_id, by="lin_xiaohong", found=False)
-            page = browser.new_page(viewport={"width": 390, "height": 900})  # a reader who
-            page.goto(f"{served}/alerts/{alert_id}?lang=en")  # has no minute-old copy cached
-            assert page.locator("img.photo").count() == 0
-            assert page.locator("p.closed").is_visible()
-            page.screenshot(path=str(ARTIFACTS / "alert-page-photo-closed.png"), full_page=True)
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(f"{served}/alerts/{alert_id}?lang=en")
+    assert page.locator("img.photo").evaluate("img => img.naturalWidth") == 1280  # it loaded
+    page.screenshot(path=str(ARTIFACTS / "alert-page-photo-open.png"), full_page=True)
+    world.closes(alert_id, by="lin_xiaohong", found=False)
+    page = browser.new_page(viewport={"width": 390, "height": 900})  # a reader who has
+    page.goto(f"{served}/alerts/{alert_id}?lang=en")  # no minute-old copy in their cache
+    assert page.locator("img.photo").count() == 0 and page.locator("p.closed").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "alert-page-photo-closed.png"), full_page=True)
