@@ -26,7 +26,7 @@ TYPED["no-trace"] = "no_trace"
 def outcome_lines(found: TipOutcome, reader: Reader) -> list[str]:
     """The tip's outcome (latest first) and its tipster's earlier tips, in the reader's words."""
     text = catalogue().text
-    lines = [text(reader.language, "outcome.title") + ":"]
+    lines = [reader.pair(text(reader.language, "outcome.title"), "").rstrip()]
     for o in found.outcomes or []:
         kind = reader.label("outcome", o.kind)
         line = text(reader.language, "outcome.now", kind=kind, day=o.happened_on.isoformat())
@@ -34,7 +34,7 @@ def outcome_lines(found: TipOutcome, reader: Reader) -> list[str]:
         lines.append(f"  {line} · {by}" + (f" · {o.note}" if o.note else ""))
     if not found.outcomes:
         lines.append("  " + text(reader.language, "outcome.none"))
-    lines.append(text(reader.language, "reporter.title") + ":")
+    lines.append(reader.pair(text(reader.language, "reporter.title"), "").rstrip())
     history = found.reporter
     if history is None:
         lines.append("  " + text(reader.language, "reporter.unknown"))
