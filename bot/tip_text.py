@@ -11,7 +11,7 @@ from handlers.times import SECOND, shown
 from handlers.transcript import transcript
 from storage import Report
 from triage.readable import Reader
-from triage.tip_facts import fact_rows
+from triage.tip_facts import fact_rows, link_words
 from triage.urgency_words import is_on_top, score_words
 
 __all__ = ["link_lines", "queue_line", "tip_lines"]
@@ -44,20 +44,8 @@ def link_lines(links: list[dict[str, Any]], reader: Reader) -> list[str]:
     """Tips probably about the same child: reference, score, the decision, why; in words."""
     if not links:
         return []
-    separator = catalogue().text(reader.language, "dashboard.tip.detail_separator")
     lines = [catalogue().text(reader.language, "review.link.title")]
-    for link in links:
-        status = catalogue().text(reader.language, f"review.status.{link['status']}")
-        why = separator.join(reader.say(reason) for reason in link["reasons"])
-        words = catalogue().text(
-            reader.language,
-            "review.cli.link",
-            ref=link["ref"],
-            score=f"{link['score']:.2f}",
-            status=status,
-            reasons=why,
-        )
-        lines.append(f"  {words}")
+    lines += [f"  {link_words(link, reader)}" for link in links]
     return lines
 
 

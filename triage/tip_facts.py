@@ -15,7 +15,7 @@ from handlers.catalogue import catalogue
 from handlers.times import DATE, shown
 from triage.readable import Reader
 
-__all__ = ["Row", "fact_rows"]
+__all__ = ["Row", "fact_rows", "link_words", "separated"]
 
 Row = tuple[str, str]
 
@@ -30,7 +30,7 @@ def _or_none(reader: Reader, *parts: object) -> str:
     return " · ".join(given) if given else _text(reader, "dashboard.value.none")
 
 
-def _separated(reader: Reader, items: list[str]) -> str:
+def separated(reader: Reader, items: list[str]) -> str:
     """Items one after another ("a; b" / "a；b"), as the event log separates details."""
     return _text(reader, "dashboard.tip.detail_separator").join(items)
 
@@ -90,7 +90,7 @@ def _dialect(tip: Mapping[str, Any], reader: Reader) -> str:
 
 def _signs(tip: Mapping[str, Any], reader: Reader) -> str:
     signs = [reader.label("sign", sign) for sign in tip["signs"] or []]
-    return _or_none(reader, _separated(reader, signs), tip["signs_text"])
+    return _or_none(reader, separated(reader, signs), tip["signs_text"])
 
 
 def _contact(tip: Mapping[str, Any], reader: Reader) -> str:
@@ -114,7 +114,19 @@ def _attachments(tip: Mapping[str, Any], reader: Reader) -> str:
             aside = _text(reader, "dashboard.tip.not_downloaded")
             words = _text(reader, "export.aside", text=words, aside=aside)
         shown_items.append(words)
-    return _or_none(reader, _separated(reader, shown_items))
+    return _or_none(reader, separated(reader, shown_items))
+
+
+def link_words(link: Mapping[str, Any], reader: Reader) -> str:
+    """A tip probably about the same child: reference, score, the decision, why; in words."""
+    return _text(
+        reader,
+        "review.cli.link",
+        ref=link["ref"],
+        score=f"{link['score']:.2f}",
+        status=_text(reader, f"review.status.{link['status']}"),
+        reasons=separated(reader, [reader.say(reason) for reason in link["reasons"]]),
+    )
 
 
 def fact_rows(tip: Mapping[str, Any], reader: Reader) -> list[Row]:
