@@ -8,12 +8,11 @@ import csv
 import io
 
 import pytest
-from click.testing import CliRunner
 
 from bot.cli import cli
 from tests.bot.dashboard_helpers import report_sighting
+from tests.bot.test_local_times import cli_runner
 from tests.bot.test_tip_text import INTERNAL
-from tests.conftest import REDIS_URL
 from tests.triage.coordinators import CoordinatorActor
 
 
@@ -25,15 +24,7 @@ def export(engine, database_url, secret_key, tipster, tmp_path):
     alice.claims(ref)
     alice.notes(ref, "checked the plate")
     alice.refers(ref, kind="police", to_whom="成都市公安局", reference="CD-2026-7")
-    runner = CliRunner(
-        env={
-            "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL,
-            "HOMEWARD_DATA_DIR": str(tmp_path),
-            "HOMEWARD_SECRET_KEY": secret_key,
-            "HOMEWARD_TIMEZONE": "Asia/Shanghai",
-        }
-    )
+    runner = cli_runner(database_url, secret_key, tmp_path, "Asia/Shanghai")
 
     def run(*options: str) -> str:
         result = runner.invoke(cli, ["tips", "export", ref, *options, "--as", "alice"])

@@ -5,11 +5,10 @@ them, times in the deployment's zone, the phone masked, the log saying who did w
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 from bot.cli import cli
 from tests.bot.dashboard_helpers import report_sighting
-from tests.conftest import REDIS_URL
+from tests.bot.test_local_times import cli_runner
 from tests.triage.coordinators import CoordinatorActor
 
 # Internal keys and stored values a person must never read.
@@ -25,15 +24,7 @@ def shown(engine, database_url, secret_key, tipster, tmp_path):
     """The text of `tips show` for a claimed sighting, in a language."""
     ref = report_sighting(tipster)
     CoordinatorActor(engine, "alice").claims(ref)
-    runner = CliRunner(
-        env={
-            "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL,
-            "HOMEWARD_DATA_DIR": str(tmp_path),
-            "HOMEWARD_SECRET_KEY": secret_key,
-            "HOMEWARD_TIMEZONE": "Asia/Shanghai",
-        }
-    )
+    runner = cli_runner(database_url, secret_key, tmp_path, "Asia/Shanghai")
 
     def show(lang: str) -> str:
         result = runner.invoke(cli, ["tips", "show", ref, "--lang", lang])
