@@ -100,6 +100,11 @@ def _contact(tip: Mapping[str, Any], reader: Reader) -> str:
     return contact["phone"] or _text(reader, "export.contact_left_out")
 
 
+def _kind(tip: Mapping[str, Any], reader: Reader) -> tuple[str, str]:
+    """What kind of tip, and the channel it came by."""
+    return reader.label("kind", tip["kind"]), reader.label("channel", tip["channel"])
+
+
 def _status(tip: Mapping[str, Any], reader: Reader) -> str:
     reason = tip.get("close_reason")
     closed = reader.label("close", reason) if reason else None
@@ -138,10 +143,7 @@ def fact_rows(tip: Mapping[str, Any], reader: Reader) -> list[Row]:
     rows = [
         (_text(reader, "referral.ref"), tip["ref"]),
         (_text(reader, "referral.received"), received),
-        (
-            field["kind"],
-            f"{reader.label('kind', tip['kind'])} · {reader.label('channel', tip['channel'])}",
-        ),
+        (field["kind"], _or_none(reader, *_kind(tip, reader))),
         (field["status"], _status(tip, reader)),
         (field["place"], _place(tip, reader)),
         (field["seen"], _seen(tip, reader)),
