@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import click
@@ -13,6 +12,7 @@ from bot.cli_alerts import add_alert_commands
 from bot.cli_blocks import add_block_commands
 from bot.cli_coordinators import add_coordinator_commands
 from bot.cli_inbound import add_inbound_commands
+from bot.cli_language import reader_language, reading_language
 from bot.cli_outcomes import add_outcome_commands, outcome_lines
 from bot.cli_registry import add_registry_commands
 from bot.cli_triage import acting_coordinator, add_triage_commands
@@ -40,26 +40,6 @@ def _settings(*, quiet: bool = False) -> Settings:
     log_file = settings.homeward_data_dir / "homeward.log" if quiet else None
     configure_logging(settings.log_level, file=log_file)
     return settings
-
-
-def reader_language(chosen: str | None = None) -> str:
-    """The language for the words the CLI prints: --lang if given, else the terminal's
-    (LC_ALL, LC_MESSAGES, LANG)."""
-    if chosen:
-        return {"zh": "zh_CN", "en": "en"}[chosen]
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable, "")
-        if value:
-            return "zh_CN" if value.lower().startswith("zh") else "en"
-    return "en"
-
-
-reading_language = click.option(
-    "--lang",
-    type=click.Choice(["zh", "en"]),
-    default=None,
-    help="Reading language (default: the terminal's, from LC_ALL / LC_MESSAGES / LANG).",
-)
 
 
 @click.group()

@@ -12,7 +12,7 @@ from bot.cli_triage import acting_on
 from bot.settings import Settings
 from handlers.catalogue import catalogue
 from handlers.times import shown, zone
-from storage import utcnow
+from storage import ReportStatus, utcnow
 from triage.outcomes import TipOutcome, record_outcome
 from triage.readable import Reader
 
@@ -26,7 +26,7 @@ TYPED["no-trace"] = "no_trace"
 def outcome_lines(found: TipOutcome, reader: Reader) -> list[str]:
     """The tip's outcome (latest first) and its tipster's earlier tips, in the reader's words."""
     text = catalogue().text
-    lines = [text(reader.language, "outcome.title") + ":"]
+    lines = [reader.pair(text(reader.language, "outcome.title"), "").rstrip()]
     for o in found.outcomes or []:
         kind = reader.label("outcome", o.kind)
         line = text(reader.language, "outcome.now", kind=kind, day=o.happened_on.isoformat())
@@ -34,7 +34,7 @@ def outcome_lines(found: TipOutcome, reader: Reader) -> list[str]:
         lines.append(f"  {line} · {by}" + (f" · {o.note}" if o.note else ""))
     if not found.outcomes:
         lines.append("  " + text(reader.language, "outcome.none"))
-    lines.append(text(reader.language, "reporter.title") + ":")
+    lines.append(reader.pair(text(reader.language, "reporter.title"), "").rstrip())
     history = found.reporter
     if history is None:
         lines.append("  " + text(reader.language, "reporter.unknown"))
@@ -66,7 +66,8 @@ def add_outcome_commands(tips: click.Group, load: Callable[[], Settings]) -> Non
     @click.option("--note", default=None, help="A note on what happened (optional).")
     @click.option("--as", "name", required=True, help="The coordinator recording it.")
     def outcome(ref: str, outcome: str, day: str | None, note: str | None, name: str) -> None:
-        """Record what came of a tip: found, reunited, not the child or no trace."""
+        """Record what came of a tip: found, reunited, not the child or no trace (these three
+        close the tip)."""
         settings = load()
         today = utcnow().astimezone(zone(settings.homeward_timezone)).date()
         try:
@@ -83,4 +84,6 @@ def add_outcome_commands(tips: click.Group, load: Callable[[], Settings]) -> Non
                 today=today,
                 note=note,
             )
-        click.echo(f"{ref}: {outcome} on {happened_on.isoformat()}")
+            closed = report.status == ReportStatus.CLOSED
+        said = f"{ref}: {outcome} on {happened_on.isoformat()}"
+        click.echo(f"{said}; the tip is closed" if closed else said)

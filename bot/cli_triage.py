@@ -10,6 +10,7 @@ import click
 from rq import Queue
 from sqlmodel import Session
 
+from bot.cli_language import reader_language, reading_language
 from bot.settings import Settings
 from handlers.times import zone
 from storage import Coordinator, Report, ReportStatus, make_engine, session_scope, utcnow
@@ -19,9 +20,14 @@ from storage.coordinators import (
 from storage.reports import append_event, get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection, workflow
 from triage.export import export_tip, package_csv, package_json
+from triage.export_readable import readable_csv
 from triage.reach import record_callback
+from triage.readable import Reader
 
-__all__ = ["acting_coordinator", "acting_on", "add_triage_commands"]
+__all__ = ["EXPORT_FORMATS", "acting_coordinator", "acting_on", "add_triage_commands"]
+
+# csv is for people (labels and values in the reader's language); csv-keys for scripts.
+EXPORT_FORMATS = ("json", "csv", "csv-keys")
 
 
 def acting_coordinator(session: Session, report: Report, name: str) -> Coordinator:
@@ -175,12 +181,19 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
 
     @tips.command("export")
     @click.argument("ref")
-    @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(EXPORT_FORMATS),
+        default="json",
+        help="json (keys), csv (labels and values in words), csv-keys (the JSON's keys, flat).",
+    )
     @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
     @click.option(
         "--include-identity", is_flag=True, help="Include the tipster's contact (recorded)."
     )
     @click.option("--reason", default=None, help="Why the identity is included.")
+    @reading_language
     @acting_as
     def export(
         ref: str,
@@ -188,6 +201,7 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
         output: Path | None,
         include_identity: bool,
         reason: str | None,
+        lang: str | None,
         name: str,
     ) -> None:
         """Export a referral package (JSON or CSV) without the tipster's identity by default."""
@@ -202,8 +216,13 @@ def add_triage_commands(cli: click.Group, tips: click.Group, load: Callable[[], 
                 include_identity=include_identity,
                 reason=reason,
             )
-        text = package_json(package) if fmt == "json" else package_csv(package)
-        if output:
-            output.write_text(text, encoding="utf-8")
+        if fmt == "csv":
+            reader = Reader(reader_language(lang), zone(settings.homeward_timezone))
+            text = readable_csv(package, reader)
+        else:
+            text = package_json(package) if fmt == "json" else package_csv(package)
+        if output:  # a byte-order mark makes a spreadsheet read the CSV's Chinese as UTF-8
+            bom = "\ufeff" if fmt == "csv" else ""
+            output.write_text(bom + text, encoding="utf-8")
         else:
             click.echo(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from datetime import datetime
 from typing import Any
@@ -12,13 +11,10 @@ from handlers.times import SECOND, shown
 from handlers.transcript import transcript
 from storage import Report
 from triage.readable import Reader
+from triage.tip_facts import fact_rows, link_words
 from triage.urgency_words import is_on_top, score_words
 
 __all__ = ["link_lines", "queue_line", "tip_lines"]
-
-_SECTIONS = (
-    "language", "ask", "urgency", "imminent", "top_until", "matches", "links", "answers", "events"
-)  # fmt: skip
 
 
 def _heading(reader: Reader, key: str) -> str:
@@ -48,20 +44,16 @@ def link_lines(links: list[dict[str, Any]], reader: Reader) -> list[str]:
     """Tips probably about the same child: reference, score, the decision, why; in words."""
     if not links:
         return []
-    separator = catalogue().text(reader.language, "dashboard.tip.detail_separator")
     lines = [catalogue().text(reader.language, "review.link.title")]
-    for link in links:
-        status = catalogue().text(reader.language, f"review.status.{link['status']}")
-        why = separator.join(reader.say(reason) for reason in link["reasons"])
-        words = catalogue().text(
-            reader.language,
-            "review.cli.link",
-            ref=link["ref"],
-            score=f"{link['score']:.2f}",
-            status=status,
-            reasons=why,
-        )
-        lines.append(f"  {words}")
+    lines += [f"  {link_words(link, reader)}" for link in links]
+    return lines
+
+
+def _facts(data: dict[str, Any], reader: Reader) -> list[str]:
+    """The tip's facts under their heading, one "label: value" a line."""
+    lines = [_heading(reader, "tip.fields")]
+    for label, value in fact_rows(data, reader):
+        lines.append("  " + reader.pair(label, value).replace("\n", "\n    "))
     return lines
 
 
@@ -73,16 +65,11 @@ def tip_lines(
     urgency: list[str],
     ask_why_not: str | None = None,
 ) -> list[str]:
-    """The fields as stored, then urgency (its score or "not assessed yet", then its reasons,
-    as `triage.urgency_words` words them), matches, answers and events put into words."""
-    lines = [
-        f"{key}: {json.dumps(value, ensure_ascii=False)}"
-        for key, value in data.items()
-        if key not in _SECTIONS
-    ]
+    """The tip top to bottom in the reader's words: its facts, whether it can be asked,
+    urgency (score or "not assessed yet", then reasons), matches, the questions as asked
+    with the answers, and the event log (who did what, when, in the reader's zone)."""
+    lines = _facts(data, reader)
     separator = catalogue().text(reader.language, "dashboard.tip.detail_separator")
-    language = reader.label("language", data["language"])
-    lines.append(reader.pair(_heading(reader, "field.language"), language))
     if ask_why_not:  # said before anyone types a question
         lines.append(reader.pair(_heading(reader, "actions.ask_title"), ask_why_not))
     lines.append(reader.pair(_heading(reader, "field.urgency"), urgency[0]))
@@ -104,5 +91,7 @@ def tip_lines(
         details = separator.join(reader.details(event["action"], event["detail"]))
         action = reader.label("event", event["action"])
         when = shown(event["at"], reader.tz, SECOND)
-        lines.append(f"  {when}  {reader.actor(event['actor'])}: {action}  {details}".rstrip())
+        lines.append(
+            f"  {when}  {reader.pair(reader.actor(event['actor']), action)}  {details}".rstrip()
+        )
     return lines

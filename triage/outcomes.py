@@ -17,8 +17,11 @@ from triage.actions import record_action
 from triage.errors import WorkflowError
 from triage.registry_status import follow_outcome
 from triage.reporter import ReporterHistory, reporter_history
+from triage.status_causes import on_outcome
+from triage.workflow import CloseReason, close_tip
 
 __all__ = [
+    "CLOSES",
     "OUTCOME_KINDS",
     "CaseOutcome",
     "TipOutcome",
@@ -30,6 +33,13 @@ __all__ = [
 
 OUTCOME_KINDS = tuple(k.value for k in OutcomeKind)
 MAX_NOTE = 1000
+# An outcome that ends the search closes the tip, for the close reason it amounts to; "found"
+# leaves it open, for the coordinators working toward the reunion.
+CLOSES = {
+    OutcomeKind.REUNITED: CloseReason.RESOLVED,
+    OutcomeKind.NOT_THE_CHILD: CloseReason.UNFOUNDED,
+    OutcomeKind.NO_TRACE: CloseReason.NO_ACTION_POSSIBLE,
+}
 
 
 def record_outcome(
@@ -42,7 +52,8 @@ def record_outcome(
     today: date,
     note: str | None = None,
 ) -> list[Outcome]:
-    """Store an outcome for each tip (one, or a case's), log it; a confirmed registry case follows."""
+    """Store an outcome for each tip (one, or a case's), log it; a confirmed registry case
+    follows, and an outcome that ends the search closes each open tip (logged, by who)."""
     if kind not in OUTCOME_KINDS:
         raise WorkflowError("workflow.outcome_kind_unknown")
     if happened_on > today:
@@ -71,6 +82,14 @@ def record_outcome(
             on=happened_on.isoformat(),
             case=together,
         )
+        if kind in CLOSES:
+            close_tip(
+                session=session,
+                report=report,
+                coordinator=coordinator,
+                close_reason=CLOSES[OutcomeKind(kind)].value,
+                why=on_outcome(kind),
+            )
     follow_outcome(session=session, reports=reports, kind=kind, actor=coordinator.name)
     return rows
 

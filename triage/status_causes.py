@@ -1,4 +1,4 @@
-"""Why the workflow moved a tip's status by itself (claiming, referring), as phrases.
+"""Why the workflow moved a tip's status by itself (claiming, referring, an outcome), as phrases.
 
 Stored as the `reason` of a `status_changed` event, beside the reasons coordinators type;
 `cause_phrase` reads back the English words stored before these were phrases.
@@ -10,7 +10,7 @@ import re
 
 from handlers.phrases import Phrase, phrase
 
-__all__ = ["CLAIMED", "cause_phrase", "referred_to"]
+__all__ = ["CLAIMED", "cause_phrase", "on_outcome", "referred_to"]
 
 CLAIMED = phrase("record.because.claimed")
 _OLD_REFERRED = re.compile(r"referred to (?P<kind>police|ngo|dna_sampling)")
@@ -19,6 +19,11 @@ _OLD_REFERRED = re.compile(r"referred to (?P<kind>police|ngo|dna_sampling)")
 def referred_to(kind: str) -> Phrase:
     """A tip went to the police, a partner or DNA sampling, so it is now referred."""
     return phrase("record.because.referred", kind=phrase(f"workflow.referral.{kind}"))
+
+
+def on_outcome(kind: str) -> Phrase:
+    """An outcome (reunited, not the child, no trace) was recorded, so the tip is closed."""
+    return phrase("record.because.outcome", outcome=phrase(f"outcome.kind.{kind}"))
 
 
 def cause_phrase(stored: object) -> object:

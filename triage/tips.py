@@ -70,6 +70,7 @@ def tip_as_dict(
     exact = open_point(cipher, report.exact_location)
     return {
         **tip_summary(report, tz=tz),
+        "close_reason": report.close_reason,
         "language": report.language,
         "place": {
             "text": report.place_text,

@@ -40,6 +40,7 @@ __all__ = [
     "ask_tipster",
     "change_status",
     "claim_tip",
+    "close_tip",
     "is_lead",
     "reassign_tip",
     "record_action",
@@ -187,6 +188,16 @@ def change_status(
     else:
         _require_claim(report, coordinator, now)
     _set_status(session, report, coordinator, to, reason=reason, close_reason=close_reason)
+
+
+def close_tip(
+    *, session: Session, report: Report, coordinator: Coordinator, close_reason: str, why: Phrase
+) -> bool:
+    """Close a tip for a reason the workflow knows (an outcome), claim or not; False if closed."""
+    if report.status == S.CLOSED:
+        return False
+    _set_status(session, report, coordinator, S.CLOSED, reason=why, close_reason=close_reason)
+    return True
 
 
 def add_note(*, session: Session, report: Report, coordinator: Coordinator, body: str) -> Note:

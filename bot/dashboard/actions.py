@@ -18,7 +18,8 @@ from storage.coordinators import find_coordinator
 from storage.reports import get_report
 from triage import workflow
 from triage.blocks import block_tipster, unblock_tipster
-from triage.export import export_tip, package_csv, package_json
+from triage.export import export_tip, package_json
+from triage.export_readable import readable_csv
 from triage.reach import MAX_CALLBACK, record_callback
 from triage.workflow import WorkflowError
 
@@ -229,7 +230,8 @@ async def export(call: Call) -> Response:
     except WorkflowError as refused:
         return _refused(call, refused)
     # The byte-order mark makes spreadsheet programs read the CSV's Chinese as UTF-8.
-    body = package_json(package) if fmt == "json" else "\ufeff" + package_csv(package)
+    reader = call.dash.texts(call.request).read  # the CSV is read, in the reader's language
+    body = package_json(package) if fmt == "json" else "\ufeff" + readable_csv(package, reader)
     media = "application/json" if fmt == "json" else "text/csv"
     filename = f"{package['ref']}.{fmt}"
     return Response(

@@ -255,6 +255,7 @@ def test_from_a_registry_entry_to_a_reunion(
         "claimed",
         "status_changed",
         "outcome_recorded",
+        "status_changed",  # reunited closes the tip
     ]
     assert [a for who, a in event_log(engine, second) if who == "wang"] == ["same_child_confirmed"]
     with Session(engine) as session:

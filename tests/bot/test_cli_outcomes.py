@@ -57,6 +57,11 @@ def test_an_outcome_recorded_at_the_shell_shows_in_tips_show(
     as_json = json.loads(runner.invoke(cli, ["tips", "show", ref, "--json"]).output)
 
     assert recorded.exit_code == 0, recorded.output
+    assert "not-the-child on 2026-12-01; the tip is closed" in recorded.output
+    closing = [e for e in as_json["events"] if e["action"] == "status_changed"]
+    assert as_json["status"] == "closed" and [e["actor"] for e in closing] == ["alice"]
+    assert "  Status: Closed · Unfounded" in shown.output.splitlines()
+    assert "alice: changed the status  from “New” to “Closed”" in shown.output
     assert stranger.exit_code == 1 and "not on the coordinator allow-list" in stranger.output
     assert future.exit_code == 1 and "2999-01-01 is still to come" in future.output
     assert "not the child on 2026-12-01 · recorded by alice" in shown.output

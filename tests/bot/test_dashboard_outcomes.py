@@ -24,7 +24,7 @@ from tests.bot.dashboard_helpers import (
     report_sighting,
     report_with_pin,
 )
-from tests.bot.test_dashboard_tips import app, clock
+from tests.bot.test_dashboard_tips import app, clock, refs_in
 from tests.triage.coordinators import event_log, tip
 from triage.outcomes import record_outcome
 
@@ -94,6 +94,24 @@ def test_an_outcome_recorded_on_the_tip_page_shows_with_its_day_and_who(alice, t
     assert "recorded an outcome" in page and "outcome: reunited" in page  # the timeline
 
 
+def test_reunited_closes_the_tip_under_the_coordinators_name_and_found_leaves_it_open(
+    alice, tipster, engine
+):
+    ref = report_sighting(tipster)
+
+    alice.posts(f"/tips/{ref}/outcome", outcome="found")
+    after_found = tip(engine, ref).status
+    assert ref in refs_in(alice.opens("/").text)
+    page = alice.follow(alice.posts(f"/tips/{ref}/outcome", outcome="reunited")).text
+
+    assert after_found == "new"  # still open for the coordinators working on the reunion
+    assert (tip(engine, ref).status, tip(engine, ref).close_reason) == ("closed", "resolved")
+    [closing] = details_of(engine, ref, "status_changed")
+    assert closing["actor"] == "alice" and closing["close_reason"] == "resolved"
+    assert "on the outcome “reunited”" in page  # the timeline says why, in words
+    assert ref not in refs_in(alice.opens("/").text)
+
+
 def test_the_day_defaults_to_today_in_the_deployments_zone_and_cannot_be_to_come(
     app, tipster, engine, clock
 ):
@@ -136,6 +154,7 @@ def test_an_outcome_on_a_case_is_stored_for_each_of_its_tips_and_counts_once(
             today=today,
         )
     assert len(rows) == 2 and rows[0].batch == rows[1].batch
+    assert [tip(engine, ref).status for ref in (first, second)] == ["new", "new"]  # found
     for ref in (first, second):
         assert details_of(engine, ref, "outcome_recorded")[0]["case"] == [first, second]
     overview = alice.opens("/overview").text

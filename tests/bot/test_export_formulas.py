@@ -85,7 +85,7 @@ def test_the_cli_export_quotes_formulas(hostile_tip, engine, database_url, secre
 
     exported = runner.invoke(
         cli,
-        ["tips", "export", hostile_tip, "--format", "csv", "--include-identity"]
+        ["tips", "export", hostile_tip, "--format", "csv-keys", "--include-identity"]
         + ["--reason", "police request", "--as", "alice"],
     )
 
@@ -93,6 +93,14 @@ def test_the_cli_export_quotes_formulas(hostile_tip, engine, database_url, secre
     fields = assert_nothing_runs(exported.stdout)
     assert fields["place.text"] == "'" + HOSTILE
     assert fields["contact.phone"] == "'+8613800138000"
+    said = runner.invoke(
+        cli,
+        ["tips", "export", hostile_tip, "--format", "csv", "--lang", "zh", "--include-identity"]
+        + ["--reason", "police request", "--as", "alice"],
+    )
+    words = assert_nothing_runs(said.stdout)
+    assert words["地点"].startswith("'" + HOSTILE)
+    assert words["举报人联系方式"] == "'+8613800138000"
 
 
 def test_the_dashboard_download_quotes_formulas(
@@ -112,6 +120,6 @@ def test_the_dashboard_download_quotes_formulas(
     )
 
     assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
-    fields = assert_nothing_runs(download.text)
-    assert fields["place.text"] == "'" + HOSTILE
-    assert fields["contact.phone"] == "'+8613800138000"
+    fields = assert_nothing_runs(download.text)  # in the coordinator's language (Chinese)
+    assert fields["地点"].startswith("'" + HOSTILE)
+    assert fields["举报人联系方式"] == "'+8613800138000"

@@ -93,12 +93,17 @@ def test_an_export_carries_local_times_with_their_offset(
     runner = cli_runner(database_url, secret_key, data_dir, zone)
 
     package = json.loads(runner.invoke(cli, ["tips", "export", ref, "--as", "alice"]).output)
-    exported = runner.invoke(cli, ["tips", "export", ref, "--format", "csv", "--as", "alice"])
+    exported = runner.invoke(cli, ["tips", "export", ref, "--format", "csv-keys", "--as", "alice"])
+    readable = runner.invoke(
+        cli, ["tips", "export", ref, "--format", "csv", "--lang", "en", "--as", "alice"]
+    )
     rows = dict(row for row in csv.reader(io.StringIO(exported.output)) if row)
 
     assert package["created_at"] == rows["created_at"] == local.isoformat(timespec="seconds")
     offset = local.isoformat()[-6:]
     assert package["seen"]["date"].endswith(offset) and rows["seen.date"].endswith(offset)
+    said = dict(row for row in csv.reader(io.StringIO(readable.output)) if row)
+    assert said["Received"] == f"{local:%Y-%m-%d %H:%M} ({zone})"
 
 
 def test_the_dashboard_timeline_shows_a_claims_end_in_local_time(
