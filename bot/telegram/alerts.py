@@ -3,9 +3,9 @@
 The button's callback data is `alert:<id>:seen`; the same alert opened from its public page
 or a forwarded link arrives as `/start alert-<id>` (https://t.me/<bot>?start=alert-<id>).
 
-The sender keeps one HTTP connection open for the whole fan-out: a new client per call (as
-`httpx.post` makes) cost ~77 ms each here, against ~1.5 ms on a kept connection, and held a
-worker to ~10 messages/s.
+The sender uses the process's kept HTTP connection (`bot.telegram.connection`) for the whole
+fan-out: a new client per call (as `httpx.post` makes) cost ~77 ms each here, against
+~1.5 ms on a kept connection, and held a worker to ~10 messages/s.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import logging
 import time
 from typing import Any
 
-import httpx
-
 from bot.telegram.botapi import BotApiError
 from bot.telegram.config import TelegramConfig
+from bot.telegram.connection import bot_api_client
 from triage.alerts import AlertMessage
 from triage.relay_jobs import DeliveryRefused
 
@@ -43,7 +42,7 @@ class TelegramAlertSender:
 
     def __init__(self, config: TelegramConfig, *, timeout: float = 30.0) -> None:
         self._url = f"{config.api_base_url}{config.token}/sendMessage"
-        self._http = httpx.Client(timeout=timeout)
+        self._timeout = timeout
 
     def send_alert(self, message: AlertMessage) -> None:
         """Send the alert (with its button) or the closing note; DeliveryRefused if blocked."""
@@ -65,7 +64,7 @@ class TelegramAlertSender:
     def _call(self, payload: dict[str, Any]) -> None:
         """sendMessage; short flood waits (429) are waited out, as BotApi does."""
         for attempt in range(_ATTEMPTS):
-            response = self._http.post(self._url, json=payload)
+            response = bot_api_client().post(self._url, json=payload, timeout=self._timeout)
             body = response.json()
             if body.get("ok"):
                 return

@@ -57,8 +57,15 @@ class SentMessage:
 class FakeTelegram:
     """A Bot API server on 127.0.0.1 (ephemeral port) in a background thread."""
 
-    def __init__(self, *, token: str = DEFAULT_TOKEN, username: str = "homeward_test_bot") -> None:
+    def __init__(
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        username: str = "homeward_test_bot",
+        keep_alive: bool = False,
+    ) -> None:
         self.token = token
+        self.keep_alive = keep_alive  # HTTP/1.1 keep-alive (else one connection per call)
         self.bot_id = int(token.split(":", 1)[0])
         self.username = username
         self._state = BotState(self.bot_id, username)
@@ -75,7 +82,7 @@ class FakeTelegram:
         """Bind an ephemeral port and serve in a daemon thread."""
         if self._server is None:
             self._stopping.clear()
-            self._server = BotApiServer(self)
+            self._server = BotApiServer(self, keep_alive=self.keep_alive)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
                 kwargs={"poll_interval": 0.05},
@@ -115,6 +122,13 @@ class FakeTelegram:
         if self._server is None:
             raise RuntimeError("FakeTelegram is not started")
         return int(self._server.server_address[1])
+
+    @property
+    def connections(self) -> int:
+        """TCP connections accepted so far (only while started)."""
+        if self._server is None:
+            raise RuntimeError("FakeTelegram is not started")
+        return self._server.connections
 
     @property
     def base_url(self) -> str:
