@@ -19,7 +19,7 @@ __all__ = ["FixedLoad", "TelegramFigures", "Throughput", "fixed_load", "throughp
 
 # Calls that count against Telegram's send limits (answerCallbackQuery, getMe… don't).
 LIMITED = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
-REST = "webhook, dispatch, chat locks, and the replies' Bot API calls"
+REST = "webhook, dispatch, chat locks"
 
 
 @dataclass(frozen=True)
