@@ -23,6 +23,7 @@ class WebhookClient:
             f"Content-Type: application/json\r\n{SECRET_HEADER}: {secret}\r\n"
         ).encode()
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.in_answers = 0  # 200s that carried a Bot API method for Telegram to run
 
     async def post(self, body: bytes) -> int:
         """The HTTP status of one POST (0 if no connection could carry it)."""
@@ -63,9 +64,11 @@ class WebhookClient:
                 length = int(value)
             elif name == "connection" and "close" in value:
                 keep = False
+        status = int(lines[0].split(" ")[1])
         if length:
-            await reader.readexactly(length)
-        return int(lines[0].split(" ")[1]), keep
+            body = await reader.readexactly(length)
+            self.in_answers += status == 200 and body.startswith(b'{"method"')
+        return status, keep
 
     async def close(self) -> None:
         """Close the idle connections."""

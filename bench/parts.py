@@ -1,10 +1,12 @@
 """CPU of the parts of an update inside the web process under test, by the thread that ran it.
 
 bench/serve.py wraps the inbox's store and the intake's transaction (both run in a thread of
-their own, so `time.thread_time` around them is their CPU, not their neighbours') and writes
-the running totals to a file twice a second; the throughput phase reads them before and
-after, and what is left of the process's CPU is the rest: webhook, dispatch, chat locks and
-the Bot API calls of the replies.
+their own, so `time.thread_time` around them is their CPU, not their neighbours') and the
+reply (`ReplySender`: the replies' Bot API calls through PTB and httpx, on the event loop,
+timed step by step of its own coroutine, so not the other tasks that run while it waits),
+and writes the running totals to a file twice a second; the throughput phase reads them
+before and after, and what is left of the process's CPU is the rest: webhook, dispatch and
+chat locks.
 """
 
 from __future__ import annotations
@@ -13,16 +15,25 @@ import functools
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine, Generator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 __all__ = ["PARTS", "WALLS", "read_parts", "track_parts"]
 
-PARTS = ("store", "interview")
+PARTS = ("store", "interview", "reply")
 WALLS = tuple(f"{part} wall" for part in PARTS)  # the same parts' time from start to end
 _totals = dict.fromkeys(PARTS + WALLS, 0.0)
 _lock = threading.Lock()
+
+
+_replying: ContextVar[bool] = ContextVar("bench_replying", default=False)
+
+
+def _add(part: str, seconds: float) -> None:
+    with _lock:
+        _totals[part] += seconds
 
 
 def _timed(part: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,21 +43,66 @@ def _timed(part: str, func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         finally:
-            spent, waited = time.thread_time() - started, time.perf_counter() - wall
-            with _lock:
-                _totals[part] += spent
-                _totals[f"{part} wall"] += waited
+            _add(part, time.thread_time() - started)
+            _add(f"{part} wall", time.perf_counter() - wall)
+
+    return run
+
+
+class _Stepped:
+    """Await a coroutine, adding the CPU of each of its steps (not of what runs between)."""
+
+    def __init__(self, coroutine: Coroutine[Any, Any, Any], part: str) -> None:
+        self._coroutine, self._part = coroutine, part
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        inner = self._coroutine.__await__()
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            started = time.thread_time()
+            try:
+                signal = inner.throw(error) if error is not None else inner.send(value)
+            except StopIteration as stop:
+                _add(self._part, time.thread_time() - started)
+                return stop.value
+            except BaseException:
+                _add(self._part, time.thread_time() - started)
+                raise
+            _add(self._part, time.thread_time() - started)
+            value, error = None, None
+            try:
+                value = yield signal
+            except BaseException as caught:  # a cancellation goes on into the coroutine
+                error = caught
+
+
+def _timed_async(part: str, func: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        if _replying.get():  # called by another timed method: counted there already
+            return await func(*args, **kwargs)
+        token, wall = _replying.set(True), time.perf_counter()
+        try:
+            return await _Stepped(func(*args, **kwargs), part)  # type: ignore[arg-type]
+        finally:
+            _replying.reset(token)
+            _add(f"{part} wall", time.perf_counter() - wall)
 
     return run
 
 
 def track_parts(path: Path) -> None:
-    """Time the store and the interview's transaction from now on; totals go to `path`."""
+    """Time the store, the interview's transaction and the reply from now on; totals go to
+    `path`."""
     from bot.telegram.inbox import Inbox
+    from bot.telegram.replying import ReplySender
     from handlers import Intake
 
     Inbox.store = _timed("store", Inbox.store)  # type: ignore[method-assign]
     Intake.handle = _timed("interview", Intake.handle)  # type: ignore[method-assign]
+    for name in ("send", "after_tap", "acknowledge", "notice"):
+        setattr(ReplySender, name, _timed_async("reply", getattr(ReplySender, name)))
 
     def write() -> None:
         while True:

@@ -19,7 +19,7 @@ __all__ = ["FixedLoad", "TelegramFigures", "Throughput", "fixed_load", "throughp
 
 # Calls that count against Telegram's send limits (answerCallbackQuery, getMe… don't).
 LIMITED = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
-REST = "webhook, dispatch, chat locks, and the replies' Bot API calls"
+REST = "webhook, dispatch, chat locks"
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Throughput:
     database_cpu_ms: float  # PostgreSQL's CPU per answered update
     limited_calls: float  # Bot API calls within Telegram's send limits, per answered update
     calls: float  # every Bot API call, per answered update
+    in_answers: float  # methods carried by the webhook's 200 instead (a tap's answer), per update
     parts_ms: dict[str, float]  # CPU per answered update of each part (bench/parts.py)
 
 
@@ -114,6 +115,7 @@ async def throughput(
         database_cpu_ms=database_cpu / answered * 1000,
         limited_calls=sum(c.method in LIMITED for c in fake.calls) / answered,
         calls=len(fake.calls) / answered,
+        in_answers=client.in_answers / answered,
         parts_ms={
             part: (parts_after[part] - parts_before[part]) / answered * 1000
             for part in parts_before
@@ -125,7 +127,8 @@ async def throughput(
         f"  {name}: {rate:.0f} updates/s, CPU per update {result.cpu_ms:.1f} ms "
         f"(+ PostgreSQL {result.database_cpu_ms:.1f} ms); {len(sent)} sent, "
         f"{unanswered} unanswered; Bot API calls per update {result.limited_calls:.2f} "
-        f"within the send limits, {result.calls:.2f} in all"
+        f"within the send limits, {result.calls:.2f} in all (+ {result.in_answers:.2f} carried "
+        "by the webhook's 200)"
     )
     if result.parts_ms:
         cpu = {part: result.parts_ms[part] for part in PARTS}

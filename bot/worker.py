@@ -214,3 +214,7 @@ def run_worker(svc: Services, *, burst: bool) -> None:
         )
     finally:
         stop.set()
+        if svc.settings.telegram_bot_token:
+            from bot.telegram.connection import close_bot_api_client
+
+            close_bot_api_client()  # the jobs' kept connection to the Bot API

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, delete, select
 
-from storage.models import Conversation, Delivery
+from storage.models import Conversation, Delivery, utcnow
 
 __all__ = [
     "conversation_language",
@@ -67,22 +67,23 @@ def record_delivery(
     conversation_id: int | None,
     replies: str,
     redacted_replies: str | None = None,
-) -> Delivery:
+) -> None:
     """Remember that an inbound message was handled and what we answered.
 
     Replies holding a secret (a receipt's PIN) come with `redacted_replies`, which replace
-    them once the secret is no longer needed for re-deliveries (`redact_receipts`).
+    them once the secret is no longer needed for re-deliveries (`redact_receipts`). One
+    INSERT, not the ORM's unit of work: a third of the CPU for a row nothing reads back here.
     """
-    delivery = Delivery(
-        channel=channel,
-        delivery_key=delivery_key,
-        conversation_id=conversation_id,
-        replies=replies,
-        redacted_replies=redacted_replies,
+    session.execute(
+        insert(Delivery).values(
+            channel=channel,
+            delivery_key=delivery_key,
+            conversation_id=conversation_id,
+            replies=replies,
+            redacted_replies=redacted_replies,
+            created_at=utcnow(),
+        )
     )
-    session.add(delivery)
-    session.flush()
-    return delivery
 
 
 def purge_expired_drafts(*, session: Session, untouched_since: datetime) -> int:

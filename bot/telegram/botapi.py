@@ -1,4 +1,7 @@
-"""A small synchronous Bot API client for the worker's jobs (the web process uses PTB)."""
+"""A small synchronous Bot API client for the worker's jobs (the web process uses PTB).
+
+Its calls go over this process's kept connection (`bot.telegram.connection`).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,8 @@ import logging
 import time
 from typing import Any
 
-import httpx
-
 from bot.telegram.config import TelegramConfig
+from bot.telegram.connection import bot_api_client
 
 __all__ = ["BotApi", "BotApiError"]
 
@@ -53,7 +55,9 @@ class BotApi:
         """The call's result; BotApiError if Telegram refuses, httpx errors if unreachable."""
         payload = {key: value for key, value in params.items() if value is not None}
         for attempt in range(self._attempts):
-            response = httpx.post(self._url + method, json=payload, timeout=self._timeout)
+            response = bot_api_client().post(
+                self._url + method, json=payload, timeout=self._timeout
+            )
             body = response.json()
             if body.get("ok"):
                 return body.get("result")

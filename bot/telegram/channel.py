@@ -75,13 +75,15 @@ class TelegramChannel:
             .updater(None)  # updates come from our own webhook route or polling loop
             .build()
         )
-        self.sender = ReplySender(self.app.bot)
+        self.sender = ReplySender(self.app.bot, webhook=not self.config.polling)
         self.coordinators = CoordinatorGroup(svc, self.app.bot, language=opts.coordinator_language)
         # The whole adapter as one table, run by `_dispatch`: the first row that takes an
         # update handles it.
+        conversation = Conversation(svc.intake, self.sender)
         self.handlers: list[BaseHandler[Any, Any, Any]] = (
-            self.coordinators.handlers() + Conversation(svc.intake, self.sender).handlers()
+            self.coordinators.handlers() + conversation.handlers()
         )
+        self._taps = conversation.taps
         new_chats = opts.new_chats_per_minute
         self.queues: ChatQueues[_Job] = ChatQueues(
             self._process,
@@ -151,15 +153,16 @@ class TelegramChannel:
                     raise
                 log.warning("telegram: not closed cleanly at stop (%s)", type(error).__name__)
 
-    async def ingest(self, data: dict[str, Any]) -> None:
-        """Store one raw update, then queue it behind its chat's earlier ones."""
+    async def ingest(self, data: dict[str, Any]) -> dict[str, str] | None:
+        """Store one raw update, then queue it behind its chat's earlier ones; what the
+        webhook's 200 carries (a private tap's answer, see `ReplySender.in_webhook`)."""
         update = parse_update(data, self.app.bot)
         chat = update.effective_chat
         if chat is None:
-            return  # nothing we asked for (allowed_updates) comes without a chat
+            return None  # nothing we asked for (allowed_updates) comes without a chat
         if chat.type != "private" and chat.id != self.coordinators.chat_id:
             self.queues.submit(chat.id, _Job(update, None))  # a pointer, nothing stored
-            return
+            return None
         place = self.queues.reserve(chat.id)
         row_id: int | None = None
         try:
@@ -168,6 +171,15 @@ class TelegramChannel:
             place.set_result(None if row_id is None else _Job(update, row_id))
         if row_id is not None:
             log.info("update %s stored", update.update_id)
+        return self._webhook_answer(update)  # stored (or stored before): it may ride the 200
+
+    def _webhook_answer(self, update: Update) -> dict[str, str] | None:
+        """A tap the interview takes is answered by the webhook's 200 (a coordinator's by its
+        own call, with the text that says how it went)."""
+        query = update.callback_query
+        if query is None or (route := self._route(update)) is None or route[0] is not self._taps:
+            return None
+        return self.sender.in_webhook(query)
 
     async def _process(self, job: _Job) -> None:
         """Handle a stored update when it is its chat's turn in every web process."""
@@ -223,12 +235,18 @@ class TelegramChannel:
         """The first handler that takes the update runs it; its errors reach the caller.
 
         (PTB's `process_update` would hand them to error handlers instead.)"""
+        if (route := self._route(update)) is not None:
+            handler, check = route
+            context = self.app.context_types.context.from_update(update, self.app)
+            await handler.handle_update(update, self.app, check, context)
+
+    def _route(self, update: Update) -> tuple[BaseHandler[Any, Any, Any], object] | None:
+        """The first handler that takes the update, with what its check found."""
         for handler in self.handlers:
             check = handler.check_update(update)
             if check is not None and check is not False:
-                context = self.app.context_types.context.from_update(update, self.app)
-                await handler.handle_update(update, self.app, check, context)
-                return
+                return handler, check
+        return None
 
     async def _attempt(self, update_id: int, action: Callable[[], Awaitable[T]]) -> Tried[T]:
         """Run `action`, retrying what may pass later (see `bot.telegram.retrying`)."""

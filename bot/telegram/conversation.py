@@ -51,6 +51,7 @@ class Conversation:
     def __init__(self, intake: Intake, sender: ReplySender) -> None:
         self.intake = intake
         self.sender = sender
+        self.taps = CallbackQueryHandler(self.button)  # the row whose taps the webhook answers
 
     def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
         """The whole adapter as one table; the first matching row handles an update."""
@@ -58,7 +59,7 @@ class Conversation:
         return [
             MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, self.edited),
             MessageHandler(message & private, self.message),
-            CallbackQueryHandler(self.button),
+            self.taps,
             MessageHandler(message & ~private, self.group),
         ]
 
@@ -70,17 +71,19 @@ class Conversation:
         await self.sender.send(update.message.chat.id, replies)
 
     async def button(self, update: Update, context: Context) -> None:
-        """Acknowledge a tap, hand the choice to the interview, then show answer and next."""
+        """Acknowledge a tap (unless the webhook did), hand the choice to the interview, then
+        show answer and next."""
         query = update.callback_query
         assert query is not None
         if query.message is None or query.message.chat.type != "private":
             await self.sender.acknowledge(query)
             return  # we never put buttons anywhere else
         inbound = from_button(query, delivery=delivery_id(update))
-        # The spinner stops while the interview runs, not before it: one wait, not two.
-        replies, _ = await asyncio.gather(
-            asyncio.to_thread(self.intake.handle, inbound), self.sender.acknowledge(query)
-        )
+        handled = asyncio.to_thread(self.intake.handle, inbound)
+        if self.sender.answered(query):  # by the webhook's 200
+            replies = await handled
+        else:  # the spinner stops while the interview runs, not before it: one wait, not two
+            replies, _ = await asyncio.gather(handled, self.sender.acknowledge(query))
         shown = query.message if isinstance(query.message, Message) else None
         tap = Tap(
             query.message.chat.id,

@@ -19,7 +19,7 @@ _BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)
 
 
 async def poll(
-    bot: Bot, ingest: Callable[[dict[str, Any]], Awaitable[None]], *, timeout: int
+    bot: Bot, ingest: Callable[[dict[str, Any]], Awaitable[object]], *, timeout: int
 ) -> None:
     """Fetch updates until cancelled; each is stored by `ingest` before an offset confirms it."""
     offset: int | None = None

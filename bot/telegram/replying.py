@@ -24,11 +24,20 @@ __all__ = ["ReplySender"]
 log = logging.getLogger(__name__)
 
 
-class ReplySender:
-    """Turns replies into sendMessage / editMessageText calls for one bot."""
+def _private(query: CallbackQuery) -> bool:
+    return query.message is not None and query.message.chat.type == "private"
 
-    def __init__(self, bot: Bot) -> None:
+
+class ReplySender:
+    """Turns replies into sendMessage / editMessageText calls for one bot.
+
+    With a webhook, an interview's tap (in a private chat) is answered by the webhook's 200
+    (`in_webhook`), not by a call of its own; over long polling every tap is answered by a call.
+    """
+
+    def __init__(self, bot: Bot, *, webhook: bool = False) -> None:
         self.bot = bot
+        self.webhook = webhook
         # Chats showing our location/contact keyboard, so the next plain message can remove
         # it. Lost on restart, which only leaves a harmless button on screen.
         self._keyboards: set[int] = set()
@@ -49,8 +58,20 @@ class ReplySender:
             self._keyboards.discard(chat_id)
         await self.bot.send_message(chat_id, message.text, reply_markup=markup)
 
+    def in_webhook(self, query: CallbackQuery) -> dict[str, str] | None:
+        """The answer the webhook's 200 carries for an interview's tap (None: by a call)."""
+        if not self.answered(query):
+            return None
+        return {"method": "answerCallbackQuery", "callback_query_id": query.id}
+
+    def answered(self, query: CallbackQuery) -> bool:
+        """Whether the webhook's 200 stopped this button's spinner already."""
+        return self.webhook and _private(query)
+
     async def acknowledge(self, query: CallbackQuery) -> None:
         """Stop the button's spinner; an answer too late to matter is not an error."""
+        if self.answered(query):
+            return
         with contextlib.suppress(BadRequest):  # "query is too old" after a restart
             await query.answer()
 

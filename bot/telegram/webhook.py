@@ -4,6 +4,10 @@ A 503 (the database is down) makes Telegram send the update again later; a 400 i
 Telegram never sends, or what could never be stored (re-sending it wouldn't help). A body
 over MAX_UPDATE_BYTES gets 413 as soon as that is known: from its Content-Length before
 anything is read, else while it is read. Nothing about the update's content is logged.
+
+A 200 may carry one Bot API method for Telegram to run (`ingest`'s answer: a tap's
+answerCallbackQuery), so the answer costs no call of its own; it rides on the 200, so it
+is sent only once the update is stored.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.telegram.parsing import MalformedUpdate
@@ -40,9 +44,10 @@ def _update_id(data: object) -> int | None:
 
 
 def webhook_route(
-    path: str, secret: str, ingest: Callable[[dict[str, Any]], Awaitable[None]]
+    path: str, secret: str, ingest: Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 ) -> Route:
-    """The POST route Telegram calls; `ingest` stores an update (or raises)."""
+    """The POST route Telegram calls; `ingest` stores an update (or raises), and may give a
+    Bot API method for the 200 to carry."""
 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode("latin-1")
@@ -55,7 +60,7 @@ def webhook_route(
         if _update_id(data) is None:
             return Response(status_code=400)
         try:
-            await ingest(data)
+            answer = await ingest(data)
         except MalformedUpdate as error:  # not from Telegram, or not in a form we can read
             log.warning("update %s refused: malformed (%s)", data["update_id"], error)
             return Response(status_code=400)
@@ -66,6 +71,6 @@ def webhook_route(
                 type(error).__name__,
             )
             return Response(status_code=503)
-        return Response(status_code=200)
+        return Response(status_code=200) if answer is None else JSONResponse(answer)
 
     return Route(path, receive, methods=["POST"], max_body_size=MAX_UPDATE_BYTES)

@@ -8,6 +8,7 @@ story: `tipster.says("你好")`, `tipster.taps("继续")`, `tipster.sends_locati
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,8 +84,17 @@ class RunningBot:
     def post(self, update: dict[str, Any], *, secret: str | None = SECRET) -> int:
         """POST an update to the webhook as Telegram would; the HTTP status."""
         headers = {SECRET_HEADER: secret} if secret is not None else {}
-        path = self.channel.config.webhook_path
-        return self.client.post(path, json=update, headers=headers).status_code
+        return self.post_body(json.dumps(update).encode(), headers)
+
+    def post_body(self, content: bytes, headers: dict[str, str]) -> int:
+        """POST a body to the webhook; like Telegram, run the method a 200 carries."""
+        headers = {"Content-Type": "application/json", **headers}
+        response = self.client.post(
+            self.channel.config.webhook_path, content=content, headers=headers
+        )
+        if response.status_code == 200:
+            self.fake.run_webhook_answer(response.content)
+        return response.status_code
 
     def settle(self) -> None:
         """Wait until every update handed over so far is handled and marked done."""

@@ -120,3 +120,14 @@ def test_a_polled_update_is_confirmed_only_once_it_is_stored(
     bot.settle()
     [stored] = rows(engine, InboundUpdate)
     assert stored.update_key == str(update_id) and stored.processed_at is not None
+
+
+def test_over_polling_a_tap_is_answered_by_a_call(bot: RunningBot, updates: UpdateFactory) -> None:
+    tipster = TelegramTipster(bot, updates, TIPSTER, language_code="en")
+    tipster.says("/start")
+    tap = tipster.tap_update(tipster.question, "kind:sighting")
+    tipster.send(tap)
+
+    [answer] = bot.fake.calls("answerCallbackQuery")  # no webhook response to carry it
+    assert answer.params["callback_query_id"] == tap["callback_query"]["id"]
+    assert not answer.in_webhook_answer

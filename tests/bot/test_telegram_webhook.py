@@ -92,7 +92,52 @@ def test_the_same_update_delivered_twice_has_one_effect(
     assert ["安全第一" in m.text for m in bot.fake.sent_messages(TIPSTER)].count(True) == 1
     assert len(rows(engine, InboundUpdate)) == len(rows(engine, Delivery)) == 2
     assert conversation_state(engine, cipher, TIPSTER)["kind"] == "sighting"
-    assert len(bot.fake.calls("answerCallbackQuery")) == 1
+    # Each 200 carries the tap's answer: Telegram re-sends a tap only when it got no 200.
+    answers = bot.fake.calls("answerCallbackQuery")
+    assert [a.in_webhook_answer for a in answers] == [True, True]
+
+
+def test_a_tap_is_answered_in_the_webhooks_200_once_stored_and_by_no_call(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def database_down(**_: object) -> bool:
+        raise OperationalError("INSERT", {}, ConnectionError("database is down"))
+
+    tipster = TelegramTipster(bot, updates, TIPSTER)
+    tipster.says("/start")
+    tap = tipster.tap_update(tipster.question, "kind:sighting")
+    path, headers = bot.channel.config.webhook_path, {SECRET_HEADER: SECRET}
+    monkeypatch.setattr(telegram_inbox, "store_update", database_down)
+    refused = bot.client.post(path, json=tap, headers=headers)
+    monkeypatch.undo()
+    assert refused.status_code == 503 and refused.content == b""  # not stored: no answer yet
+
+    stored = bot.client.post(path, json=tap, headers=headers)  # Telegram's retry
+    assert stored.status_code == 200
+    query_id = tap["callback_query"]["id"]
+    assert stored.json() == {"method": "answerCallbackQuery", "callback_query_id": query_id}
+    assert len(rows(engine, InboundUpdate)) == 2
+    bot.fake.wait_for(is_text_to(TIPSTER), WAIT, count=2)
+    bot.settle()
+    assert "安全第一" in tipster.text
+    assert bot.fake.calls("answerCallbackQuery") == []  # no call of its own
+    said = bot.client.post(path, json=updates.text(TIPSTER, "你好"), headers=headers)
+    assert said.status_code == 200 and said.content == b""  # a message's 200 carries nothing
+
+
+def test_a_coordinators_button_pressed_in_private_is_answered_by_a_call_saying_why(
+    bot: RunningBot, updates: UpdateFactory
+) -> None:
+    tap = updates.callback(
+        TIPSTER, "co:claim:1", message_id=1, message_text="tip", reply_markup=None
+    )
+    path, headers = bot.channel.config.webhook_path, {SECRET_HEADER: SECRET}
+    response = bot.client.post(path, json=tap, headers=headers)
+
+    assert response.status_code == 200 and response.content == b""
+    answer = bot.fake.wait_for("answerCallbackQuery", WAIT)
+    assert not answer.in_webhook_answer and answer.params.get("show_alert") is True
+    assert answer.params.get("text")
 
 
 def test_a_database_failure_asks_telegram_to_send_the_update_again(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import defaultdict, deque
@@ -34,6 +35,7 @@ class Call:
     at: float
     result: Any = None
     error_code: int | None = None
+    in_webhook_answer: bool = False  # carried by a webhook's 200, not called by the bot
 
     def is_(self, method: str) -> bool:
         """Tell whether this call was to `method` (case-insensitive, as on Telegram)."""
@@ -55,8 +57,15 @@ class SentMessage:
 class FakeTelegram:
     """A Bot API server on 127.0.0.1 (ephemeral port) in a background thread."""
 
-    def __init__(self, *, token: str = DEFAULT_TOKEN, username: str = "homeward_test_bot") -> None:
+    def __init__(
+        self,
+        *,
+        token: str = DEFAULT_TOKEN,
+        username: str = "homeward_test_bot",
+        keep_alive: bool = False,
+    ) -> None:
         self.token = token
+        self.keep_alive = keep_alive  # HTTP/1.1 keep-alive (else one connection per call)
         self.bot_id = int(token.split(":", 1)[0])
         self.username = username
         self._state = BotState(self.bot_id, username)
@@ -73,7 +82,7 @@ class FakeTelegram:
         """Bind an ephemeral port and serve in a daemon thread."""
         if self._server is None:
             self._stopping.clear()
-            self._server = BotApiServer(self)
+            self._server = BotApiServer(self, keep_alive=self.keep_alive)
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
                 kwargs={"poll_interval": 0.05},
@@ -113,6 +122,13 @@ class FakeTelegram:
         if self._server is None:
             raise RuntimeError("FakeTelegram is not started")
         return int(self._server.server_address[1])
+
+    @property
+    def connections(self) -> int:
+        """TCP connections accepted so far (only while started)."""
+        if self._server is None:
+            raise RuntimeError("FakeTelegram is not started")
+        return self._server.connections
 
     @property
     def base_url(self) -> str:
@@ -236,6 +252,16 @@ class FakeTelegram:
     # -- request handling (server threads) -------------------------------------------------
     def handle_call(self, method: str, params: JSON) -> tuple[int, JSON]:
         """Run one Bot API call, record it and return (HTTP status, JSON body); HTTP layer only."""
+        return self._run(method, params, in_webhook_answer=False)
+
+    def run_webhook_answer(self, body: bytes) -> None:
+        """Run the Bot API method a webhook's 200 carried, as Telegram does (its result unseen)."""
+        if not body:
+            return
+        params = dict(json.loads(body))
+        self._run(str(params.pop("method")), params, in_webhook_answer=True)
+
+    def _run(self, method: str, params: JSON, *, in_webhook_answer: bool) -> tuple[int, JSON]:
         at, key = time.time(), method.lower()
         with self._cond:
             fault = self._faults[key].popleft() if self._faults.get(key) else None
@@ -257,7 +283,8 @@ class FakeTelegram:
         except ApiError as err:
             status, body = err.error_code, err.body()
         with self._cond:
-            self._calls.append(Call(method, params, at, result, None if status == 200 else status))
+            error = None if status == 200 else status
+            self._calls.append(Call(method, params, at, result, error, in_webhook_answer))
             self._cond.notify_all()
         return status, body
 

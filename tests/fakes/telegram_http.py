@@ -59,9 +59,16 @@ class BotApiServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, backend: ApiBackend) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, backend: ApiBackend, *, keep_alive: bool = False) -> None:
+        super().__init__(("127.0.0.1", 0), _KeptHandler if keep_alive else _Handler)
         self.backend = backend
+        self.connections = 0  # accepted so far
+
+    def get_request(self) -> tuple[Any, Any]:
+        """Accept a connection, counting it."""
+        accepted = super().get_request()
+        self.connections += 1
+        return accepted
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -118,6 +125,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (e.g. PTB cancelled a long poll on shutdown)
+
+
+class _KeptHandler(_Handler):
+    protocol_version = "HTTP/1.1"  # keeps a connection open for the client's next request
 
 
 def _coerce(key: str, value: str) -> Any:
