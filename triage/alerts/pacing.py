@@ -1,52 +1,97 @@
-"""The fan-out's pace: a share of Telegram's ~30 messages/s per bot, shared by every process,
-spread evenly, with replies to tipsters taking their places first.
+"""The fan-out's pace: what replies to tipsters leave of Telegram's 30 messages/s per bot,
+shared by every process, spread evenly.
 
-One Redis key per platform holds the next free moment to send (the "theoretical arrival
-time" of the generic cell rate algorithm). A fan-out message takes that moment, pushes it on
-by 1/`per_second`, and sleeps until its moment; a burst never happens, whichever second
-boundaries fall where, and two workers share one pace. A reply to a tipster takes a place
-without waiting (`note_reply`), so it only ever delays the fan-out, never the other way.
+Two Redis keys per platform. One holds the next free moment to send (the "theoretical
+arrival time" of the generic cell rate algorithm): a message takes it and pushes it on by
+1/`per_second`, so the fan-out goes evenly rather than in bursts, and two workers share one
+pace. The other holds the moment of every message of the last two seconds, replies and
+fan-out alike: a fan-out message goes only where the second before it holds fewer than
+`FANOUT_WINDOW` (29) messages, so the bot never sends more than Telegram's 30 in any one
+second, leaving a place for a reply on its way. Replies take their places without waiting
+(`note_replies`, from the web process): they only ever delay the fan-out, never the other
+way.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import redis
 
-__all__ = ["Pacer", "note_reply"]
+__all__ = ["FANOUT_WINDOW", "Pacer", "note_replies", "pace_keys"]
 
-_KEY = "homeward:pace:{platform}"
-# Take the next free moment and push it on by one step; returns how long to wait. The free
-# moment may lag `now` by up to CATCH_UP, so a message slowed by the machine is made up for
-# (a burst of at most CATCH_UP × rate). Floats travel as strings: Lua numbers would reach
-# Redis as integers.
-_TAKE = """
-local now = tonumber(ARGV[1])
-local step = tonumber(ARGV[2])
-local lag = tonumber(ARGV[3])
-local free = tonumber(redis.call('GET', KEYS[1]) or '0')
-if free < now - lag then free = now - lag end
-redis.call('SET', KEYS[1], tostring(free + step), 'PX', 60000)
-return tostring(free - now)
+TELEGRAM_PER_SECOND = 30  # Telegram's limit per bot, in any one second
+FANOUT_WINDOW = TELEGRAM_PER_SECOND - 1  # one place left for a reply already on its way
+CATCH_UP = 0.25  # seconds a pace may lag: a message slowed by the machine is made up for
+_KEYS = ("homeward:pace:{platform}", "homeward:pace:{platform}:sent")
+
+# Shared by both scripts: moments travel as strings (Lua numbers would reach Redis as
+# integers or with 14 digits), each moment's member is the free moment after it, which only
+# grows, so no two are the same.
+_COMMON = """
+local function fmt(x) return string.format('%.6f', x) end
+local function resumed(free, now, lag)
+  if free < now - 1 then return now end  -- idle: afresh, with no lead to burst with
+  if free < now - lag then return now - lag end
+  return free
+end
+local function keep(now)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', fmt(now - 2))
+  redis.call('PEXPIRE', KEYS[2], 60000)
+end
 """
+# Replies: ARGV = step, lag, then each reply's moment.
+_NOTE = (
+    _COMMON
+    + """
+local step, lag = tonumber(ARGV[1]), tonumber(ARGV[2])
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+local now = 0
+for i = 3, #ARGV do
+  now = tonumber(ARGV[i])
+  free = resumed(free, now, lag) + step
+  redis.call('ZADD', KEYS[2], fmt(now), fmt(free))
+end
+redis.call('SET', KEYS[1], fmt(free), 'PX', 60000)
+keep(now)
+return #ARGV - 2
+"""
+)
+# The fan-out: ARGV = now, step, lag, window; returns how long to wait for its moment.
+_TAKE = (
+    _COMMON
+    + """
+local now, step = tonumber(ARGV[1]), tonumber(ARGV[2])
+local lag, window = tonumber(ARGV[3]), tonumber(ARGV[4])
+local free = resumed(tonumber(redis.call('GET', KEYS[1]) or '0'), now, lag)
+local at = math.max(free, now)
+local newest = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if newest[2] and tonumber(newest[2]) > at then at = tonumber(newest[2]); free = at end
+local full = redis.call('ZREVRANGE', KEYS[2], window - 1, window - 1, 'WITHSCORES')
+local after = full[2] and tonumber(full[2]) + 1.001  -- a millisecond past its second
+if after and after > at then at = after; free = at end
+redis.call('SET', KEYS[1], fmt(free + step), 'PX', 60000)
+redis.call('ZADD', KEYS[2], fmt(at), fmt(free + step))
+keep(now)
+return fmt(at - now)
+"""
+)
 
 
-CATCH_UP = 0.25  # seconds
+def pace_keys(platform: str) -> list[str]:
+    """The Redis keys of one platform's pace (the next free moment, the last seconds' sends)."""
+    return [key.format(platform=platform) for key in _KEYS]
 
 
-def _take(client: redis.Redis, platform: str, now: float, step: float) -> float:
-    script = client.register_script(_TAKE)
-    key = _KEY.format(platform=platform)
-    return float(script(keys=[key], args=[repr(now), repr(step), repr(CATCH_UP)]))
-
-
-def note_reply(
-    client: redis.Redis, platform: str, *, per_second: float = 27.0, now: float | None = None
+def note_replies(
+    client: redis.Redis, platform: str, moments: Sequence[float], *, per_second: float
 ) -> None:
-    """Count a reply to a tipster in the shared pace (it never waits)."""
-    _take(client, platform, time.time() if now is None else now, 1 / per_second)
+    """Count replies to tipsters (sent at `moments`) in the shared pace; they never wait."""
+    script = client.register_script(_NOTE)
+    script(
+        keys=pace_keys(platform), args=[repr(1 / per_second), repr(CATCH_UP), *map(repr, moments)]
+    )
 
 
 class Pacer:
@@ -61,12 +106,14 @@ class Pacer:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._client, self._platform = client, platform
-        self._step = 1 / per_second
+        self._script = client.register_script(_TAKE)
+        self._keys = pace_keys(platform)
+        self._step = repr(1 / per_second)
         self._clock, self._sleep = clock, sleep
 
     def wait_turn(self) -> None:
         """Return at this message's moment (taking it)."""
-        wait = _take(self._client, self._platform, self._clock(), self._step)
+        args: list[str | int] = [repr(self._clock()), self._step, repr(CATCH_UP), FANOUT_WINDOW]
+        wait = float(self._script(keys=self._keys, args=args))
         if wait > 0:
             self._sleep(wait)
