@@ -22,7 +22,7 @@ def test_the_fan_out_goes_evenly_at_its_pace_and_never_past_29_in_a_second(
     assert most_in_a_second(moments) == FANOUT_WINDOW == 29
     gaps = [b - a for a, b in zip(moments, moments[1:], strict=False)]
     # Evenly: 1/29 s apart, a millisecond more where the second's 29th would touch the 1st.
-    assert all(1 / 29 - 1e-6 <= gap <= 1 / 29 + 0.0011 for gap in gaps)
+    assert all(1 / 29 - 1e-5 <= gap <= 1 / 29 + 0.0011 for gap in gaps)
     assert len(moments) / (moments[-1] - moments[0]) > 0.95 * 29
 
 
@@ -56,8 +56,10 @@ def test_replies_take_their_places_first_and_the_fan_out_takes_what_they_leave(
     pacer = Pacer(redis_client, "telegram", 29, clock=lambda: clock.now, sleep=clock.sleep)
     moments = fan_out(pacer, clock, 60)
     in_their_second = [m for m in moments if m < replies[0] + 1]
-    assert len(in_their_second) == 29 - 10
-    assert most_in_a_second(moments + replies) == 29
+    # While tipsters are being answered the fan-out keeps a second place free for a reply.
+    assert len(in_their_second) == 28 - 10
+    assert most_in_a_second(moments + replies) <= 29
+    assert most_in_a_second(moments) == 29  # once the replies' second is over
 
 
 def test_a_pace_is_kept_per_platform(redis_client: redis.Redis) -> None:

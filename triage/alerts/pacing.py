@@ -1,15 +1,17 @@
 """The fan-out's pace: what replies to tipsters leave of Telegram's 30 messages/s per bot,
 shared by every process, spread evenly.
 
-Two Redis keys per platform. One holds the next free moment to send (the "theoretical
+Three Redis keys per platform. One holds the next free moment to send (the "theoretical
 arrival time" of the generic cell rate algorithm): a message takes it and pushes it on by
 1/`per_second`, so the fan-out goes evenly rather than in bursts, and two workers share one
-pace. The other holds the moment of every message of the last two seconds, replies and
-fan-out alike: a fan-out message goes only where the second before it holds fewer than
-`FANOUT_WINDOW` (29) messages, so the bot never sends more than Telegram's 30 in any one
-second, leaving a place for a reply on its way. Replies take their places without waiting
-(`note_replies`, from the web process): they only ever delay the fan-out, never the other
-way.
+pace. One holds the moment of every message of the last two seconds, replies and fan-out
+alike: a fan-out message goes only where the second before it holds fewer than
+`FANOUT_WINDOW` (29), or 28 while tipsters are being answered, so the bot stays within
+Telegram's 30 in any one second with a place or two for replies on their way. The third is
+the last reply's moment. Replies take their places without waiting (`note_replies`, from
+the web process): they only ever delay the fan-out, never the other way. A fan-out message
+takes its moment only when it has come (the worker asks again after sleeping), so a reply
+noted meanwhile is counted before it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ __all__ = ["FANOUT_WINDOW", "Pacer", "note_replies", "pace_keys"]
 TELEGRAM_PER_SECOND = 30  # Telegram's limit per bot, in any one second
 FANOUT_WINDOW = TELEGRAM_PER_SECOND - 1  # one place left for a reply already on its way
 CATCH_UP = 0.25  # seconds a pace may lag: a message slowed by the machine is made up for
-_KEYS = ("homeward:pace:{platform}", "homeward:pace:{platform}:sent")
+_KEYS = (
+    "homeward:pace:{platform}",
+    "homeward:pace:{platform}:sent",
+    "homeward:pace:{platform}:replied",
+)
 
 # Shared by both scripts: moments travel as strings (Lua numbers would reach Redis as
 # integers or with 14 digits), each moment's member is the free moment after it, which only
@@ -54,11 +60,13 @@ for i = 3, #ARGV do
   redis.call('ZADD', KEYS[2], fmt(now), fmt(free))
 end
 redis.call('SET', KEYS[1], fmt(free), 'PX', 60000)
+redis.call('SET', KEYS[3], fmt(now), 'PX', 60000)
 keep(now)
 return #ARGV - 2
 """
 )
-# The fan-out: ARGV = now, step, lag, window; returns how long to wait for its moment.
+# The fan-out: ARGV = now, step, lag, window; returns {1 if taken, how long to wait}. A moment
+# still to come is not taken: the worker sleeps and asks again.
 _TAKE = (
     _COMMON
     + """
@@ -68,19 +76,21 @@ local free = resumed(tonumber(redis.call('GET', KEYS[1]) or '0'), now, lag)
 local at = math.max(free, now)
 local newest = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 if newest[2] and tonumber(newest[2]) > at then at = tonumber(newest[2]); free = at end
+if tonumber(redis.call('GET', KEYS[3]) or '0') > now - 1 then window = window - 1 end
 local full = redis.call('ZREVRANGE', KEYS[2], window - 1, window - 1, 'WITHSCORES')
 local after = full[2] and tonumber(full[2]) + 1.001  -- a millisecond past its second
 if after and after > at then at = after; free = at end
+if at > now + 0.001 then return {0, fmt(at - now)} end
 redis.call('SET', KEYS[1], fmt(free + step), 'PX', 60000)
 redis.call('ZADD', KEYS[2], fmt(at), fmt(free + step))
 keep(now)
-return fmt(at - now)
+return {1, fmt(at - now)}
 """
 )
 
 
 def pace_keys(platform: str) -> list[str]:
-    """The Redis keys of one platform's pace (the next free moment, the last seconds' sends)."""
+    """The Redis keys of one platform's pace (next free moment, last seconds' sends, last reply)."""
     return [key.format(platform=platform) for key in _KEYS]
 
 
@@ -113,7 +123,10 @@ class Pacer:
 
     def wait_turn(self) -> None:
         """Return at this message's moment (taking it)."""
-        args: list[str | int] = [repr(self._clock()), self._step, repr(CATCH_UP), FANOUT_WINDOW]
-        wait = float(self._script(keys=self._keys, args=args))
-        if wait > 0:
-            self._sleep(wait)
+        while True:
+            args: list[str | int] = [repr(self._clock()), self._step, repr(CATCH_UP), FANOUT_WINDOW]
+            taken, wait = self._script(keys=self._keys, args=args)
+            if float(wait) > 0:
+                self._sleep(float(wait))
+            if int(taken):
+                return
