@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import redis
 from rq import Queue
 
@@ -62,6 +63,7 @@ class Plan:
 
 
 PLANS = {"full": Plan(100_000, 60.0, 120.0), "quick": Plan(20_000, 30.0, 40.0)}
+STARTING = 5.0  # seconds a worker takes to start (its CPU then is not the fan-out's)
 BLOCK = 5.0  # seconds the fan-out runs, then is stopped, in turns, while tipsters are answered
 
 
@@ -72,6 +74,16 @@ def _sends(fake: FakeBotApi) -> Sends:
         for c in list(fake.calls)
         if c.method == "sendmessage" and (c.chat_id or 0) >= FIRST_SUBSCRIBER
     ]
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds of a worker and its work-horses (rq forks one per job)."""
+    process = psutil.Process(pid)
+    total = 0.0
+    for one in [process, *process.children(recursive=True)]:
+        times = one.cpu_times()
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
 
 
 async def _kill(process: subprocess.Popen[bytes]) -> None:
@@ -87,6 +99,7 @@ class Run:
     during: Sends  # alert messages sent while tipsters were answered (in turns)
     without: Replies
     alongside: Replies
+    worker_ms: float  # the second worker's CPU per message, once started
 
 
 async def fan_out_and_interviews(plan: Plan, url: str, key: str, alert_id: int) -> Run:
@@ -107,8 +120,11 @@ async def fan_out_and_interviews(plan: Plan, url: str, key: str, alert_id: int) 
             resume_fanouts(engine, queue, now=utcnow() + LEASE * 2)  # the lease has passed
             engine.dispose()
             second = worker(url, key, port)
-            await asyncio.sleep(plan.seconds / 2)
+            await asyncio.sleep(STARTING)
+            cpu, sent = _cpu(second.pid), len(_sends(fake))
+            await asyncio.sleep(plan.seconds / 2 - STARTING)
             alone = len(_sends(fake))
+            worker_ms = (_cpu(second.pid) - cpu) / max(1, alone - sent) * 1000
             without, alongside = await interviews(
                 web, fake, updates, second.pid, seconds=plan.interviews, block=BLOCK,
                 first_chat=5_000_000, first_subscriber=FIRST_SUBSCRIBER,
@@ -118,7 +134,7 @@ async def fan_out_and_interviews(plan: Plan, url: str, key: str, alert_id: int) 
     finally:
         await fake.close()
     phases = [sends[:before_kill], sends[before_kill:alone]]
-    return Run(phases, sends[alone:], without, alongside)
+    return Run(phases, sends[alone:], without, alongside, worker_ms)
 
 
 def main() -> None:
@@ -190,6 +206,7 @@ def report(
         f"({inversions} out-of-order pairs, {len(every):,} messages)"
     )
     print(f"duplicates after kill -9   {duplicates:>10}")
+    print(f"worker CPU per message     {run.worker_ms:>10.1f} ms")
     print(
         f"reply p50 / p99, stopped   {_ms(without.p50)} / {_ms(without.p99)}   "
         f"({without.replied}/{without.expecting} replied)"

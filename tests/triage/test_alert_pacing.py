@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from tests.triage.pace_helpers import START, Clock, fan_out, most_in_a_second
-from triage.alerts.pacing import FANOUT_WINDOW, Pacer, note_replies
+from triage.alerts.pacing import FANOUT_WINDOW, WHILE_REPLYING, Pacer, note_replies
 from triage.alerts.reply_pace import ReplyPace
 
 
@@ -56,8 +56,8 @@ def test_replies_take_their_places_first_and_the_fan_out_takes_what_they_leave(
     pacer = Pacer(redis_client, "telegram", 29, clock=lambda: clock.now, sleep=clock.sleep)
     moments = fan_out(pacer, clock, 60)
     in_their_second = [m for m in moments if m < replies[0] + 1]
-    # While tipsters are being answered the fan-out keeps a second place free for a reply.
-    assert len(in_their_second) == 28 - 10
+    # While tipsters are being answered the fan-out keeps more places free for replies.
+    assert len(in_their_second) == WHILE_REPLYING - 10 == 27 - 10
     assert most_in_a_second(moments + replies) <= 29
     assert most_in_a_second(moments) == 29  # once the replies' second is over
 

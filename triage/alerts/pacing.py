@@ -6,8 +6,9 @@ arrival time" of the generic cell rate algorithm): a message takes it and pushes
 1/`per_second`, so the fan-out goes evenly rather than in bursts, and two workers share one
 pace. One holds the moment of every message of the last two seconds, replies and fan-out
 alike: a fan-out message goes only where the second before it holds fewer than
-`FANOUT_WINDOW` (29), or 28 while tipsters are being answered, so the bot stays within
-Telegram's 30 in any one second with a place or two for replies on their way. The third is
+`FANOUT_WINDOW` (29), or `WHILE_REPLYING` (27) while tipsters are being answered, so the
+bot stays within Telegram's 30 in any one second with places left for replies on their way
+(noted an instant before they go) and for the send's own delay after its moment. The third is
 the last reply's moment. Replies take their places without waiting (`note_replies`, from
 the web process): they only ever delay the fan-out, never the other way. A fan-out message
 takes its moment only when it has come (the worker asks again after sleeping), so a reply
@@ -21,10 +22,11 @@ from collections.abc import Callable, Sequence
 
 import redis
 
-__all__ = ["FANOUT_WINDOW", "Pacer", "note_replies", "pace_keys"]
+__all__ = ["FANOUT_WINDOW", "WHILE_REPLYING", "Pacer", "note_replies", "pace_keys"]
 
 TELEGRAM_PER_SECOND = 30  # Telegram's limit per bot, in any one second
-FANOUT_WINDOW = TELEGRAM_PER_SECOND - 1  # one place left for a reply already on its way
+FANOUT_WINDOW = TELEGRAM_PER_SECOND - 1  # one place left for the send's own delay
+WHILE_REPLYING = TELEGRAM_PER_SECOND - 3  # and two for replies on their way (measured)
 CATCH_UP = 0.25  # seconds a pace may lag: a message slowed by the machine is made up for
 _KEYS = (
     "homeward:pace:{platform}",
@@ -65,18 +67,19 @@ keep(now)
 return #ARGV - 2
 """
 )
-# The fan-out: ARGV = now, step, lag, window; returns {1 if taken, how long to wait}. A moment
-# still to come is not taken: the worker sleeps and asks again.
+# The fan-out: ARGV = now, step, lag, window, window while replying; returns {1 if taken,
+# how long to wait}. A moment still to come is not taken: the worker sleeps and asks again.
 _TAKE = (
     _COMMON
     + """
 local now, step = tonumber(ARGV[1]), tonumber(ARGV[2])
 local lag, window = tonumber(ARGV[3]), tonumber(ARGV[4])
+local replying = tonumber(ARGV[5])
 local free = resumed(tonumber(redis.call('GET', KEYS[1]) or '0'), now, lag)
 local at = math.max(free, now)
 local newest = redis.call('ZREVRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 if newest[2] and tonumber(newest[2]) > at then at = tonumber(newest[2]); free = at end
-if tonumber(redis.call('GET', KEYS[3]) or '0') > now - 1 then window = window - 1 end
+if tonumber(redis.call('GET', KEYS[3]) or '0') > now - 1 then window = replying end
 local full = redis.call('ZREVRANGE', KEYS[2], window - 1, window - 1, 'WITHSCORES')
 local after = full[2] and tonumber(full[2]) + 1.001  -- a millisecond past its second
 if after and after > at then at = after; free = at end
@@ -124,7 +127,8 @@ class Pacer:
     def wait_turn(self) -> None:
         """Return at this message's moment (taking it)."""
         while True:
-            args: list[str | int] = [repr(self._clock()), self._step, repr(CATCH_UP), FANOUT_WINDOW]
+            args: list[str | int] = [repr(self._clock()), self._step, repr(CATCH_UP)]
+            args += [FANOUT_WINDOW, WHILE_REPLYING]
             taken, wait = self._script(keys=self._keys, args=args)
             if float(wait) > 0:
                 self._sleep(float(wait))
