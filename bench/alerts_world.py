@@ -8,16 +8,15 @@ import random
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-import psycopg
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from bench.fakebot import TOKEN
+from bench.procs import database
 from handlers.places import PROVINCES
 from storage import (
     AlertDelivery,
@@ -42,7 +41,6 @@ __all__ = [
     "worker",
 ]
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Another run on the same machine would drop and flush these under this one: the variables
 # give a run its own.
 DB_NAME = os.environ.get("HOMEWARD_BENCH_ALERTS_DB", "homeward_bench_alerts")
@@ -50,18 +48,9 @@ REDIS_URL = os.environ.get("HOMEWARD_BENCH_ALERTS_REDIS", "redis://127.0.0.1:637
 FIRST_SUBSCRIBER = 10_000_000  # subscribers' chat ids; the tipsters' are below
 
 
-@contextmanager
-def scratch_database() -> Iterator[str]:
+def scratch_database() -> AbstractContextManager[str]:
     """A fresh database for the run, dropped after."""
-    drop = f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(drop)
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(drop)
+    return database(DB_NAME)
 
 
 def seed_subscribers(url: str, cipher: FieldCipher, count: int) -> float:
