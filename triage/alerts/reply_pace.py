@@ -67,7 +67,7 @@ class ReplyPace:
         try:
             note_replies(self._client, self._platform, moments, per_second=self._per_second)
             self.noted += len(moments)
-        except redis.RedisError as error:
+        except Exception as error:  # Redis away, or anything else: never the replies' problem
             if time.monotonic() - self._warned > _QUIET:
                 self._warned = time.monotonic()
                 log.warning(
