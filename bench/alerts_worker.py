@@ -29,7 +29,7 @@ def main() -> None:
         AlertDeliveryConfig(
             redis=connection,
             senders={"telegram": TelegramAlertSender(config)},
-            per_second=float(os.environ.get("ALERT_MESSAGES_PER_SECOND", "27")),
+            per_second=float(os.environ.get("ALERT_MESSAGES_PER_SECOND", "29")),
         )
     )
     queue = Queue(ALERT_QUEUE, connection=connection)

@@ -45,14 +45,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def database() -> Iterator[str]:
+def database(name: str = DB_NAME) -> Iterator[str]:
     """A fresh PostgreSQL database for the run (one left by a crashed run is dropped first)."""
-    drop = f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(drop)
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(drop)

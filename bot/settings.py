@@ -70,12 +70,13 @@ class Settings(BaseSettings):
     # Case alerts (README "Alerts"): the public address of `homeward serve` (links to
     # /alerts/{id}), the bot's @name for its deep link, the link the WeChat account's QR code
     # holds (http://weixin.qq.com/r/…), the approved template for followers past 48 hours, and
-    # the fan-out's share of Telegram's ~30 messages/s (replies to tipsters come first).
+    # the fan-out's even pace when no tipster is being answered (replies to tipsters come
+    # first, and the fan-out takes only what they leave of Telegram's 30 in any second).
     homeward_public_url: str | None = None
     telegram_bot_username: str | None = None
     wechat_follow_url: str | None = None
     wechat_alert_template_id: str | None = None
-    alert_messages_per_second: float = Field(default=27.0, gt=0, le=30)
+    alert_messages_per_second: float = Field(default=29.0, gt=0, le=30)
 
     # Coordinators are told of a registry match scoring at least this (0-1); lower ones are
     # still listed on the tip.

@@ -30,6 +30,7 @@ from bot.telegram.webhook import SECRET_HEADER, webhook_route
 from bot.wiring import Services
 from handlers import catalogue
 from storage import Channel
+from triage.alerts.reply_pace import ReplyPace
 
 __all__ = ["SECRET_HEADER", "TelegramChannel"]
 
@@ -59,12 +60,18 @@ class TelegramChannel:
         self.inbox = Inbox(svc.engine, svc.cipher)
         self.intake = svc.intake
         self.locks = ChatLocks(svc.engine)  # one chat at a time across web processes
+        # Every call within the bot's limit is counted in the alerts' shared pace, so a
+        # fan-out takes only what replies leave of Telegram's 30 messages/s.
+        self.pace = ReplyPace(
+            svc.redis, Channel.TELEGRAM, per_second=svc.settings.alert_messages_per_second
+        )
         limiter = ChatRateLimiter(
             overall_per_second=opts.overall_per_second,
             per_chat_per_second=opts.per_chat_per_second,
             chat_burst=opts.chat_burst,
             group_per_minute=opts.group_per_minute,
             max_retries=opts.retry_after_attempts,
+            on_send=self.pace.note,
         )
         self.app: App = (
             Application.builder()
@@ -104,6 +111,7 @@ class TelegramChannel:
 
     async def start(self) -> None:
         """Connect, finish what a previous process left, then take new updates."""
+        self.pace.start()
         await self.app.initialize()
         await set_menus(self.app.bot, self.coordinators)
         for row_id, payload in await asyncio.to_thread(self.inbox.unfinished):
@@ -152,6 +160,7 @@ class TelegramChannel:
                 if not isinstance(error, TimeoutError) and not passes(error):
                     raise
                 log.warning("telegram: not closed cleanly at stop (%s)", type(error).__name__)
+        await asyncio.to_thread(self.pace.close)
 
     async def ingest(self, data: dict[str, Any]) -> dict[str, str] | None:
         """Store one raw update, then queue it behind its chat's earlier ones; what the

@@ -43,6 +43,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         chat_burst: int = 3,
         group_per_minute: float = 20.0,
         max_retries: int = 5,
+        on_send: Callable[[], None] | None = None,
     ) -> None:
         # A bucket of one request: aiolimiter's bucket holds `max_rate`, so AsyncLimiter(30, 1)
         # lets 30 go at once and 30 more within the same second (60 in a second was seen).
@@ -52,6 +53,8 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         self._chats: dict[int | str, AsyncLimiter] = {}
         self._max_retries = max_retries
         self._resume_at = 0.0
+        # Called as a request within the bot's limit goes out (the alerts' shared pace).
+        self._on_send = on_send
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -76,6 +79,10 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         while (wait := self._resume_at - loop.time()) > 0:
             await asyncio.sleep(wait)
 
+    def _sending(self) -> None:
+        if self._on_send is not None:
+            self._on_send()
+
     async def process_request(
         self,
         callback: Callable[..., Coroutine[Any, Any, Result]],
@@ -97,9 +104,11 @@ class ChatRateLimiter(BaseRateLimiter[int]):
                     return await callback(*args, **kwargs)
                 if not _NEW_MESSAGE.match(endpoint):  # edits count for the bot, not the chat
                     async with self._overall:
+                        self._sending()
                         return await callback(*args, **kwargs)
                 async with self.chat_limiter(chat_id), self._overall:
                     await self._pause_if_asked()
+                    self._sending()
                     return await callback(*args, **kwargs)
             except RetryAfter as error:
                 if attempt == max_retries:

@@ -18,7 +18,6 @@ from tests.conftest import REDIS_URL
 from tests.triage.alert_worker_proc import HUNG
 from tests.triage.alerts_world import DONGGUAN, AlertsWorld, MemoryAlertSender
 from triage.alerts.fanout import LEASE, resume_fanouts
-from triage.alerts.pacing import Pacer
 
 ROOT = Path(__file__).resolve().parents[2]
 NEIGHBOURS = 12
@@ -143,25 +142,3 @@ def test_an_alert_closed_before_its_fan_out_sends_nothing_more(world) -> None:
     world.worker_runs()
     assert sender.sent == []
     assert {d.status for d in world.deliveries(alert_id)} == {DeliveryStatus.WITHDRAWN}
-
-
-def test_the_pacer_spreads_the_fan_out_evenly_and_replies_take_their_places_first(
-    redis_client,
-) -> None:
-    clock = [1000.0]
-    waits: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        waits.append(round(seconds, 3))
-        clock[0] += seconds
-
-    from triage.alerts.pacing import note_reply
-
-    pacer = Pacer(redis_client, "telegram", 4, clock=lambda: clock[0], sleep=sleep)
-    note_reply(redis_client, "telegram", per_second=4, now=clock[0])  # a reply goes first
-    for _ in range(4):
-        pacer.wait_turn()
-    # An idle pace lends a quarter second to catch up with: the reply used it, the fan-out's
-    # first message went at once in the reply's wake, and the rest a quarter second apart.
-    assert waits == [0.25, 0.25, 0.25]
-    assert clock[0] == 1000.75

@@ -7,6 +7,7 @@ platform's rules.
     publishing.py   publish (leads only, with the family's consent) and close
     delivery.py     the sender interface a platform implements, and how a send can fail
     pacing.py       Telegram's rate, shared by every process, replies to tipsters first
+    reply_pace.py   the web process's replies counted in that pace, off the reply path
     fanout.py       the rq job: one outbox row per message, sent once across crashes
 """
 

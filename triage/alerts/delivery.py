@@ -76,7 +76,7 @@ class AlertDeliveryConfig:
 
     redis: redis.Redis
     senders: dict[str, AlertSender] = field(default_factory=dict)
-    per_second: float = 27.0  # ALERT_MESSAGES_PER_SECOND: 0.9 of Telegram's 30
+    per_second: float = 29.0  # ALERT_MESSAGES_PER_SECOND: the pace when no reply is sent
     emergency: str = "110"
     page_base_url: str | None = None  # HOMEWARD_PUBLIC_URL: links to /alerts/{id}
     slice_seconds: float = SLICE_SECONDS

@@ -1,0 +1,82 @@
+"""The fan-out's pace on a clock of its own: even, never past Telegram's 30 in a second, made
+up for when the machine is slow, shared by workers, and what replies leave of it."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import redis
+
+from tests.triage.pace_helpers import START, Clock, fan_out, most_in_a_second
+from triage.alerts.pacing import FANOUT_WINDOW, WHILE_REPLYING, Pacer, note_replies
+from triage.alerts.reply_pace import ReplyPace
+
+
+def test_the_fan_out_goes_evenly_at_its_pace_and_never_past_29_in_a_second(
+    redis_client: redis.Redis,
+) -> None:
+    clock = Clock()
+    pacer = Pacer(redis_client, "telegram", 29, clock=lambda: clock.now, sleep=clock.sleep)
+    moments = fan_out(pacer, clock, 150, work=0.002)
+    assert most_in_a_second(moments) == FANOUT_WINDOW == 29
+    gaps = [b - a for a, b in zip(moments, moments[1:], strict=False)]
+    # Evenly: 1/29 s apart, a millisecond more where the second's 29th would touch the 1st.
+    assert all(1 / 29 - 1e-5 <= gap <= 1 / 29 + 0.0011 for gap in gaps)
+    assert len(moments) / (moments[-1] - moments[0]) > 0.95 * 29
+
+
+def test_a_slow_moment_is_made_up_for_within_telegrams_second(redis_client: redis.Redis) -> None:
+    clock = Clock()
+    pacer = Pacer(redis_client, "telegram", 29, clock=lambda: clock.now, sleep=clock.sleep)
+    moments: list[float] = []
+    for n in range(300):
+        moments += fan_out(pacer, clock, 1, work=0.1 if n % 10 == 0 else 0.002)
+    assert most_in_a_second(moments) <= 29
+    # A tenth of the sends took 0.1 s: without making up for them 22 a second would go.
+    assert len(moments) / (moments[-1] - moments[0]) > 27
+
+
+def test_two_workers_share_one_pace(redis_client: redis.Redis) -> None:
+    clock = Clock()
+    workers = [
+        Pacer(redis_client, "telegram", 29, clock=lambda: clock.now, sleep=clock.sleep)
+        for _ in range(2)
+    ]
+    moments = [m for _ in range(60) for pacer in workers for m in fan_out(pacer, clock, 1)]
+    assert most_in_a_second(moments) == 29
+
+
+def test_replies_take_their_places_first_and_the_fan_out_takes_what_they_leave(
+    redis_client: redis.Redis,
+) -> None:
+    clock = Clock()
+    replies = [START - 0.5 + n * 0.05 for n in range(10)]  # the half second before
+    note_replies(redis_client, "telegram", replies, per_second=29)
+    pacer = Pacer(redis_client, "telegram", 29, clock=lambda: clock.now, sleep=clock.sleep)
+    moments = fan_out(pacer, clock, 60)
+    in_their_second = [m for m in moments if m < replies[0] + 1]
+    # While tipsters are being answered the fan-out keeps more places free for replies.
+    assert len(in_their_second) == WHILE_REPLYING - 10 == 27 - 10
+    assert most_in_a_second(moments + replies) <= 29
+    assert most_in_a_second(moments) == 29  # once the replies' second is over
+
+
+def test_a_pace_is_kept_per_platform(redis_client: redis.Redis) -> None:
+    clock = Clock()
+    note_replies(redis_client, "telegram", [START - 0.1] * 29, per_second=29)
+    wechat = Pacer(redis_client, "wechat", 29, clock=lambda: clock.now, sleep=clock.sleep)
+    wechat.wait_turn()
+    assert clock.now == START  # Telegram's replies don't hold WeChat's fan-out
+
+
+def test_replies_go_on_when_redis_is_away(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    pace = ReplyPace(redis.Redis(port=port, socket_connect_timeout=1), "telegram", per_second=29)
+    pace.start()
+    pace.note()  # a reply's call: never raises, never waits
+    pace.close(timeout=10)
+    assert pace.noted == 0
+    assert "replies not counted in the alerts' pace (ConnectionError)" in caplog.text

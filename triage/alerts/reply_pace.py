@@ -1,0 +1,76 @@
+"""The web process's replies counted in the shared pace (pacing.py), off the reply path.
+
+A reply's Bot API call only puts its moment in a queue (about a microsecond, no I/O); one
+thread hands whatever has gathered to Redis in a single script call, so the fan-out hears of
+a reply within a Redis round trip, and a slow or absent Redis never holds a reply up (the
+notes it could not take are dropped, and logged).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+
+import redis
+
+from triage.alerts.pacing import note_replies
+
+__all__ = ["ReplyPace"]
+
+log = logging.getLogger(__name__)
+_BATCH = 256  # moments per script call at most
+_STOP = -1.0
+_QUIET = 60.0  # seconds between two warnings about Redis
+
+
+class ReplyPace:
+    """Counts one platform's replies to tipsters in the pace the alert fan-out keeps to."""
+
+    def __init__(self, client: redis.Redis, platform: str, *, per_second: float) -> None:
+        self._client, self._platform, self._per_second = client, platform, per_second
+        self._moments: queue.SimpleQueue[float] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._warned = 0.0
+        self.noted = 0  # replies handed to Redis so far (for tests and benchmarks)
+
+    def note(self) -> None:
+        """A reply goes now (called just before its Bot API call; never blocks)."""
+        self._moments.put(time.time())
+
+    def start(self) -> None:
+        """Start handing notes to Redis."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="reply-pace", daemon=True)
+            self._thread.start()
+
+    def close(self, timeout: float = 1.0) -> None:
+        """Hand over what is queued (within `timeout`), then stop."""
+        if self._thread is not None:
+            self._moments.put(_STOP)
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._moments.get()]
+            while len(batch) < _BATCH and not self._moments.empty():
+                batch.append(self._moments.get())
+            moments = [m for m in batch if m != _STOP]
+            if moments:
+                self._hand_over(moments)
+            if len(moments) < len(batch):
+                return
+
+    def _hand_over(self, moments: list[float]) -> None:
+        try:
+            note_replies(self._client, self._platform, moments, per_second=self._per_second)
+            self.noted += len(moments)
+        except Exception as error:  # Redis away, or anything else: never the replies' problem
+            if time.monotonic() - self._warned > _QUIET:
+                self._warned = time.monotonic()
+                log.warning(
+                    "replies not counted in the alerts' pace (%s): a fan-out may crowd them",
+                    type(error).__name__,
+                )
