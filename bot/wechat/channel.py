@@ -4,6 +4,10 @@ Every message goes through the intake, which stores the answer with its delivery
 we reply, so WeChat's re-deliveries get the same reply and never a second effect. If the
 intake can't answer before the deadline we answer ``success`` (WeChat then stops retrying)
 and an rq job sends the reply later as a customer-service message.
+
+What a submission sets off (its outbox rows, committed with the receipt) is put on the rq
+queue by one background thread after the reply, not before it: when every follower submits
+at once, the replies don't wait on Redis and the outbox's bookkeeping.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from bot.wechat.replies import reply_xml, text_parts
 from bot.wechat.verify import MAX_BODY_BYTES, Rejected, Verified, Verifier
 from bot.wiring import Services
 from handlers import Inbound
+from handlers.intake import queue_after_reply
 
 __all__ = ["REPLY_DEADLINE", "WeChatChannel"]
 
@@ -73,6 +78,16 @@ def _log_late_outcome(delivery_id: str | None) -> Callable[[asyncio.Future[list[
     return done
 
 
+def _logged(work: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            work()
+        except Exception as exc:  # the outbox keeps the work: the sweeper queues it later
+            log.error("follow-up work not queued now (%s); the sweeper will", type(exc).__name__)
+
+    return run
+
+
 class WeChatChannel:
     """The `bot.web.Channel` for one WeChat Official Account."""
 
@@ -91,6 +106,7 @@ class WeChatChannel:
         self.reply_deadline = reply_deadline
         self._pool: ThreadPoolExecutor | None = None  # followers answered lately
         self._new_pool: ThreadPoolExecutor | None = None  # everyone else
+        self._queueing: ThreadPoolExecutor | None = None  # follow-up work, after the reply
         self._recent = RecentChats()
         # Copies of one message arriving together (WeChat's re-deliveries, a proxy's retries)
         # wait for the one intake run already under way in this process.
@@ -107,15 +123,26 @@ class WeChatChannel:
         """Start the threads the intake runs in."""
         self._pool = ThreadPoolExecutor(INTAKE_THREADS, thread_name_prefix="wechat-intake")
         self._new_pool = ThreadPoolExecutor(NEW_FOLLOWER_THREADS, thread_name_prefix="wechat-new")
+        self._queueing = ThreadPoolExecutor(1, thread_name_prefix="wechat-queue")
+        self.svc.intake.pins.fill()  # receipts' PINs hashed before the submissions come
         mode = "safe mode" if self.config.safe_mode else "plaintext mode"
         log.info("wechat channel ready at /wechat (%s)", mode)
 
     async def stop(self) -> None:
-        """Let running intake calls commit; drop queued ones (their late replies are queued)."""
+        """Let running intake calls commit; drop queued ones (their late replies are queued);
+        then queue the follow-up work they handed over."""
         pools = [pool for pool in (self._pool, self._new_pool) if pool is not None]
         self._pool = self._new_pool = None
         for pool in pools:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+        queueing, self._queueing = self._queueing, None
+        if queueing is not None:
+            await asyncio.to_thread(queueing.shutdown, wait=True)
+
+    def wait_for_queueing(self) -> None:
+        """Block until the follow-up work handed over so far is on the rq queue."""
+        if self._queueing is not None:
+            self._queueing.submit(lambda: None).result()
 
     async def handshake(self, request: Request) -> Response:
         """Echo `echostr` to a correctly signed, fresh verification request."""
@@ -163,7 +190,19 @@ class WeChatChannel:
         return verified, message, inbound
 
     def _handle(self, inbound: Inbound) -> list[str]:
-        return text_parts(self.svc.intake.handle(inbound))
+        with queue_after_reply(self._queue_later):
+            return text_parts(self.svc.intake.handle(inbound))
+
+    def _queue_later(self, work: Callable[[], None]) -> None:
+        """Queue follow-up work on the background thread (now, if the channel has stopped)."""
+        queueing = self._queueing
+        if queueing is None:
+            work()
+            return
+        try:
+            queueing.submit(_logged(work))
+        except RuntimeError:  # shut down meanwhile
+            work()
 
     async def _answer(self, inbound: Inbound, started: float) -> list[str] | None:
         """The reply's text parts, or None if it will be sent later as a customer message."""
