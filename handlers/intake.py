@@ -36,7 +36,7 @@ from storage.conversations import (
     lock_conversation,
     record_delivery,
 )
-from storage.pin_stock import PinStock
+from storage.pin_stock import PinStock, pin_stock
 from storage.reports import new_ref, save_report
 from storage.retention import forget_tipster
 
@@ -82,8 +82,8 @@ class Intake:
     ) -> None:
         self.engine = engine
         self.cipher = cipher
-        # Receipts' PINs; hashed ahead of time once a web process calls `pins.fill()`.
-        self.pins = pins or PinStock(cipher)
+        # Receipts' PINs, hashed ahead of time once a web process calls `pins.fill()`.
+        self.pins = pins or pin_stock(cipher)
         self.config = config or InterviewConfig()
         # Called after commit with each report that got new follow-up work (a submission,
         # a tipster's answer), to queue it; the sweeper catches up if this fails.

@@ -3,7 +3,7 @@
 Hashing a PIN costs ~10 ms of CPU on purpose (`storage.crypto`); twenty followers
 submitting at once would spend that inside their transactions, one after another on a
 small machine. A process that expects submissions (the web process) calls `fill` at
-start-up: a background thread hashes a few fresh PINs and tops the stock up after each
+start-up: it hashes a few fresh PINs, and a background thread tops the stock up after each
 `take`. The PINs wait only in this process's memory and each is handed out once; when the
 stock is empty, `take` hashes one on the spot as before.
 """
@@ -17,10 +17,19 @@ from collections import deque
 from storage.crypto import FieldCipher
 from storage.reports import new_pin
 
-__all__ = ["STOCK_SIZE", "PinStock"]
+__all__ = ["STOCK_SIZE", "PinStock", "pin_stock"]
 
 log = logging.getLogger(__name__)
 STOCK_SIZE = 32  # more than the submissions one process sees at once
+_STOCKS: dict[str, PinStock] = {}
+_STOCKS_LOCK = threading.Lock()
+
+
+def pin_stock(cipher: FieldCipher) -> PinStock:
+    """This process's stock for PINs under the cipher's master key (one per key)."""
+    key = cipher.blind_index("pin stock")  # equal for every cipher on the same key
+    with _STOCKS_LOCK:
+        return _STOCKS.setdefault(key, PinStock(cipher))
 
 
 class PinStock:
@@ -53,12 +62,13 @@ class PinStock:
         return len(self._ready)
 
     def fill(self) -> None:
-        """Start the background thread that keeps the stock full (once per process)."""
+        """Fill the stock now (~10 ms a PIN), then keep it full from a background thread."""
         with self._lock:
             if self._filler is not None:
                 return
+            while len(self._ready) < self.size:
+                self._ready.append(self.fresh())
             self._filler = threading.Thread(target=self._keep_full, name="pin-stock", daemon=True)
-            self._wanted.set()
             self._filler.start()
 
     def _keep_full(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from storage import FieldCipher, generate_key
-from storage.pin_stock import PinStock
+from storage.pin_stock import PinStock, pin_stock
 
 
 def wait_until_full(stock: PinStock) -> None:
@@ -36,3 +36,10 @@ def test_a_stock_never_filled_hashes_each_pin_when_asked() -> None:
     pin, hashed = stock.take()
 
     assert cipher.verify_pin(pin, hashed) and stock.ready() == 0
+
+
+def test_intakes_on_one_key_share_the_process_stock() -> None:
+    key = generate_key()
+
+    assert pin_stock(FieldCipher(key)) is pin_stock(FieldCipher(key))
+    assert pin_stock(FieldCipher(key)) is not pin_stock(FieldCipher(generate_key()))

@@ -31,19 +31,21 @@ from bot.wechat.jobs import enqueue_late_reply
 from bot.wechat.replies import reply_xml, text_parts
 from bot.wechat.verify import MAX_BODY_BYTES, Rejected, Verified, Verifier
 from bot.wiring import Services
-from handlers import Inbound
+from handlers import Inbound, warm_up
 from handlers.intake import queue_after_reply
+from storage.db import open_connections
 
 __all__ = ["REPLY_DEADLINE", "WeChatChannel"]
 
 log = logging.getLogger(__name__)
 # WeChat waits 5 s for the passive reply; keep a second for the network and the crypto.
 REPLY_DEADLINE = 4.0
-# Threads for the intake, below the database pool size so waiting threads never starve it:
-# followers this process answered lately have their own, so a flood of new followers (who
-# get at most NEW_FOLLOWER_THREADS) can't hold up the tipsters in the middle of a report.
-INTAKE_THREADS = 8
-NEW_FOLLOWER_THREADS = 2
+# Threads for the intake, below the database pool size so waiting threads never starve it.
+# Followers this process answered lately go straight to them; new followers (a flood of
+# them can't be told from tipsters by address) take one of NEW_FOLLOWER_THREADS places
+# first, so the other threads are always free for the tipsters in the middle of a report.
+INTAKE_THREADS = 10
+NEW_FOLLOWER_THREADS = 6
 SUCCESS = "success"  # "no passive reply, don't retry"
 
 
@@ -104,8 +106,8 @@ class WeChatChannel:
         self.config = wechat_config(svc.settings)
         self.verifier = Verifier(self.config, svc.redis, clock=clock)
         self.reply_deadline = reply_deadline
-        self._pool: ThreadPoolExecutor | None = None  # followers answered lately
-        self._new_pool: ThreadPoolExecutor | None = None  # everyone else
+        self._pool: ThreadPoolExecutor | None = None
+        self._new_followers = asyncio.Semaphore(NEW_FOLLOWER_THREADS)
         self._queueing: ThreadPoolExecutor | None = None  # follow-up work, after the reply
         self._recent = RecentChats()
         # Copies of one message arriving together (WeChat's re-deliveries, a proxy's retries)
@@ -120,20 +122,21 @@ class WeChatChannel:
         ]
 
     async def start(self) -> None:
-        """Start the threads the intake runs in."""
+        """Load the interview's tables; start the threads the intake runs in."""
+        # Else the first followers' answers would wait while they are built, hashed, opened.
+        await asyncio.to_thread(warm_up)
+        await asyncio.to_thread(self.svc.intake.pins.fill)  # receipts' PINs
+        await asyncio.to_thread(open_connections, self.svc.engine, INTAKE_THREADS)
         self._pool = ThreadPoolExecutor(INTAKE_THREADS, thread_name_prefix="wechat-intake")
-        self._new_pool = ThreadPoolExecutor(NEW_FOLLOWER_THREADS, thread_name_prefix="wechat-new")
         self._queueing = ThreadPoolExecutor(1, thread_name_prefix="wechat-queue")
-        self.svc.intake.pins.fill()  # receipts' PINs hashed before the submissions come
         mode = "safe mode" if self.config.safe_mode else "plaintext mode"
         log.info("wechat channel ready at /wechat (%s)", mode)
 
     async def stop(self) -> None:
         """Let running intake calls commit; drop queued ones (their late replies are queued);
         then queue the follow-up work they handed over."""
-        pools = [pool for pool in (self._pool, self._new_pool) if pool is not None]
-        self._pool = self._new_pool = None
-        for pool in pools:
+        pool, self._pool = self._pool, None
+        if pool is not None:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
         queueing, self._queueing = self._queueing, None
         if queueing is not None:
@@ -210,9 +213,8 @@ class WeChatChannel:
         key = (inbound.user_id, inbound.delivery_id or "")
         future = self._running.get(key) if inbound.delivery_id else None
         if future is None:
-            known = self._recent.known(inbound.user_id)
-            pool = self._pool if known else self._new_pool
-            future = asyncio.get_running_loop().run_in_executor(pool, self._handle, inbound)
+            gate = None if self._recent.known(inbound.user_id) else self._new_followers
+            future = asyncio.ensure_future(self._run(inbound, gate))
             future.add_done_callback(lambda _: self._recent.saw(inbound.user_id))
             if inbound.delivery_id:
                 self._running[key] = future
@@ -228,6 +230,18 @@ class WeChatChannel:
             log.error("%s: intake failed (%s); answering later", inbound.delivery_id, name)
         await self._later(inbound, skip=0)
         return None
+
+    async def _run(self, inbound: Inbound, gate: asyncio.Semaphore | None) -> list[str]:
+        """The intake on a thread; a new follower takes one of their places first."""
+        if gate is None:
+            return await self._on_thread(inbound)
+        async with gate:
+            return await self._on_thread(inbound)
+
+    async def _on_thread(self, inbound: Inbound) -> list[str]:
+        if self._pool is None:
+            raise RuntimeError("the WeChat channel has stopped")
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._handle, inbound)
 
     async def _later(self, inbound: Inbound, *, skip: int) -> None:
         try:
