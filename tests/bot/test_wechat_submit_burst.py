@@ -13,7 +13,13 @@ from handlers import Intake
 from handlers.intake import queue_after_reply
 from storage import OutboxItem, OutboxStatus
 from tests.bot.telegram_helpers import rows
-from tests.bot.wechat_helpers import OPENID, WeChatWorld, conversations_locked, row_counts
+from tests.bot.wechat_helpers import (
+    OPENID,
+    WeChatTipster,
+    WeChatWorld,
+    conversations_locked,
+    row_counts,
+)
 from tests.stories import Tipster
 
 SAFE_MODE = pytest.mark.parametrize("world", ["safe"], indirect=True)
@@ -30,13 +36,19 @@ def outbox_statuses(engine: Engine) -> list[OutboxStatus]:
     return [item.status for item in rows(engine, OutboxItem)]
 
 
+def at_the_review(world: WeChatWorld) -> WeChatTipster:
+    """A follower who has answered every question and is shown the review."""
+    tipster = world.tipster()
+    for answer in TO_REVIEW:
+        tipster.says(answer)
+    return tipster
+
+
 @SAFE_MODE
 def test_a_submissions_follow_up_work_reaches_the_queue_after_the_reply(
     world: WeChatWorld, engine: Engine
 ) -> None:
-    tipster = world.tipster()
-    for answer in TO_REVIEW:
-        tipster.says(answer)
+    tipster = at_the_review(world)
 
     assert "报告编号" in tipster.says("提交")
     world.channel.wait_for_queueing()
@@ -49,10 +61,7 @@ def test_a_submissions_follow_up_work_reaches_the_queue_after_the_reply(
 def test_a_submit_redelivered_while_the_first_is_in_flight_is_answered_once(
     world: WeChatWorld, engine: Engine
 ) -> None:
-    tipster = world.tipster()
-    for answer in TO_REVIEW:
-        tipster.says(answer)
-    submit = tipster.sender.text("提交", openid=OPENID)
+    submit = at_the_review(world).sender.text("提交", openid=OPENID)
 
     with ThreadPoolExecutor(4) as pool, conversations_locked(engine):
         deliveries = [pool.submit(world.post, submit) for _ in range(4)]  # WeChat's retries
