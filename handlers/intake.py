@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import datetime
@@ -49,6 +49,16 @@ _ATTEMPTS = 4
 _QUEUE_LATER: ContextVar[Callable[[Callable[[], None]], object] | None] = ContextVar(
     "intake_queue_later", default=None
 )
+
+
+@contextmanager
+def _rolled_back(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction is always rolled back (`Intake.rehearse`)."""
+    with Session(engine) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 @contextmanager
@@ -122,10 +132,30 @@ class Intake:
             if self.after_submit is not None:
                 self.after_submit(report_id)
 
-    def _handle_once(self, msg: Inbound) -> tuple[list[Reply], set[int]]:
+    def rehearse(self, channel: str, language_hint: str | None = None) -> None:
+        """Handle a made-up first message and roll it back, so SQLAlchemy compiles the intake's
+        statements now and not in each thread that handles one of the first real messages."""
+        msg = Inbound(
+            channel,
+            "rehearsal",
+            InboundKind.TEXT,
+            text="你好",
+            delivery_id="rehearsal",
+            language_hint=language_hint,
+        )
+        try:
+            self._handle_once(msg, scope=_rolled_back)
+        except Exception:  # the first messages compile them instead
+            log.exception("intake rehearsal failed")
+
+    def _handle_once(
+        self,
+        msg: Inbound,
+        scope: Callable[[Engine], AbstractContextManager[Session]] = session_scope,
+    ) -> tuple[list[Reply], set[int]]:
         """One transaction; returns the replies and the reports with new outbox work."""
         user_key = self.cipher.blind_index(f"{msg.channel}:{msg.user_id}")
-        with session_scope(self.engine) as session:
+        with scope(self.engine) as session:
             conversation = lock_conversation(
                 session=session, channel=msg.channel, user_key=user_key
             )

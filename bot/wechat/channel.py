@@ -27,7 +27,7 @@ from wechatpy.messages import BaseMessage
 
 from bot.recent import RecentChats
 from bot.wechat.config import wechat_config
-from bot.wechat.inbound import CHANNEL, Unreadable, read
+from bot.wechat.inbound import CHANNEL, LANGUAGE_HINT, Unreadable, read
 from bot.wechat.jobs import enqueue_late_reply
 from bot.wechat.replies import reply_xml, text_parts
 from bot.wechat.verify import MAX_BODY_BYTES, Rejected, Verified, Verifier, async_twin
@@ -47,6 +47,7 @@ REPLY_DEADLINE = 4.0
 # first, so the other threads are always free for the tipsters in the middle of a report.
 INTAKE_THREADS = 10
 NEW_FOLLOWER_THREADS = 8  # 20 followers at once: 3 rounds, not 4 (6) or 10 (2 threads)
+NONCE_CONNECTIONS = 8  # to Redis, for the replay check
 SUCCESS = "success"  # "no passive reply, don't retry"
 
 
@@ -129,11 +130,25 @@ class WeChatChannel:
         await asyncio.to_thread(warm_up)
         await asyncio.to_thread(self.svc.intake.pins.fill)  # receipts' PINs
         await asyncio.to_thread(open_connections, self.svc.engine, INTAKE_THREADS)
+        await asyncio.to_thread(
+            self.svc.intake.rehearse, CHANNEL, LANGUAGE_HINT
+        )  # its statements compiled
         self._pool = ThreadPoolExecutor(INTAKE_THREADS, thread_name_prefix="wechat-intake")
         self._queueing = ThreadPoolExecutor(1, thread_name_prefix="wechat-queue")
-        self._nonces = async_twin(self.svc.redis)
+        self._nonces = async_twin(self.svc.redis, connections=NONCE_CONNECTIONS)
+        await self._connect_nonce_store()
         mode = "safe mode" if self.config.safe_mode else "plaintext mode"
         log.info("wechat channel ready at /wechat (%s)", mode)
+
+    async def _connect_nonce_store(self) -> None:
+        """Open the replay check's Redis connections now, not during the first burst."""
+        if self._nonces is None:
+            return
+        nonces = self._nonces
+        try:
+            await asyncio.gather(*(nonces.ping() for _ in range(NONCE_CONNECTIONS)))
+        except redis.RedisError:  # the replay check is skipped while Redis is down
+            log.warning("nonce store unavailable at start")
 
     async def stop(self) -> None:
         """Let running intake calls commit; drop queued ones (their late replies are queued);

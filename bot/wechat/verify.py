@@ -80,12 +80,17 @@ def _refuse_replay(fresh: object) -> None:
         raise Rejected(403, "replayed nonce")
 
 
-def async_twin(client: redis.Redis) -> redis.asyncio.Redis | None:
-    """An asyncio client on the same plain TCP or Unix-socket Redis (None for others: TLS)."""
+def async_twin(client: redis.Redis, *, connections: int) -> redis.asyncio.Redis | None:
+    """An asyncio client on the same plain TCP or Unix-socket Redis (None for others: TLS),
+    with at most `connections` connections: a burst of callbacks shares them rather than
+    opening one each."""
     pool = client.connection_pool
     kwargs = pool.connection_kwargs
     if pool.connection_class is redis.UnixDomainSocketConnection:
-        where: dict[str, Any] = {"unix_socket_path": kwargs["path"]}
+        where: dict[str, Any] = {
+            "connection_class": redis.asyncio.UnixDomainSocketConnection,
+            "path": kwargs["path"],
+        }
     elif pool.connection_class is redis.Connection:
         where = {
             "host": kwargs.get("host", "localhost"),
@@ -94,13 +99,16 @@ def async_twin(client: redis.Redis) -> redis.asyncio.Redis | None:
         }
     else:
         return None
-    return redis.asyncio.Redis(
+    shared = redis.asyncio.BlockingConnectionPool(
+        max_connections=connections,
+        timeout=kwargs.get("socket_timeout") or 10,  # waiting for a free connection
         db=kwargs.get("db", 0),
         username=kwargs.get("username"),
         password=kwargs.get("password"),
         socket_timeout=kwargs.get("socket_timeout"),
         **where,
     )
+    return redis.asyncio.Redis(connection_pool=shared)
 
 
 class Verifier:
