@@ -26,15 +26,16 @@ from starlette.routing import BaseRoute, Route
 from wechatpy.messages import BaseMessage
 
 from bot.recent import RecentChats
+from bot.wechat.after_reply import AfterReply
 from bot.wechat.config import wechat_config
-from bot.wechat.inbound import CHANNEL, LANGUAGE_HINT, Unreadable, read
+from bot.wechat.inbound import CHANNEL, Unreadable, read
 from bot.wechat.jobs import enqueue_late_reply
 from bot.wechat.replies import reply_xml, text_parts
+from bot.wechat.startup import connect_nonce_store, prepare_intake
 from bot.wechat.verify import MAX_BODY_BYTES, Rejected, Verified, Verifier, async_twin
 from bot.wiring import Services
-from handlers import Inbound, warm_up
+from handlers import Inbound
 from handlers.intake import queue_after_reply
-from storage.db import open_connections
 
 __all__ = ["REPLY_DEADLINE", "WeChatChannel"]
 
@@ -82,16 +83,6 @@ def _log_late_outcome(delivery_id: str | None) -> Callable[[asyncio.Future[list[
     return done
 
 
-def _logged(work: Callable[[], None]) -> Callable[[], None]:
-    def run() -> None:
-        try:
-            work()
-        except Exception as exc:  # the outbox keeps the work: the sweeper queues it later
-            log.error("follow-up work not queued now (%s); the sweeper will", type(exc).__name__)
-
-    return run
-
-
 class WeChatChannel:
     """The `bot.web.Channel` for one WeChat Official Account."""
 
@@ -110,7 +101,7 @@ class WeChatChannel:
         self.reply_deadline = reply_deadline
         self._pool: ThreadPoolExecutor | None = None
         self._new_followers = asyncio.Semaphore(NEW_FOLLOWER_THREADS)
-        self._queueing: ThreadPoolExecutor | None = None  # follow-up work, after the reply
+        self._after_reply = AfterReply()  # queues follow-up work once the replies have gone
         self._nonces: redis.asyncio.Redis | None = None  # replay checks without a thread
         self._recent = RecentChats()
         # Copies of one message arriving together (WeChat's re-deliveries, a proxy's retries)
@@ -125,30 +116,15 @@ class WeChatChannel:
         ]
 
     async def start(self) -> None:
-        """Load the interview's tables; start the threads the intake runs in."""
-        # Else the first followers' answers would wait while they are built, hashed, opened.
-        await asyncio.to_thread(warm_up)
-        await asyncio.to_thread(self.svc.intake.pins.fill)  # receipts' PINs
-        await asyncio.to_thread(open_connections, self.svc.engine, INTAKE_THREADS)
-        await asyncio.to_thread(
-            self.svc.intake.rehearse, CHANNEL, LANGUAGE_HINT
-        )  # its statements compiled
+        """Get the intake ready (`bot.wechat.startup`); start its threads and the replay check."""
+        await asyncio.to_thread(prepare_intake, self.svc, threads=INTAKE_THREADS)
         self._pool = ThreadPoolExecutor(INTAKE_THREADS, thread_name_prefix="wechat-intake")
-        self._queueing = ThreadPoolExecutor(1, thread_name_prefix="wechat-queue")
+        self._after_reply.start()
         self._nonces = async_twin(self.svc.redis, connections=NONCE_CONNECTIONS)
-        await self._connect_nonce_store()
+        if self._nonces is not None:
+            await connect_nonce_store(self._nonces, connections=NONCE_CONNECTIONS)
         mode = "safe mode" if self.config.safe_mode else "plaintext mode"
         log.info("wechat channel ready at /wechat (%s)", mode)
-
-    async def _connect_nonce_store(self) -> None:
-        """Open the replay check's Redis connections now, not during the first burst."""
-        if self._nonces is None:
-            return
-        nonces = self._nonces
-        try:
-            await asyncio.gather(*(nonces.ping() for _ in range(NONCE_CONNECTIONS)))
-        except redis.RedisError:  # the replay check is skipped while Redis is down
-            log.warning("nonce store unavailable at start")
 
     async def stop(self) -> None:
         """Let running intake calls commit; drop queued ones (their late replies are queued);
@@ -156,17 +132,14 @@ class WeChatChannel:
         pool, self._pool = self._pool, None
         if pool is not None:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
-        queueing, self._queueing = self._queueing, None
-        if queueing is not None:
-            await asyncio.to_thread(queueing.shutdown, wait=True)
+        await self._after_reply.stop()
         nonces, self._nonces = self._nonces, None
         if nonces is not None:
             await nonces.aclose()
 
     def wait_for_queueing(self) -> None:
         """Block until the follow-up work handed over so far is on the rq queue."""
-        if self._queueing is not None:
-            self._queueing.submit(lambda: None).result()
+        self._after_reply.wait()
 
     async def handshake(self, request: Request) -> Response:
         """Echo `echostr` to a correctly signed, fresh verification request."""
@@ -222,19 +195,8 @@ class WeChatChannel:
         return verified, message, inbound
 
     def _handle(self, inbound: Inbound) -> list[str]:
-        with queue_after_reply(self._queue_later):
+        with queue_after_reply(self._after_reply.run_later):
             return text_parts(self.svc.intake.handle(inbound))
-
-    def _queue_later(self, work: Callable[[], None]) -> None:
-        """Queue follow-up work on the background thread (now, if the channel has stopped)."""
-        queueing = self._queueing
-        if queueing is None:
-            work()
-            return
-        try:
-            queueing.submit(_logged(work))
-        except RuntimeError:  # shut down meanwhile
-            work()
 
     async def _answer(self, inbound: Inbound, started: float) -> list[str] | None:
         """The reply's text parts, or None if it will be sent later as a customer message."""
