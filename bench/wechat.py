@@ -5,7 +5,9 @@ Run with `python -m bench.wechat [--users 20] [--messages 9] [--database-url URL
 Starts the real app (`bot.web.create_app` with the WeChat channel, safe mode) under uvicorn
 on 127.0.0.1 in a child process, with a local fake WeChat API, then plays WeChat's server:
 each follower goes through the interview and every message is POSTed 4 times at once (as
-re-deliveries would arrive). Prints p50/p99 reply times. Uses a scratch Redis database
+re-deliveries would arrive); the followers wait for one another before the last answer, so
+every submission arrives at the same moment. Prints p50/p99 reply times, overall and per
+step, and the CPU per request of the app and of this client. Uses a scratch Redis database
 (`--redis-url`, flushed before and after) and by default a temporary SQLite file; a
 PostgreSQL URL gets a fresh database of its own, dropped afterwards.
 """
@@ -16,7 +18,6 @@ import argparse
 import asyncio
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,13 +34,14 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.wechat_figures import CpuClock, Times, print_figures
 from storage import generate_key
 from tests.fakes.wechat_api import FakeWeChatAPI
 from tests.fakes.wechat_server import WeChatSender, parse_reply
 
 TOKEN, APP_ID, SECRET = "benchtoken", "wxhomewardbench001", "bench-secret"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
-ANSWERS = ["你好", "4", "1", "昆明汽车站", "2", "有人在车站打听买小孩", "完成", "1", "提交"]
+ANSWERS = ["你好", "4", "1", "昆明汽车站", "B", "有人在车站打听买小孩", "完成", "1", "提交"]
 TIME_LIMIT = 300.0  # the whole run stops after this many seconds
 
 
@@ -88,8 +90,8 @@ def serve() -> None:
 
 
 @contextmanager
-def server(db_url: str, redis_url: str, api_url: str, data_dir: str) -> Iterator[int]:
-    """Start the app in a child process; yield its port; stop it (only that process)."""
+def server(db_url: str, redis_url: str, api_url: str, data_dir: str) -> Iterator[tuple[int, int]]:
+    """Start the app in a child process; yield its port and pid; stop it (only that process)."""
     port = free_port()
     env = {
         **os.environ,
@@ -119,7 +121,7 @@ def server(db_url: str, redis_url: str, api_url: str, data_dir: str) -> Iterator
             if child.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("the app did not start")
             time.sleep(0.2)
-        yield port
+        yield port, child.pid
     finally:
         child.terminate()
         try:
@@ -148,21 +150,23 @@ async def post(port: int, params: dict[str, str], body: bytes) -> tuple[int, byt
 
 
 async def follower(
-    sender: WeChatSender, port: int, n: int, messages: int, times: list[float]
+    sender: WeChatSender, port: int, n: int, times: Times, together: asyncio.Barrier
 ) -> dict[str, int]:
     """One follower's interview; every message delivered 4 times at once."""
     outcome = {"answered": 0, "success": 0, "mismatch": 0, "errors": 0}
-    for words in ANSWERS[:messages]:
+    for step, words in enumerate(times.steps):
+        if step == len(times.steps) - 1:
+            await together.wait()  # the last answer (the submit) from everyone at once
         xml = sender.text(words, openid=f"oBenchFollower{n:015d}")  # one sender: unique MsgIds
         requests = [sender.signed_request(xml, safe_mode=True) for _ in range(4)]
 
-        async def deliver(params: dict[str, str], body: bytes) -> str | None:
+        async def deliver(params: dict[str, str], body: bytes, step: int = step) -> str | None:
             started = time.monotonic()
             try:
                 status, content = await post(port, params, body)
             except OSError:
                 return None
-            times.append(time.monotonic() - started)
+            times.add(step, time.monotonic() - started)
             if status != 200:
                 return None
             reply = parse_reply(sender.decrypt_reply(content, params))
@@ -177,13 +181,14 @@ async def follower(
     return outcome
 
 
-async def load(port: int, users: int, messages: int) -> tuple[list[float], dict[str, int], float]:
+async def load(port: int, users: int, messages: int) -> tuple[Times, dict[str, int], float]:
     """All followers at once; returns reply times, outcome counts and the wall time."""
-    times: list[float] = []
+    times = Times(ANSWERS[:messages])
     sender = WeChatSender(TOKEN, APP_ID, AES_KEY)
+    together = asyncio.Barrier(users)
     started = time.monotonic()
     results = await asyncio.wait_for(
-        asyncio.gather(*(follower(sender, port, n, messages, times) for n in range(users))),
+        asyncio.gather(*(follower(sender, port, n, times, together) for n in range(users))),
         TIME_LIMIT,
     )
     wall = time.monotonic() - started
@@ -201,22 +206,6 @@ def stored_counts(db_url: str) -> dict[str, int]:
         }
     engine.dispose()
     return counts
-
-
-def report(times: list[float], totals: dict[str, int], wall: float, stored: dict[str, int]) -> None:
-    """Print the figures."""
-    cuts = statistics.quantiles(times, n=100, method="inclusive")
-    print(f"requests {len(times)} in {wall:.1f} s ({len(times) / wall:.0f}/s)")
-    print(
-        f"reply time  p50 {cuts[49] * 1000:.0f} ms  p90 {cuts[89] * 1000:.0f} ms  "
-        f"p99 {cuts[98] * 1000:.0f} ms  max {max(times) * 1000:.0f} ms  "
-        f"over 5 s: {sum(t >= 5 for t in times)}"
-    )
-    print(
-        f"passive replies {totals['answered']}, 'success' (late) {totals['success']}, "
-        f"errors {totals['errors']}, re-deliveries with differing replies {totals['mismatch']}"
-    )
-    print(f"stored: {stored}")
 
 
 def main() -> None:
@@ -238,14 +227,18 @@ def main() -> None:
             database(args.database_url) as db_url,
             tempfile.TemporaryDirectory() as data_dir,
             FakeWeChatAPI(APP_ID, SECRET) as api,
-            server(db_url, args.redis_url, api.api_base_url, data_dir) as port,
+            server(db_url, args.redis_url, api.api_base_url, data_dir) as (port, pid),
         ):
             print(
                 f"{args.users} followers x {args.messages} messages x 4 deliveries, safe mode, "
                 f"{make_url(db_url).get_backend_name()}"
             )
+            app_cpu, client_cpu = CpuClock(pid), CpuClock(os.getpid())
+            app_cpu.start()
+            client_cpu.start()
             times, totals, wall = asyncio.run(load(port, args.users, args.messages))
-            report(times, totals, wall, stored_counts(db_url))
+            cpu = {"app": app_cpu.stop(), "this client": client_cpu.stop()}
+            print_figures(times, totals, wall, stored_counts(db_url), cpu)
     finally:
         scratch.flushdb()
         scratch.close()

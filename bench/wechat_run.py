@@ -11,6 +11,7 @@ from dataclasses import dataclass
 __all__ = ["WeChatRun", "run_wechat"]
 
 _TIMES = re.compile(r"p50 (\d+) ms .*p99 (\d+) ms")
+_SUBMIT = re.compile(r"submit, all followers at once .*p99 (\d+) ms")
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class WeChatRun:
     p50: float | None
     p99: float | None
     output: str
+    submit_p99: float | None = None  # the moment every follower submits at once
 
 
 class _Tee(io.StringIO):
@@ -49,4 +51,5 @@ def run_wechat(*, users: int, database_url: str, redis_url: str) -> WeChatRun:
         sys.argv = saved
     found = _TIMES.search(tee.getvalue())
     p50, p99 = (int(found[1]) / 1000, int(found[2]) / 1000) if found else (None, None)
-    return WeChatRun(p50, p99, tee.getvalue())
+    submit = _SUBMIT.search(tee.getvalue())
+    return WeChatRun(p50, p99, tee.getvalue(), int(submit[1]) / 1000 if submit else None)

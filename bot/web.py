@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
@@ -86,11 +87,15 @@ def create_app(
         for channel in channels:
             await channel.start()
             log.info("channel %s started", channel.name)
+        # What start-up loaded (modules, the place index, parsers' data) stays for good: out
+        # of the collector's sight, a full collection no longer stops every request ~0.2 s.
+        gc.freeze()
         try:
             yield
         finally:
             for channel in reversed(channels):
                 await channel.stop()
+            gc.unfreeze()  # an app started again in this process (tests) freezes afresh
 
     routes: list[BaseRoute] = [*health_routes(svc)]
     for channel in channels:

@@ -9,6 +9,7 @@ from handlers.render import render_text
 from handlers.state import Env, InterviewConfig, State
 from handlers.steps import Step
 from handlers.typed_commands import command_name, read_command
+from handlers.warm import warm_up
 
 __all__ = [
     "COMMANDS",
@@ -29,4 +30,5 @@ __all__ = [
     "handle",
     "read_command",
     "render_text",
+    "warm_up",
 ]

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -33,13 +36,44 @@ from storage.conversations import (
     lock_conversation,
     record_delivery,
 )
-from storage.reports import new_pin, new_ref, save_report
+from storage.pin_stock import PinStock, pin_stock
+from storage.reports import new_ref, save_report
 from storage.retention import forget_tipster
 
-__all__ = ["Intake"]
+__all__ = ["Intake", "queue_after_reply"]
 
 log = logging.getLogger(__name__)
 _ATTEMPTS = 4
+# Where `Intake.handle` hands the queueing of follow-up work to run after the reply (see
+# `queue_after_reply`); None: it queues it itself before returning.
+_QUEUE_LATER: ContextVar[Callable[[Callable[[], None]], object] | None] = ContextVar(
+    "intake_queue_later", default=None
+)
+
+
+@contextmanager
+def _rolled_back(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction is always rolled back (`Intake.rehearse`)."""
+    with Session(engine) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+@contextmanager
+def queue_after_reply(run_later: Callable[[Callable[[], None]], object]) -> Iterator[None]:
+    """Within the block, `Intake.handle` gives `run_later` the queueing of new follow-up work.
+
+    For a caller that must answer fast (the WeChat callback): the work is already committed
+    in the outbox with the answer, so queueing it later, or never (the sweeper does it),
+    loses nothing.
+    """
+    token = _QUEUE_LATER.set(run_later)
+    try:
+        yield
+    finally:
+        _QUEUE_LATER.reset(token)
 
 
 class Intake:
@@ -54,9 +88,12 @@ class Intake:
         after_submit: Callable[[int], None] | None = None,
         clock: Callable[[], datetime] = utcnow,
         alerts: Callable[[Session, str, str], AlertPort] | None = None,
+        pins: PinStock | None = None,
     ) -> None:
         self.engine = engine
         self.cipher = cipher
+        # Receipts' PINs, hashed ahead of time once a web process calls `pins.fill()`.
+        self.pins = pins or pin_stock(cipher)
         self.config = config or InterviewConfig()
         # Called after commit with each report that got new follow-up work (a submission,
         # a tipster's answer), to queue it; the sweeper catches up if this fails.
@@ -81,15 +118,44 @@ class Intake:
                 if attempt == _ATTEMPTS - 1:
                     raise
                 log.info("intake retry after conflict (attempt %d)", attempt + 1)
-        if self.after_submit is not None:
-            for report_id in sorted(touched):
-                self.after_submit(report_id)
+        if self.after_submit is not None and touched:
+            queue_work = partial(self._queue_follow_ups, sorted(touched))
+            run_later = _QUEUE_LATER.get()
+            if run_later is None:
+                queue_work()
+            else:
+                run_later(queue_work)
         return replies
 
-    def _handle_once(self, msg: Inbound) -> tuple[list[Reply], set[int]]:
+    def _queue_follow_ups(self, report_ids: list[int]) -> None:
+        for report_id in report_ids:
+            if self.after_submit is not None:
+                self.after_submit(report_id)
+
+    def rehearse(self, channel: str, language_hint: str | None = None) -> None:
+        """Handle a made-up first message and roll it back, so SQLAlchemy compiles the intake's
+        statements now and not in each thread that handles one of the first real messages."""
+        msg = Inbound(
+            channel,
+            "rehearsal",
+            InboundKind.TEXT,
+            text="你好",
+            delivery_id="rehearsal",
+            language_hint=language_hint,
+        )
+        try:
+            self._handle_once(msg, scope=_rolled_back)
+        except Exception:  # the first messages compile them instead
+            log.exception("intake rehearsal failed")
+
+    def _handle_once(
+        self,
+        msg: Inbound,
+        scope: Callable[[Engine], AbstractContextManager[Session]] = session_scope,
+    ) -> tuple[list[Reply], set[int]]:
         """One transaction; returns the replies and the reports with new outbox work."""
         user_key = self.cipher.blind_index(f"{msg.channel}:{msg.user_id}")
-        with session_scope(self.engine) as session:
+        with scope(self.engine) as session:
             conversation = lock_conversation(
                 session=session, channel=msg.channel, user_key=user_key
             )
@@ -155,11 +221,11 @@ class Intake:
         replies, touched = outcome.replies, followup.touched
         redacted: list[Reply] | None = None
         if outcome.submission is not None:
-            ref, pin = new_ref(), new_pin()
+            ref, (pin, pin_hash) = new_ref(), self.pins.take()
             report, attachments = build_report(
                 outcome.submission,
                 ref=ref,
-                pin_hash=self.cipher.hash_pin(pin),
+                pin_hash=pin_hash,
                 channel=msg.channel,
                 tipster_ref=conversation.user_ref,
                 tipster_key=user_key,

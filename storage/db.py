@@ -53,6 +53,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def open_connections(engine: Engine, count: int) -> None:
+    """Open `count` pooled connections now, so a burst of first messages doesn't wait while
+    each thread makes its own."""
+    connections = [engine.connect() for _ in range(count)]
+    for connection in connections:
+        connection.close()  # back to the pool, still open
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session whose transaction commits on success and rolls back on error."""

@@ -17,6 +17,7 @@ from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 import redis
+import redis.asyncio
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from wechatpy.crypto import WeChatCrypto
@@ -24,12 +25,13 @@ from wechatpy.exceptions import InvalidAppIdException
 
 from bot.wechat.config import WeChatConfig
 
-__all__ = ["MAX_BODY_BYTES", "Rejected", "Verified", "Verifier", "sign"]
+__all__ = ["MAX_BODY_BYTES", "Rejected", "Verified", "Verifier", "async_twin", "sign"]
 
 log = logging.getLogger(__name__)
 # Real callbacks are a few hundred bytes (media come by MediaId, never inline).
 MAX_BODY_BYTES = 64 * 1024
 NONCE_PREFIX = "homeward:wechat:nonce:"
+_UNAVAILABLE = object()  # the nonce store could not be asked
 
 
 class Rejected(Exception):
@@ -66,6 +68,47 @@ def checked_xml(data: bytes | str) -> Element:
     if root.tag != "xml":
         raise Rejected(400, "root element is not <xml>")
     return root
+
+
+def _refuse_replay(fresh: object) -> None:
+    """Rejected if the nonce store had the nonce (it answers None to a SET NX that failed)."""
+    if fresh is _UNAVAILABLE:
+        # Signature and window still hold, and deliveries are deduplicated by the intake;
+        # refusing every tip while Redis is down would be worse.
+        log.warning("nonce store unavailable; replay check skipped")
+    elif not fresh:
+        raise Rejected(403, "replayed nonce")
+
+
+def async_twin(client: redis.Redis, *, connections: int) -> redis.asyncio.Redis | None:
+    """An asyncio client on the same plain TCP or Unix-socket Redis (None for others: TLS),
+    with at most `connections` connections: a burst of callbacks shares them rather than
+    opening one each."""
+    pool = client.connection_pool
+    kwargs = pool.connection_kwargs
+    if pool.connection_class is redis.UnixDomainSocketConnection:
+        where: dict[str, Any] = {
+            "connection_class": redis.asyncio.UnixDomainSocketConnection,
+            "path": kwargs["path"],
+        }
+    elif pool.connection_class is redis.Connection:
+        where = {
+            "host": kwargs.get("host", "localhost"),
+            "port": kwargs.get("port", 6379),
+            "socket_connect_timeout": kwargs.get("socket_connect_timeout"),
+        }
+    else:
+        return None
+    shared = redis.asyncio.BlockingConnectionPool(
+        max_connections=connections,
+        timeout=kwargs.get("socket_timeout") or 10,  # waiting for a free connection
+        db=kwargs.get("db", 0),
+        username=kwargs.get("username"),
+        password=kwargs.get("password"),
+        socket_timeout=kwargs.get("socket_timeout"),
+        **where,
+    )
+    return redis.asyncio.Redis(connection_pool=shared)
 
 
 class Verifier:
@@ -106,6 +149,12 @@ class Verifier:
 
     def open(self, params: Mapping[str, str], body: bytes) -> Verified:
         """Authenticate a POST and return its message XML (decrypted in safe mode)."""
+        verified = self.read(params, body)
+        self._claim_nonce(verified.nonce)
+        return verified
+
+    def read(self, params: Mapping[str, str], body: bytes) -> Verified:
+        """Everything `open` checks but the nonce, which the caller claims (`claim_nonce`)."""
         timestamp, nonce = self.check_query(params)
         envelope = checked_xml(body)
         encrypted = params.get("encrypt_type") == "aes"
@@ -116,7 +165,6 @@ class Verifier:
             xml = self._decrypt(envelope, params.get("msg_signature", ""), timestamp, nonce)
         else:
             xml = body.decode("utf-8", errors="replace")
-        self._claim_nonce(nonce)
         return Verified(xml=xml, timestamp=timestamp, nonce=nonce, encrypted=encrypted)
 
     def _decrypt(self, envelope: Element, signature: str, timestamp: str, nonce: str) -> str:
@@ -141,17 +189,25 @@ class Verifier:
 
     def _claim_nonce(self, nonce: str) -> None:
         """Reject a nonce seen within the timestamp window (a replayed request)."""
-        # Twice the window: a request stamped ahead of our clock stays valid that much longer.
-        ttl = 2 * self.config.timestamp_window
+        fresh: object
         try:
-            fresh = self.redis.set(NONCE_PREFIX + nonce, 1, nx=True, ex=ttl)
+            fresh = self.redis.set(NONCE_PREFIX + nonce, 1, nx=True, ex=self._nonce_ttl())
         except redis.RedisError:
-            # Signature and window still hold, and deliveries are deduplicated by the
-            # intake; refusing every tip while Redis is down would be worse.
-            log.warning("nonce store unavailable; replay check skipped")
-            return
-        if not fresh:
-            raise Rejected(403, "replayed nonce")
+            fresh = _UNAVAILABLE
+        _refuse_replay(fresh)
+
+    async def claim_nonce(self, nonce: str, client: redis.asyncio.Redis) -> None:
+        """`_claim_nonce` on an asyncio client: the event loop waits for no thread."""
+        fresh: object
+        try:
+            fresh = await client.set(NONCE_PREFIX + nonce, 1, nx=True, ex=self._nonce_ttl())
+        except redis.RedisError:
+            fresh = _UNAVAILABLE
+        _refuse_replay(fresh)
+
+    def _nonce_ttl(self) -> int:
+        # Twice the window: a request stamped ahead of our clock stays valid that much longer.
+        return 2 * self.config.timestamp_window
 
     def seal(self, xml: str, verified: Verified) -> str:
         """The reply as WeChat expects it: encrypted and signed if the request was."""

@@ -19,6 +19,7 @@ def submit_on_wechat(world: WeChatWorld) -> str:
     for words in ("你好", "4", "1", "昆明汽车站", "今天", "有人打听买小孩", "1", "1"):
         tipster.says(words)
     receipt = tipster.says("提交")
+    world.channel.wait_for_queueing()  # its follow-up work, queued after the reply
     return "HW-" + receipt.split("报告编号：HW-")[1].split()[0]
 
 

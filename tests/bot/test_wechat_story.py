@@ -100,6 +100,7 @@ def test_a_follower_reports_a_sighting_in_chinese(
     assert (attachment.channel, attachment.media_type) == ("wechat", "photo")
     assert attachment.channel_ref.startswith("fake-media-")
     assert conversation.state["step"] is None
+    world.channel.wait_for_queueing()  # the follow-up work is queued after the reply
     assert f"follow-up-{report.id}" in world.svc.queue.job_ids  # queued once, by the outbox
     # The OpenID is an identity: encrypted at rest, never logged.
     assert OPENID not in stored_rows(engine)
