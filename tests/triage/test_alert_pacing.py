@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from tests.triage.pace_helpers import START, Clock, fan_out, most_in_a_second
-from triage.alerts.pacing import FANOUT_WINDOW, WHILE_REPLYING, Pacer, note_replies
+from triage.alerts.pacing import BURST_MEMORY, FANOUT_WINDOW, Pacer, note_replies
 from triage.alerts.reply_pace import ReplyPace
 
 
@@ -54,12 +54,29 @@ def test_replies_take_their_places_first_and_the_fan_out_takes_what_they_leave(
     replies = [START - 0.5 + n * 0.05 for n in range(10)]  # the half second before
     note_replies(redis_client, "telegram", replies, per_second=29)
     pacer = Pacer(redis_client, "telegram", 29, clock=lambda: clock.now, sleep=clock.sleep)
-    moments = fan_out(pacer, clock, 60)
+    moments = fan_out(pacer, clock, 300)
     in_their_second = [m for m in moments if m < replies[0] + 1]
-    # While tipsters are being answered the fan-out keeps more places free for replies.
-    assert len(in_their_second) == WHILE_REPLYING - 10 == 27 - 10
+    assert len(in_their_second) == FANOUT_WINDOW - 10 == 19
     assert most_in_a_second(moments + replies) <= 29
-    assert most_in_a_second(moments) == 29  # once the replies' second is over
+    # While the burst of 10 is remembered the fan-out keeps 10 places free in every second,
+    remembered = [m for m in moments if m < replies[-1] + BURST_MEMORY]
+    assert most_in_a_second(remembered) == 19
+    # and once it is forgotten, takes all 29 again.
+    assert most_in_a_second([m for m in moments if m > replies[-1] + BURST_MEMORY + 1]) == 29
+
+
+def test_a_second_burst_of_replies_finds_its_places_free(redis_client: redis.Redis) -> None:
+    clock = Clock()
+    first = [START - 0.2 + n * 0.01 for n in range(20)]  # 20 chats answered at once
+    note_replies(redis_client, "telegram", first, per_second=29)
+    pacer = Pacer(redis_client, "telegram", 29, clock=lambda: clock.now, sleep=clock.sleep)
+    moments = fan_out(pacer, clock, 20)
+    second = [clock.now + n * 0.01 for n in range(20)]  # and again, amid the fan-out
+    note_replies(redis_client, "telegram", second, per_second=29)
+    moments += fan_out(pacer, clock, 20)
+    # Counted only as they go, the second burst would have met up to 27 fan-out messages.
+    assert most_in_a_second(moments + first + second) <= 29
+    assert most_in_a_second(moments) == 9
 
 
 def test_a_pace_is_kept_per_platform(redis_client: redis.Redis) -> None:
