@@ -109,6 +109,13 @@ def test_a_side_said_of_a_mark_registered_without_one_fits_half_the_time() -> No
     assert weigh(sided) > weigh(unsided) > 0
 
 
+def test_a_mark_described_without_a_side_fits_one_registered_without_a_side_best() -> None:
+    tip = a_sighting(marks_text="脸上有胎记")  # a tipster who saw the side mostly says it
+    unsided = marks_evidence(tip, a_family_report(marks="脸颊有青记"))
+    sided = marks_evidence(tip, a_family_report(marks="左面部有青记"))
+    assert weigh(unsided) > weigh(sided) + 1 > 1
+
+
 def test_six_fingers_are_on_a_hand_and_six_toes_on_a_foot() -> None:
     assert read_marks("六指")[0].parts == {"hand"}
     assert read_marks("六趾")[0].parts == {"foot"}
