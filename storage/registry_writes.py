@@ -1,0 +1,46 @@
+"""Many registry rows at once: an import's new entries and their log lines in bulk INSERTs.
+
+Building 20,000 model objects one by one (each validated, each flushed by the unit of work)
+cost an import more than the database did; these write plain rows and read back the
+entries, so an import of 20,000 stays well under a minute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from storage.models import utcnow
+from storage.registry_log import RegistryEvent
+from storage.registry_models import RegistryEntry
+
+__all__ = ["insert_registry_entries", "insert_registry_events"]
+
+_NULLS = {"render_nulls": True}
+_BATCH = 2000  # rows per statement: PostgreSQL takes at most 65,535 parameters in one
+
+
+def insert_registry_entries(
+    *, session: Session, rows: Sequence[dict[str, Any]]
+) -> list[RegistryEntry]:
+    """Insert new entries (column values by name), returned in the same order with their ids."""
+    now = utcnow()
+    filled = [{"other_names": [], "created_at": now, "updated_at": now, **row} for row in rows]
+    entries: list[RegistryEntry] = []
+    for start in range(0, len(filled), _BATCH):
+        statement = insert(RegistryEntry).returning(RegistryEntry, sort_by_parameter_order=True)
+        # NULLs written as such: rows that leave different fields empty stay one batch.
+        batch = filled[start : start + _BATCH]
+        entries.extend(session.scalars(statement, batch, execution_options=_NULLS))
+    return entries
+
+
+def insert_registry_events(*, session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Append log lines (entry_id, actor, action, detail) to many entries at once."""
+    now = utcnow()
+    filled = [{"detail": {}, "at": now, **row} for row in rows]
+    for start in range(0, len(filled), _BATCH):
+        session.execute(insert(RegistryEvent), filled[start : start + _BATCH])
