@@ -107,7 +107,7 @@ def _store(
     for match in matches:
         entry_id = ids[match.case_id]
         candidate = stored.pop(entry_id, None) or MatchCandidate(
-            report_id=report.id, entry_id=entry_id, score=0
+            report_id=report.id, entry_id=entry_id, score=0, reasons=[]
         )
         candidate.score, candidate.reasons = round(match.score, 4), list(match.reasons)
         session.add(candidate)
