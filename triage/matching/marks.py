@@ -31,9 +31,11 @@ HAS_MARKS = 0.7
 _FIT_SAME, _FIT_NO_PART, _FIT_PLACE_ONLY, _FIT_CONFLICT, _FIT_ELSEWHERE = (
     1.0, 0.5, 0.02, 0.005, 0.003,
 )  # fmt: skip
-# A tipster who saw a mark on one side says which this often: a description without a side
-# fits a mark registered on one side less well than one registered without a side.
-SIDE_SAID = 0.7
+# Sides. A tipster who saw a mark on one side says which this often; a family that knows
+# the side lists it this often; a mark on a paired part (an ear, a hand) has a side this often.
+SIDE_SAID, SIDE_LISTED, SIDED = 0.7, 0.8, 0.6
+# So a mark listed without a side has one all the same this often (the family left it out).
+_SIDE_UNLISTED = SIDED * (1 - SIDE_LISTED) / (SIDED * (1 - SIDE_LISTED) + 1 - SIDED)
 # A mark described that the entry does not list; the entry's marks not mentioned at all.
 _ELSEWHERE = math.log(SPURIOUS / (SPURIOUS + (1 - SPURIOUS) * MENTIONED * HAS_MARKS))
 # (Against an entry listing no marks, which is not weighed: the difference is what counts.)
@@ -85,12 +87,17 @@ def _anyone(seen: MarkConcepts) -> float:
 
 
 def _side_fit(seen: MarkConcepts, registered: MarkConcepts) -> float:
-    """How well the sides fit when kind and part agree (a contradiction is handled before)."""
+    """P(the side said or not | this mark), kind and part agreeing, against its likeliest wording.
+
+    A contradiction (left for right) is handled apart. 1 for the likeliest: the listed side
+    said, or no side said of a mark listed without one.
+    """
     said, listed = bool(seen.quality("side")), bool(registered.quality("side"))
-    if said and not listed:
-        return _FIT_SAME / 2  # a side said of a mark registered without one: right half the time
-    if listed and not said:
-        return _FIT_SAME * (1 - SIDE_SAID)  # the side was seen but left unsaid
+    if listed:
+        return _FIT_SAME if said else _FIT_SAME * (1 - SIDE_SAID) / SIDE_SAID
+    if said:  # a side the family did not list: it had one all the same, and this one
+        hidden = _SIDE_UNLISTED * SIDE_SAID
+        return _FIT_SAME * hidden / 2 / (1 - hidden)
     return _FIT_SAME
 
 
