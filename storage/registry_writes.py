@@ -16,6 +16,7 @@ from sqlmodel import Session
 from storage.models import utcnow
 from storage.registry_log import RegistryEvent
 from storage.registry_models import RegistryEntry
+from storage.registry_reads import registry_entries_by_case
 
 __all__ = ["insert_registry_entries", "insert_registry_events"]
 
@@ -29,13 +30,16 @@ def insert_registry_entries(
     """Insert new entries (column values by name), returned in the same order with their ids."""
     now = utcnow()
     filled = [{"other_names": [], "created_at": now, "updated_at": now, **row} for row in rows]
-    entries: list[RegistryEntry] = []
+    # Without RETURNING the driver sends one prepared statement for every row (executemany);
+    # with it, a statement of thousands of rows is built and parsed again for every batch.
     for start in range(0, len(filled), _BATCH):
-        statement = insert(RegistryEntry).returning(RegistryEntry, sort_by_parameter_order=True)
         # NULLs written as such: rows that leave different fields empty stay one batch.
-        batch = filled[start : start + _BATCH]
-        entries.extend(session.scalars(statement, batch, execution_options=_NULLS))
-    return entries
+        session.execute(
+            insert(RegistryEntry), filled[start : start + _BATCH], execution_options=_NULLS
+        )
+    ids = [row["case_id"] for row in rows]
+    found = {e.case_id: e for e in registry_entries_by_case(session=session, case_ids=ids)}
+    return [found[case_id] for case_id in ids]
 
 
 def insert_registry_events(*, session: Session, rows: Sequence[dict[str, Any]]) -> None:
