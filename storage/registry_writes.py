@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel import Session
+from sqlalchemy import func, insert
+from sqlmodel import Session, col, select
 
 from storage.models import utcnow
 from storage.registry_log import RegistryEvent
 from storage.registry_models import RegistryEntry
-from storage.registry_reads import registry_entries_by_case
 
 __all__ = ["insert_registry_entries", "insert_registry_events"]
 
@@ -30,6 +29,7 @@ def insert_registry_entries(
     """Insert new entries (column values by name), returned in the same order with their ids."""
     now = utcnow()
     filled = [{"other_names": [], "created_at": now, "updated_at": now, **row} for row in rows]
+    before = session.exec(select(func.max(RegistryEntry.id))).one() or 0
     # Without RETURNING the driver sends one prepared statement for every row (executemany);
     # with it, a statement of thousands of rows is built and parsed again for every batch.
     for start in range(0, len(filled), _BATCH):
@@ -37,9 +37,12 @@ def insert_registry_entries(
         session.execute(
             insert(RegistryEntry), filled[start : start + _BATCH], execution_options=_NULLS
         )
-    ids = [row["case_id"] for row in rows]
-    found = {e.case_id: e for e in registry_entries_by_case(session=session, case_ids=ids)}
-    return [found[case_id] for case_id in ids]
+    # Read back in one range scan past the ids taken before: the planner's statistics still
+    # think the table small, and a look-up by case id per chunk scanned it all each time.
+    wanted = {row["case_id"] for row in rows}
+    added = session.exec(select(RegistryEntry).where(col(RegistryEntry.id) > before))
+    found = {e.case_id: e for e in added if e.case_id in wanted}
+    return [found[row["case_id"]] for row in rows]
 
 
 def insert_registry_events(*, session: Session, rows: Sequence[dict[str, Any]]) -> None:
