@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -20,6 +21,7 @@ from triage.registry_index import WarmRegistry, entry_profile, warm_registry
 __all__ = [
     "candidates_of",
     "entry_profile",
+    "is_lead",
     "match_entry",
     "match_report",
     "rematch_open_tips",
@@ -28,7 +30,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 KEEP = 5
-MIN_SCORE = 0.003  # below this (0.3%) a candidate is no lead and is not listed
+MIN_SCORE = 0.003  # below this (0.3%) a candidate is no lead and is not listed, unless:
+# the tip makes it this many times likelier than a child picked at random. A score spreads
+# over the whole registry, so at 100,000 entries a true child ranked fourth scored 0.2%; a
+# likelihood ratio does not thin out as the registry grows.
+MIN_LIKELIHOOD_RATIO = 30.0
 _FEW_ENTRIES = 50  # up to this many changed entries, tips are pre-checked one pair at a time
 _WORTH_RANKING = 0.0  # log-likelihood ratio: evidence for the pair, not against it
 _SEX = {"boy": "M", "girl": "F"}
@@ -64,7 +70,8 @@ def match_report(
 ) -> list[MatchCandidate]:
     """Rank the warm registry for one tip and keep the best candidates (replacing proposals).
 
-    Candidates below MIN_SCORE (0.3%) are not kept: they are no lead. The event names what
+    Only leads are kept (`is_lead`): at least MIN_SCORE, or a likelihood ratio of at least
+    MIN_LIKELIHOOD_RATIO whatever the registry's size. The event names what
     the tip now lists; with `quiet` (a re-match after an import) it is written only on change.
     """
     assert report.id is not None
@@ -75,6 +82,11 @@ def match_report(
     results = _store(session, report, ranked, ids=warm.ids, kept=kept, quiet=quiet)
     session.flush()
     return results
+
+
+def is_lead(match: Match) -> bool:
+    """Worth listing for a coordinator: likely enough, or far likelier than a random child."""
+    return match.score >= MIN_SCORE or match.log_likelihood_ratio >= math.log(MIN_LIKELIHOOD_RATIO)
 
 
 def _store(
@@ -88,14 +100,14 @@ def _store(
 ) -> list[MatchCandidate]:
     """Keep a tip's new best candidates, drop stale proposals, note the change as an event."""
     assert report.id is not None
-    matches = [m for m in ranked if m.score >= MIN_SCORE]
+    matches = [m for m in ranked if is_lead(m)]
     stored = {c.entry_id: c for c in kept}
     before = {(c.entry_id, c.score) for c in kept}
     results = []
     for match in matches:
         entry_id = ids[match.case_id]
         candidate = stored.pop(entry_id, None) or MatchCandidate(
-            report_id=report.id, entry_id=entry_id, score=0
+            report_id=report.id, entry_id=entry_id, score=0, reasons=[]
         )
         candidate.score, candidate.reasons = round(match.score, 4), list(match.reasons)
         session.add(candidate)

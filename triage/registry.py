@@ -15,11 +15,13 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from storage import FieldCipher, RegistryEntry, RegistryKind, utcnow
-from storage.registry_log import RegistryAction, append_registry_event
+from storage.registry_log import RegistryAction
 from storage.registry_reads import registry_entries_by_case
+from storage.registry_writes import insert_registry_entries, insert_registry_events
 from triage.registry_fields import (
     CASEWORK_COLUMNS,
     field_changes,
+    names_searched,
     parse_casework,
     set_search_names,
 )
@@ -173,6 +175,11 @@ def preview_registry_csv(*, session: Session, text: str) -> ImportPreview:
     )
 
 
+def _searched(values: dict[str, Any]) -> str:
+    """The search text of an entry about to be inserted (as `set_search_names` makes it)."""
+    return names_searched([values["name"], *values["other_names"]])
+
+
 def import_registry_csv(
     *,
     session: Session,
@@ -193,35 +200,38 @@ def import_registry_csv(
         e.case_id: e
         for e in registry_entries_by_case(session=session, case_ids=[v["case_id"] for v in parsed])
     }
-    entries, changes = [], []
+    for values in parsed:
+        if cipher is not None and values.get("family_contact"):
+            values["family_contact"] = cipher.encrypt(values["family_contact"])
+    fresh = [v for v in parsed if v["case_id"] not in existing]
+    added = {
+        e.case_id: e
+        for e in insert_registry_entries(
+            session=session,
+            rows=[{**v, "source": "import", "search_names": _searched(v)} for v in fresh],
+        )
+    }
+    if progress is not None:
+        progress("storing entries", len(added), len(parsed))
+    events: list[dict[str, Any]] = [{"entry_id": e.id, "actor": actor, "action": RegistryAction.IMPORTED.value}
+              for e in added.values()]  # fmt: skip
     for values in parsed:
         entry = existing.get(values["case_id"])
         if entry is None:
-            entry = RegistryEntry(case_id=values["case_id"], kind=values["kind"], source="import")
-        changes.append(field_changes(entry, values) if entry.id else {})
-        if cipher is not None and values.get("family_contact"):
-            values["family_contact"] = cipher.encrypt(values["family_contact"])
+            continue
+        changed = field_changes(entry, values)
         for key, value in values.items():
             setattr(entry, key, value)
         set_search_names(entry)
         entry.updated_at = utcnow()
         session.add(entry)
-        entries.append(entry)
-        if progress is not None and len(entries) % 500 == 0:
-            progress("storing entries", len(entries), len(parsed))
+        if changed:
+            events.append({"entry_id": entry.id, "actor": actor,
+                           "action": RegistryAction.IMPORT_UPDATED.value,
+                           "detail": {"changed": changed}})  # fmt: skip
     session.flush()
-    for entry, changed in zip(entries, changes, strict=True):
-        new = entry.case_id not in existing
-        action = RegistryAction.IMPORTED if new else RegistryAction.IMPORT_UPDATED
-        if new or changed:
-            append_registry_event(
-                session=session,
-                entry_id=entry.id or 0,
-                actor=actor,
-                action=action,
-                detail={"changed": changed} if changed else {},
-            )
-    session.flush()
+    insert_registry_events(session=session, rows=events)
     if progress is not None:
-        progress("storing entries", len(entries), len(parsed))
+        progress("storing entries", len(parsed), len(parsed))
+    entries = [added.get(v["case_id"]) or existing[v["case_id"]] for v in parsed]
     return entries, len(parsed) - len(existing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from pypinyin import lazy_pinyin
@@ -23,11 +24,17 @@ _STATUSES = {s.value for s in EntryStatus}
 _DNA = {s.value for s in DnaStatus}
 
 
+@lru_cache(maxsize=1 << 16)
+def _syllables(name: str) -> tuple[str, ...]:
+    """A name's pinyin, lower case (names repeat: an import of 20,000 asks for few thousand)."""
+    return tuple(s.lower() for s in lazy_pinyin(name) if s.strip())
+
+
 def names_searched(names: list[str]) -> str:
     """The names, then each in pinyin spaced, run together and as initials (王小明 | wang xiao ming | …)."""
     parts = [name.strip().lower() for name in names if name.strip()]
     for name in names:
-        syllables = [s.lower() for s in lazy_pinyin(name) if s.strip()]
+        syllables = _syllables(name)
         if syllables:
             parts += [" ".join(syllables), "".join(syllables), "".join(s[0] for s in syllables)]
     return " | ".join(parts)

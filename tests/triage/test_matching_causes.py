@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.triage.test_matching import TODAY, a_family_report, a_sighting, names_of
-from triage.matching import Matcher, RegistryProfile
+from triage.matching import CandidateIndex, Matcher, RegistryProfile
 from triage.matching.dialect import dialect_evidence
 from triage.matching.marks import marks_evidence
 from triage.matching.rarity import Rarity
@@ -116,6 +116,25 @@ def test_narrowing_keeps_the_child_among_many_namesakes() -> None:
     matcher = Matcher([*namesakes, child], today=TODAY)
     found = matcher.rank(a_sighting(names=["李勇"], marks_text="左手多一根手指"))
     assert found[0].case_id == "CHILD"
+
+
+def test_among_many_sharing_a_common_name_the_rest_of_the_tip_picks_who_is_scored() -> None:
+    # 60 girls called ...敏 from elsewhere, 60 boys of the right age and place with the mark
+    # the tipster saw, and the child (sex not registered), filed last.
+    namesakes = [
+        a_family_report(case_id=f"N{i}", name="王敏", sex="F", birth_date=date(2009, 1, 1),
+                        home_province="广东", dialect=None, missing_place="广东省", marks="")
+        for i in range(60)
+    ]  # fmt: skip
+    strangers = [a_family_report(case_id=f"S{i}", name="张强") for i in range(60)]
+    child = a_family_report(case_id="CHILD", name="马敏", sex=None, marks="")
+    index = CandidateIndex([*namesakes, *strangers, child])
+    tip = a_sighting(
+        names=["敏敏"], sex="M", age_min=10, age_max=11, seen_on=TODAY,
+        candidate_provinces=["四川"], marks_text="左脸有红色胎记",
+    )  # fmt: skip
+    scored = {e.case_id for e in index.candidates(tip, today=TODAY, budget=30)}
+    assert "CHILD" in scored
 
 
 def test_a_dialect_the_tipster_chose_reads_as_its_name_not_its_key() -> None:

@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 from storage import MatchCandidate, RegistryEntry, Report, ReportEvent
 from tests.triage.test_registry import HEADER, SAMPLE, load, sighting_like_the_sample_case
 from triage import MemoryNotifier, Runtime, configure
-from triage.matching_jobs import MIN_SCORE, match_report, rematch_open_tips
+from triage.matching import Match
+from triage.matching_jobs import MIN_SCORE, is_lead, match_report, rematch_open_tips
 from triage.registry import import_registry_csv
 from triage.registry_index import warm_registry
 
@@ -91,6 +92,14 @@ def test_the_event_counts_what_the_tip_lists_and_no_zero_scores_are_kept(
         ).all()
         assert listed and all(c.score >= MIN_SCORE for c in listed)
         assert matched_events(session, report)[-1]["candidates"] == len(listed)
+
+
+def test_a_lead_stays_listed_in_a_large_registry_where_its_score_is_spread_thin() -> None:
+    # At 100,000 entries the true child ranked fourth at 0.2%: its tip made it ~160 times
+    # likelier than a child picked at random. A stranger the tip barely favours is no lead.
+    child = Match("C-1", 0.002, [], log_likelihood_ratio=5.1)
+    stranger = Match("C-2", 0.002, [], log_likelihood_ratio=1.0)
+    assert is_lead(child) and not is_lead(stranger)
 
 
 def test_a_familys_report_that_matches_a_sighting_names_the_sighting(

@@ -137,6 +137,10 @@ def _reach(tip: TipProfile, candidates: tuple[str, ...]) -> dict[str, float]:
 
 def _base(reach: dict[str, float], rarity: Rarity) -> float:
     """P(the tip's dialect | a registered family picked at random), by province shares."""
+    return rarity.remembered(("dialect base", *reach.items()), lambda: _share_of(reach, rarity))
+
+
+def _share_of(reach: dict[str, float], rarity: Rarity) -> float:
     total = sum(rarity.share(f"p:{p}", 1.0 / _PROVINCE_COUNT) * w for p, w in reach.items())
     return min(max(total, 0.01), 0.95)
 

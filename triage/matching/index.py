@@ -85,15 +85,20 @@ class CandidateIndex:
         """The entries sharing the most weighted keys with a tip, at most `budget` of them."""
         totals: defaultdict[int, float] = defaultdict(float)
         self._add_names(tip, totals)
-        # The best name matches are scored whatever else fits: a rare given name heard must
-        # not be crowded out by the many children of the right age and province.
-        named = heapq.nlargest(budget // _NAMED_SHARE, totals.items(), key=lambda item: item[1])
+        by_name = dict(totals)
         for key, weight in mark_query(tip).items():
             for position in self._postings.get(key, ()):
                 totals[position] += weight
         self._add_cells(tip, totals, today=today)
         ranked = heapq.nlargest(budget, totals.items(), key=lambda item: item[1])
-        positions = dict.fromkeys(p for p, _ in [*ranked, *named])
+        # The best name matches are scored whatever else fits: a rare given name heard must
+        # not be crowded out by the many children of the right age and province. Among the
+        # many sharing a common name (every 敏 for 敏敏), the rest of the tip picks, not the
+        # order they were filed in.
+        named = heapq.nlargest(
+            budget // _NAMED_SHARE, by_name, key=lambda p: (by_name[p], totals[p])
+        )
+        positions = dict.fromkeys([*(p for p, _ in ranked), *named])
         found = (self._entries[position] for position in positions)
         return [entry for entry in found if entry is not None]
 

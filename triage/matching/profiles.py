@@ -56,3 +56,4 @@ class Match:
     score: float  # probability in [0, 1] that this is the child, given the registry
     reasons: list[dict[str, Any]]  # catalogue keys and parameters (triage.matching.reasons)
     tip_id: str = ""
+    log_likelihood_ratio: float = 0.0  # how much likelier the tip makes it than a random child

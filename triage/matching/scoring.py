@@ -69,7 +69,7 @@ class WeighedPair:
 
     def to_match(self, score: float) -> Match:
         """The explainable result shown to coordinators."""
-        return Match(self.case_id, score, self.reasons(), self.tip_id)
+        return Match(self.case_id, score, self.reasons(), self.tip_id, self.log_likelihood_ratio)
 
 
 def weigh_pair(
