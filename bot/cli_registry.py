@@ -144,7 +144,9 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
         """
         if (case_id is None) == (other_ref is None):
             raise click.UsageError("give exactly one of --match CASE or --same-child REF")
-        with session_scope(make_engine(load().database())) as session:
+        settings = load()
+        engine = make_engine(settings.database())
+        with session_scope(engine) as session:
             report = get_report(session=session, ref=ref)
             coordinator = find_coordinator(session=session, name=name)
             if report is None or coordinator is None:
@@ -173,6 +175,9 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
                     )
             except WorkflowError as error:
                 raise click.ClickException(str(error)) from error
+            report_id = report.id or 0
+        with redis_connection(settings.redis_url, settings.homeward_data_dir) as connection:
+            dispatch_report(engine, Queue(QUEUE_NAME, connection=connection), report_id)
         click.echo("confirmed" if confirm else "dismissed")
 
     @cli.command("match-calibrate")

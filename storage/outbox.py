@@ -31,6 +31,7 @@ class OutboxJob(StrEnum):
     RELAY_TO_TIPSTER = "relay_to_tipster"  # a coordinator's question to the tipster
     TIPSTER_REPLIED = "tipster_replied"  # tell the coordinators
     TIP_CHANGED = "tip_changed"  # refresh the tip's card in the coordinators' group
+    MATCH_DECIDED = "match_decided"  # the group's match notice says the verdict, wherever given
 
 
 def due_outbox_items(

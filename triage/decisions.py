@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from storage import Coordinator, MatchCandidate, MatchStatus, Report, SameChildLink
 from storage.claims import claim_holder_id
+from storage.outbox import OutboxJob, add_outbox_item
 from storage.registry_reads import candidate_for_case
 from storage.reports import append_event
 from storage.same_child import get_link
@@ -74,12 +75,20 @@ def decide_match(
     if confirm:
         entry.verified = True  # a confirmed match is also a verified registry entry
         session.add(entry)
-    append_event(
+    event = append_event(
         session=session,
         report_id=report.id or 0,
         actor=coordinator.name,
         action=f"match_{candidate.status}",
         detail={"case_id": case_id, "score": candidate.score},
+    )
+    session.flush()
+    # The group's notice of this match then says the verdict (from the group, dashboard or CLI).
+    add_outbox_item(
+        session=session,
+        report_id=report.id or 0,
+        job=OutboxJob.MATCH_DECIDED,
+        subject_id=event.id or 0,
     )
     return candidate
 

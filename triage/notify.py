@@ -31,6 +31,11 @@ class Notifier(Protocol):
     def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
         """A registry entry may be the child of a tip."""
 
+    def match_decided(
+        self, report_id: int, ref: str, case_id: str, confirmed: bool, by: str
+    ) -> None:
+        """A coordinator confirmed or dismissed a tip's match (from any interface)."""
+
 
 class LogNotifier:
     """Writes a log line: the default until a coordinator channel is configured."""
@@ -59,6 +64,14 @@ class LogNotifier:
         """Log the ids and the score."""
         log.info(
             "report %s (%s) may match registry entry %s (%.2f)", report_id, ref, entry_id, score
+        )
+
+    def match_decided(
+        self, report_id: int, ref: str, case_id: str, confirmed: bool, by: str
+    ) -> None:
+        """Log the tip and the verdict (the case and who decided are on the dashboard)."""
+        log.info(
+            "report %s (%s): match %s", report_id, ref, "confirmed" if confirmed else "dismissed"
         )
 
 
@@ -91,3 +104,11 @@ class MemoryNotifier:
     def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
         """Remember the match."""
         self.sent.append((report_id, f"match:{ref}:{entry_id}"))
+
+    def match_decided(
+        self, report_id: int, ref: str, case_id: str, confirmed: bool, by: str
+    ) -> None:
+        """Remember the verdict."""
+        self.sent.append(
+            (report_id, f"{'confirmed' if confirmed else 'dismissed'}:{ref}:{case_id}")
+        )

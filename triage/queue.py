@@ -19,7 +19,7 @@ from triage.alerts.port import stored_alerts
 from triage.assess import assess_report
 from triage.escalation import escalate_report
 from triage.jobs import follow_up
-from triage.relay_jobs import relay_to_tipster, tip_changed, tipster_replied
+from triage.relay_jobs import match_decided, relay_to_tipster, tip_changed, tipster_replied
 
 __all__ = [
     "QUEUE_NAME",
@@ -41,6 +41,7 @@ JOBS: dict[str, Callable[..., str]] = {
     OutboxJob.RELAY_TO_TIPSTER: relay_to_tipster,
     OutboxJob.TIPSTER_REPLIED: tipster_replied,
     OutboxJob.TIP_CHANGED: tip_changed,
+    OutboxJob.MATCH_DECIDED: match_decided,
 }
 RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])
 _LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}

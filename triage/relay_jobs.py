@@ -8,14 +8,21 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from storage import RelayMessage, Report, session_scope, utcnow
+from storage import RelayMessage, Report, ReportEvent, session_scope, utcnow
 from storage.conversations import lock_conversation
 from storage.outbox import OutboxJob, claim_outbox_item, mark_done
 from storage.reports import append_event
 from triage import runtime
 from triage.notify import Notifier
 
-__all__ = ["DeliveryRefused", "RelaySender", "relay_to_tipster", "tip_changed", "tipster_replied"]
+__all__ = [
+    "DeliveryRefused",
+    "RelaySender",
+    "match_decided",
+    "relay_to_tipster",
+    "tip_changed",
+    "tipster_replied",
+]
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +108,22 @@ def tip_changed(report_id: int, event_id: int) -> str:
     """Tell the notifier that a coordinator changed a tip, so its views are refreshed."""
     return _notify_once(
         report_id, OutboxJob.TIP_CHANGED, event_id, lambda n, ref: n.tip_changed(report_id, ref)
+    )
+
+
+def match_decided(report_id: int, event_id: int) -> str:
+    """Tell the notifier a match was confirmed or dismissed (by its event), wherever it was."""
+    with session_scope(runtime.current().engine) as session:
+        event = session.get(ReportEvent, event_id)
+        if event is None:
+            return "already done"
+        case_id, by = str(event.detail.get("case_id", "")), event.actor
+        confirmed = event.action == "match_confirmed"
+    return _notify_once(
+        report_id,
+        OutboxJob.MATCH_DECIDED,
+        event_id,
+        lambda n, ref: n.match_decided(report_id, ref, case_id, confirmed, by),
     )
 
 

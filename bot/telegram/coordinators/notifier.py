@@ -7,6 +7,7 @@ in its own transaction: posts or edits the tip's card, then sends the alert or n
 
 from __future__ import annotations
 
+import json
 import logging
 from zoneinfo import ZoneInfo
 
@@ -15,17 +16,18 @@ from sqlmodel import Session
 
 from bot.telegram.botapi import BotApi, BotApiError
 from bot.telegram.coordinators.card import card
-from bot.telegram.coordinators.verdicts import verdict_markup
+from bot.telegram.coordinators.verdicts import noticed_verdict, verdict_markup
 from handlers import catalogue
 from storage import RegistryEntry, Report, session_scope, utcnow
 from storage.coordinator_chat import claim_holder, find_card, save_card
 from triage import runtime
 from triage.urgency_words import score_words
 
-__all__ = ["TelegramNotifier", "post_to_group"]
+__all__ = ["TelegramNotifier", "post_to_group", "say_verdict"]
 
 log = logging.getLogger(__name__)
 RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])
+NOTICE_KEEP = 180 * 86400  # seconds a match notice is remembered, to say its verdict on it
 NOTICES = {
     "imminent": "coordinator.alert.imminent",
     "replied": "coordinator.notice.replied",
@@ -62,6 +64,21 @@ class TelegramNotifier:
     def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
         """Say that a registry entry may be this tip's child."""
         self._queue(report_id, "match", entry_id, score, job_id=f"tg-match-{report_id}-{entry_id}")
+
+    def match_decided(
+        self, report_id: int, ref: str, case_id: str, confirmed: bool, by: str
+    ) -> None:
+        """Say the verdict on the match's notice, without its buttons (given anywhere)."""
+        self.queue.enqueue(
+            say_verdict,
+            report_id,
+            case_id,
+            confirmed,
+            by,
+            retry=RETRY,
+            result_ttl=86400,
+            failure_ttl=30 * 86400,
+        )
 
     def escalated(self, report_id: int, ref: str) -> None:
         """Tell the leads an imminent tip is still unclaimed (under its card)."""
@@ -138,13 +155,54 @@ class TelegramNotifier:
         markup = None
         if what == "match" and entry_id:
             markup = verdict_markup(report.id or 0, entry_id, self.language)
-        self.api.call(
+        sent = self.api.call(
             "sendMessage",
             chat_id=self.chat_id,
             text=text,
             reply_parameters=reply,
             reply_markup=markup,
         )
+        if markup is not None:  # where the notice is, to say its verdict there later
+            where = {"chat": self.chat_id, "message": sent["message_id"], "text": text}
+            self.queue.connection.set(
+                _notice_key(report.id or 0, case_id), json.dumps(where), ex=NOTICE_KEEP
+            )
+
+    def say_verdict(self, report_id: int, case_id: str, confirmed: bool, by: str) -> str:
+        """Edit a match's notice to say the verdict and who gave it; no buttons left."""
+        stored = self.queue.connection.get(_notice_key(report_id, case_id))
+        if stored is None:
+            return "no notice"
+        where = json.loads(stored)
+        text = noticed_verdict(
+            where["text"], self.language, confirmed=confirmed, name=by, case=case_id
+        )
+        try:
+            self.api.call(
+                "editMessageText",
+                chat_id=where["chat"],
+                message_id=where["message"],
+                text=text,
+            )
+        except BotApiError as error:
+            if not (error.not_modified or error.message_gone):
+                raise
+        return "done"
+
+
+def _notice_key(report_id: int, case_id: str) -> str:
+    """The Redis key remembering where a match's notice is in the group."""
+    return f"homeward:match-notice:{report_id}:{case_id}"
+
+
+def say_verdict(report_id: int, case_id: str, confirmed: bool, by: str) -> str:
+    """The job: say a match verdict on its notice in the coordinators' group."""
+    notifier = runtime.current().notifier
+    if not isinstance(notifier, TelegramNotifier):
+        raise RuntimeError("the worker has no Telegram notifier configured")  # retried later
+    done = notifier.say_verdict(report_id, case_id, confirmed, by)
+    log.info("report %s: match verdict %s on the group's notice", report_id, done)
+    return done
 
 
 def post_to_group(report_id: int, what: str, entry_id: int = 0, score: float = 0.0) -> str:

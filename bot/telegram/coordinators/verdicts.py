@@ -24,7 +24,7 @@ from storage import Coordinator, RegistryEntry, Report, utcnow
 from triage.decisions import decide_match
 from triage.errors import WorkflowError
 
-__all__ = ["PREFIX", "Verdicts", "verdict_markup"]
+__all__ = ["PREFIX", "Verdicts", "noticed_verdict", "verdict_markup"]
 
 PREFIX = "mv"  # callback data: mv:<confirm|dismiss>:<report id>:<registry entry id>
 VERBS = {"confirm": True, "dismiss": False}
@@ -45,6 +45,13 @@ def verdict_markup(report_id: int, entry_id: int, language: str) -> dict[str, An
         for verb in VERBS
     ]
     return {"inline_keyboard": [buttons]}
+
+
+def noticed_verdict(notice: str, language: str, *, confirmed: bool, name: str, case: str) -> str:
+    """A match notice's text with the verdict and who gave it (its buttons are then removed)."""
+    state = "confirmed" if confirmed else "dismissed"
+    line = catalogue().text(language, f"review.telegram.verdict.{state}", name=name, case=case)
+    return f"{notice}\n{line}".strip()
 
 
 def decode(data: str) -> tuple[str, int, int] | None:
@@ -113,14 +120,18 @@ class Verdicts:
             query, self.talk.text(user, f"review.telegram.done.{state}"), alert=False
         )
         if decided:  # not a re-delivery of a press already acted on
-            await self._say_on_notice(message, state, decided)
+            await self._say_on_notice(message, VERBS[verb], decided)
 
-    async def _say_on_notice(self, message: Message, state: str, decided: dict[str, str]) -> None:
-        """Edit the notice: its text, then the verdict and who gave it; no buttons left."""
-        line = catalogue().text(self.talk.language, f"review.telegram.verdict.{state}", **decided)
+    async def _say_on_notice(
+        self, message: Message, confirmed: bool, decided: dict[str, str]
+    ) -> None:
+        """Edit the notice at once (the worker's edit of it then changes nothing); no buttons."""
+        text = noticed_verdict(
+            message.text or "", self.talk.language, confirmed=confirmed, **decided
+        )
         with contextlib.suppress(BadRequest):  # deleted meanwhile: the verdict is recorded
             await self.talk.bot.edit_message_text(
-                f"{message.text or ''}\n{line}".strip(),
+                text,
                 chat_id=message.chat.id,
                 message_id=message.message_id,
                 reply_markup=None,

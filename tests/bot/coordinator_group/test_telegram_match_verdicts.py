@@ -6,7 +6,8 @@ from rq import Queue
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from storage import MatchCandidate, RegistryEntry, session_scope
+from storage import MatchCandidate, RegistryEntry, session_scope, utcnow
+from storage.coordinators import find_coordinator
 from storage.reports import get_report
 from tests.bot.coordinator_helpers import (
     TelegramCoordinator,
@@ -20,7 +21,8 @@ from tests.bot.coordinator_helpers import (
 )
 from tests.bot.telegram_helpers import RunningBot, TelegramTipster
 from tests.fakes.telegram_updates import UpdateFactory
-from triage import runtime
+from triage import dispatch_report, runtime
+from triage.decisions import decide_match
 
 TIPSTER, ALICE, BOB, STRANGER = 5550001, 9001, 9002, 9003
 
@@ -63,6 +65,8 @@ def test_a_coordinator_confirms_a_match_from_the_notice_under_their_name(
     now = shown_now(bot, notice)
     assert now.text.endswith("✅ Confirmed by alice: registry case FAM-2019-07 is this child.")
     assert now.buttons == []
+    work(queue)  # the worker says the same verdict on the notice: nothing changes
+    assert shown_now(bot, notice) == now
     assert ("alice", "match_confirmed") in events(engine, ref)
     assert ("unlisted-telegram", "refused") in events(engine, ref)
     with Session(engine) as session:
@@ -89,3 +93,33 @@ def test_on_a_tip_another_holds_a_coordinator_may_not_dismiss_its_match(
     assert refused.params["text"] == f"Not done: {ref} is claimed by someone else"
     assert shown_now(bot, notice).buttons == notice.buttons
     assert ("bob", "match_dismissed") not in events(engine, ref)
+
+
+def test_a_verdict_given_on_the_dashboard_is_said_on_the_groups_notice(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
+) -> None:
+    ref = submit_sighting(TelegramTipster(bot, updates, TIPSTER, language_code="en"))
+    work(queue)
+    a_match_is_noticed(bot, engine, queue, ref)
+    notice = group_messages(bot)[-1]
+    listed(engine, "alice", ALICE)
+
+    with session_scope(engine) as session:  # as the dashboard and `homeward decide` do
+        report = get_report(session=session, ref=ref)
+        alice = find_coordinator(session=session, name="alice")
+        assert report is not None and report.id is not None and alice is not None
+        decide_match(
+            session=session,
+            report=report,
+            case_id="FAM-2019-07",
+            coordinator=alice,
+            confirm=False,
+            now=utcnow(),
+        )
+        report_id = report.id
+    dispatch_report(engine, queue, report_id)
+    work(queue)
+
+    now = shown_now(bot, notice)
+    assert now.text == f"{notice.text}\n❎ Dismissed by alice: not registry case FAM-2019-07."
+    assert now.buttons == []
