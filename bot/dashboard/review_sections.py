@@ -12,6 +12,7 @@ from storage.registry_log import entry_photos
 from storage.review_reads import links_of, matches_of
 from triage.links import link_reason
 from triage.match_review import compare
+from triage.match_verdicts import match_verdicts
 
 __all__ = ["review_sections"]
 
@@ -24,6 +25,8 @@ def review_sections(
     matches = []
     proposed = matches_of(session=session, report_id=report.id or 0)
     photos = entry_photos(session=session, entry_ids=[e.id or 0 for _, e in proposed])
+    case_ids = {e.id or 0: e.case_id for _, e in proposed}
+    verdicts = match_verdicts(session=session, report=report, case_ids=case_ids)
     for candidate, entry in proposed:
         rows = compare(report, entry, list(candidate.reasons), today, tz)
         shown = [reason for row in rows for reason in row.reasons]
@@ -35,6 +38,7 @@ def review_sections(
                 "rows": rows,
                 "other": other,
                 "photos": photos.get(entry.id or 0, []),
+                "verdict": verdicts.get(entry.id or 0),
             }
         )
     pairs = links_of(session=session, report_id=report.id or 0)

@@ -62,7 +62,8 @@ def test_a_match_sits_beside_its_registry_entry_and_is_confirmed_with_who(app, e
             select(MatchCandidate).where(MatchCandidate.status == "confirmed")
         ).one()
     assert confirmed.decided_by == "alice"
-    assert "confirmed · by alice" in visible_lines(alice.opens(f"/tips/{first}").text)
+    shown = visible_lines(alice.opens(f"/tips/{first}").text)
+    assert "confirmed · by alice ·" in shown  # then when
 
 
 def test_on_a_tip_someone_else_holds_only_a_lead_decides_and_overrules(app, engine, two_tips):
@@ -120,3 +121,56 @@ def test_the_case_of_a_tip_with_no_confirmed_link_is_that_tip_alone(app, engine,
     )
     assert f"/tips/{second}" not in case
     assert alice.opens("/cases/HW-0000-00").status_code == 404
+
+
+def match_article(page: str, case_id: str) -> list[str]:
+    """The visible lines of one match on a tip page."""
+    start = page.index(f'id="match-{case_id}"')
+    return visible_lines(page[start : page.index("</article>", start)])
+
+
+def test_a_decided_match_shows_its_verdict_and_one_change_action(app, engine, two_tips):
+    first, _ = two_tips
+    alice = coordinator(app, engine, "alice")
+    alice.posts(f"/tips/{first}/match", case_id="BBH-2019-0412", verdict="confirm")
+
+    lines = match_article(alice.opens(f"/tips/{first}").text, "BBH-2019-0412")
+    assert "confirmed · by alice ·" in lines
+    assert "Change verdict: dismiss" in lines
+    assert "Confirm" not in lines and "Dismiss" not in lines
+
+    alice.posts(f"/tips/{first}/match", case_id="BBH-2019-0412", verdict="dismiss")
+    lines = match_article(alice.opens(f"/tips/{first}").text, "BBH-2019-0412")
+    assert "dismissed · by alice ·" in lines
+    assert "Change verdict: confirm" in lines and "Dismiss" not in lines
+    chinese = coordinator(app, engine, "wang", "zh-CN").opens(f"/tips/{first}").text
+    assert "改判：确认" in match_article(chinese, "BBH-2019-0412")
+
+
+def test_an_entry_confirmed_on_one_tip_of_a_case_reads_confirmed_on_the_others(
+    app, engine, two_tips
+):
+    first, second = two_tips
+    alice = coordinator(app, engine, "alice")
+    before = match_article(alice.opens(f"/tips/{second}").text, "BBH-2019-0412")
+    assert "Confirm" in before and "Dismiss" in before  # the same entry, proposed for both
+
+    alice.posts(f"/tips/{first}/match", case_id="BBH-2019-0412", verdict="confirm")
+    still = match_article(alice.opens(f"/tips/{second}").text, "BBH-2019-0412")
+    assert "Confirm" in still  # not yet known to be the same child: still to review
+
+    alice.posts(f"/tips/{first}/link", other=second, verdict="confirm")
+    lines = match_article(alice.opens(f"/tips/{second}").text, "BBH-2019-0412")
+    assert "confirmed · by alice ·" in lines
+    assert f"· decided on {first}, the same child" in lines
+    assert "Change verdict: dismiss" in lines
+    assert "Confirm" not in lines and "Dismiss" not in lines
+    with Session(engine) as session:  # not a verdict of its own (calibration counts only those)
+        statuses = sorted(c.status for c in session.exec(select(MatchCandidate)))
+    assert statuses.count("confirmed") == 1
+
+    # A verdict on the second tip itself stands over the case's.
+    alice.posts(f"/tips/{second}/match", case_id="BBH-2019-0412", verdict="dismiss")
+    lines = match_article(alice.opens(f"/tips/{second}").text, "BBH-2019-0412")
+    assert "dismissed · by alice ·" in lines
+    assert not any("decided on" in line for line in lines)
