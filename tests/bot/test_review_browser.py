@@ -71,6 +71,17 @@ def test_a_match_and_a_link_are_confirmed_side_by_side_and_the_case_reads_as_one
     shot(page, "review-case-en.png")
     assert ("alice", "match_confirmed") in event_log(engine, first)
     assert ("alice", "same_child_confirmed") in event_log(engine, second)
+    page.goto(f"{server}/dashboard/tips/{first}")  # decided: the verdict and one change
+    decided = page.locator("#match-BBH-2019-0412")
+    expect(decided).to_contain_text("confirmed · by alice")
+    expect(decided.get_by_role("button", name="Change verdict: dismiss")).to_be_visible()
+    expect(decided.get_by_role("button", name="Confirm", exact=True)).to_have_count(0)
+    shot_of(page, "#matches", "review-matches-decided-en.png")
+    page.goto(f"{server}/dashboard/tips/{second}")  # the same entry, through the case
+    through = page.locator("#match-BBH-2019-0412")
+    expect(through).to_contain_text(f"decided on {first}, the same child")
+    expect(through.get_by_role("button", name="Confirm", exact=True)).to_have_count(0)
+    shot_of(page, "#matches", "review-matches-through-case-en.png")
 
     page.set_viewport_size(PHONE)
     page.goto(f"{server}/dashboard/tips/{first}")
