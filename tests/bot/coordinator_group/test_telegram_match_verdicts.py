@@ -10,6 +10,7 @@ from storage import MatchCandidate, RegistryEntry, session_scope, utcnow
 from storage.coordinators import find_coordinator
 from storage.reports import get_report
 from tests.bot.coordinator_helpers import (
+    Shown,
     TelegramCoordinator,
     card_of,
     events,
@@ -41,13 +42,20 @@ def a_match_is_noticed(bot: RunningBot, engine: Engine, queue: Queue, ref: str) 
     work(queue)
 
 
-def test_a_coordinator_confirms_a_match_from_the_notice_under_their_name(
+def a_noticed_tip(
     bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
-) -> None:
+) -> tuple[str, Shown]:
+    """A tipster's sighting, and the group's notice of its match to FAM-2019-07."""
     ref = submit_sighting(TelegramTipster(bot, updates, TIPSTER, language_code="en"))
     work(queue)
     a_match_is_noticed(bot, engine, queue, ref)
-    notice = group_messages(bot)[-1]
+    return ref, group_messages(bot)[-1]
+
+
+def test_a_coordinator_confirms_a_match_from_the_notice_under_their_name(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
+) -> None:
+    ref, notice = a_noticed_tip(bot, updates, engine, queue)
     assert "may be the child of registry case FAM-2019-07" in notice.text
     assert notice.buttons == ["✅ Confirm match", "❎ Dismiss"]
 
@@ -98,10 +106,7 @@ def test_on_a_tip_another_holds_a_coordinator_may_not_dismiss_its_match(
 def test_a_verdict_given_on_the_dashboard_is_said_on_the_groups_notice(
     bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
 ) -> None:
-    ref = submit_sighting(TelegramTipster(bot, updates, TIPSTER, language_code="en"))
-    work(queue)
-    a_match_is_noticed(bot, engine, queue, ref)
-    notice = group_messages(bot)[-1]
+    ref, notice = a_noticed_tip(bot, updates, engine, queue)
     listed(engine, "alice", ALICE)
 
     with session_scope(engine) as session:  # as the dashboard and `homeward decide` do
