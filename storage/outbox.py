@@ -15,6 +15,7 @@ __all__ = [
     "add_outbox_item",
     "claim_outbox_item",
     "due_outbox_items",
+    "has_outbox_item",
     "mark_done",
     "mark_enqueued",
     "pending_outbox_items",
@@ -89,6 +90,16 @@ def add_outbox_item(
     session.add(item)
     session.flush()
     return item
+
+
+def has_outbox_item(*, session: Session, report_id: int, job: OutboxJob, subject_id: int) -> bool:
+    """True if this work was asked for already (done or not)."""
+    statement = select(OutboxItem.id).where(
+        OutboxItem.report_id == report_id,
+        OutboxItem.job == job,
+        OutboxItem.subject_id == subject_id,
+    )
+    return session.exec(statement).first() is not None
 
 
 def claim_outbox_item(

@@ -12,6 +12,7 @@ from storage.outbox import OutboxJob, add_outbox_item
 from storage.registry_reads import candidate_for_case
 from storage.reports import append_event
 from storage.same_child import get_link
+from triage.case_notices import tell_case_notices
 from triage.errors import WorkflowError
 from triage.workflow import is_lead
 
@@ -90,6 +91,7 @@ def decide_match(
         job=OutboxJob.MATCH_DECIDED,
         subject_id=event.id or 0,
     )
+    tell_case_notices(session, report)  # the case's other tips' notices of this entry too
     return candidate
 
 
@@ -122,4 +124,6 @@ def decide_link(
             action=f"same_child_{link.status}",
             detail={"other": theirs.ref},
         )
+    if confirm:
+        tell_case_notices(session, report)  # the entries either tip had decided now hold for both
     return link

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from storage import MatchCandidate, MatchStatus, Report
+from storage import MatchCandidate, MatchStatus, Report, ReportEvent
 from storage.registry_reads import candidates_by_report
 from storage.reports import list_events
 from storage.review_reads import confirmed_group
@@ -33,12 +33,13 @@ class Verdict:
     by: str | None
     at: datetime | None
     ref: str | None = None
+    event_id: int | None = None  # the verdict's event (on the tip it was given on)
 
 
-def _decided_at(session: Session, report_id: int) -> dict[str, datetime]:
-    """When each registry case's match of a tip was last decided (from its event log)."""
+def _decided_at(session: Session, report_id: int) -> dict[str, ReportEvent]:
+    """The latest verdict event of each registry case's match of a tip."""
     return {
-        str(e.detail.get("case_id")): e.at
+        str(e.detail.get("case_id")): e
         for e in list_events(session=session, report_id=report_id)
         if e.action in _VERDICTS
     }
@@ -65,19 +66,22 @@ def match_verdicts(
                     others.append(candidate)
         chosen = own or _case_verdict(others, times, case_id)
         if chosen is not None:
-            at = times.get(chosen.report_id, {}).get(case_id)
+            event = times.get(chosen.report_id, {}).get(case_id)
             ref = None if chosen is own else tips[chosen.report_id]
-            verdicts[entry_id] = Verdict(chosen.status, chosen.decided_by, at, ref)
+            at, event_id = (event.at, event.id) if event is not None else (None, None)
+            verdicts[entry_id] = Verdict(chosen.status, chosen.decided_by, at, ref, event_id)
     return verdicts
 
 
 def _case_verdict(
-    others: list[MatchCandidate], times: dict[int, dict[str, datetime]], case_id: str
+    others: list[MatchCandidate], times: dict[int, dict[str, ReportEvent]], case_id: str
 ) -> MatchCandidate | None:
     """The case's verdict on an entry: a confirmation before a dismissal, the latest first."""
 
     def rank(candidate: MatchCandidate) -> tuple[bool, datetime]:
-        at = times.get(candidate.report_id, {}).get(case_id) or datetime.min.replace(tzinfo=UTC)
-        return candidate.status == MatchStatus.CONFIRMED, at
+        event = times.get(candidate.report_id, {}).get(case_id)
+        return candidate.status == MatchStatus.CONFIRMED, (
+            event.at if event is not None else datetime.min.replace(tzinfo=UTC)
+        )
 
     return max(others, key=rank, default=None)

@@ -32,9 +32,16 @@ class Notifier(Protocol):
         """A registry entry may be the child of a tip."""
 
     def match_decided(
-        self, report_id: int, ref: str, case_id: str, confirmed: bool, by: str
+        self,
+        report_id: int,
+        ref: str,
+        case_id: str,
+        confirmed: bool,
+        by: str,
+        through: str | None = None,
     ) -> None:
-        """A coordinator confirmed or dismissed a tip's match (from any interface)."""
+        """A coordinator confirmed or dismissed a tip's match (from any interface), or that of
+        another tip of its case (`through`: that tip's reference)."""
 
 
 class LogNotifier:
@@ -67,7 +74,13 @@ class LogNotifier:
         )
 
     def match_decided(
-        self, report_id: int, ref: str, case_id: str, confirmed: bool, by: str
+        self,
+        report_id: int,
+        ref: str,
+        case_id: str,
+        confirmed: bool,
+        by: str,
+        through: str | None = None,
     ) -> None:
         """Log the tip and the verdict (the case and who decided are on the dashboard)."""
         log.info(
@@ -106,7 +119,13 @@ class MemoryNotifier:
         self.sent.append((report_id, f"match:{ref}:{entry_id}"))
 
     def match_decided(
-        self, report_id: int, ref: str, case_id: str, confirmed: bool, by: str
+        self,
+        report_id: int,
+        ref: str,
+        case_id: str,
+        confirmed: bool,
+        by: str,
+        through: str | None = None,
     ) -> None:
         """Remember the verdict."""
         self.sent.append(

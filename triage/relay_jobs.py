@@ -112,18 +112,21 @@ def tip_changed(report_id: int, event_id: int) -> str:
 
 
 def match_decided(report_id: int, event_id: int) -> str:
-    """Tell the notifier a match was confirmed or dismissed (by its event), wherever it was."""
+    """Tell the notifier a match was confirmed or dismissed (by its event), wherever it was,
+    on this tip or on another tip of its case."""
     with session_scope(runtime.current().engine) as session:
         event = session.get(ReportEvent, event_id)
         if event is None:
             return "already done"
         case_id, by = str(event.detail.get("case_id", "")), event.actor
         confirmed = event.action == "match_confirmed"
+        given_on = session.get(Report, event.report_id) if event.report_id != report_id else None
+        through = given_on.ref if given_on is not None else None  # another tip of the case
     return _notify_once(
         report_id,
         OutboxJob.MATCH_DECIDED,
         event_id,
-        lambda n, ref: n.match_decided(report_id, ref, case_id, confirmed, by),
+        lambda n, ref: n.match_decided(report_id, ref, case_id, confirmed, by, through),
     )
 
 

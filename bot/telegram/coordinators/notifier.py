@@ -66,7 +66,13 @@ class TelegramNotifier:
         self._queue(report_id, "match", entry_id, score, job_id=f"tg-match-{report_id}-{entry_id}")
 
     def match_decided(
-        self, report_id: int, ref: str, case_id: str, confirmed: bool, by: str
+        self,
+        report_id: int,
+        ref: str,
+        case_id: str,
+        confirmed: bool,
+        by: str,
+        through: str | None = None,
     ) -> None:
         """Say the verdict on the match's notice, without its buttons (given anywhere)."""
         self.queue.enqueue(
@@ -75,6 +81,7 @@ class TelegramNotifier:
             case_id,
             confirmed,
             by,
+            through,
             retry=RETRY,
             result_ttl=86400,
             failure_ttl=30 * 86400,
@@ -168,14 +175,21 @@ class TelegramNotifier:
                 _notice_key(report.id or 0, case_id), json.dumps(where), ex=NOTICE_KEEP
             )
 
-    def say_verdict(self, report_id: int, case_id: str, confirmed: bool, by: str) -> str:
+    def say_verdict(
+        self, report_id: int, case_id: str, confirmed: bool, by: str, through: str | None
+    ) -> str:
         """Edit a match's notice to say the verdict and who gave it; no buttons left."""
         stored = self.queue.connection.get(_notice_key(report_id, case_id))
         if stored is None:
             return "no notice"
         where = json.loads(stored)
         text = noticed_verdict(
-            where["text"], self.language, confirmed=confirmed, name=by, case=case_id
+            where["text"],
+            self.language,
+            confirmed=confirmed,
+            name=by,
+            case=case_id,
+            through=through,
         )
         try:
             self.api.call(
@@ -195,12 +209,14 @@ def _notice_key(report_id: int, case_id: str) -> str:
     return f"homeward:match-notice:{report_id}:{case_id}"
 
 
-def say_verdict(report_id: int, case_id: str, confirmed: bool, by: str) -> str:
+def say_verdict(
+    report_id: int, case_id: str, confirmed: bool, by: str, through: str | None = None
+) -> str:
     """The job: say a match verdict on its notice in the coordinators' group."""
     notifier = runtime.current().notifier
     if not isinstance(notifier, TelegramNotifier):
         raise RuntimeError("the worker has no Telegram notifier configured")  # retried later
-    done = notifier.say_verdict(report_id, case_id, confirmed, by)
+    done = notifier.say_verdict(report_id, case_id, confirmed, by, through)
     log.info("report %s: match verdict %s on the group's notice", report_id, done)
     return done
 

@@ -47,11 +47,25 @@ def verdict_markup(report_id: int, entry_id: int, language: str) -> dict[str, An
     return {"inline_keyboard": [buttons]}
 
 
-def noticed_verdict(notice: str, language: str, *, confirmed: bool, name: str, case: str) -> str:
-    """A match notice's text with the verdict and who gave it (its buttons are then removed)."""
+def noticed_verdict(
+    notice: str,
+    language: str,
+    *,
+    confirmed: bool,
+    name: str,
+    case: str,
+    through: str | None = None,
+) -> str:
+    """A match notice's text with the verdict and who gave it (its buttons are then removed);
+    `through`: the other tip of the same child it was given on."""
     state = "confirmed" if confirmed else "dismissed"
-    line = catalogue().text(language, f"review.telegram.verdict.{state}", name=name, case=case)
-    return f"{notice}\n{line}".strip()
+    lines = [
+        notice,
+        catalogue().text(language, f"review.telegram.verdict.{state}", name=name, case=case),
+    ]
+    if through:
+        lines.append(catalogue().text(language, "review.through_case", ref=through))
+    return "\n".join(lines).strip()
 
 
 def decode(data: str) -> tuple[str, int, int] | None:

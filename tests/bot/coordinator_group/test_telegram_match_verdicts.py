@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rq import Queue
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from storage import MatchCandidate, RegistryEntry, session_scope, utcnow
+from storage import (
+    Coordinator,
+    MatchCandidate,
+    RegistryEntry,
+    Report,
+    session_scope,
+    utcnow,
+)
 from storage.coordinators import find_coordinator
 from storage.reports import get_report
 from tests.bot.coordinator_helpers import (
@@ -22,8 +31,8 @@ from tests.bot.coordinator_helpers import (
 )
 from tests.bot.telegram_helpers import RunningBot, TelegramTipster
 from tests.fakes.telegram_updates import UpdateFactory
-from triage import dispatch_report, runtime
-from triage.decisions import decide_match
+from triage import dispatch_report, requeue_due, runtime
+from triage.decisions import decide_link, decide_match
 
 TIPSTER, ALICE, BOB, STRANGER = 5550001, 9001, 9002, 9003
 
@@ -50,6 +59,23 @@ def a_noticed_tip(
     work(queue)
     a_match_is_noticed(bot, engine, queue, ref)
     return ref, group_messages(bot)[-1]
+
+
+def decided(
+    engine: Engine,
+    queue: Queue,
+    ref: str,
+    verdict: Callable[[Session, Report, Coordinator], object],
+) -> None:
+    """Alice gives a verdict on a tip as the dashboard and `homeward decide` do; the worker runs."""
+    with session_scope(engine) as session:
+        report = get_report(session=session, ref=ref)
+        alice = find_coordinator(session=session, name="alice")
+        assert report is not None and report.id is not None and alice is not None
+        verdict(session, report, alice)
+        report_id = report.id
+    dispatch_report(engine, queue, report_id)
+    work(queue)
 
 
 def test_a_coordinator_confirms_a_match_from_the_notice_under_their_name(
@@ -109,22 +135,70 @@ def test_a_verdict_given_on_the_dashboard_is_said_on_the_groups_notice(
     ref, notice = a_noticed_tip(bot, updates, engine, queue)
     listed(engine, "alice", ALICE)
 
-    with session_scope(engine) as session:  # as the dashboard and `homeward decide` do
-        report = get_report(session=session, ref=ref)
-        alice = find_coordinator(session=session, name="alice")
-        assert report is not None and report.id is not None and alice is not None
-        decide_match(
-            session=session,
-            report=report,
+    decided(
+        engine,
+        queue,
+        ref,
+        lambda s, r, alice: decide_match(
+            session=s,
+            report=r,
             case_id="FAM-2019-07",
             coordinator=alice,
             confirm=False,
             now=utcnow(),
-        )
-        report_id = report.id
-    dispatch_report(engine, queue, report_id)
-    work(queue)
+        ),
+    )
 
     now = shown_now(bot, notice)
     assert now.text == f"{notice.text}\n❎ Dismissed by alice: not registry case FAM-2019-07."
     assert now.buttons == []
+
+
+def test_once_two_tips_are_one_child_an_entry_confirmed_on_one_is_said_on_the_others_notice(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
+) -> None:
+    first, first_notice = a_noticed_tip(bot, updates, engine, queue)
+    second = submit_sighting(TelegramTipster(bot, updates, TIPSTER + 1, language_code="en"))
+    work(queue)
+    with session_scope(engine) as session:  # the worker linked them; the same entry for both
+        a, b = get_report(session=session, ref=first), get_report(session=session, ref=second)
+        entry = session.exec(select(RegistryEntry)).one()
+        assert a is not None and b is not None and a.id and b.id
+        session.add(MatchCandidate(report_id=b.id, entry_id=entry.id or 0, score=0.61))
+        ids = b.id, entry.id or 0
+    runtime.current().notifier.match_found(ids[0], second, ids[1], 0.61)
+    work(queue)
+    second_notice = group_messages(bot)[-1]
+    assert second_notice.buttons == ["✅ Confirm match", "❎ Dismiss"]
+    listed(engine, "alice", ALICE)
+
+    decided(
+        engine,
+        queue,
+        first,
+        lambda s, a, alice: decide_match(
+            session=s,
+            report=a,
+            case_id="FAM-2019-07",
+            coordinator=alice,
+            confirm=True,
+            now=utcnow(),
+        ),
+    )
+    assert shown_now(bot, second_notice).buttons == second_notice.buttons  # not yet one child
+
+    def same_child(s: Session, a: Report, alice: Coordinator) -> None:
+        b = get_report(session=s, ref=second)
+        assert b is not None
+        decide_link(session=s, report=a, other=b, coordinator=alice, confirm=True, now=utcnow())
+
+    decided(engine, queue, first, same_child)
+    requeue_due(engine, queue)  # the other tip's work is queued by the worker's sweeper
+    work(queue)
+    now = shown_now(bot, second_notice)
+    assert now.text == (
+        f"{second_notice.text}\n✅ Confirmed by alice: registry case FAM-2019-07 is this child."
+        f"\ndecided on {first}, the same child"
+    )
+    assert now.buttons == []
+    assert shown_now(bot, first_notice).buttons == []
