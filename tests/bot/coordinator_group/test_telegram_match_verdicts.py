@@ -78,6 +78,22 @@ def decided(
     work(queue)
 
 
+def on_the_match(*, confirm: bool) -> Callable[[Session, Report, Coordinator], object]:
+    """A verdict on the tip's match to FAM-2019-07."""
+
+    def verdict(session: Session, report: Report, coordinator: Coordinator) -> object:
+        return decide_match(
+            session=session,
+            report=report,
+            case_id="FAM-2019-07",
+            coordinator=coordinator,
+            confirm=confirm,
+            now=utcnow(),
+        )
+
+    return verdict
+
+
 def test_a_coordinator_confirms_a_match_from_the_notice_under_their_name(
     bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
 ) -> None:
@@ -135,19 +151,7 @@ def test_a_verdict_given_on_the_dashboard_is_said_on_the_groups_notice(
     ref, notice = a_noticed_tip(bot, updates, engine, queue)
     listed(engine, "alice", ALICE)
 
-    decided(
-        engine,
-        queue,
-        ref,
-        lambda s, r, alice: decide_match(
-            session=s,
-            report=r,
-            case_id="FAM-2019-07",
-            coordinator=alice,
-            confirm=False,
-            now=utcnow(),
-        ),
-    )
+    decided(engine, queue, ref, on_the_match(confirm=False))
 
     now = shown_now(bot, notice)
     assert now.text == f"{notice.text}\n❎ Dismissed by alice: not registry case FAM-2019-07."
@@ -172,19 +176,7 @@ def test_once_two_tips_are_one_child_an_entry_confirmed_on_one_is_said_on_the_ot
     assert second_notice.buttons == ["✅ Confirm match", "❎ Dismiss"]
     listed(engine, "alice", ALICE)
 
-    decided(
-        engine,
-        queue,
-        first,
-        lambda s, a, alice: decide_match(
-            session=s,
-            report=a,
-            case_id="FAM-2019-07",
-            coordinator=alice,
-            confirm=True,
-            now=utcnow(),
-        ),
-    )
+    decided(engine, queue, first, on_the_match(confirm=True))
     assert shown_now(bot, second_notice).buttons == second_notice.buttons  # not yet one child
 
     def same_child(s: Session, a: Report, alice: Coordinator) -> None:
