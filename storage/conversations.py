@@ -59,6 +59,7 @@ _LOCK_FOR_MESSAGE = (
     )
     .with_for_update(of=_CONVERSATION)
 )
+_RECORD_DELIVERY = insert(_DELIVERY)  # its columns' values come with each execution
 _SAVE_STATE = (
     update(_CONVERSATION)
     .where(_CONVERSATION.c.id == bindparam("conversation_id"))
@@ -158,18 +159,17 @@ def record_delivery(
 
     Replies holding a secret (a receipt's PIN) come with `redacted_replies`, which replace
     them once the secret is no longer needed for re-deliveries (`redact_receipts`). One
-    INSERT, not the ORM's unit of work: a third of the CPU for a row nothing reads back here.
+    prebuilt INSERT on the session's connection, not the ORM's: nothing reads the row back.
     """
-    session.execute(
-        insert(Delivery).values(
-            channel=channel,
-            delivery_key=delivery_key,
-            conversation_id=conversation_id,
-            replies=replies,
-            redacted_replies=redacted_replies,
-            created_at=utcnow(),
-        )
-    )
+    params = {
+        "channel": channel,
+        "delivery_key": delivery_key,
+        "conversation_id": conversation_id,
+        "replies": replies,
+        "redacted_replies": redacted_replies,
+        "created_at": utcnow(),
+    }
+    session.connection().execute(_RECORD_DELIVERY, params)
 
 
 def purge_expired_drafts(*, session: Session, untouched_since: datetime) -> int:
