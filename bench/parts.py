@@ -1,9 +1,10 @@
 """CPU of the parts of an update inside the web process under test, by the thread that ran it.
 
-bench/serve.py wraps the inbox's store and the intake's transaction (both run in a thread of
-their own, so `time.thread_time` around them is their CPU, not their neighbours') and the
-reply (`ReplySender`: the replies' Bot API calls through PTB and httpx, on the event loop,
-timed step by step of its own coroutine, so not the other tasks that run while it waits),
+bench/serve.py wraps the intake's transaction (run in a thread of its own, so
+`time.thread_time` around it is its CPU, not its neighbours'), the inbox's store and the
+reply (`Inbox.keep` and `ReplySender`: the update's INSERT on the inbox's own asyncio
+connection, the replies' Bot API calls through PTB and httpx; both on the event loop, timed
+step by step of their own coroutine, so not the other tasks that run while they wait),
 and writes the running totals to a file twice a second; the throughput phase reads them
 before and after, and what is left of the process's CPU is the rest: webhook, dispatch and
 chat locks.
@@ -28,7 +29,7 @@ _totals = dict.fromkeys(PARTS + WALLS, 0.0)
 _lock = threading.Lock()
 
 
-_replying: ContextVar[bool] = ContextVar("bench_replying", default=False)
+_timing: ContextVar[bool] = ContextVar("bench_timing", default=False)
 
 
 def _add(part: str, seconds: float) -> None:
@@ -80,13 +81,13 @@ class _Stepped:
 def _timed_async(part: str, func: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
     @functools.wraps(func)
     async def run(*args: Any, **kwargs: Any) -> Any:
-        if _replying.get():  # called by another timed method: counted there already
+        if _timing.get():  # called by another timed method: counted there already
             return await func(*args, **kwargs)
-        token, wall = _replying.set(True), time.perf_counter()
+        token, wall = _timing.set(True), time.perf_counter()
         try:
             return await _Stepped(func(*args, **kwargs), part)  # type: ignore[arg-type]
         finally:
-            _replying.reset(token)
+            _timing.reset(token)
             _add(f"{part} wall", time.perf_counter() - wall)
 
     return run
@@ -99,7 +100,7 @@ def track_parts(path: Path) -> None:
     from bot.telegram.replying import ReplySender
     from handlers import Intake
 
-    Inbox.store = _timed("store", Inbox.store)  # type: ignore[method-assign]
+    Inbox.keep = _timed_async("store", Inbox.keep)  # type: ignore[method-assign]
     Intake.handle = _timed("interview", Intake.handle)  # type: ignore[method-assign]
     for name in ("send", "after_tap", "acknowledge", "notice"):
         setattr(ReplySender, name, _timed_async("reply", getattr(ReplySender, name)))

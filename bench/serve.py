@@ -2,8 +2,9 @@
 
 Child process of `python -m bench`: the same steps as `homeward serve` (settings,
 migrations, services, `create_app`, uvicorn) except that the Telegram channel is built with
-send limits far above Telegram's, bound to 127.0.0.1. The production-limit phase runs the
-real `homeward serve` instead.
+send limits far above Telegram's, and as many chats handled at once as the echo bot handles
+updates (256; `homeward serve` keeps 16), bound to 127.0.0.1. The production-limit phase
+runs the real `homeward serve` instead.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from storage import upgrade
 
 __all__ = ["LIFTED", "main"]
 
-LIFTED = TelegramOptions(overall_per_second=100_000, per_chat_per_second=10_000, chat_burst=100)
+LIFTED = TelegramOptions(
+    overall_per_second=100_000,
+    per_chat_per_second=10_000,
+    chat_burst=100,
+    max_parallel_chats=256,  # bench/echo.py's concurrent_updates
+)
 
 
 def main() -> None:

@@ -27,14 +27,15 @@ from handlers.interview import handle
 from handlers.messages import Inbound, InboundKind, Reply
 from handlers.state import Env, InterviewConfig, State
 from handlers.submit import build_report
-from storage import Conversation, FieldCipher, TipsterBlock, session_scope, utcnow
+from storage import FieldCipher, session_scope, utcnow
 from storage.blocks import block_in_force, keep_blocked_message
 from storage.conversations import (
+    LockedConversation,
     conversation_language,
     create_conversation,
-    find_delivery,
-    lock_conversation,
+    lock_for_message,
     record_delivery,
+    save_state,
 )
 from storage.pin_stock import PinStock, pin_stock
 from storage.reports import new_ref, save_report
@@ -156,33 +157,36 @@ class Intake:
         """One transaction; returns the replies and the reports with new outbox work."""
         user_key = self.cipher.blind_index(f"{msg.channel}:{msg.user_id}")
         with scope(self.engine) as session:
-            conversation = lock_conversation(
-                session=session, channel=msg.channel, user_key=user_key
+            lookup = partial(
+                lock_for_message,
+                session=session,
+                channel=msg.channel,
+                user_key=user_key,
+                delivery_key=msg.delivery_id,
             )
-            if conversation is None:
-                conversation = create_conversation(
+            conversation = lookup()
+            if conversation is None:  # a tipster we have not seen on this channel
+                create_conversation(
                     session=session,
                     channel=msg.channel,
                     user_key=user_key,
                     user_ref=self.cipher.encrypt(msg.user_id),
                 )
-            if msg.delivery_id:
-                seen = find_delivery(
-                    session=session, channel=msg.channel, delivery_key=msg.delivery_id
-                )
-                if seen is not None and seen.conversation_id == conversation.id:
+                conversation = lookup()
+                assert conversation is not None  # created above, in this transaction
+            if (seen := conversation.seen) is not None:
+                if seen.conversation_id == conversation.id:
                     log.info("conversation %s: repeated delivery answered again", conversation.id)
                     return self._load_replies(seen.replies), set()
-                if seen is not None:  # another tipster's id: never replay their replies
-                    log.warning(
-                        "conversation %s: delivery id seen on another conversation", conversation.id
-                    )
-                    msg = replace(msg, delivery_id=None)
+                # another tipster's id: never replay their replies
+                log.warning(
+                    "conversation %s: delivery id seen on another conversation", conversation.id
+                )
+                msg = replace(msg, delivery_id=None)
             touched: set[int] = set()
             redacted: list[Reply] | None = None
-            block = block_in_force(session=session, tipster_key=user_key)
-            if block is not None:  # blocked by a lead: kept, marked, and a neutral answer
-                replies = self._blocked(session, block, conversation, msg)
+            if conversation.blocked:  # blocked by a lead: kept, marked, and a neutral answer
+                replies = self._blocked(session, user_key, conversation, msg)
             else:
                 replies, touched, redacted = self._interview(session, conversation, msg, user_key)
             if msg.delivery_id:
@@ -200,7 +204,7 @@ class Intake:
         return self.cipher.encrypt(json.dumps([r.to_dict() for r in replies]))
 
     def _interview(
-        self, session: Session, conversation: Conversation, msg: Inbound, user_key: str
+        self, session: Session, conversation: LockedConversation, msg: Inbound, user_key: str
     ) -> tuple[list[Reply], set[int], list[Reply] | None]:
         """Run the interview on one message: the replies, the reports with new work, and what
         a re-delivery gets once the sweeper forgets a receipt's PIN."""
@@ -241,18 +245,17 @@ class Intake:
         if outcome.forget_tipster:
             forget_tipster(session=session, channel=msg.channel, user_key=user_key)
             log.info("conversation %s: the tipster's data was deleted on request", conversation.id)
-        conversation.state = state.to_dict()
-        conversation.updated_at = now
-        session.add(conversation)
+        save_state(session=session, conversation_id=conversation.id, state=state.to_dict(), now=now)
         log.debug("conversation %s now at step %s", conversation.id, state.step)
         return replies, touched, redacted
 
     def _blocked(
-        self, session: Session, block: TipsterBlock, conversation: Conversation, msg: Inbound
+        self, session: Session, user_key: str, conversation: LockedConversation, msg: Inbound
     ) -> list[Reply]:
         """A blocked tipster: their message kept, marked, and a neutral answer."""
         body = f"/{msg.text}" if msg.kind is InboundKind.COMMAND else msg.text
-        kept = keep_blocked_message(session=session, block=block, body=body)
+        block = block_in_force(session=session, tipster_key=user_key)
+        kept = block is not None and keep_blocked_message(session=session, block=block, body=body)
         log.info(
             "conversation %s: message from a blocked tipster (kept: %s)", conversation.id, kept
         )

@@ -1,9 +1,10 @@
-"""A chat's turn in the inbox on an asyncio PostgreSQL connection: what waits, and done.
+"""The inbox on an asyncio PostgreSQL connection: storing an update, what waits, and done.
 
-`storage.inbound`'s `unhandled_through` and `mark_processed`, as one autocommit statement each
-on a psycopg asyncio connection of the caller's: the Telegram channel runs them on the
-connection that holds the chat's advisory lock, next to the lock statements, so a turn
-needs no thread and no pooled session. Payloads stay encrypted here.
+`storage.inbound`'s `store_update`, `unhandled_through` and `mark_processed`, as one
+autocommit statement each on a psycopg asyncio connection of the caller's: the Telegram
+channel stores on connections of its own (each commit waits for the disk, before the 200)
+and runs the turn's two on the connection that holds the chat's advisory lock, so neither
+needs a thread or a pooled session. Payloads stay encrypted here.
 """
 
 from __future__ import annotations
@@ -14,9 +15,14 @@ import psycopg
 
 from storage.models import InboundUpdate, utcnow
 
-__all__ = ["mark_processed_on", "unhandled_through_on"]
+__all__ = ["mark_processed_on", "store_update_on", "unhandled_through_on"]
 
 _TABLE = InboundUpdate.__tablename__
+_STORE = (
+    f"INSERT INTO {_TABLE} (channel, update_key, chat_key, payload, received_at, failures)"
+    " VALUES (%(channel)s, %(key)s, %(chat_key)s, %(payload)s, %(now)s, 0)"
+    " ON CONFLICT (channel, update_key) DO NOTHING RETURNING id"
+)
 _WAITING = (
     f"SELECT id, payload FROM {_TABLE} WHERE channel = %(channel)s AND chat_key = %(chat_key)s"
     " AND id <= %(id)s AND processed_at IS NULL AND set_aside_at IS NULL ORDER BY id"
@@ -25,6 +31,27 @@ _DONE = (
     f"UPDATE {_TABLE} SET processed_at = %(now)s, payload = ''"
     " WHERE id = %(id)s AND processed_at IS NULL"
 )
+
+
+async def store_update_on(
+    connection: psycopg.AsyncConnection[Any],
+    *,
+    channel: str,
+    update_key: str,
+    payload: str,
+    chat_key: str | None,
+) -> int | None:
+    """Store an update (payload already encrypted); its row id, or None if stored before."""
+    params = {
+        "channel": channel,
+        "key": update_key,
+        "chat_key": chat_key,
+        "payload": payload,
+        "now": utcnow(),
+    }
+    cursor = await connection.execute(_STORE, params)
+    row = await cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 async def unhandled_through_on(

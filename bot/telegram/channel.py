@@ -153,7 +153,7 @@ class TelegramChannel:
             await asyncio.wait([self._poller], timeout=_CLOSING_SECONDS)
         grace = deadline - loop.time() - 3 * _CLOSING_SECONDS
         await self.queues.drain(max(grace, 0.0), cancel_wait=_CLOSING_SECONDS)
-        for closing in (self.app.shutdown(), self.locks.close()):
+        for closing in (self.app.shutdown(), self.locks.close(), self.inbox.close()):
             try:
                 await asyncio.wait_for(closing, _CLOSING_SECONDS)
             except Exception as error:
@@ -175,7 +175,7 @@ class TelegramChannel:
         place = self.queues.reserve(chat.id)
         row_id: int | None = None
         try:
-            row_id = await asyncio.to_thread(self.inbox.store, data, chat.id)
+            row_id = await self.inbox.keep(data, chat.id)
         finally:
             place.set_result(None if row_id is None else _Job(update, row_id))
         if row_id is not None:

@@ -20,21 +20,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from typing import Any
 
 import psycopg
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from bot.telegram.convert import CHANNEL
+from bot.telegram.own_connection import OwnConnection
 from storage import session_scope
 from storage.inbound import mark_processed, unhandled_through
 from storage.inbound_turns import mark_processed_on, unhandled_through_on
 
 __all__ = ["ChatLocks", "ChatTurn"]
-
-T = TypeVar("T")
 
 _WORKING = 0x48570002  # the advisory lock namespace ("HW" 2)
 _WAITS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)  # polling another process's lock, then every 0.5 s
@@ -50,53 +49,23 @@ def _chat_key(chat_id: int) -> int:
     return key - (1 << 32) if key >= 1 << 31 else key
 
 
-class _LockConnection:
-    """One autocommit asyncio connection of its own (psycopg runs its statements in turn)."""
+async def _run(connection: OwnConnection, statement: str, key: int) -> Any:
+    """One lock statement on the connection; its single value."""
 
-    def __init__(self, engine: Engine) -> None:
-        args, kwargs = engine.dialect.create_connect_args(engine.url)
-        kwargs.pop("context", None)  # SQLAlchemy's adapters; plain psycopg needs none
-        # "Done" is the only write here, and it need not wait for the disk: lost in a crash,
-        # the update is handled again at the next start and the interview answers it with the
-        # replies it stored (the same reply again, never a second effect). Every chat on this
-        # connection would otherwise wait behind each flush.
-        options = kwargs.get("options", "")
-        kwargs["options"] = f"{options} -c synchronous_commit=off".strip()
-        self._args, self._kwargs = args, kwargs
-        self._connection: psycopg.AsyncConnection[Any] | None = None
-        self._connecting: asyncio.Lock | None = None
+    async def lock(psycopg_connection: psycopg.AsyncConnection[Any]) -> Any:
+        cursor = await psycopg_connection.execute(statement, {"working": _WORKING, "key": key})
+        row = await cursor.fetchone()
+        return None if row is None else row[0]
 
-    async def run(self, statement: str, key: int) -> Any:
-        async def lock(connection: psycopg.AsyncConnection[Any]) -> Any:
-            cursor = await connection.execute(statement, {"working": _WORKING, "key": key})
-            row = await cursor.fetchone()
-            return None if row is None else row[0]
+    return await connection.use(lock)
 
-        return await self.use(lock)
 
-    async def use(self, work: Callable[[psycopg.AsyncConnection[Any]], Awaitable[T]]) -> T:
-        try:
-            return await work(await self._connect())
-        except psycopg.Error as error:
-            # The server went away, and our locks with it: start afresh next time.
-            await self.close()
-            raise OperationalError(type(error).__name__, None, error) from error
-
-    async def _connect(self) -> psycopg.AsyncConnection[Any]:
-        if self._connecting is None:
-            self._connecting = asyncio.Lock()
-        async with self._connecting:
-            if self._connection is None or self._connection.closed:
-                self._connection = await psycopg.AsyncConnection.connect(
-                    *self._args, **self._kwargs, autocommit=True
-                )
-            return self._connection
-
-    async def close(self) -> None:
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            with contextlib.suppress(psycopg.Error):
-                await connection.close()
+def _lock_connection(engine: Engine) -> OwnConnection:
+    # "Done" is the only write here, and it need not wait for the disk: lost in a crash, the
+    # update is handled again at the next start and the interview answers it with the replies
+    # it stored (the same reply again, never a second effect). Every chat on this connection
+    # would otherwise wait behind each flush.
+    return OwnConnection(engine, durable=False)
 
 
 class ChatLocks:
@@ -106,7 +75,7 @@ class ChatLocks:
         self.engine = engine
         self.shared = engine.dialect.name == "postgresql"
         count = connections if self.shared else 0
-        self._connections = [_LockConnection(engine) for _ in range(count)]
+        self._connections = [_lock_connection(engine) for _ in range(count)]
 
     @contextlib.asynccontextmanager
     async def working(self, chat_id: int) -> AsyncIterator[ChatTurn]:
@@ -139,9 +108,9 @@ class ChatLocks:
     async def _call(self, statement: str, chat_id: int) -> Any:
         if not self.shared:
             return True
-        return await self._connection(chat_id).run(statement, _chat_key(chat_id))
+        return await _run(self._connection(chat_id), statement, _chat_key(chat_id))
 
-    def _connection(self, chat_id: int) -> _LockConnection:
+    def _connection(self, chat_id: int) -> OwnConnection:
         return self._connections[_chat_key(chat_id) % len(self._connections)]
 
 
@@ -151,7 +120,7 @@ class ChatTurn:
     # On PostgreSQL both statements go on the connection holding the lock (no thread, no
     # pooled session); on SQLite, one process, through the engine.
 
-    def __init__(self, engine: Engine, connection: _LockConnection | None) -> None:
+    def __init__(self, engine: Engine, connection: OwnConnection | None) -> None:
         self._engine = engine
         self._connection = connection
 

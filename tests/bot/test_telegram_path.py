@@ -1,11 +1,13 @@
-"""One interview update's path, counted: two transactions, two thread hops, one limited call.
+"""One interview update's path, counted: one pooled transaction, one thread hop, one call.
 
 Counted on the real path (webhook → inbox → chat turn → interview → reply), with SQLAlchemy's
 own events on the engine and a counter around `asyncio.to_thread`; a count, never a time.
-The chat lock's statements (take, what waits, done, give back) go on its own asyncio
-connection, not the engine's pool, so neither counter sees them. That connection is
-PostgreSQL's: on SQLite (one process, no lock) what waits and "done" go through the engine,
-so these counts are PostgreSQL's and the tests skip on SQLite.
+The update's store (the inbox's own asyncio connections) and the chat lock's statements
+(take, what waits, done, give back, on the lock's asyncio connection) go on connections
+outside the engine's pool, on the event loop, so neither counter sees them: what is left is
+the interview's transaction in its thread. Those connections are PostgreSQL's: on SQLite
+(one process, no lock) the store, what waits and "done" go through the engine, so these
+counts are PostgreSQL's and the tests skip on SQLite.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def limited_calls(bot: RunningBot) -> int:
     return sum(len(bot.fake.calls(method)) for method in LIMITED)
 
 
-def test_an_interview_update_costs_two_transactions_and_two_thread_hops(
+def test_an_interview_update_costs_one_pooled_transaction_and_one_thread_hop(
     postgresql: None,
     bot: RunningBot,
     updates: UpdateFactory,
@@ -75,7 +77,7 @@ def test_an_interview_update_costs_two_transactions_and_two_thread_hops(
         tipster.taps("我看到一个可能被拐的孩子")  # stored, answered, replied, marked done
         bot.settle()
 
-    assert counts == {"transactions": 2, "commits": 2, "thread hops": 2}
+    assert counts == {"transactions": 1, "commits": 1, "thread hops": 1}
     assert limited_calls(bot) - calls_before == 1  # the tap's answer and next question: one edit
     [answer] = bot.fake.calls("answerCallbackQuery")  # the spinner (not limited)
     assert answer.in_webhook_answer  # carried by the webhook's 200: no call of its own
@@ -99,5 +101,5 @@ def test_a_typed_answer_costs_the_same(
         tipster.says("Chengdu East railway station")
         bot.settle()
 
-    assert counts == {"transactions": 2, "commits": 2, "thread hops": 2}
+    assert counts == {"transactions": 1, "commits": 1, "thread hops": 1}
     assert limited_calls(bot) - calls_before == 1

@@ -8,12 +8,11 @@ import pytest
 import redis
 from rq import Queue
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
 
-from bot.telegram import inbox as telegram_inbox
 from bot.wiring import Services
 from handlers import Intake
 from storage import FieldCipher, InboundUpdate, Report
+from tests.bot.inbox_outage import store_fails
 from tests.bot.telegram_helpers import (
     WAIT,
     RunningBot,
@@ -103,11 +102,7 @@ def test_an_english_sighting_is_reported_by_typing_over_long_polling(
 def test_a_polled_update_is_confirmed_only_once_it_is_stored(
     bot: RunningBot, updates: UpdateFactory, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def database_down(**_: object) -> bool:
-        monkeypatch.undo()  # the database comes back for the next attempt
-        raise OperationalError("INSERT", {}, ConnectionError("database is down"))
-
-    monkeypatch.setattr(telegram_inbox, "store_update", database_down)
+    store_fails(monkeypatch, once=True)  # the database comes back for the next attempt
     update_id = bot.fake.push_update(updates.command(TIPSTER, "start"))
     bot.fake.wait_for(is_text_to(TIPSTER), WAIT)
 

@@ -6,11 +6,10 @@ import json
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
 
-from bot.telegram import inbox as telegram_inbox
 from bot.telegram.webhook import SECRET_HEADER
 from storage import Conversation, Delivery, FieldCipher, InboundUpdate
+from tests.bot.inbox_outage import store_fails
 from tests.bot.telegram_helpers import (
     SECRET,
     WAIT,
@@ -100,14 +99,11 @@ def test_the_same_update_delivered_twice_has_one_effect(
 def test_a_tap_is_answered_in_the_webhooks_200_once_stored_and_by_no_call(
     bot: RunningBot, updates: UpdateFactory, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def database_down(**_: object) -> bool:
-        raise OperationalError("INSERT", {}, ConnectionError("database is down"))
-
     tipster = TelegramTipster(bot, updates, TIPSTER)
     tipster.says("/start")
     tap = tipster.tap_update(tipster.question, "kind:sighting")
     path, headers = bot.channel.config.webhook_path, {SECRET_HEADER: SECRET}
-    monkeypatch.setattr(telegram_inbox, "store_update", database_down)
+    store_fails(monkeypatch)
     refused = bot.client.post(path, json=tap, headers=headers)
     monkeypatch.undo()
     assert refused.status_code == 503 and refused.content == b""  # not stored: no answer yet
@@ -143,11 +139,8 @@ def test_a_coordinators_button_pressed_in_private_is_answered_by_a_call_saying_w
 def test_a_database_failure_asks_telegram_to_send_the_update_again(
     bot: RunningBot, updates: UpdateFactory, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def database_down(**_: object) -> bool:
-        raise OperationalError("INSERT", {}, ConnectionError("database is down"))
-
     start = updates.command(TIPSTER, "start")
-    monkeypatch.setattr(telegram_inbox, "store_update", database_down)
+    store_fails(monkeypatch)
     assert bot.post(start) == 503
     monkeypatch.undo()
     assert rows(engine, InboundUpdate) == [] and bot.fake.sent_messages() == []
