@@ -54,7 +54,7 @@ def test_replies_take_their_places_first_and_the_fan_out_takes_what_they_leave(
     replies = [START - 0.5 + n * 0.05 for n in range(10)]  # the half second before
     note_replies(redis_client, "telegram", replies, per_second=29)
     pacer = Pacer(redis_client, "telegram", 29, clock=lambda: clock.now, sleep=clock.sleep)
-    moments = fan_out(pacer, clock, 300)
+    moments = fan_out(pacer, clock, 19 * BURST_MEMORY + 29 * 3)
     in_their_second = [m for m in moments if m < replies[0] + 1]
     assert len(in_their_second) == FANOUT_WINDOW - 10 == 19
     assert most_in_a_second(moments + replies) <= 29

@@ -38,7 +38,7 @@ __all__ = [
 TELEGRAM_PER_SECOND = 30  # Telegram's limit per bot, in any one second
 FANOUT_WINDOW = TELEGRAM_PER_SECOND - 1  # one place left for the send's own delay
 KEEP_FOR_REPLIES = 2  # places kept for replies on their way at least, while replying (measured)
-BURST_MEMORY = 10  # seconds a burst of replies is remembered (and "while replying" lasts)
+BURST_MEMORY = 60  # seconds a burst of replies is remembered (10 s let a later burst crowd; bench)
 CATCH_UP = 0.25  # seconds a pace may lag: a message slowed by the machine is made up for
 _KEYS = (
     "homeward:pace:{platform}",
