@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["LogNotifier", "MemoryNotifier", "Notifier"]
+__all__ = ["LogNotifier", "MatchVerdict", "MemoryNotifier", "Notifier"]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchVerdict:
+    """A coordinator's verdict on a tip's match to a family's case, as the notices say it."""
+
+    case_id: str
+    confirmed: bool
+    by: str  # the coordinator's name
+    through: str | None = None  # given on another tip of the case: that tip's reference
+
+    @property
+    def word(self) -> str:
+        """`confirmed` or `dismissed`, for log lines (not shown to people)."""
+        return "confirmed" if self.confirmed else "dismissed"
 
 
 class Notifier(Protocol):
@@ -31,17 +47,9 @@ class Notifier(Protocol):
     def match_found(self, report_id: int, ref: str, entry_id: int, score: float) -> None:
         """A registry entry may be the child of a tip."""
 
-    def match_decided(
-        self,
-        report_id: int,
-        ref: str,
-        case_id: str,
-        confirmed: bool,
-        by: str,
-        through: str | None = None,
-    ) -> None:
+    def match_decided(self, report_id: int, ref: str, verdict: MatchVerdict) -> None:
         """A coordinator confirmed or dismissed a tip's match (from any interface), or that of
-        another tip of its case (`through`: that tip's reference)."""
+        another tip of its case (`verdict.through`)."""
 
 
 class LogNotifier:
@@ -73,19 +81,9 @@ class LogNotifier:
             "report %s (%s) may match registry entry %s (%.2f)", report_id, ref, entry_id, score
         )
 
-    def match_decided(
-        self,
-        report_id: int,
-        ref: str,
-        case_id: str,
-        confirmed: bool,
-        by: str,
-        through: str | None = None,
-    ) -> None:
+    def match_decided(self, report_id: int, ref: str, verdict: MatchVerdict) -> None:
         """Log the tip and the verdict (the case and who decided are on the dashboard)."""
-        log.info(
-            "report %s (%s): match %s", report_id, ref, "confirmed" if confirmed else "dismissed"
-        )
+        log.info("report %s (%s): match %s", report_id, ref, verdict.word)
 
 
 class MemoryNotifier:
@@ -118,16 +116,6 @@ class MemoryNotifier:
         """Remember the match."""
         self.sent.append((report_id, f"match:{ref}:{entry_id}"))
 
-    def match_decided(
-        self,
-        report_id: int,
-        ref: str,
-        case_id: str,
-        confirmed: bool,
-        by: str,
-        through: str | None = None,
-    ) -> None:
+    def match_decided(self, report_id: int, ref: str, verdict: MatchVerdict) -> None:
         """Remember the verdict."""
-        self.sent.append(
-            (report_id, f"{'confirmed' if confirmed else 'dismissed'}:{ref}:{case_id}")
-        )
+        self.sent.append((report_id, f"{verdict.word}:{ref}:{verdict.case_id}"))

@@ -13,7 +13,7 @@ from storage.conversations import lock_conversation
 from storage.outbox import OutboxJob, claim_outbox_item, mark_done
 from storage.reports import append_event
 from triage import runtime
-from triage.notify import Notifier
+from triage.notify import MatchVerdict, Notifier
 
 __all__ = [
     "DeliveryRefused",
@@ -118,15 +118,18 @@ def match_decided(report_id: int, event_id: int) -> str:
         event = session.get(ReportEvent, event_id)
         if event is None:
             return "already done"
-        case_id, by = str(event.detail.get("case_id", "")), event.actor
-        confirmed = event.action == "match_confirmed"
         given_on = session.get(Report, event.report_id) if event.report_id != report_id else None
-        through = given_on.ref if given_on is not None else None  # another tip of the case
+        verdict = MatchVerdict(
+            case_id=str(event.detail.get("case_id", "")),
+            confirmed=event.action == "match_confirmed",
+            by=event.actor,
+            through=given_on.ref if given_on is not None else None,  # another tip of the case
+        )
     return _notify_once(
         report_id,
         OutboxJob.MATCH_DECIDED,
         event_id,
-        lambda n, ref: n.match_decided(report_id, ref, case_id, confirmed, by, through),
+        lambda n, ref: n.match_decided(report_id, ref, verdict),
     )
 
 

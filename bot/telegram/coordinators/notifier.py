@@ -21,6 +21,7 @@ from handlers import catalogue
 from storage import RegistryEntry, Report, session_scope, utcnow
 from storage.coordinator_chat import claim_holder, find_card, save_card
 from triage import runtime
+from triage.notify import MatchVerdict
 from triage.urgency_words import score_words
 
 __all__ = ["TelegramNotifier", "post_to_group", "say_verdict"]
@@ -65,23 +66,15 @@ class TelegramNotifier:
         """Say that a registry entry may be this tip's child."""
         self._queue(report_id, "match", entry_id, score, job_id=f"tg-match-{report_id}-{entry_id}")
 
-    def match_decided(
-        self,
-        report_id: int,
-        ref: str,
-        case_id: str,
-        confirmed: bool,
-        by: str,
-        through: str | None = None,
-    ) -> None:
+    def match_decided(self, report_id: int, ref: str, verdict: MatchVerdict) -> None:
         """Say the verdict on the match's notice, without its buttons (given anywhere)."""
         self.queue.enqueue(
             say_verdict,
             report_id,
-            case_id,
-            confirmed,
-            by,
-            through,
+            verdict.case_id,
+            verdict.confirmed,
+            verdict.by,
+            verdict.through,
             retry=RETRY,
             result_ttl=86400,
             failure_ttl=30 * 86400,
