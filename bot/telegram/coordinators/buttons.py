@@ -29,18 +29,13 @@ class Buttons:
 
     async def button(self, update: Update, context: Context) -> None:
         """Refuse outsiders, open a choice, prompt for text, or act on the tip."""
-        query = update.callback_query
-        assert query is not None
-        parsed, message, user = decode(query.data or ""), query.message, query.from_user
-        if parsed is None or not isinstance(message, Message):
-            await self.talk.answer(query, alert=False)
+        press = await self.talk.pressed(update, decode)
+        if press is None:
             return
+        query, message, parsed = press
+        user = query.from_user
         verb, report_id, argument = parsed
-        if message.chat.id != self.talk.chat_id:
-            key = await asyncio.to_thread(
-                self.talk.desk.refuse_private, user.id, attempted=verb, ref=None
-            )
-            await self.talk.answer(query, self.talk.text(user, key), alert=True)
+        if not await self.talk.from_group(query, message, attempted=verb):
             return
         trial = "?" if verb in PROMPTED else ""  # stands in for the words asked for next
         choosing = verb in ("back", "show") or (verb in MENUS and not argument)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from telegram import (
     Bot,
@@ -14,6 +16,7 @@ from telegram import (
     Message,
     MessageEntity,
     ReplyParameters,
+    Update,
     User,
 )
 from telegram.error import BadRequest
@@ -25,6 +28,7 @@ from storage import utcnow
 __all__ = ["Talk"]
 
 log = logging.getLogger(__name__)
+P = TypeVar("P")
 
 
 class Talk:
@@ -71,6 +75,31 @@ class Talk:
         """Answer a button press: a toast, or an alert only the presser sees."""
         with contextlib.suppress(BadRequest):  # too old after a restart: nothing to undo
             await query.answer(text[:200] if text else None, show_alert=alert)
+
+    async def pressed(
+        self, update: Update, decode: Callable[[str], P | None]
+    ) -> tuple[CallbackQuery, Message, P] | None:
+        """A press of one of our buttons on a message still there, decoded; else it is answered
+        quietly (nothing to do) and None."""
+        query = update.callback_query
+        assert query is not None
+        parsed, message = decode(query.data or ""), query.message
+        if parsed is None or not isinstance(message, Message):
+            await self.answer(query, alert=False)
+            return None
+        return query, message, parsed
+
+    async def from_group(self, query: CallbackQuery, message: Message, *, attempted: str) -> bool:
+        """Whether a press came from the coordinators' group; if not, it is refused (recorded,
+        and said in an alert only the presser sees)."""
+        if message.chat.id == self.chat_id:
+            return True
+        user = query.from_user
+        key = await asyncio.to_thread(
+            self.desk.refuse_private, user.id, attempted=attempted, ref=None
+        )
+        await self.answer(query, self.text(user, key), alert=True)
+        return False
 
     async def keyboard(self, message: Message, markup: InlineKeyboardMarkup | None) -> None:
         """Swap a card's buttons (closing reasons, referral kinds, or back)."""

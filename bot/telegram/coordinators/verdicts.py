@@ -86,19 +86,14 @@ class Verdicts:
 
     async def press(self, update: Update, context: Context) -> None:
         """Record the verdict under the presser's name and say it on the notice; else refuse."""
-        query = update.callback_query
-        assert query is not None
-        parsed, message, user = decode(query.data or ""), query.message, query.from_user
-        if parsed is None or not isinstance(message, Message):
-            await self.talk.answer(query, alert=False)
+        press = await self.talk.pressed(update, decode)
+        if press is None:
             return
+        query, message, parsed = press
+        user = query.from_user
         verb, report_id, entry_id = parsed
         attempted = f"match_{verb}"
-        if message.chat.id != self.talk.chat_id:
-            key = await asyncio.to_thread(
-                self.talk.desk.refuse_private, user.id, attempted=attempted, ref=None
-            )
-            await self.talk.answer(query, self.talk.text(user, key), alert=True)
+        if not await self.talk.from_group(query, message, attempted=attempted):
             return
         decided: dict[str, str] = {}
 
