@@ -197,6 +197,7 @@ def tips_show(
         urgency = [score_words(report, language), *reason_words(report, language, tz, utcnow())]
         unreachable = why_not_askable(report)
         outcome = tip_outcome(session=session, report=report)
+        revealed = (revealer.name, reason or "") if revealer and data["contact"]["phone"] else None
     if as_json:
         click.echo(json.dumps(data | outcome_json(outcome, tz), ensure_ascii=False, indent=2))
         return
@@ -206,6 +207,7 @@ def tips_show(
         emergency=settings.emergency_number,
         urgency=urgency,
         ask_why_not=unreachable.text(language) if unreachable else None,
+        revealed=revealed,
     ) + outcome_lines(outcome, Reader(language, tz)):
         click.echo(line)
 

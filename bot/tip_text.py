@@ -49,6 +49,19 @@ def link_lines(links: list[dict[str, Any]], reader: Reader) -> list[str]:
     return lines
 
 
+def _verdict_words(verdict: dict[str, Any], reader: Reader) -> str:
+    """A decided match as the dashboard says it: the verdict, who, when, through which tip."""
+    say = catalogue().text
+    words = [say(reader.language, f"review.status.{verdict['status']}")]
+    if verdict.get("by"):
+        words.append(say(reader.language, "review.decided_by", name=verdict["by"]))
+    if verdict.get("at"):
+        words.append(shown(verdict["at"], reader.tz))
+    if verdict.get("through"):
+        words.append(say(reader.language, "review.through_case", ref=verdict["through"]))
+    return " · ".join(words)
+
+
 def _facts(data: dict[str, Any], reader: Reader) -> list[str]:
     """The tip's facts under their heading, one "label: value" a line."""
     lines = [_heading(reader, "tip.fields")]
@@ -64,11 +77,18 @@ def tip_lines(
     emergency: str,
     urgency: list[str],
     ask_why_not: str | None = None,
+    revealed: tuple[str, str] | None = None,
 ) -> list[str]:
     """The tip top to bottom in the reader's words: its facts, whether it can be asked,
     urgency (score or "not assessed yet", then reasons), matches, the questions as asked
-    with the answers, and the event log (who did what, when, in the reader's zone)."""
+    with the answers, and the event log (who did what, when, in the reader's zone).
+    `revealed`: who revealed the contact and why, said under the facts."""
     lines = _facts(data, reader)
+    if revealed is not None:
+        name, reason = revealed
+        lines.append(
+            "  " + catalogue().text(reader.language, "referral.revealed", name=name, reason=reason)
+        )
     separator = catalogue().text(reader.language, "dashboard.tip.detail_separator")
     if ask_why_not:  # said before anyone types a question
         lines.append(reader.pair(_heading(reader, "actions.ask_title"), ask_why_not))
@@ -79,6 +99,8 @@ def tip_lines(
     for match in data["matches"]:
         why = separator.join(reader.say(reason) for reason in match["reasons"])
         lines.append(f"  {match['case_id']}  {match['score']:.2f}  {why}")
+        if match.get("verdict"):
+            lines.append(f"    {_verdict_words(match['verdict'], reader)}")
     lines += link_lines(data.get("links") or [], reader)
     lines.append(_heading(reader, "tip.answers"))
     for item in transcript(

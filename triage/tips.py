@@ -13,9 +13,10 @@ from storage import Coordinator, FieldCipher, Report
 from storage.attachments import list_attachments
 from storage.locations import open_point
 from storage.reports import append_event, list_events
+from storage.review_reads import matches_of
 from triage.errors import WorkflowError
 from triage.links import links_as_json
-from triage.matching_jobs import candidates_of
+from triage.match_verdicts import match_verdicts
 from triage.reach import callback_text, why_not_askable
 from triage.urgency_words import urgency_json
 
@@ -111,10 +112,7 @@ def tip_as_dict(
         "callback": callback,
         "ask": {"possible": unreachable is None, "why_not": unreachable and str(unreachable)},
         "urgency": urgency_json(report, tz),
-        "matches": [
-            {"case_id": m["case_id"], "score": m["score"], "reasons": m["reasons"]}
-            for m in candidates_of(session, report.id)
-        ],
+        "matches": _matches(session, report, tz),
         "links": links_as_json(session, report.id),
         "alert": {"id": report.alert_id, "case_id": report.alert_case_id}
         if report.alert_id
@@ -128,3 +126,31 @@ def tip_as_dict(
             for e in list_events(session=session, report_id=report.id)
         ],
     }
+
+
+def _matches(session: Session, report: Report, tz: tzinfo) -> list[dict[str, Any]]:
+    """The tip's matches, best first; a decided one (here or on another tip of the same
+    child: `through` is that tip) with its verdict, who gave it and when."""
+    pairs = matches_of(session=session, report_id=report.id or 0)
+    verdicts = match_verdicts(
+        session=session, report=report, case_ids={e.id or 0: e.case_id for _, e in pairs}
+    )
+    matches = []
+    for candidate, entry in pairs:
+        verdict = verdicts.get(entry.id or 0)
+        matches.append(
+            {
+                "case_id": entry.case_id,
+                "score": candidate.score,
+                "reasons": candidate.reasons,
+                "verdict": {
+                    "status": str(verdict.status),
+                    "by": verdict.by,
+                    "at": stamp(verdict.at, tz),
+                    "through": verdict.ref,
+                }
+                if verdict is not None
+                else None,
+            }
+        )
+    return matches

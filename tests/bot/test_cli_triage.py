@@ -189,6 +189,15 @@ def test_revealing_a_contact_names_an_allow_listed_coordinator(engine, database_
     ]
     assert events[-1]["detail"] == {"reason": "police asked"}
 
+    text = run(
+        ["tips", "show", ref, "--lang", "en", "--reveal", "--reason", "court", "--as", "alice"], env
+    )
+    lines = text.stdout.splitlines()
+    contact = lines.index("  Tipster's contact: +8613800138000")
+    assert lines[contact + 1 :].count("  Revealed by alice, reason recorded: court") == 1
+    masked = run(["tips", "show", ref, "--lang", "en"], env).stdout
+    assert "Revealed by" not in masked and "13800138000" not in masked
+
 
 def test_adding_someone_already_listed_never_changes_their_role(engine, database_url, tmp_path):
     runner = CliRunner(

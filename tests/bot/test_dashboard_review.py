@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlmodel import Session, select
 
+from bot.cli import cli
 from storage import MatchCandidate, Role, session_scope
 from storage.reports import get_report
 from tests.bot.dashboard_helpers import (
@@ -15,6 +18,7 @@ from tests.bot.dashboard_helpers import (
     visible_lines,
 )
 from tests.bot.review_helpers import two_sightings_of_the_sample_boy
+from tests.bot.test_local_times import cli_runner
 from tests.triage.coordinators import event_log
 
 
@@ -174,3 +178,29 @@ def test_an_entry_confirmed_on_one_tip_of_a_case_reads_confirmed_on_the_others(
     lines = match_article(alice.opens(f"/tips/{second}").text, "BBH-2019-0412")
     assert "dismissed · by alice ·" in lines
     assert not any("decided on" in line for line in lines)
+
+
+def test_tips_show_says_a_verdict_given_through_the_case(
+    app, engine, two_tips, database_url, secret_key, tmp_path
+):
+    first, second = two_tips
+    alice = coordinator(app, engine, "alice")
+    alice.posts(f"/tips/{first}/match", case_id="BBH-2019-0412", verdict="confirm")
+    alice.posts(f"/tips/{first}/link", other=second, verdict="confirm")
+    runner = cli_runner(database_url, secret_key, tmp_path, "Asia/Shanghai")
+
+    def matches(ref: str, lang: str) -> list[str]:
+        shown = runner.invoke(cli, ["tips", "show", ref, "--lang", lang])
+        assert shown.exit_code == 0, shown.output
+        lines = shown.output.splitlines()
+        return lines[lines.index(next(x for x in lines if "BBH-2019-0412" in x)) :][:2]
+
+    own, through = matches(first, "en"), matches(second, "en")
+    assert own[1].startswith("    confirmed · by alice · ") and "decided on" not in own[1]
+    assert through[1].startswith("    confirmed · by alice · ")
+    assert through[1].endswith(f" · decided on {first}, the same child")
+    chinese = matches(second, "zh")[1]
+    assert "alice" in chinese and first in chinese and "confirmed" not in chinese
+    data = json.loads(runner.invoke(cli, ["tips", "show", second, "--json"]).output)
+    verdict = data["matches"][0]["verdict"]
+    assert (verdict["status"], verdict["by"], verdict["through"]) == ("confirmed", "alice", first)
