@@ -7,13 +7,14 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from storage.alert_models import Alert, AlertPhotoUpload
 from storage.registry_log import RegistryPhoto
 
 __all__ = [
     "alert_photo_path",
+    "delete_registry_photo",
     "forget_photo_upload",
     "photo_upload",
     "remember_photo_upload",
@@ -61,3 +62,26 @@ def forget_photo_upload(*, session: Session, alert_id: int, platform: str) -> No
             col(AlertPhotoUpload.alert_id) == alert_id, col(AlertPhotoUpload.platform) == platform
         )
     )
+
+
+def delete_registry_photo(*, session: Session, photo: RegistryPhoto) -> str:
+    """Delete a registry photo's row; alerts showing it go on without it (their uploads to the
+    platforms are forgotten, so no subscriber is sent it again). Returns where its file is,
+    to be removed once this is committed."""
+    alerts = _alerts_showing(session, photo.id or 0)
+    if alerts:
+        session.execute(delete(AlertPhotoUpload).where(col(AlertPhotoUpload.alert_id).in_(alerts)))
+        for alert_id in alerts:
+            alert = session.get(Alert, alert_id)
+            if alert is not None:
+                alert.photo_id = None
+                session.add(alert)
+    session.delete(photo)
+    session.flush()
+    return photo.stored_path
+
+
+def _alerts_showing(session: Session, photo_id: int) -> list[int]:
+    """The alerts that show a photo."""
+    found = session.exec(select(Alert.id).where(Alert.photo_id == photo_id))
+    return [alert_id for alert_id in found if alert_id is not None]

@@ -34,6 +34,7 @@ class RegistryAction(StrEnum):
     FROM_REPORT = "from_report"
     CONTACT_REVEALED = "contact_revealed"
     PHOTO_ADDED = "photo_added"
+    PHOTO_REMOVED = "photo_removed"  # detail: photo_id
     STATUS_FROM_OUTCOME = "status_from_outcome"  # triage.registry_status
     ALERT_PUBLISHED = "alert_published"  # detail: alert_id, reason (the consent), photo
     ALERT_CLOSED = "alert_closed"  # detail: alert_id, found

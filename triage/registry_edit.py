@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlmodel import Session
 
 from storage import FieldCipher, RegistryEntry, RegistryPhoto, utcnow
+from storage.alert_photos import delete_registry_photo
 from storage.registry_log import RegistryAction, add_registry_photo, append_registry_event
 from storage.registry_search import get_entry
 from triage.errors import WorkflowError
@@ -30,6 +31,7 @@ __all__ = [
     "add_photo",
     "clean_photo",
     "edit_entry",
+    "remove_photo",
     "reveal_family_contact",
 ]
 
@@ -156,3 +158,23 @@ def add_photo(
         detail={"photo_id": photo.id},
     )
     return photo
+
+
+def remove_photo(
+    *, session: Session, entry: RegistryEntry, photo_id: int, actor: str
+) -> Path | None:
+    """Remove one of an entry's photos (a family withdrew it, or it is the wrong child),
+    recorded in its log under who did it; an alert showing it goes on without it. Returns the
+    encrypted file to delete once committed; None if the entry has no such photo."""
+    photo = session.get(RegistryPhoto, photo_id)
+    if photo is None or photo.entry_id != entry.id:
+        return None
+    stored = delete_registry_photo(session=session, photo=photo)
+    append_registry_event(
+        session=session,
+        entry_id=entry.id or 0,
+        actor=actor,
+        action=RegistryAction.PHOTO_REMOVED,
+        detail={"photo_id": photo_id},
+    )
+    return Path(stored)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -26,9 +27,10 @@ from triage.registry_edit import (
     add_photo,
     clean_photo,
     edit_entry,
+    remove_photo,
 )
 
-__all__ = ["create", "edit_form", "new_form", "save"]
+__all__ = ["create", "edit_form", "new_form", "remove", "save"]
 
 
 def _values(entry: RegistryEntry) -> dict[str, str]:
@@ -169,3 +171,21 @@ async def save(call: Call) -> Response:
     if saved is None:
         return entry_not_found(call)
     return _to_entry(call, call.param("case_id"), "form.saved" if saved else "form.unchanged")
+
+
+def _remove(call: Call) -> Path | None:
+    with call.dash.db() as session:
+        entry = get_entry(session=session, case_id=call.param("case_id"))
+        if entry is None:
+            return None
+        photo_id = int(call.request.path_params["photo_id"])
+        return remove_photo(session=session, entry=entry, photo_id=photo_id, actor=call.viewer.name)
+
+
+async def remove(call: Call) -> Response:
+    """Remove one of the entry's photos (recorded), then its encrypted file once committed."""
+    stored = await run_in_threadpool(_remove, call)
+    if stored is None:
+        return entry_not_found(call)
+    stored.unlink(missing_ok=True)
+    return _to_entry(call, call.param("case_id"), "form.photo_removed")

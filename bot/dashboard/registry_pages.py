@@ -176,6 +176,7 @@ ROUTES: list[tuple[str, str, Handler, Role]] = [
     ("GET", "/registry/{case_id}/photos/{photo_id:int}", entry_photo, C),
     ("GET", "/registry/{case_id}/edit", registry_forms.edit_form, L),
     ("POST", "/registry/{case_id}/edit", registry_forms.save, L),
+    ("POST", "/registry/{case_id}/photos/{photo_id:int}/remove", registry_forms.remove, L),
 ]
 # Forms that carry a photo or a CSV file: a larger body than the dashboard's 64 KiB, still bounded.
 BODY_LIMITS: dict[Handler, int] = {

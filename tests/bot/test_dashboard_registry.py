@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import random
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 from sqlmodel import Session, select
 
 from handlers.catalogue import catalogue
-from storage import RegistryPhoto, Role
+from storage import Alert, RegistryPhoto, Role, utcnow
+from storage.alert_photos import photo_upload, remember_photo_upload, shows_photo
+from storage.coordinators import find_coordinator
 from storage.registry_log import RegistryAction, registry_events
 from storage.registry_search import get_entry
 from tests.bot.dashboard_helpers import (
@@ -24,6 +27,7 @@ from tests.bot.dashboard_helpers import (
     settings_for,
 )
 from tests.bot.telegram_helpers import make_services
+from triage.alerts.publishing import publish_alert
 
 HEADER = (
     "case_id,kind,name,other_names,sex,birth_date,missing_date,missing_place,home_province,"
@@ -257,3 +261,52 @@ def test_every_action_an_entry_log_records_has_words_in_both_languages():
             a for a in RegistryAction if not catalogue().has(language, f"registry.event.{a.value}")
         ]
         assert missing == [], language
+
+
+def test_a_lead_removes_a_photo_and_an_alert_showing_it_goes_on_without_it(app, engine):
+    lena = signed_in(app, engine, "lena", Role.LEAD)
+    carol = signed_in(app, engine, "carol", Role.COORDINATOR)
+    uploads(lena, "/registry/new", {"photo": ("child.jpg", a_photo(), "image/jpeg")}, **NEW_ENTRY)
+    with Session(engine) as session:
+        photo = session.exec(select(RegistryPhoto)).one()
+        entry = get_entry(session=session, case_id="BBH-2019-0412")
+        alert, _ = publish_alert(
+            session=session,
+            case_id=entry.case_id,
+            coordinator=find_coordinator(session=session, name="lena"),
+            name="lena",
+            consent="the mother agreed by phone, photo included",
+            photo=True,
+            now=utcnow(),
+            tz=ZoneInfo("Asia/Shanghai"),
+        )
+        remember_photo_upload(
+            session=session, alert_id=alert.id, platform="telegram", ref="F1", now=utcnow()
+        )
+        session.commit()
+        alert_id, stored = alert.id, Path(photo.stored_path)
+    remove = f"/registry/BBH-2019-0412/photos/{photo.id}/remove"
+    assert f'action="/dashboard{remove}"' not in carol.opens("/registry/BBH-2019-0412").text
+    assert f'action="/dashboard{remove}"' in lena.opens("/registry/BBH-2019-0412").text
+
+    assert carol.posts(remove).status_code == 403
+    assert stored.is_file()
+    done = lena.posts(remove)
+    assert done.status_code == 303
+    page = lena.follow(done).text
+    assert "照片已删除。" in page and "还没有照片。" in page
+    assert "lena</span><br>删除了一张照片" in page
+    assert not stored.exists()
+    assert carol.opens(f"/registry/BBH-2019-0412/photos/{photo.id}").status_code == 404
+    with Session(engine) as session:
+        assert session.exec(select(RegistryPhoto)).all() == []
+        alert = session.get(Alert, alert_id)
+        assert alert.closed_at is None and not shows_photo(alert)
+        assert photo_upload(session=session, alert_id=alert_id, platform="telegram") is None
+        log = registry_events(session=session, entry_id=alert.entry_id)
+    assert (log[-1].actor, log[-1].action, log[-1].detail) == (
+        "lena",
+        RegistryAction.PHOTO_REMOVED,
+        {"photo_id": photo.id},
+    )
+    assert lena.posts(remove).status_code == 404  # already gone

@@ -1,5 +1,5 @@
 """End to end in Chromium: a lead adds a registry entry with a photo, edits it, imports a CSV
-with a preview; the pages looked at in English on a laptop and in Chinese on a 390 px phone.
+with a preview, removes the photo; the pages looked at in English on a laptop and in Chinese on a 390 px phone.
 
 Screenshots are saved in test-artifacts/registry-*.png.
 """
@@ -145,4 +145,10 @@ def test_a_lead_keeps_the_registry_from_the_dashboard(server, browser, engine, t
     shot(page, "registry-list-en-phone.png")
     page.goto(f"{server}/dashboard/registry/BBH-2019-0412")
     shot(page, "registry-entry-en-phone.png")
+    page.get_by_text("Remove…").click()  # two steps: open, then delete
+    shot(page, "registry-entry-remove-photo-en-phone.png")
+    page.get_by_role("button", name="Delete this photo").click()
+    expect(page.get_by_role("status")).to_contain_text("Photo removed.")
+    expect(page.locator(".thumbs img")).to_have_count(0)
+    expect(page.locator("#entry-log")).to_contain_text("removed a photo")
     phone.close()
