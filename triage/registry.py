@@ -20,6 +20,7 @@ from storage.registry_reads import registry_entries_by_case
 from storage.registry_writes import insert_registry_entries, insert_registry_events
 from triage.registry_fields import (
     CASEWORK_COLUMNS,
+    BadValue,
     field_changes,
     names_searched,
     parse_casework,
@@ -63,10 +64,12 @@ class Progress(Protocol):
 
 @dataclass(frozen=True)
 class RowError:
-    """One bad row: its line in the file and why."""
+    """One bad row: its line in the file and why (in English; `bad`: the same for the
+    dashboard's words, when it is about a value or the file's columns)."""
 
     line: int
     reason: str
+    bad: BadValue | None = None
 
 
 @dataclass(frozen=True)
@@ -90,31 +93,43 @@ def _date(value: str, field: str) -> tuple[date | None, bool]:
     value = value.strip()
     if not value:
         return None, False
-    if re.fullmatch(r"\d{4}", value):
-        return date(int(value), 7, 1), True  # mid-year: the best guess for a year alone
     try:
+        if re.fullmatch(r"\d{4}", value):
+            return date(int(value), 7, 1), True  # mid-year: the best guess for a year alone
         return date.fromisoformat(value), False
-    except ValueError:
-        raise ValueError(f"{field} {value!r} is not YYYY-MM-DD or YYYY") from None
+    except ValueError:  # not a date, or a year 0000
+        raise BadValue(
+            f"{field} {value!r} is not YYYY-MM-DD or YYYY", "date", field, value=value
+        ) from None
 
 
 def parse_entry_row(row: dict[str, str]) -> dict[str, Any]:
     """One entry's values from text fields (a CSV row or a form); raises ValueError saying why."""
     case_id = (row.get("case_id") or "").strip()
     if not case_id:
-        raise ValueError("case_id is empty")
+        raise BadValue("case_id is empty", "empty", "case_id")
     kind = (row.get("kind") or "").strip()
     if kind not in _KINDS:
-        raise ValueError(f"kind {kind!r} is not family_seeking_child or child_seeking_family")
+        raise BadValue(
+            f"kind {kind!r} is not family_seeking_child or child_seeking_family",
+            "choice",
+            "kind",
+            value=kind,
+            choices=", ".join(k.value for k in RegistryKind),
+        )
     sex = (row.get("sex") or "").strip().upper()
     if sex not in ("", "M", "F"):
-        raise ValueError(f"sex {sex!r} is not M, F or empty")
+        raise BadValue(
+            f"sex {sex!r} is not M, F or empty", "choice", "sex", value=sex, choices="M, F"
+        )
     birth, year_only = _date(row.get("birth_date") or "", "birth_date")
     missing, _ = _date(row.get("missing_date") or "", "missing_date")
     if birth and missing and missing < birth and not year_only:
-        raise ValueError("missing_date is before birth_date")
+        raise BadValue(
+            "missing_date is before birth_date", "before", "missing_date", other="birth_date"
+        )
     if birth and birth > date.today():
-        raise ValueError("birth_date is in the future")
+        raise BadValue("birth_date is in the future", "future", "birth_date")
     return {
         "case_id": case_id,
         "kind": kind,
@@ -138,7 +153,9 @@ def parse_registry_csv(text: str) -> list[dict[str, Any]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ImportFailed([RowError(1, f"missing column(s): {', '.join(missing)}")])
+        text = f"missing column(s): {', '.join(missing)}"
+        bad = BadValue(text, "missing_columns", "", columns=", ".join(missing))
+        raise ImportFailed([RowError(1, text, bad)])
     parsed: list[dict[str, Any]] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
@@ -149,14 +166,13 @@ def parse_registry_csv(text: str) -> list[dict[str, Any]]:
         try:
             values = parse_entry_row(row)
         except ValueError as exc:
-            errors.append(RowError(line, str(exc)))
+            errors.append(RowError(line, str(exc), exc if isinstance(exc, BadValue) else None))
             continue
-        if values["case_id"] in seen:
-            errors.append(
-                RowError(
-                    line, f"case_id {values['case_id']} repeats line {seen[values['case_id']]}"
-                )
-            )
+        case_id = values["case_id"]
+        if case_id in seen:
+            text = f"case_id {case_id} repeats line {seen[case_id]}"
+            bad = BadValue(text, "repeats", "case_id", value=case_id, line=seen[case_id])
+            errors.append(RowError(line, text, bad))
             continue
         seen[values["case_id"]] = line
         parsed.append(values)

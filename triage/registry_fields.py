@@ -45,28 +45,60 @@ def set_search_names(entry: RegistryEntry) -> None:
     entry.search_names = names_searched([entry.name, *(entry.other_names or [])])
 
 
+class BadValue(ValueError):
+    """A registry value that can't be read: str() is the English line the CLI prints; `why`
+    (words: `registry.bad.<why>`), the column and what else the words need, for the dashboard
+    to say it in its reader's language."""
+
+    def __init__(self, text: str, why: str, column: str, **params: object) -> None:
+        super().__init__(text)
+        self.why, self.column, self.params = why, column, params
+
+
 def parse_casework(row: dict[str, str]) -> dict[str, Any]:
     """The casework fields present in a row; raises ValueError naming a bad value."""
     values: dict[str, Any] = {}
     status = (row.get("status") or "").strip().lower()
     if status:
         if status not in _STATUSES:
-            raise ValueError(f"status {status!r} is not open, found, reunited or closed")
+            raise BadValue(
+                f"status {status!r} is not open, found, reunited or closed",
+                "choice",
+                "status",
+                value=status,
+                choices=", ".join(s.value for s in EntryStatus),
+            )
         values["status"] = status
     dna = (row.get("dna_status") or "").strip().lower()
     if dna:
         if dna not in _DNA:
-            raise ValueError(f"dna_status {dna!r} is not not_taken, taken or matched")
+            raise BadValue(
+                f"dna_status {dna!r} is not not_taken, taken or matched",
+                "choice",
+                "dna_status",
+                value=dna,
+                choices=", ".join(s.value for s in DnaStatus),
+            )
         values["dna_status"] = dna
     if "police_case_number" in row:
         police = (row.get("police_case_number") or "").strip()
         if len(police) > 64:
-            raise ValueError("police_case_number is longer than 64 characters")
+            raise BadValue(
+                "police_case_number is longer than 64 characters",
+                "too_long",
+                "police_case_number",
+                max=64,
+            )
         values["police_case_number"] = police
     contact = (row.get("family_contact") or "").strip()
     if contact:
         if len(contact) > 200:
-            raise ValueError("family_contact is longer than 200 characters")
+            raise BadValue(
+                "family_contact is longer than 200 characters",
+                "too_long",
+                "family_contact",
+                max=200,
+            )
         values["family_contact"] = contact  # plain here; encrypted when stored
     return values
 

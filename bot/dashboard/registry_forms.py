@@ -12,10 +12,10 @@ from starlette.responses import RedirectResponse, Response
 from bot.dashboard.guard import Call
 from bot.dashboard.registry_view import (
     FIELDS,
-    bad_field,
     entry_not_found,
     registry_render,
     registry_texts,
+    why_bad,
 )
 from bot.dashboard.sessions import flash
 from storage import RegistryEntry
@@ -29,6 +29,7 @@ from triage.registry_edit import (
     edit_entry,
     remove_photo,
 )
+from triage.registry_fields import BadValue
 
 __all__ = ["create", "edit_form", "new_form", "remove", "save"]
 
@@ -81,8 +82,9 @@ def _error(call: Call, exc: Exception) -> str:
         return r("form.exists", case_id=str(exc))
     if isinstance(exc, NotAPhoto):
         return r("form.not_a_photo")
-    field = bad_field(r, str(exc))
-    return r("form.bad_field", field=field) if field else r("form.invalid", reason=str(exc))
+    return why_bad(r, exc if isinstance(exc, BadValue) else None) or r(
+        "form.invalid", reason=str(exc)
+    )
 
 
 def _to_entry(call: Call, case_id: str, key: str) -> Response:

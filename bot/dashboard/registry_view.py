@@ -13,9 +13,9 @@ from bot.dashboard.guard import Call
 from handlers.catalogue import catalogue
 from storage import DnaStatus, EntryStatus, RegistryKind
 from triage.registry import COLUMNS
-from triage.registry_fields import CASEWORK_COLUMNS
+from triage.registry_fields import CASEWORK_COLUMNS, BadValue
 
-__all__ = ["FIELDS", "bad_field", "entry_not_found", "registry_render", "registry_texts"]
+__all__ = ["FIELDS", "entry_not_found", "registry_render", "registry_texts", "why_bad"]
 
 
 def registry_texts(dash: Dashboard, request: Request) -> Callable[..., str]:
@@ -28,10 +28,16 @@ def registry_texts(dash: Dashboard, request: Request) -> Callable[..., str]:
 FIELDS = (*COLUMNS, *CASEWORK_COLUMNS)
 
 
-def bad_field(r: Callable[..., str], reason: str) -> str | None:
-    """The field a parse error names ("birth_date '2015-13-01' is not …"), in words."""
-    field = reason.split(" ", 1)[0]
-    return r(f"label.{field}") if field in FIELDS else None
+def why_bad(r: Callable[..., str], bad: BadValue | None) -> str | None:
+    """Why a value (or the file's columns) can't be read, in the reader's words, the columns
+    by their labels; None for an error the parser gave no words for."""
+    if bad is None:
+        return None
+    params = dict(bad.params)
+    if "other" in params:
+        params["other"] = r(f"label.{params['other']}")
+    field = r(f"label.{bad.column}") if bad.column in FIELDS else bad.column
+    return r(f"bad.{bad.why}", field=field, **params)
 
 
 def registry_render(call: Call, template: str, *, status: int = 200, **context: Any) -> Response:
@@ -44,7 +50,7 @@ def registry_render(call: Call, template: str, *, status: int = 200, **context: 
         kinds=[k.value for k in RegistryKind],
         statuses=[s.value for s in EntryStatus],
         dna_statuses=[s.value for s in DnaStatus],
-        bad_field=lambda reason: bad_field(registry_texts(call.dash, call.request), reason),
+        why_bad=lambda bad: why_bad(registry_texts(call.dash, call.request), bad),
         **context,
     )
 

@@ -155,7 +155,10 @@ def test_a_lead_edits_and_the_log_says_who_changed_what(app, engine):
     bad = uploads(
         lena, "/registry/BBH-2019-0412/edit", {}, **{**NEW_ENTRY, "birth_date": "2015-13-01"}
     )
-    assert bad.status_code == 400 and "请检查“出生日期”这一项。" in bad.text
+    assert (
+        bad.status_code == 400
+        and "“出生日期”：“2015-13-01”不是日期，请写成 YYYY-MM-DD，或只写年份。" in bad.text
+    )
 
 
 def test_revealing_the_family_contact_takes_a_reason_and_is_logged(app, engine):
@@ -180,7 +183,11 @@ def test_an_import_is_previewed_and_a_bad_line_imports_nothing(app, engine):
     bad = rows + "BBH-2021-0001,family_seeking_kid,张三,,M,,,,,,,,,,,\n"
 
     refused = uploads(lena, "/registry/import", {"file": ("r.csv", bad.encode(), "text/csv")})
-    assert refused.status_code == 400 and "第 4 行： 请检查“寻找类型”" in refused.text
+    assert (
+        refused.status_code == 400
+        and "第 4 行： “寻找类型”：“family_seeking_kid”不是可填的值（family_seeking_child, child_seeking_family）。"
+        in refused.text
+    )
     assert "confirm-import" not in refused.text
 
     preview = uploads(lena, "/registry/import", {"file": ("r.csv", rows.encode(), "text/csv")})
@@ -310,3 +317,34 @@ def test_a_lead_removes_a_photo_and_an_alert_showing_it_goes_on_without_it(app, 
         {"photo_id": photo.id},
     )
     assert lena.posts(remove).status_code == 404  # already gone
+
+
+def test_an_import_says_what_is_wrong_in_the_readers_language(app, engine):
+    row = "BBH-2020-1187,family_seeking_child,王小丽,,F,{born},2020-09-15,,河南,,,,{status},,,\n"
+    bad = HEADER + "".join(
+        row.format(born=born, status=status)
+        for born, status in (("0000", ""), ("2016", ""), ("2016", ""), ("2016", "lost"))
+    )
+    wang = signed_in(app, engine, "wang", Role.LEAD)
+    lena = signed_in(app, engine, "lena", Role.LEAD)
+    lena.client.headers["accept-language"] = "en"
+
+    chinese = uploads(wang, "/registry/import", {"file": ("r.csv", bad.encode(), "text/csv")})
+    english = uploads(lena, "/registry/import", {"file": ("r.csv", bad.encode(), "text/csv")})
+    columns = uploads(lena, "/registry/import", {"file": ("r.csv", b"case_id,name\n", "text/csv")})
+
+    assert chinese.status_code == english.status_code == columns.status_code == 400
+    for said in (
+        "第 2 行： “出生日期”：“0000”不是日期，请写成 YYYY-MM-DD，或只写年份。",
+        "第 4 行： 案件编号 BBH-2020-1187 在第 3 行也出现了。",
+        "第 5 行： “状态”：“lost”不是可填的值（open, found, reunited, closed）。",
+    ):
+        assert said in chinese.text, said
+    assert "is not" not in chinese.text and "repeats" not in chinese.text
+    for said in (
+        "Line 2: “Born”: “0000” is not a date; write YYYY-MM-DD, or the year alone.",
+        "Line 4: Case number BBH-2020-1187 is on line 3 too.",
+        "Line 5: “Status”: “lost” is not one of open, found, reunited, closed.",
+    ):
+        assert said in english.text, said
+    assert "Line 1: The file lacks the column(s) kind, other_names, sex" in columns.text
