@@ -110,18 +110,10 @@ def parse_entry_row(row: dict[str, str]) -> dict[str, Any]:
         raise BadValue("case_id is empty", "empty", "case_id")
     kind = (row.get("kind") or "").strip()
     if kind not in _KINDS:
-        raise BadValue(
-            f"kind {kind!r} is not family_seeking_child or child_seeking_family",
-            "choice",
-            "kind",
-            value=kind,
-            choices=", ".join(k.value for k in RegistryKind),
-        )
+        raise BadValue.choice("kind", kind, [k.value for k in RegistryKind])
     sex = (row.get("sex") or "").strip().upper()
     if sex not in ("", "M", "F"):
-        raise BadValue(
-            f"sex {sex!r} is not M, F or empty", "choice", "sex", value=sex, choices="M, F"
-        )
+        raise BadValue.choice("sex", sex, ["M", "F"], empty=True)
     birth, year_only = _date(row.get("birth_date") or "", "birth_date")
     missing, _ = _date(row.get("missing_date") or "", "missing_date")
     if birth and missing and missing < birth and not year_only:

@@ -54,6 +54,26 @@ class BadValue(ValueError):
         super().__init__(text)
         self.why, self.column, self.params = why, column, params
 
+    @classmethod
+    def choice(
+        cls, column: str, value: str, choices: list[str], *, empty: bool = False
+    ) -> BadValue:
+        """A value that is none of the choices (or, with `empty`, left empty)."""
+        allowed = [*choices, "empty"] if empty else choices
+        said = f"{', '.join(allowed[:-1])} or {allowed[-1]}"
+        return cls(
+            f"{column} {value!r} is not {said}",
+            "choice",
+            column,
+            value=value,
+            choices=", ".join(choices),
+        )
+
+    @classmethod
+    def too_long(cls, column: str, longest: int) -> BadValue:
+        """A value longer than its column takes."""
+        return cls(f"{column} is longer than {longest} characters", "too_long", column, max=longest)
+
 
 def parse_casework(row: dict[str, str]) -> dict[str, Any]:
     """The casework fields present in a row; raises ValueError naming a bad value."""
@@ -61,44 +81,22 @@ def parse_casework(row: dict[str, str]) -> dict[str, Any]:
     status = (row.get("status") or "").strip().lower()
     if status:
         if status not in _STATUSES:
-            raise BadValue(
-                f"status {status!r} is not open, found, reunited or closed",
-                "choice",
-                "status",
-                value=status,
-                choices=", ".join(s.value for s in EntryStatus),
-            )
+            raise BadValue.choice("status", status, [s.value for s in EntryStatus])
         values["status"] = status
     dna = (row.get("dna_status") or "").strip().lower()
     if dna:
         if dna not in _DNA:
-            raise BadValue(
-                f"dna_status {dna!r} is not not_taken, taken or matched",
-                "choice",
-                "dna_status",
-                value=dna,
-                choices=", ".join(s.value for s in DnaStatus),
-            )
+            raise BadValue.choice("dna_status", dna, [s.value for s in DnaStatus])
         values["dna_status"] = dna
     if "police_case_number" in row:
         police = (row.get("police_case_number") or "").strip()
         if len(police) > 64:
-            raise BadValue(
-                "police_case_number is longer than 64 characters",
-                "too_long",
-                "police_case_number",
-                max=64,
-            )
+            raise BadValue.too_long("police_case_number", 64)
         values["police_case_number"] = police
     contact = (row.get("family_contact") or "").strip()
     if contact:
         if len(contact) > 200:
-            raise BadValue(
-                "family_contact is longer than 200 characters",
-                "too_long",
-                "family_contact",
-                max=200,
-            )
+            raise BadValue.too_long("family_contact", 200)
         values["family_contact"] = contact  # plain here; encrypted when stored
     return values
 
