@@ -17,7 +17,7 @@ from bot.dashboard.actions import _back, _NoTip, _refused, _run
 from bot.dashboard.case_outcome import case_extras
 from bot.dashboard.context import Dashboard
 from bot.dashboard.guard import Call, Handler
-from bot.dashboard.maps import location_map
+from bot.dashboard.maps import fitted_frame, location_map
 from bot.dashboard.tip import not_found
 from handlers.catalogue import catalogue
 from storage import Coordinator, Report, Role
@@ -82,10 +82,11 @@ def _load_case(dash: Dashboard, ref: str) -> dict[str, Any] | None:
         if report is None or report.id is None:
             return None
         case = load_case(session=session, report=report)
+        seen_at = [(n, tip, where_seen(tip, dash.svc.cipher)) for n, tip in enumerate(case.tips, 1)]
+        frame = fitted_frame([(seen[0], seen[1]) for _, _, seen in seen_at if seen is not None])
         pins = []
-        for number, tip in enumerate(case.tips, start=1):
-            seen = where_seen(tip, dash.svc.cipher)
-            pin = location_map(seen[0], seen[1]) if seen else None
+        for number, tip, seen in seen_at:
+            pin = location_map(seen[0], seen[1], frame) if seen else None
             if seen is not None and pin is not None:
                 pins.append((number, tip, pin, seen[2]))
         return {
@@ -93,7 +94,7 @@ def _load_case(dash: Dashboard, ref: str) -> dict[str, Any] | None:
             "case": case,
             "seen": [(tip, when_of(tip)) for tip in case.tips],
             "pins": pins,
-            "frame": pins[0][2] if pins else None,
+            "frame": frame if pins else None,
             "today": dash.now().astimezone(dash.timezone).date().isoformat(),
             **case_extras(session, case),
         }
