@@ -1,4 +1,4 @@
-"""Chart geometry for server-rendered SVG: stacked columns over days, horizontal bars.
+"""Chart geometry for server-rendered SVG: stacked columns over days; horizontal bars.
 
 Functions return plain shapes (rectangles, labels, ticks); the templates draw them, so the
 charts work offline, print, and come with the same numbers as a table for screen readers.
@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Chart", "Rect", "horizontal_bars", "stacked_columns"]
+__all__ = ["Bar", "Chart", "Rect", "horizontal_bars", "stacked_columns"]
 
 WIDTH, HEIGHT = 720.0, 260.0
 LEFT, BOTTOM, TOP = 40.0, 28.0, 10.0
-ROW = 22.0
 
 
 @dataclass(frozen=True)
@@ -81,16 +80,17 @@ def stacked_columns(columns: list[tuple[str, dict[str, int]]], order: list[str])
     return chart
 
 
-def horizontal_bars(items: list[tuple[str, int]]) -> Chart:
-    """One labelled bar per item, longest first as given."""
-    height = TOP + ROW * max(len(items), 1) + 8
-    chart = Chart(WIDTH, height)
+@dataclass(frozen=True)
+class Bar:
+    """One labelled bar: its count and its length in percent of the longest."""
+
+    label: str
+    count: int
+    percent: float
+
+
+def horizontal_bars(items: list[tuple[str, int]]) -> list[Bar]:
+    """One bar per item, in the order given; drawn as page rows, so their words keep the
+    page's size on a phone as on a laptop."""
     top = max((count for _, count in items), default=0) or 1
-    label_w, plot_w = 120.0, WIDTH - 120.0 - 60.0
-    for index, (label, count) in enumerate(items):
-        y = TOP + index * ROW
-        width = max(count / top * plot_w, 1.0)
-        chart.rects.append(Rect(label_w, y, round(width, 1), ROW * 0.7, "bar", label, count))
-        chart.y_labels.append((y + ROW * 0.55, label))
-        chart.values.append((round(label_w + width + 6, 1), round(y + ROW * 0.55, 1), count))
-    return chart
+    return [Bar(label, count, round(max(count / top * 100, 0.5), 1)) for label, count in items]

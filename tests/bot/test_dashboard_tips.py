@@ -366,7 +366,8 @@ def test_the_overview_counts_tips_and_the_median_time_to_first_review(
     page = alice.opens("/overview", days="7").text
 
     assert 'id="stat-total">2<' in page
-    assert page.count("<svg") == 4 and "四川" in page  # per day, status, province; outcomes
+    assert page.count('<svg class="chart"') == 2  # columns: per day; outcomes per month
+    assert page.count('<ol class="hbars"') == 2 and "四川" in page  # bars: status, province
     assert 'id="stat-median">2 h 0 min<' in page and "over 1 reviewed tips" in page
     assert second not in page and first not in page  # figures only, no tips
 
