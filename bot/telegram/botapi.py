@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bot.telegram.config import TelegramConfig
@@ -16,6 +17,7 @@ __all__ = ["BotApi", "BotApiError"]
 
 log = logging.getLogger(__name__)
 _MAX_WAIT = 30.0  # longer flood waits go back to rq, which retries the job later
+_SENDS = ("send", "edit", "copy", "forward")  # methods within the bot's 30 messages a second
 
 
 class BotApiError(RuntimeError):
@@ -46,15 +48,26 @@ class BotApiError(RuntimeError):
 class BotApi:
     """Calls Bot API methods with JSON; waits out short flood waits (429) a few times."""
 
-    def __init__(self, config: TelegramConfig, *, timeout: float = 30.0, attempts: int = 3):
+    def __init__(
+        self,
+        config: TelegramConfig,
+        *,
+        timeout: float = 30.0,
+        attempts: int = 3,
+        on_send: Callable[[], None] | None = None,
+    ):
         self._url = f"{config.api_base_url}{config.token}/"
         self._timeout = timeout
         self._attempts = attempts
+        self._on_send = on_send  # told of every message sent or edited (the alerts' pace)
 
     def call(self, method: str, **params: Any) -> Any:
         """The call's result; BotApiError if Telegram refuses, httpx errors if unreachable."""
         payload = {key: value for key, value in params.items() if value is not None}
+        on_send = self._on_send if method.startswith(_SENDS) else None
         for attempt in range(self._attempts):
+            if on_send is not None:
+                on_send()
             response = bot_api_client().post(
                 self._url + method, json=payload, timeout=self._timeout
             )

@@ -1,4 +1,5 @@
-"""The web process's replies counted in the shared pace (pacing.py), off the reply path.
+"""Replies counted in the shared pace (pacing.py): the web process's off the reply path, the
+worker's sends (follow-ups, relays, the coordinators' group) as they go.
 
 A reply's Bot API call only puts its moment in a queue (about a microsecond, no I/O); one
 thread hands whatever has gathered to Redis in a single script call, so the fan-out hears of
@@ -38,6 +39,11 @@ class ReplyPace:
     def note(self) -> None:
         """A reply goes now (called just before its Bot API call; never blocks)."""
         self._moments.put(time.time())
+
+    def note_now(self) -> None:
+        """A send counted at once, in this thread: for the worker's jobs, which have no
+        tipster waiting on them (a Redis error is logged, never raised)."""
+        self._hand_over([time.time()])
 
     def start(self) -> None:
         """Start handing notes to Redis."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import redis
 from rq import Queue
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -26,6 +27,7 @@ from tests.bot.telegram_helpers import (
 )
 from tests.fakes.telegram_updates import UpdateFactory
 from triage import sweep
+from triage.alerts.pacing import pace_keys
 
 TIPSTER, ALICE, BOB = 5550001, 9001, 9002
 
@@ -190,3 +192,21 @@ def test_an_imminent_tip_nobody_claims_is_escalated_to_the_leads_once(
     listed(engine, "lee", ALICE, Role.LEAD)
     queue_answer = TelegramCoordinator(bot, updates, ALICE, "Lee").says("/queue")
     assert queue_answer.text.splitlines()[-1].startswith(f"🚨 {ref} · 100 · Sighting")
+
+
+def test_the_workers_messages_count_in_the_alerts_pace(
+    bot: RunningBot, updates: UpdateFactory, queue: Queue, redis_client: redis.Redis
+) -> None:
+    tipster = TelegramTipster(bot, updates, TIPSTER, language_code="en")
+    submit_sighting(tipster)
+    bot.settle()
+    redis_client.delete(*pace_keys("telegram"))  # the interview's replies, counted already
+    before = len(bot.fake.calls())
+
+    work(queue)  # the card and the imminent alert go to the group from the worker
+
+    sent = [c for c in bot.fake.calls()[before:] if c.method.startswith(("send", "edit"))]
+    assert len(sent) >= 2 and {c.params["chat_id"] for c in sent} == {GROUP}
+    counted = redis_client.zcard(pace_keys("telegram")[1])
+    assert counted == len(sent)  # each counted as it went, none twice
+    assert int(redis_client.hget(pace_keys("telegram")[3], "n") or 0) >= 1  # a burst too
