@@ -19,22 +19,16 @@ fan-out: a new client per call (as `httpx.post` makes) cost ~77 ms each here, ag
 from __future__ import annotations
 
 import json
-import logging
-import time
 from typing import Any
 
-from bot.telegram.botapi import BotApiError
+from bot.telegram.botapi import BotApi, BotApiError
 from bot.telegram.config import TelegramConfig
-from bot.telegram.connection import bot_api_client
 from triage.alerts import AlertMessage
 from triage.alerts.delivery import AlertPhoto
 from triage.relay_jobs import DeliveryRefused
 
 __all__ = ["TelegramAlertSender", "deep_link", "seen_callback"]
 
-log = logging.getLogger(__name__)
-_MAX_WAIT = 30.0  # a longer flood wait goes back to the fan-out, which is retried later
-_ATTEMPTS = 3
 CAPTION_LIMIT = 1024  # Telegram's, in UTF-16 code units
 _PLATFORM = "telegram"
 
@@ -53,8 +47,8 @@ class TelegramAlertSender:
     """`triage.alerts.AlertSender` for Telegram private chats."""
 
     def __init__(self, config: TelegramConfig, *, timeout: float = 30.0) -> None:
-        self._url = f"{config.api_base_url}{config.token}/"
-        self._timeout = timeout
+        # Not counted in the pace as replies are: the fan-out keeps to the pace itself.
+        self._api = BotApi(config, timeout=timeout)
 
     def send_alert(self, message: AlertMessage) -> None:
         """Send the alert (with its button and its photo, if any) or the closing note;
@@ -96,27 +90,8 @@ class TelegramAlertSender:
     def _call(
         self, method: str, payload: dict[str, Any], files: dict[str, Any] | None = None
     ) -> Any:
-        """One Bot API call (a multipart form with `files`); short flood waits (429) are
-        waited out, as BotApi does."""
-        for attempt in range(_ATTEMPTS):
-            http = bot_api_client()
-            if files is None:
-                response = http.post(self._url + method, json=payload, timeout=self._timeout)
-            else:
-                response = http.post(
-                    self._url + method, data=payload, files=files, timeout=self._timeout
-                )
-            body = response.json()
-            if body.get("ok"):
-                return body.get("result")
-            code = int(body.get("error_code") or response.status_code)
-            wait = float((body.get("parameters") or {}).get("retry_after") or 0)
-            if code == 429 and wait <= _MAX_WAIT and attempt + 1 < _ATTEMPTS:
-                log.warning("alert fan-out: Telegram asked us to wait %.0fs", wait)
-                time.sleep(wait)
-                continue
-            raise BotApiError(method, code, str(body.get("description", "")))
-        raise AssertionError("unreachable")  # the loop returns or raises
+        """One Bot API call (a multipart form with `files`), short flood waits waited out."""
+        return self._api.post(method, payload, files)
 
 
 def _utf16_len(text: str) -> int:

@@ -63,14 +63,24 @@ class BotApi:
 
     def call(self, method: str, **params: Any) -> Any:
         """The call's result; BotApiError if Telegram refuses, httpx errors if unreachable."""
-        payload = {key: value for key, value in params.items() if value is not None}
+        return self.post(method, {key: value for key, value in params.items() if value is not None})
+
+    def post(
+        self, method: str, payload: dict[str, Any], files: dict[str, Any] | None = None
+    ) -> Any:
+        """One Bot API call with a JSON body (a multipart form with `files`); short flood waits
+        (429) are waited out a few times, longer ones raised for rq to retry later."""
         on_send = self._on_send if method.startswith(_SENDS) else None
         for attempt in range(self._attempts):
             if on_send is not None:
                 on_send()
-            response = bot_api_client().post(
-                self._url + method, json=payload, timeout=self._timeout
-            )
+            http = bot_api_client()
+            if files is None:
+                response = http.post(self._url + method, json=payload, timeout=self._timeout)
+            else:
+                response = http.post(
+                    self._url + method, data=payload, files=files, timeout=self._timeout
+                )
             body = response.json()
             if body.get("ok"):
                 return body.get("result")
