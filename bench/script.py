@@ -48,7 +48,7 @@ SIGHTING = Script(
     (
         Step("command", "start"),
         _tap("kind:sighting"),
-        _tap("safety:continue"),
+        _tap("safety:continue", 2),  # the answer under it, then the place question (a pin button)
         Step("location", "30.6586,104.0648"),
         _tap("when:yesterday"),
         _tap("presence:lives_nearby"),
@@ -65,7 +65,7 @@ SIGHTING = Script(
         _tap("signs:done"),
         Step("text", "两个男人，一个穿黑色夹克，四十岁左右"),
         _tap("media:done"),
-        _tap("contact:phone"),
+        _tap("contact:phone", 2),  # the answer under it, then the number (a contact button)
         Step("contact", ""),
         _tap("review:submit"),
     ),

@@ -16,7 +16,7 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot.telegram.render import Outgoing, inline_keyboard, render
-from bot.telegram.tapped import Tap, accepted, next_in_place
+from bot.telegram.tapped import Tap, accepted, answered_text, next_in_place
 from handlers import Reply
 
 __all__ = ["ReplySender"]
@@ -80,7 +80,8 @@ class ReplySender:
         if len(replies) == 1 and replies[0].multi and replies[0].step == tap.step:
             await self._tick(tap, replies[0])
             return
-        edit = next_in_place(tap, replies) if accepted(tap, replies) else None
+        taken = accepted(tap, replies)
+        edit = next_in_place(tap, replies) if taken else None
         if edit is not None:
             try:
                 await self.bot.edit_message_text(
@@ -95,7 +96,8 @@ class ReplySender:
                     return  # shown already: this tap was answered before a restart
                 # The message is gone (deleted by the tipster): ask afresh below.
                 log.info("tapped message not edited; the next question comes as a new one")
-        await self._retire(tap)
+                taken = False  # gone: nothing left to show the answer on
+        await self._retire(tap, answered_text(tap) if taken else None)
         await self.send(tap.chat_id, replies)
 
     async def _tick(self, tap: Tap, reply: Reply) -> None:
@@ -114,10 +116,18 @@ class ReplySender:
             await self._retire(tap)  # the message is gone: ask afresh
             await self.send(tap.chat_id, [reply])
 
-    async def _retire(self, tap: Tap) -> None:
-        """Remove the tapped message's buttons so a second tap can't answer a later question."""
+    async def _retire(self, tap: Tap, answered: str | None = None) -> None:
+        """Remove the tapped message's buttons so a second tap can't answer a later question;
+        an answer taken is shown under its question by the same edit (`answered`)."""
         with contextlib.suppress(BadRequest):  # already removed, or the message is gone
-            await self.bot.edit_message_reply_markup(chat_id=tap.chat_id, message_id=tap.message_id)
+            if answered is not None:
+                await self.bot.edit_message_text(
+                    answered, chat_id=tap.chat_id, message_id=tap.message_id
+                )
+            else:
+                await self.bot.edit_message_reply_markup(
+                    chat_id=tap.chat_id, message_id=tap.message_id
+                )
 
     async def notice(self, chat_id: int, text: str) -> None:
         """A short message outside the interview (groups, edits)."""

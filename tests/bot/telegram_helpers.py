@@ -144,6 +144,19 @@ def rows(engine: Engine, model: type[SQLModel]) -> list[Any]:
         return list(session.exec(select(model)).all())
 
 
+def _answer_only(shown: SentMessage, tapped: SentMessage) -> bool:
+    """Whether a tap's first visible result is only its answer under the tapped question
+    (no buttons, no next question): the next question then comes as a new message."""
+    added = shown.text.removeprefix(tapped.text) if shown.text.startswith(tapped.text) else ""
+    return (
+        shown.method == "editMessageText"
+        and shown.message_id == tapped.message_id
+        and not shown.reply_markup
+        and added.startswith("\n✓ ")
+        and "\n\n" not in added
+    )
+
+
 class TelegramTipster:
     """One person in a private chat with the bot, sending real Bot API updates."""
 
@@ -185,7 +198,11 @@ class TelegramTipster:
         for row in (message.reply_markup or {}).get("inline_keyboard", []):
             for button in row:
                 if label in (button["text"], button["text"][2:]):
-                    return self.send(self.tap_update(message, button["callback_data"]))
+                    before = len(self.bot.fake.sent_messages(self.chat_id))
+                    shown = self.send(self.tap_update(message, button["callback_data"]))
+                    if _answer_only(shown, message):  # the next question follows as a new one
+                        self.bot.fake.wait_for(is_text_to(self.chat_id), WAIT, count=before + 2)
+                    return self.question
         raise AssertionError(f"no button {label!r} in {self.buttons_of(message)}")
 
     def tap_update(self, message: SentMessage, data: str) -> dict[str, Any]:
