@@ -28,7 +28,6 @@ from triage.matching_jobs import match_report
 SEED = 20261207
 NOTIFY = 0.5  # MATCH_NOTIFY_SCORE's default
 OPEN_TIPS = 1000  # waiting when the registry is imported
-STRANGERS = 20_000  # children drawn afresh for the ceiling's "not registered"
 
 
 @dataclass
@@ -73,31 +72,12 @@ class Outcome:
         self.true_scores.append(dict(ranked).get(truth, 0.0))
 
 
-def ceiling_ranking(
-    seen: Seen, children: Sequence[Child], strangers: Sequence[Child] = ()
-) -> list[tuple[str, float]]:
-    """The model's posterior for its five likeliest entries.
-
-    "Not registered" weighs the tip's likelihood for a child drawn afresh from the model,
-    estimated on `strangers` (children drawn like the registry's, not in it); without them
-    it keeps its prior share whatever the tip says (the ranking is the same either way).
-    """
+def ceiling_ranking(seen: Seen, children: Sequence[Child]) -> list[tuple[str, float]]:
+    """The model's posterior for its five likeliest entries."""
     weights = [(likelihood(seen, c), c.entry.case_id) for c in children]
     total = sum(w for w, _ in weights) or 1.0
     best = sorted(weights, reverse=True)[:5]
-    unregistered = seen.mix.p_unregistered
-    if not strangers:
-        return [(case, (1 - unregistered) * w / total) for w, case in best]
-    anyone = sum(likelihood(seen, c) for c in strangers) / len(strangers)
-    registered = (1 - unregistered) / len(children)
-    evidence = registered * total + unregistered * anyone
-    return [(case, registered * w / evidence) for w, case in best]
-
-
-def stranger_children(count: int, seed: int) -> list[Child]:
-    """Children drawn like the registry's, none of them in it: what "not registered" looks like."""
-    rng = random.Random(seed - 2)
-    return [make_child(rng, 500_000 + n) for n in range(count)]
+    return [(case, (1 - seen.mix.p_unregistered) * w / total) for w, case in best]
 
 
 def reliability(pairs: list[tuple[float, bool]]) -> list[str]:
@@ -173,9 +153,8 @@ def run(
         print("\n".join(reliability(matcher.pairs)))
         return
     ceiling = Outcome()
-    strangers = stranger_children(min(entries, STRANGERS), seed) if ceiling_too else []
     for seen, truth in tips if ceiling_too else []:
-        ceiling.add(truth, ceiling_ranking(seen, children, strangers), seen.scenario)
+        ceiling.add(truth, ceiling_ranking(seen, children), seen.scenario)
     print(
         f"{'':<10}{'recall@1':>10}{'recall@5':>10}{'alerted':>10}{'quiet':>8}{'at 90% quiet':>14}"
     )
