@@ -8,20 +8,11 @@ from functools import cache
 from bench.match_model import (
     BOY_P,
     GIRL_P,
-    NAME_SCENARIOS,
-    P_DIALECT,
-    P_HOME_DIALECT,
-    P_MARK,
-    P_REGISTERED_NICKNAME,
-    P_SEX,
-    P_SEX_RIGHT,
-    P_SIDE_KEPT,
-    P_SPURIOUS,
-    P_WRONG_AGE,
     PROVINCE_P,
     SURNAME_P,
     WIDTHS,
     Child,
+    Mix,
     Seen,
     age_on,
     derived_nicknames,
@@ -36,19 +27,20 @@ _DIALECT_PROVINCE = {label: p for p, (_, label, _) in PROVINCES.items()}
 
 def likelihood(seen: Seen, child: Child) -> float:
     """P(this sighting | it is this child), up to factors the same for every child."""
+    mix = seen.mix
     rest = (
-        _sex(seen.sex, child.sex)
-        * _dialect(seen.dialect_province, child)
-        * _mark(seen.mark, child.marks)
-        * _names(seen.names, seen.given_names, child)
+        _sex(seen.sex, child.sex, mix)
+        * _dialect(seen.dialect_province, child, mix)
+        * _mark(seen.mark, child.marks, mix)
+        * _names(seen.names, seen.given_names, child, mix)
     )
     return rest * _age(seen, child) if rest else 0.0
 
 
-def _sex(said: str | None, sex: str) -> float:
+def _sex(said: str | None, sex: str, mix: Mix) -> float:
     if said is None:
-        return 1 - P_SEX
-    return P_SEX * (P_SEX_RIGHT if said == sex else 1 - P_SEX_RIGHT)
+        return 1 - mix.p_sex
+    return mix.p_sex * (mix.p_sex_right if said == sex else 1 - mix.p_sex_right)
 
 
 def _phi(x: float) -> float:
@@ -74,10 +66,10 @@ def _age(seen: Seen, child: Child) -> float:
         ages = [age_on(entry.birth_date, seen.seen_on)]
     total = 0.0
     for true in ages:
-        sd = 0.3 + 0.1 * true
+        sd = seen.mix.age_drift * (0.3 + 0.1 * true)
         normal = _phi((end - true) / sd) - _phi((start - true) / sd)
         wrong = max(0.0, min(end, 17) - max(start, 1)) / 16
-        total += (1 - P_WRONG_AGE) * normal + P_WRONG_AGE * wrong
+        total += (1 - seen.mix.p_wrong_age) * normal + seen.mix.p_wrong_age * wrong
     return total / len(ages) / len(WIDTHS)
 
 
@@ -110,37 +102,33 @@ def _read_homes(child: Child) -> dict[str, float]:
     return {home: w / total for home, w in weights.items() if w}
 
 
-def _dialect(said: str | None, child: Child) -> float:
+def _dialect(said: str | None, child: Child, mix: Mix) -> float:
     if said is None:
-        return 1 - P_DIALECT
+        return 1 - mix.p_dialect
+    home_share = mix.p_home_dialect
     return sum(
-        chance
-        * P_DIALECT
-        * (P_HOME_DIALECT * (said == home) + (1 - P_HOME_DIALECT) * PROVINCE_P[said])
+        chance * mix.p_dialect * (home_share * (said == home) + (1 - home_share) * PROVINCE_P[said])
         for home, chance in _homes(child).items()
     )
 
 
 @cache
-def _mark_anyone(mark: MarkConcept) -> float:
-    side = {"": 0.4 + 0.6 * (1 - P_SIDE_KEPT)}.get(mark.side, 0.3 * P_SIDE_KEPT)
+def _mark_anyone(mark: MarkConcept, kept: float) -> float:
+    side = {"": 0.4 + 0.6 * (1 - kept)}.get(mark.side, 0.3 * kept)
     return KIND_SHARES[mark.kind] / len(parts_for(mark.kind)) * side
 
 
-def _mark(said: MarkConcept | None, marks: tuple[MarkConcept, ...]) -> float:
-    own = P_MARK if marks else 0.0
+def _mark(said: MarkConcept | None, marks: tuple[MarkConcept, ...], mix: Mix) -> float:
+    own = mix.p_mark if marks else 0.0
+    kept, spurious = mix.p_side_kept, mix.p_spurious
     if said is None:
-        return (1 - P_SPURIOUS) * (1 - own)
+        return (1 - spurious) * (1 - own)
     fits = sum(
         (m.kind == said.kind and m.part == said.part)
-        * (
-            (1.0 if not m.side else 1 - P_SIDE_KEPT)
-            if not said.side
-            else P_SIDE_KEPT * (said.side == m.side)
-        )
+        * ((1.0 if not m.side else 1 - kept) if not said.side else kept * (said.side == m.side))
         for m in marks
     )
-    return P_SPURIOUS * _mark_anyone(said) + (1 - P_SPURIOUS) * own * fits / max(len(marks), 1)
+    return spurious * _mark_anyone(said, kept) + (1 - spurious) * own * fits / max(len(marks), 1)
 
 
 def _split(name: str) -> list[tuple[str, str]]:
@@ -165,8 +153,8 @@ def _homophone(said: str, child: Child) -> float:
     return 1 / len(spots) / len(sounds[name[differ[0]]])
 
 
-def _names(names: tuple[str, ...], given: tuple[str, ...], child: Child) -> float:
-    share = NAME_SCENARIOS
+def _names(names: tuple[str, ...], given: tuple[str, ...], child: Child, mix: Mix) -> float:
+    share = mix.names
     if given:
         own = 0.5 * (given[0] == child.entry.name) + 0.5 * _homophone(given[0], child)
         return share["child_and_new"] * own * _new_name(names[0], child.sex)
@@ -181,7 +169,8 @@ def _names(names: tuple[str, ...], given: tuple[str, ...], child: Child) -> floa
     nick = derived
     if child.nicknames:
         registered = child.nicknames.count(said) / len(child.nicknames)
-        nick = P_REGISTERED_NICKNAME * registered + (1 - P_REGISTERED_NICKNAME) * derived
+        kept = mix.p_registered_nickname
+        nick = kept * registered + (1 - kept) * derived
     return (
         share["exact"] * (said == name)
         + share["homophone"] * _homophone(said, child)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.match_ceiling import likelihood
 from bench.match_db import add_tips, case_ids, fresh_database, registry_csv, timed_import
-from bench.match_model import P_UNREGISTERED, Child, Seen, as_tip, draw_seen, make_child
+from bench.match_model import MIXES, Child, Mix, Seen, as_tip, draw_seen, make_child
 from storage import Report, session_scope
 from triage.matching.calibration import fit_calibration, uncalibrated
 from triage.matching_jobs import match_report
@@ -77,7 +77,7 @@ def ceiling_ranking(seen: Seen, children: Sequence[Child]) -> list[tuple[str, fl
     weights = [(likelihood(seen, c), c.entry.case_id) for c in children]
     total = sum(w for w, _ in weights) or 1.0
     best = sorted(weights, reverse=True)[:5]
-    return [(case, (1 - P_UNREGISTERED) * w / total) for w, case in best]
+    return [(case, (1 - seen.mix.p_unregistered) * w / total) for w, case in best]
 
 
 def reliability(pairs: list[tuple[float, bool]]) -> list[str]:
@@ -96,16 +96,16 @@ def reliability(pairs: list[tuple[float, bool]]) -> list[str]:
 
 
 def draw_tips(
-    children: list[Child], count: int, rng: random.Random
+    children: list[Child], count: int, rng: random.Random, mix: Mix = MIXES["hard"]
 ) -> list[tuple[Seen, str | None]]:
     """(sighting, true case id or None): a fifth of the children seen are not registered."""
     tips = []
     for n in range(count):
-        if rng.random() < P_UNREGISTERED:
-            tips.append((draw_seen(make_child(rng, 900_000 + n), rng), None))
+        if rng.random() < mix.p_unregistered:
+            tips.append((draw_seen(make_child(rng, 900_000 + n), rng, mix), None))
         else:
             child = rng.choice(children)
-            tips.append((draw_seen(child, rng), child.entry.case_id))
+            tips.append((draw_seen(child, rng, mix), child.entry.case_id))
     return tips
 
 
@@ -119,16 +119,17 @@ def run(
     fit: bool = False,
     save: str | None = None,
     ceiling_too: bool = True,
+    mix: str = "hard",
 ) -> None:
     """Print matcher vs ceiling, alerts, calibration and real-path timing for one size."""
     rng = random.Random(seed + entries)
     children = [make_child(rng, i) for i in range(entries)]
-    tips = draw_tips(children, tip_count, rng)
+    tips = draw_tips(children, tip_count, rng, MIXES[mix])
     waiting = draw_tips(children, open_tips, random.Random(SEED - 1))
     with fresh_database(database_url) as (engine, kind):
         add_tips(engine, ((f"W{n}", as_tip(s, f"W{n}", rng)) for n, (s, _) in enumerate(waiting)))
         took, took_cpu, imported = timed_import(engine, registry_csv(c.entry for c in children))
-        print(f"\n== {entries} entries on {kind}: registry import with {open_tips} open tips "
+        print(f"\n== {entries} entries on {kind}, the {mix} mix, seed {seed}: registry import with {open_tips} open tips "
               f"{took:.1f} s, {took_cpu:.1f} s CPU in this process ({imported} entries)")  # fmt: skip
         ids = add_tips(
             engine, ((f"B{n}", as_tip(s, f"B{n}", rng)) for n, (s, _) in enumerate(tips))
@@ -189,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--tips", type=int, default=400)
     parser.add_argument("--open-tips", type=int, default=OPEN_TIPS)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--mix", choices=sorted(MIXES), default="hard", help="the tips' mix (bench/match_model.py)"
+    )
     parser.add_argument("--no-ceiling", action="store_true", help="skip the (slow) ceiling")
     parser.add_argument("--fit", action="store_true", help="fit the calibration curve instead")
     parser.add_argument(
@@ -206,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             fit=args.fit,
             save=args.save,
             ceiling_too=not args.no_ceiling,
+            mix=args.mix,
         )
 
 

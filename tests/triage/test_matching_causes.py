@@ -8,6 +8,7 @@ from tests.triage.test_matching import TODAY, a_family_report, a_sighting, names
 from triage.matching import CandidateIndex, Matcher, RegistryProfile
 from triage.matching.dialect import dialect_evidence
 from triage.matching.marks import marks_evidence
+from triage.matching.names import name_evidence
 from triage.matching.rarity import Rarity
 from triage.matching.scoring import weigh, weigh_pair
 
@@ -144,3 +145,76 @@ def test_a_dialect_the_tipster_chose_reads_as_its_name_not_its_key() -> None:
     chinese = evidence.why.text("zh_CN")
     assert "southwestern" not in chinese and "西南官话" in chinese
     assert "Southwestern Mandarin" in evidence.why.text("en")
+
+
+def test_a_province_counts_its_families_not_the_children_lost_there() -> None:
+    # Families lose children where they work: fifty children from 四川 lost in 广东 make no
+    # dialect of 广东 commoner among the registry's families.
+    tip = a_sighting(dialect="客家话", candidate_provinces=["广东"])
+    family = a_family_report(case_id="GD", home_province="广东", dialect=None)
+    weights = []
+    for lost_in in ("四川省", "广东省"):
+        others = [
+            a_family_report(case_id=f"S{i}", home_province="四川", missing_place=lost_in)
+            for i in range(50)
+        ]
+        rarity = CandidateIndex([*others, family]).rarity
+        weights.append(weigh(dialect_evidence(tip, family, rarity)))
+    assert weights[0] == weights[1] > 0
+
+
+def test_a_registered_dialect_unlike_the_childs_counts_against_a_family_of_that_province() -> None:
+    tip = a_sighting(dialect="白话", candidate_provinces=["广东", "广西"])
+    unsaid = a_family_report(home_province="广东", dialect=None)
+    hakka = a_family_report(home_province="广东", dialect="客家话")
+    assert weigh(dialect_evidence(tip, hakka)) < 0 < weigh(dialect_evidence(tip, unsaid))
+    # 重庆话 and 四川话 are one tongue under two names: no contradiction, a weaker fit.
+    chongqing = a_sighting(dialect="重庆话", candidate_provinces=["重庆"])
+    sichuan = a_family_report(home_province="四川", dialect="四川话")
+    assert weigh(dialect_evidence(chongqing, sichuan)) > weigh(dialect_evidence(tip, hakka))
+
+
+def test_a_new_name_is_a_boys_or_a_girls_as_the_registry_names_them() -> None:
+    # 娜 is a girl's name in this registry: a new name 王娜 heard speaks for a girl, not a boy.
+    girls = [
+        a_family_report(case_id=f"G{i}", name=f"{'陈林周'[i % 3]}娜", sex="F") for i in range(30)
+    ]
+    boys = [a_family_report(case_id=f"B{i}", name=f"{'陈林周'[i % 3]}伟") for i in range(30)]
+    rarity = CandidateIndex([*girls, *boys]).rarity
+    tip = a_sighting(names=["王娜"])
+    girl = weigh(name_evidence(tip, a_family_report(name="赵雪", sex="F"), rarity))
+    boy = weigh(name_evidence(tip, a_family_report(name="赵强", sex="M"), rarity))
+    assert boy < girl - 1 and girl < 1
+
+
+def test_a_doubled_given_name_heard_alone_is_the_given_name_not_a_nickname() -> None:
+    # 静静 is a nickname pattern, and also the whole given name of 周静静.
+    weight, why = names_of(a_sighting(names=["静静"]), a_family_report(name="周静静", sex="F"))
+    nickname, _ = names_of(a_sighting(names=["静静"]), a_family_report(name="王静", sex="F"))
+    assert weight > nickname and "given name" in why
+
+
+def test_a_mark_the_family_listed_twice_fits_better_than_once_beside_another() -> None:
+    tip = a_sighting(marks_text="脑门有一颗痣")
+    twice = a_family_report(marks="脑门有一颗痣，a dark mole on the right forehead")
+    beside = a_family_report(marks="脑门有一颗痣，右手有疤")
+    assert weigh(marks_evidence(tip, twice)) > weigh(marks_evidence(tip, beside)) > 0
+
+
+def test_a_child_whose_sex_the_tipster_mistook_is_still_scored_among_namesakes() -> None:
+    # 60 boys called 王敏 of another age and place, 60 boys of the right age and place, and
+    # the child, a girl the tipster took for a boy.
+    namesakes = [
+        a_family_report(case_id=f"N{i}", name="王敏", birth_date=date(2009, 1, 1),
+                        home_province="广东", dialect=None, missing_place="广东省", marks="")
+        for i in range(60)
+    ]  # fmt: skip
+    strangers = [a_family_report(case_id=f"S{i}", name="张强") for i in range(60)]
+    child = a_family_report(case_id="CHILD", name="马敏", sex="F", marks="")
+    index = CandidateIndex([*namesakes, *strangers, child])
+    tip = a_sighting(
+        names=["敏敏"], sex="M", age_min=10, age_max=11, seen_on=TODAY,
+        candidate_provinces=["四川"],
+    )  # fmt: skip
+    scored = {e.case_id for e in index.candidates(tip, today=TODAY, budget=30)}
+    assert "CHILD" in scored

@@ -59,7 +59,7 @@ def test_the_childs_own_name_unlike_the_entry_leaves_the_adults_name_to_chance()
 
 
 def test_a_dialect_shared_by_many_registered_families_tells_less() -> None:
-    rarity = a_registry_counting({"p:四川": 3000, "p:甘肃": 100})
+    rarity = a_registry_counting({"h:四川": 3000, "h:甘肃": 100})
     sichuan = a_sighting(dialect="四川话", candidate_provinces=["四川"])
     gansu = a_sighting(dialect="甘肃话", candidate_provinces=["甘肃"])
     from_sichuan = a_family_report(home_province="四川", dialect=None)

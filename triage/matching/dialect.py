@@ -22,6 +22,8 @@ from triage.matching.rarity import Rarity
 from triage.matching.reasons import Reason, catalogue_word, reason
 from triage.matching.regions import canonical_province, dialect_key, dialect_provinces, provinces_in
 
+# The key under which an entry's family province is counted (`keys.registry_keys`).
+FAMILY_FROM = "h"
 # Roughly how many source provinces a random registry entry could come from.
 _PROVINCE_COUNT = 20.0
 # A child still speaks the family's dialect, or has picked up another where they were taken.
@@ -106,6 +108,18 @@ def dialect_evidence(
         base = _base(_reach(tip, spoken_in), rarity) if spoken_in else 1 / _PROVINCE_COUNT
         why = reason("dialect.as_registered", dialect=_as_said(tip.dialect or ""))
         return _weighed(1.0, base, why)
+    kinship = _kinship(tip.dialect or "", entry.dialect or "") if said and registered else None
+    if kinship is not None:
+        # The family speaks another dialect: the child picked this one up where it was taken,
+        # or it is the family's under a neighbour's name (重庆话 for 四川话).
+        spoken_in = dialect_provinces(tip.dialect or "") or candidates
+        base = _base(_reach(tip, spoken_in), rarity) if spoken_in else 1 / _PROVINCE_COUNT
+        why = reason(
+            "dialect.other_than_registered",
+            dialect=_as_said(tip.dialect or ""),
+            registered=entry.dialect or "",
+        )
+        return _weighed(kinship, base, why)
     homes, known_by = family_home(entry)
     if not candidates or not homes:
         return no_evidence(Feature.DIALECT)
@@ -121,6 +135,23 @@ def dialect_evidence(
     fitted = {"home": "home", "dialect": "spoken", "lost": "lost", "spoken": "spoken"}[known_by]
     key = f"dialect.fits_{fitted}" if shared else f"dialect.not_{fitted}"
     return _weighed(fits, base, reason(key, **facts))
+
+
+def _kinship(said: str, registered: str) -> float | None:
+    """How often a child of a family speaking `registered` is said to speak `said`.
+
+    0 for another tongue, `_NEIGHBOUR_REACH` for a neighbour's name of the same (重庆话 for
+    四川话); None when the registry's dialect does not decide it (the same, a broad group
+    such as 西南官话, or one the table does not place): the family's province does.
+    """
+    said_in, registered_in = dialect_provinces(said), dialect_provinces(registered)
+    one, other = dialect_key(said), dialect_key(registered)
+    if not said_in or not registered_in or one == other:
+        return None
+    if one in registered_in or other in said_in:
+        named = one in said_in and other in registered_in  # both named after a province
+        return _NEIGHBOUR_REACH if named else None
+    return 0.0
 
 
 def _reach(tip: TipProfile, candidates: tuple[str, ...]) -> dict[str, float]:
@@ -141,7 +172,11 @@ def _base(reach: dict[str, float], rarity: Rarity) -> float:
 
 
 def _share_of(reach: dict[str, float], rarity: Rarity) -> float:
-    total = sum(rarity.share(f"p:{p}", 1.0 / _PROVINCE_COUNT) * w for p, w in reach.items())
+    # How many registered families come from there, not how many children went missing
+    # there: families lose children where they work.
+    total = sum(
+        rarity.share(f"{FAMILY_FROM}:{p}", 1.0 / _PROVINCE_COUNT) * w for p, w in reach.items()
+    )
     return min(max(total, 0.01), 0.95)
 
 

@@ -12,6 +12,7 @@ from triage.matching.keys import (
     cell_query,
     mark_query,
     name_query,
+    other_sex_cells,
     registry_keys,
 )
 from triage.matching.profiles import RegistryProfile, TipProfile
@@ -95,8 +96,12 @@ class CandidateIndex:
         # not be crowded out by the many children of the right age and province. Among the
         # many sharing a common name (every 敏 for 敏敏), the rest of the tip picks, not the
         # order they were filed in.
+        # A child whose sex the tipster mistook still has the age and place: they pick too.
+        mistaken = self._other_sex(tip, by_name, today=today)
         named = heapq.nlargest(
-            budget // _NAMED_SHARE, by_name, key=lambda p: (by_name[p], totals[p])
+            budget // _NAMED_SHARE,
+            by_name,
+            key=lambda p: (by_name[p], totals[p] + mistaken.get(p, 0.0)),
         )
         positions = dict.fromkeys([*(p for p, _ in ranked), *named])
         found = (self._entries[position] for position in positions)
@@ -114,6 +119,17 @@ class CandidateIndex:
                         best[position] = weight
             for position, weight in best.items():
                 totals[position] += weight
+
+    def _other_sex(
+        self, tip: TipProfile, named: dict[int, float], *, today: date
+    ) -> dict[int, float]:
+        """The other sex's cell weight of the entries a name opened (for the named share)."""
+        found: dict[int, float] = {}
+        for key, weight in other_sex_cells(tip, today=today).items():
+            for position in self._postings.get(key, ()):
+                if position in named and position not in found:
+                    found[position] = weight
+        return found
 
     def _add_cells(self, tip: TipProfile, totals: defaultdict[int, float], *, today: date) -> None:
         """Demographic cells count once per entry, though it may be filed under several provinces."""

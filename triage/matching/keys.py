@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from triage.matching.age import age_log_likelihood_ratio, age_tolerance, apparent_range
-from triage.matching.dialect import home_provinces, tip_provinces
+from triage.matching.dialect import FAMILY_FROM, family_home, home_provinces, tip_provinces
 from triage.matching.mark_terms import MarkConcepts, kind_share, read_marks
 from triage.matching.name_forms import NameForm, parse_name
 from triage.matching.names import registry_names
@@ -24,6 +24,9 @@ NAME_KEY_FACTORS: dict[str, float] = {
 # Fixed pre-ranking weights, roughly the log-likelihood ratios of agreeing on them.
 YEAR_CELL_WEIGHT = 1.5  # same sex and birth year, plus how well the age fits that year
 PROVINCE_WEIGHT = 2.0  # same province
+# The other sex than the tip says: tipsters mistake a child's sex (short hair, a boy's clothes)
+# seldom, but the name heard may still be the child's (`other_sex_cells`).
+OTHER_SEX_COST = 2.5
 _MARK_IF_SAME = 0.6
 _UNKNOWN = "?"
 
@@ -35,12 +38,31 @@ def registry_keys(entry: RegistryProfile) -> set[str]:
     # Surnames are counted (how common a new surname is), never looked up by a tip.
     keys.update(name_key(NameKey.SURNAME, " ".join(f.surname)) for f in names if f.surname)
     sex = entry.sex or _UNKNOWN
+    if entry.sex and names:
+        keys.update(sex_keys(names[0], entry.sex))
     year = str(entry.birth_date.year) if entry.birth_date else _UNKNOWN
     keys.add(f"y:{sex}:{year}")
     for province in home_provinces(entry):
         keys.update((f"d:{sex}:{year}:{province}", f"p:{province}"))
+    # Counted, never looked up: how many registered families come from a province (a child
+    # lost in 广东 where the parents worked is not a family from 广东).
+    keys.update(f"{FAMILY_FROM}:{province}" for province in family_home(entry)[0])
     keys.update(key for key, _ in _mark_keys(read_marks(entry.marks), query=False))
     return keys
+
+
+def sex_keys(form: NameForm, sex: str) -> Iterator[str]:
+    """The registered name's given name and its last syllable, by the child's sex, in
+    characters and in pinyin (平 is a boy's, 萍 a girl's: both ping)."""
+    given = form.given_key if form.surname else form.full_key
+    if form.nickname is not None or not given:
+        return
+    yield name_key(NameKey.SEX, sex)
+    yield name_key(NameKey.GIVEN_BY_SEX, f"{sex}:{given}")
+    yield name_key(NameKey.TAIL_BY_SEX, f"{sex}:{form.given[-1]}")
+    if form.given_chars:
+        yield name_key(NameKey.GIVEN_BY_SEX, f"{sex}:{form.given_chars}")
+        yield name_key(NameKey.TAIL_BY_SEX, f"{sex}:{form.given_chars[-1]}")
 
 
 @dataclass(frozen=True)
@@ -77,19 +99,37 @@ def cell_query(tip: TipProfile, *, today: date) -> dict[str, float]:
     cell the likeliest ages come first (a tip without names has nothing else to narrow by).
     """
     sexes = [tip.sex, _UNKNOWN] if tip.sex else ["M", "F", _UNKNOWN]
+    return _cells(tip, dict.fromkeys(sexes, 0.0), today=today)
+
+
+def other_sex_cells(tip: TipProfile, *, today: date) -> dict[str, float]:
+    """The cells of the sex the tip did not say, `OTHER_SEX_COST` lower (where that leaves any)."""
+    if not tip.sex:
+        return {}
+    return _cells(tip, {"F" if tip.sex == "M" else "M": OTHER_SEX_COST}, today=today)
+
+
+def _cells(tip: TipProfile, cost: dict[str, float], *, today: date) -> dict[str, float]:
+    """Sex, birth-year and province cells, each sex's weight lowered by its cost."""
     provinces = tip_provinces(tip)
     years: dict[int | str, float] = dict(year_weights(tip, today=today))
     if years:
         years[_UNKNOWN] = 0.0  # entries without a birth date stay reachable
     if years and provinces:
         cells = {
-            f"d:{s}:{y}:{p}": PROVINCE_WEIGHT + weight
-            for s in sexes for y, weight in years.items() for p in provinces
+            f"d:{s}:{y}:{p}": PROVINCE_WEIGHT + weight - cost[s]
+            for s in cost for y, weight in years.items() for p in provinces
+            if PROVINCE_WEIGHT + weight > cost[s]
         }  # fmt: skip
     elif years:
-        cells = {f"y:{s}:{y}": weight for s in sexes for y, weight in years.items()}
-    else:
+        cells = {
+            f"y:{s}:{y}": weight - cost[s]
+            for s in cost for y, weight in years.items() if weight > cost[s]
+        }  # fmt: skip
+    elif _UNKNOWN in cost:  # the province alone, once (not again for the other sex)
         cells = dict.fromkeys((f"p:{p}" for p in provinces), PROVINCE_WEIGHT)
+    else:
+        cells = {}
     return dict(sorted(cells.items(), key=lambda cell: -cell[1]))
 
 

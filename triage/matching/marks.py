@@ -156,6 +156,11 @@ def marks_evidence(tip: TipProfile, entry: RegistryProfile) -> Evidence:
     if not links or links[0][0] < _ELSEWHERE:
         return Evidence(Feature.MARKS, 0.0, reason("marks.none"), llr=_ELSEWHERE)
     llr, best, i, j = links[0]
+    # The mark seen may be any of the child's that it fits (one listed twice, in two words):
+    # its likelihood sums over them.
+    fit = sum(found[1].fit for found in links if found[2] == i)
+    if fit > best.fit:
+        llr = MarkLink(fit, best.anyone, best.why).log_likelihood_ratio(count)
     why = best.why
     second = next((found for found in links[1:] if found[2] != i and found[3] != j), None)
     if second is not None and second[0] > 0 and llr > 0:

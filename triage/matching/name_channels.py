@@ -85,15 +85,35 @@ def _background(said: NameForm, rarity: Rarity, shares: dict[Channel, float]) ->
     return sum(shares[channel] * chance for channel, chance in linked.items())
 
 
+def sex_fit(said: NameForm, rarity: Rarity, sex: str | None) -> float:
+    """How much likelier a new name is this one for a child of this sex than for any child.
+
+    By its characters when written in them (平 is a boy's, 萍 a girl's), else by its sound.
+    """
+    if sex is None:
+        return 1.0
+    if said.nickname:  # 小娜, 娜娜: as much a girl's as 娜 is
+        tail = said.chars[-1] if said.chars else said.nickname
+        return rarity.sex_ratio(NameKey.TAIL_BY_SEX, tail, sex)
+    given = said.given_chars or (said.given_key if said.surname else said.full_key)
+    return rarity.sex_ratio(NameKey.GIVEN_BY_SEX, given, sex)
+
+
 def channel_llr(
-    channel: Channel, fit: float, said: NameForm, rarity: Rarity, shares: dict[Channel, float]
+    channel: Channel,
+    fit: float,
+    said: NameForm,
+    rarity: Rarity,
+    shares: dict[Channel, float],
+    sex: str | None = None,
 ) -> float:
     """log P(heard | this child) / P(heard | another child), the name linked by `channel`.
 
     `fit` in [0, 1] is how likely the heard form is, given that way: 1 for the same
     characters, less for a homophone written otherwise or a nickname made from the name.
+    `sex` is the child's: a new name is chosen for a boy or a girl.
     """
-    new = shares[Channel.NEW] * commonness(said, rarity)
+    new = shares[Channel.NEW] * commonness(said, rarity) * sex_fit(said, rarity, sex)
     if channel is Channel.OTHER_SURNAME:  # the new family's surname is drawn like any other
         fit *= surname_fit(said, rarity)
     linked = shares[channel] * fit if channel is not Channel.NEW else 0.0

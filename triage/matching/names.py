@@ -83,7 +83,14 @@ def link_names(said: NameForm, registered: NameForm, label: Reason = ADULTS) -> 
 def _given_link(said: NameForm, registered: NameForm, label: Reason) -> NameLink | None:
     """Same given name under another surname, or a bare given name."""
     pair = {"whose": label, "said": said.text, "registered": registered.text}
-    if said.nickname or registered.nickname:
+    if registered.nickname:
+        return None
+    if said.nickname:
+        # 静静 is a nickname pattern, and the whole given name of 周静静: the name alone.
+        if registered.surname and said.syllables == registered.given:
+            why = reason("name.given_of", **pair)
+            fit = _written_fit(said.chars, registered.given_chars)
+            return NameLink(Channel.GIVEN, fit, why)
         return None
     if said.surname and registered.surname and said.given == registered.given:
         why = reason("name.other_surname", **pair)
@@ -151,7 +158,7 @@ def name_evidence(tip: TipProfile, entry: RegistryProfile, rarity: Rarity) -> Ev
     total, shown = 0.0, None
     for forms, shares, label in heard:
         llr, why, fit = max(
-            (_said_llr(said, registered, shares, label, rarity) for said in forms),
+            (_said_llr(said, registered, shares, label, rarity, entry.sex) for said in forms),
             key=lambda found: found[0],
         )
         total += llr
@@ -169,16 +176,17 @@ def _said_llr(
     shares: dict[Channel, float],
     label: Reason,
     rarity: Rarity,
+    sex: str | None = None,
 ) -> tuple[float, Reason | None, float]:
     """(log-likelihood ratio, reason, fit) of one heard name by its best link, or as a new name."""
     links = [link for other in registered if (link := link_names(said, other, label))]
     best = max(links, key=lambda link: shares[link.channel] * link.fit, default=None)
     if best is None:
-        return channel_llr(Channel.NEW, 0.0, said, rarity, shares), None, 0.0
+        return channel_llr(Channel.NEW, 0.0, said, rarity, shares, sex), None, 0.0
     fit = best.fit
     if best.derived and len(registered) > 1:
         fit *= _DERIVED_BESIDE_REGISTERED  # the family told us what the child was called
-    return channel_llr(best.channel, fit, said, rarity, shares), best.why, fit
+    return channel_llr(best.channel, fit, said, rarity, shares, sex), best.why, fit
 
 
 def _unlinked(label: Reason, forms: list[NameForm], entry: RegistryProfile) -> Reason:

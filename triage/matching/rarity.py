@@ -14,6 +14,10 @@ class NameKey(StrEnum):
     GIVEN = "given"  # the same given name in pinyin, surname aside
     NICK = "nick"  # a nickname pointing at the same syllable
     SURNAME = "sur"  # the same surname (how common a surname is, not a link by itself)
+    # Counted by sex, never looked up: names are chosen for a boy or a girl (伟, 娜).
+    GIVEN_BY_SEX = "gsex"  # a given name, e.g. "gsex:F:na"
+    TAIL_BY_SEX = "tsex"  # its last syllable, what a nickname (小娜, 娜娜) keeps
+    SEX = "sex"  # how many registered children are boys, girls
 
 
 # Share of children we expect to carry a key before seeing any registry counts.
@@ -23,6 +27,8 @@ _PRIORS = {
 }  # fmt: skip
 _GIVEN_PRIOR_BY_LENGTH = {1: 1 / 80, 2: 1 / 800}
 _MEMO_LIMIT = 1 << 17
+# Pseudo-names of prior weight when judging a name's sex: a name seen twice proves little.
+_SEX_PRIOR_WEIGHT = 5.0
 # Pseudo-entries of prior weight: a tiny registry must not make every name look rare.
 _PRIOR_WEIGHT = 500.0
 
@@ -66,6 +72,27 @@ class Rarity:
             (key, prior),
             lambda: (self._frequency(key) + _PRIOR_WEIGHT * prior) / (self._size() + _PRIOR_WEIGHT),
         )
+
+    def sex_ratio(self, kind: NameKey, value: str, sex: str) -> float:
+        """P(a child of this sex | named so) / P(this sex): how much likelier, for this child.
+
+        A new name the people holding the child gave is a boy's or a girl's name: 娜 heard
+        of a boy is far less likely than of a girl. Smoothed towards 1 for names seen seldom.
+        """
+        return self.remembered(
+            ("sex ratio", kind, value, sex), lambda: self._sex_ratio(kind, value, sex)
+        )
+
+    def _sex_ratio(self, kind: NameKey, value: str, sex: str) -> float:
+        counts = {s: self._frequency(name_key(NameKey.SEX, s)) for s in ("M", "F")}
+        named = {s: self._frequency(name_key(kind, f"{s}:{value}")) for s in ("M", "F")}
+        if not counts[sex] or not sum(named.values()):
+            return 1.0
+        share = counts[sex] / sum(counts.values())
+        given_name = (named[sex] + _SEX_PRIOR_WEIGHT * share) / (
+            sum(named.values()) + _SEX_PRIOR_WEIGHT
+        )
+        return given_name / share
 
     def chance(self, kind: NameKey, value: str) -> float:
         """Smoothed share of registry entries carrying this key."""
