@@ -26,6 +26,7 @@ from bot.telegram.parsing import parse_update
 from bot.telegram.polling import ALLOWED_UPDATES, poll
 from bot.telegram.replying import ReplySender
 from bot.telegram.retrying import Tried, attempt, passes
+from bot.telegram.transport import bot_request
 from bot.telegram.webhook import SECRET_HEADER, webhook_route
 from bot.wiring import Services
 from handlers import catalogue
@@ -78,6 +79,7 @@ class TelegramChannel:
             .token(self.config.token)
             .base_url(self.config.api_base_url)
             .base_file_url(self.config.file_base_url)
+            .request(bot_request())
             .rate_limiter(limiter)
             .updater(None)  # updates come from our own webhook route or polling loop
             .build()
