@@ -1,4 +1,14 @@
-"""PTB's HTTP client for the web process, with its idle connections checked cheaply.
+"""PTB's HTTP client for the web process: Bot API calls straight to httpcore's pool.
+
+PTB's `HTTPXRequest` sends each call through httpx, whose request and response models,
+auth and redirect flows and stream wrappers cost more CPU per reply than the pool under
+them. `KeptRequest` is that `HTTPXRequest` with its calls without files (every reply,
+edit and tap answer) sent to the same client's pool directly, as httpx would send them
+(a form-encoded POST, the same timeouts); errors become PTB's `TimedOut` and
+`NetworkError` as in `HTTPXRequest`, and PTB turns the answer into its own errors
+(`BadRequest`, `Forbidden`, `RetryAfter`, ...) as before. Uploads, and every call when a
+proxy is configured in the environment, still go through httpx.
+
 
 Before each Bot API request (and after each response) httpcore's pool asks every idle
 connection whether its socket is readable, to drop those the server closed. Through anyio
@@ -13,14 +23,19 @@ from __future__ import annotations
 
 import ssl
 import typing
+from urllib.parse import urlencode
+from urllib.request import getproxies
 
 import httpcore
 import httpx
 from httpcore import AsyncNetworkBackend, AsyncNetworkStream
 from httpcore._utils import is_socket_readable
-from telegram.request import HTTPXRequest
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import HTTPXRequest, RequestData
 
-__all__ = ["POOL_SIZE", "bot_request"]
+__all__ = ["POOL_SIZE", "KeptRequest", "bot_request"]
 
 POOL_SIZE = 256  # PTB's own default for the Bot API requests of an Application
 _NOT_YET = object()
@@ -98,6 +113,75 @@ def _transport() -> httpx.AsyncHTTPTransport:
     return transport
 
 
+_FORM = (b"Content-Type", b"application/x-www-form-urlencoded")
+_POOL_FULL = (
+    "Pool timeout: All connections in the connection pool are occupied. Request was *not* "
+    "sent to Telegram. Consider adjusting the connection pool size or the pool timeout."
+)  # HTTPXRequest's words
+
+
+class KeptRequest(HTTPXRequest):
+    """`HTTPXRequest` whose calls without files go to its pool directly (see the module)."""
+
+    def __init__(self) -> None:
+        transport = _transport()
+        super().__init__(connection_pool_size=POOL_SIZE, httpx_kwargs={"transport": transport})
+        pool = transport._pool
+        assert isinstance(pool, httpcore.AsyncConnectionPool)
+        self._pool = pool
+        self._direct = not getproxies()  # httpx would route through an environment proxy
+        self._user_agent = (b"User-Agent", self.USER_AGENT.encode())
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = HTTPXRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = HTTPXRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = HTTPXRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = HTTPXRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """See `BaseRequest.do_request`."""
+        if not self._direct or (request_data is not None and request_data.contains_files):
+            return await super().do_request(
+                url, method, request_data, read_timeout, write_timeout, connect_timeout,
+                pool_timeout,
+            )  # fmt: skip
+        if self._client.is_closed:
+            raise RuntimeError("This HTTPXRequest is not initialized!")
+        default = self._client.timeout
+        timeouts = {
+            "connect": _or(connect_timeout, default.connect),
+            "read": _or(read_timeout, default.read),
+            "write": _or(write_timeout, default.write),
+            "pool": _or(pool_timeout, default.pool),
+        }
+        data = request_data.json_parameters if request_data is not None else None
+        headers = [self._user_agent, _FORM] if data else [self._user_agent]
+        body = urlencode(data, doseq=True).encode() if data else b""
+        try:
+            response = await self._pool.request(
+                method, url, headers=headers, content=body, extensions={"timeout": timeouts}
+            )
+        except httpcore.PoolTimeout as error:
+            raise TimedOut(message=_POOL_FULL) from error
+        except httpcore.TimeoutException as error:
+            raise TimedOut from error
+        except (
+            httpcore.NetworkError,
+            httpcore.ProtocolError,
+            httpcore.ProxyError,
+            httpcore.UnsupportedProtocol,
+        ) as error:
+            raise NetworkError(f"httpcore.{type(error).__name__}: {error}") from error
+        return response.status, response.content
+
+
+def _or(given: ODVInput[float], default: float | None) -> float | None:
+    return default if isinstance(given, DefaultValue) else given
+
+
 def bot_request() -> HTTPXRequest:
     """PTB's request object for an Application's Bot API calls (not `getUpdates`)."""
-    return HTTPXRequest(connection_pool_size=POOL_SIZE, httpx_kwargs={"transport": _transport()})
+    return KeptRequest()
