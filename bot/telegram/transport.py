@@ -15,12 +15,13 @@ connection whether its socket is readable, to drop those the server closed. Thro
 that asks the socket for all its attributes each time, a `getpeername` system call among
 them: with a few connections kept open, ~0.6 ms of CPU per reply on this machine. Here each
 connection keeps its socket object from the first ask (it is the same socket for the
-connection's life) and polls it only once FRESH_SECONDS have passed since the connection
-last read a response: a server closes an idle keep-alive connection after many seconds, and
-one that closes it at once says so in the response ("Connection: close", which httpcore
-obeys). With 64 chats answered at once the pool keeps dozens of connections, so these polls
-were ~45 system calls per update. Everything else (timeouts, TLS, errors, the pool's size)
-is httpx's and PTB's as before.
+connection's life) and polls it at most once in FRESH_SECONDS, and not within
+FRESH_SECONDS of reading a response: a server closes an idle keep-alive connection after
+many seconds, and one that closes it at once says so in its response ("Connection:
+close", which httpcore obeys), so an answer up to a second old is taken as current. With
+64 chats answered at once the pool keeps dozens of connections, the least used ones idle
+for seconds, so every request polled them all: ~45 system calls per update. Everything
+else (timeouts, TLS, errors, the pool's size) is httpx's and PTB's as before.
 """
 
 from __future__ import annotations
@@ -44,21 +45,21 @@ from telegram.request import HTTPXRequest, RequestData
 __all__ = ["POOL_SIZE", "KeptRequest", "bot_request"]
 
 POOL_SIZE = 256  # PTB's own default for the Bot API requests of an Application
-FRESH_SECONDS = 1.0  # a connection that read a response this recently is not polled
+FRESH_SECONDS = 1.0  # how long a connection's reading or polling counts as open
 _NOT_YET = object()
 
 
 class _KeptSocketStream(AsyncNetworkStream):
-    """A connection's stream that looks its socket up once, and polls it only if not fresh."""
+    """A connection's stream that looks its socket up once, and polls it at most once a second."""
 
     def __init__(self, stream: AsyncNetworkStream) -> None:
         self._stream = stream
         self._socket: typing.Any = _NOT_YET
-        self._read_at = -math.inf  # monotonic time of the last read (never yet)
+        self._open_at = -math.inf  # when it last read a response, or was polled (never yet)
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         data = await self._stream.read(max_bytes, timeout)
-        self._read_at = time.monotonic() if data else -math.inf  # b"": closed, poll it
+        self._open_at = time.monotonic() if data else -math.inf  # b"": closed, poll it
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
@@ -78,11 +79,14 @@ class _KeptSocketStream(AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> typing.Any:
         if info == "is_readable":
-            if time.monotonic() - self._read_at < FRESH_SECONDS:
+            now = time.monotonic()
+            if now - self._open_at < FRESH_SECONDS:
                 return False
             if self._socket is _NOT_YET:
                 self._socket = self._stream.get_extra_info("socket")
-            return is_socket_readable(self._socket)
+            readable = is_socket_readable(self._socket)
+            self._open_at = -math.inf if readable else now
+            return readable
         return self._stream.get_extra_info(info)
 
 
