@@ -4,12 +4,18 @@ Child process of `python -m bench`: the same steps as `homeward serve` (settings
 migrations, services, `create_app`, uvicorn) except that the Telegram channel is built with
 send limits far above Telegram's, and as many chats handled at once as the echo bot handles
 updates (256; `homeward serve` keeps 16), bound to 127.0.0.1. The production-limit phase
-runs the real `homeward serve` instead.
+runs the real `homeward serve` instead. With BENCH_PROFILE=path, the event loop's thread
+is profiled (cProfile) and the profile written to `path` at the end.
 """
 
 from __future__ import annotations
 
+import contextlib
+import cProfile
 import os
+import signal
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
@@ -31,6 +37,23 @@ LIFTED = TelegramOptions(
 )
 
 
+@contextlib.contextmanager
+def _profiled(path: str | None) -> Iterator[None]:
+    """With BENCH_PROFILE=path: the event loop's thread under cProfile, written at SIGTERM."""
+    if not path:
+        yield
+        return
+    # uvicorn raises SIGTERM again once shut down; exiting instead lets the profile be written.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        yield
+    finally:
+        profiler.disable()
+        profiler.dump_stats(path)
+
+
 def main() -> None:
     """Serve until SIGTERM."""
     settings = Settings()
@@ -40,7 +63,8 @@ def main() -> None:
     upgrade(settings.database())
     with services(settings) as svc:
         app = create_app(svc, [TelegramChannel(svc, options=LIFTED)])
-        uvicorn.run(app, host="127.0.0.1", port=settings.port, log_level="warning")
+        with _profiled(os.environ.get("BENCH_PROFILE")):
+            uvicorn.run(app, host="127.0.0.1", port=settings.port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, insert, update
+from sqlalchemy import Connection, Table, and_, bindparam, insert, update
 from sqlmodel import Session, col, delete, select
 
 from storage.models import Conversation, Delivery, utcnow
@@ -67,6 +68,38 @@ _SAVE_STATE = (
 )
 
 
+# The same three statements as plain SQL for PostgreSQL, handed to psycopg as they are
+# (`exec_driver_sql`: no construct to compile or cache-key each time, SQLAlchemy's error
+# handling kept: IntegrityError, OperationalError and disconnects as from `execute`); psycopg
+# prepares them server-side after a few uses. Three times an update.
+_PG_LOCK_FOR_MESSAGE = (
+    "SELECT conversation.id, conversation.user_ref, conversation.state, delivery.id,"
+    " delivery.conversation_id, delivery.replies, tipsterblock.id FROM conversation"
+    " LEFT OUTER JOIN delivery ON delivery.channel = %(channel)s::VARCHAR"
+    " AND delivery.delivery_key = %(delivery_key)s::VARCHAR"
+    " LEFT OUTER JOIN tipsterblock ON tipsterblock.tipster_key = %(user_key)s::VARCHAR"
+    " AND tipsterblock.lifted_at IS NULL"
+    " WHERE conversation.channel = %(channel)s::VARCHAR"
+    " AND conversation.user_key = %(user_key)s::VARCHAR FOR UPDATE OF conversation"
+)
+_PG_RECORD_DELIVERY = (
+    "INSERT INTO delivery (channel, delivery_key, conversation_id, replies, redacted_replies,"
+    " created_at) VALUES (%(channel)s::VARCHAR, %(delivery_key)s::VARCHAR,"
+    " %(conversation_id)s::INTEGER, %(replies)s::VARCHAR, %(redacted_replies)s::VARCHAR,"
+    " %(created_at)s::TIMESTAMP WITH TIME ZONE)"
+)
+_PG_SAVE_STATE = (
+    "UPDATE conversation SET state = %(new_state)s::JSON,"
+    " updated_at = %(now)s::TIMESTAMP WITH TIME ZONE WHERE id = %(conversation_id)s::INTEGER"
+)
+
+
+def _postgresql(session: Session) -> Connection | None:
+    """The session's connection, in its transaction, when on PostgreSQL."""
+    connection = session.connection()
+    return connection if connection.dialect.name == "postgresql" else None
+
+
 @dataclass(frozen=True)
 class SeenDelivery:
     """A message handled before: whose conversation it was, and the replies it got."""
@@ -92,7 +125,10 @@ def lock_for_message(
     """Lock a tipster's conversation until the transaction ends (per-tipster order), and in
     the same statement find the message's delivery handled before and a block in force."""
     params = {"channel": channel, "user_key": user_key, "delivery_key": delivery_key}
-    row = session.connection().execute(_LOCK_FOR_MESSAGE, params).first()
+    if (pg := _postgresql(session)) is not None:
+        row = pg.exec_driver_sql(_PG_LOCK_FOR_MESSAGE, params).first()
+    else:
+        row = session.connection().execute(_LOCK_FOR_MESSAGE, params).first()
     if row is None:
         return None
     conversation_id, user_ref, state, seen_id, seen_conversation, replies, block_id = row
@@ -105,7 +141,10 @@ def save_state(
 ) -> None:
     """Store a conversation's interview state (one UPDATE, not the ORM's unit of work)."""
     params = {"conversation_id": conversation_id, "new_state": state, "now": now}
-    session.connection().execute(_SAVE_STATE, params)
+    if (pg := _postgresql(session)) is not None:
+        pg.exec_driver_sql(_PG_SAVE_STATE, {**params, "new_state": json.dumps(state)})
+    else:
+        session.connection().execute(_SAVE_STATE, params)
 
 
 def lock_conversation(*, session: Session, channel: str, user_key: str) -> Conversation | None:
@@ -169,7 +208,10 @@ def record_delivery(
         "redacted_replies": redacted_replies,
         "created_at": utcnow(),
     }
-    session.connection().execute(_RECORD_DELIVERY, params)
+    if (pg := _postgresql(session)) is not None:
+        pg.exec_driver_sql(_PG_RECORD_DELIVERY, params)
+    else:
+        session.connection().execute(_RECORD_DELIVERY, params)
 
 
 def purge_expired_drafts(*, session: Session, untouched_since: datetime) -> int:

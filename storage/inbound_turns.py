@@ -15,7 +15,13 @@ import psycopg
 
 from storage.models import InboundUpdate, utcnow
 
-__all__ = ["mark_processed_on", "store_update_on", "unhandled_through_on"]
+__all__ = [
+    "mark_processed_on",
+    "mark_processed_then_on",
+    "store_update_on",
+    "unhandled_through_after_on",
+    "unhandled_through_on",
+]
 
 _TABLE = InboundUpdate.__tablename__
 _STORE = (
@@ -61,6 +67,42 @@ async def unhandled_through_on(
     params = {"channel": channel, "chat_key": chat_key, "id": update_id}
     cursor = await connection.execute(_WAITING, params)
     return [(int(row[0]), str(row[1])) for row in await cursor.fetchall()]
+
+
+async def unhandled_through_after_on(
+    connection: psycopg.AsyncConnection[Any],
+    first: str,
+    params: dict[str, Any],
+    *,
+    channel: str,
+    chat_key: str,
+    update_id: int,
+) -> tuple[Any, list[tuple[int, str]]]:
+    """`first`'s single value, then `unhandled_through_on`'s rows, in one round trip.
+
+    One simple query of two statements (bound here, client-side): the second takes its own
+    snapshot once the first has run, so it sees what was committed before, as if sent apart.
+    """
+    cursor = psycopg.AsyncClientCursor(connection)
+    more = {"channel": channel, "chat_key": chat_key, "id": update_id}
+    await cursor.execute(f"{first}; {_WAITING}", {**params, **more})
+    row = await cursor.fetchone()
+    cursor.nextset()
+    rows = await cursor.fetchall()
+    return (None if row is None else row[0]), [(int(r[0]), str(r[1])) for r in rows]
+
+
+async def mark_processed_then_on(
+    connection: psycopg.AsyncConnection[Any], then: str, params: dict[str, Any], *, update_id: int
+) -> Any:
+    """`mark_processed_on`, committed, then `then` (its single value), in one round trip."""
+    cursor = psycopg.AsyncClientCursor(connection)
+    statements = f"BEGIN; {_DONE}; COMMIT; {then}"  # the UPDATE is committed before `then` runs
+    await cursor.execute(statements, {**params, "now": utcnow(), "id": update_id})
+    while cursor.nextset():  # to the last statement's result
+        pass
+    row = await cursor.fetchone()
+    return None if row is None else row[0]
 
 
 async def mark_processed_on(connection: psycopg.AsyncConnection[Any], *, update_id: int) -> None:

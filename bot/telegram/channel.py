@@ -26,6 +26,7 @@ from bot.telegram.parsing import parse_update
 from bot.telegram.polling import ALLOWED_UPDATES, poll
 from bot.telegram.replying import ReplySender
 from bot.telegram.retrying import Tried, attempt, passes
+from bot.telegram.transport import bot_request
 from bot.telegram.webhook import SECRET_HEADER, webhook_route
 from bot.wiring import Services
 from handlers import catalogue
@@ -78,6 +79,7 @@ class TelegramChannel:
             .token(self.config.token)
             .base_url(self.config.api_base_url)
             .base_file_url(self.config.file_base_url)
+            .request(bot_request())
             .rate_limiter(limiter)
             .updater(None)  # updates come from our own webhook route or polling loop
             .build()
@@ -197,26 +199,28 @@ class TelegramChannel:
             await self._attempt(job.update.update_id, lambda: self._dispatch(job.update))
             return
         row_id, chat_key = job.row_id, self.inbox.chat_key(chat.id)
-        async with self.locks.working(chat.id) as turn:
+        async with self.locks.working(chat.id, (chat_key, row_id)) as turn:
             waiting = await self._attempt(
                 job.update.update_id, lambda: turn.waiting(chat_key, row_id)
             )
             # None: it waits, stored, for the chat's next update or the next start.
-            for other_id, payload in waiting.value or []:
+            rows = waiting.value or []
+            for other_id, payload in rows:
+                last = other_id == rows[-1][0]  # its "done" gives the lock back too
                 if other_id == row_id:
-                    await self._finish(job, row_id, turn)
+                    await self._finish(job, row_id, turn, last=last)
                 else:  # left by a process that died, or one that hasn't got to it: first
                     update = Update.de_json(self.inbox.opened(payload), self.app.bot)
-                    await self._finish(_Job(update, other_id), other_id, turn)
+                    await self._finish(_Job(update, other_id), other_id, turn, last=last)
             if waiting.value is not None and row_id not in (i for i, _ in waiting.value):
                 log.info("update %s was handled by another process", job.update.update_id)
 
-    async def _finish(self, job: _Job, row_id: int, turn: ChatTurn) -> None:
+    async def _finish(self, job: _Job, row_id: int, turn: ChatTurn, *, last: bool) -> None:
         """Run an update through the handlers, then mark it done; retry what may pass later."""
         update_id = job.update.update_id
         error = (await self._attempt(update_id, lambda: self._dispatch(job.update))).error
         if error is None:
-            await self._attempt(update_id, lambda: turn.done(row_id))
+            await self._attempt(update_id, lambda: turn.done(row_id, last=last))
         elif not passes(error):
             await self._failed(job, row_id, error)
 

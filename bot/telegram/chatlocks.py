@@ -8,11 +8,12 @@ this one are still unhandled in the inbox, whoever stored them: the earlier ones
 and this one missing means it was handled already. So a chat's updates are handled one at a
 time and in order, and an update is handled once.
 
-Four statements per update, none before the acknowledgement: take the lock, what waits,
-done, give the lock back. They run on a few psycopg asyncio connections of this process's
-own (not the engine's pool; a chat always on the same one), so they never wait for a
-thread, and a killed process's locks vanish with its connections. On SQLite (one process)
-the lock always succeeds at once and the inbox statements go through the engine.
+Four statements per update, none before the acknowledgement, in two round trips: take the
+lock with what waits, and done (committed) with giving the lock back. They run on a few
+psycopg asyncio connections of this process's own (not the engine's pool; a chat always on
+the same one), so they never wait for a thread, and a killed process's locks vanish with
+its connections. On SQLite (one process) the lock always succeeds at once and the inbox
+statements go through the engine.
 """
 
 from __future__ import annotations
@@ -31,7 +32,12 @@ from bot.telegram.convert import CHANNEL
 from bot.telegram.own_connection import OwnConnection
 from storage import session_scope
 from storage.inbound import mark_processed, unhandled_through
-from storage.inbound_turns import mark_processed_on, unhandled_through_on
+from storage.inbound_turns import (
+    mark_processed_on,
+    mark_processed_then_on,
+    unhandled_through_after_on,
+    unhandled_through_on,
+)
 
 __all__ = ["ChatLocks", "ChatTurn"]
 
@@ -41,6 +47,7 @@ _CONNECTIONS = 4  # lock connections per process; a chat's locks are always in t
 
 _TAKE = "SELECT pg_try_advisory_lock(%(working)s, %(key)s)"
 _GIVE_BACK = "SELECT pg_advisory_unlock(%(working)s, %(key)s)"
+Waiting = list[tuple[int, str]]  # (row id, encrypted payload) of a chat's unhandled updates
 
 
 def _chat_key(chat_id: int) -> int:
@@ -78,27 +85,49 @@ class ChatLocks:
         self._connections = [_lock_connection(engine) for _ in range(count)]
 
     @contextlib.asynccontextmanager
-    async def working(self, chat_id: int) -> AsyncIterator[ChatTurn]:
+    async def working(
+        self, chat_id: int, waiting: tuple[str, int] | None = None
+    ) -> AsyncIterator[ChatTurn]:
         """Handle the chat here and nowhere else until the block ends.
 
-        Waits while another process works on the chat, and while the database is down.
+        Waits while another process works on the chat, and while the database is down. With
+        `waiting` (chat key, row id), what `ChatTurn.waiting` would find is read with the lock.
         """
         attempt = 0
-        while not await self._take(chat_id):
+        while not (taken := await self._take_reading(chat_id, waiting))[0]:
             await asyncio.sleep(_WAITS[min(attempt, len(_WAITS) - 1)])
             attempt += 1
+        shared = self._connection(chat_id) if self.shared else None
+        turn = ChatTurn(self.engine, shared, lock=(_WORKING, _chat_key(chat_id)))
+        if waiting is not None and taken[1] is not None:
+            turn.found[waiting] = taken[1]
         try:
-            shared = self._connection(chat_id) if self.shared else None
-            yield ChatTurn(self.engine, shared)
+            yield turn
         finally:
-            with contextlib.suppress(DBAPIError):  # a lost connection gave it back anyway
-                await self._call(_GIVE_BACK, chat_id)
+            if not turn.given_back:
+                with contextlib.suppress(DBAPIError):  # a lost connection gave it back anyway
+                    await self._call(_GIVE_BACK, chat_id)
 
     async def _take(self, chat_id: int) -> bool:
+        return (await self._take_reading(chat_id, None))[0]
+
+    async def _take_reading(
+        self, chat_id: int, waiting: tuple[str, int] | None
+    ) -> tuple[bool, Waiting | None]:
+        """Whether the lock was taken, and what waits if asked (read once it was taken)."""
         try:
-            return bool(await self._call(_TAKE, chat_id))
+            if waiting is None or not self.shared:
+                return bool(await self._call(_TAKE, chat_id)), None
+            chat_key, through = waiting
+            params = {"working": _WORKING, "key": _chat_key(chat_id)}
+            taken, rows = await self._connection(chat_id).use(
+                lambda c: unhandled_through_after_on(
+                    c, _TAKE, params, channel=CHANNEL, chat_key=chat_key, update_id=through
+                )
+            )
+            return bool(taken), rows
         except DBAPIError:
-            return False  # no database, no turn: try again shortly
+            return False, None  # no database, no turn: try again shortly
 
     async def close(self) -> None:
         """Close the connections, giving back every lock this process holds."""
@@ -120,22 +149,40 @@ class ChatTurn:
     # On PostgreSQL both statements go on the connection holding the lock (no thread, no
     # pooled session); on SQLite, one process, through the engine.
 
-    def __init__(self, engine: Engine, connection: OwnConnection | None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        connection: OwnConnection | None,
+        *,
+        lock: tuple[int, int] | None = None,
+    ) -> None:
         self._engine = engine
         self._connection = connection
+        self._lock = lock
+        self.found: dict[tuple[str, int], Waiting] = {}  # read with the lock (`working`)
+        self.given_back = False  # the lock went back with the last update's "done"
 
-    async def waiting(self, chat_key: str, through: int) -> list[tuple[int, str]]:
+    async def waiting(self, chat_key: str, through: int) -> Waiting:
         """(row id, encrypted payload) of the chat's unhandled updates up to `through`."""
+        if (found := self.found.pop((chat_key, through), None)) is not None:
+            return found
         if self._connection is None:
             return await asyncio.to_thread(self._waiting_here, chat_key, through)
         return await self._connection.use(
             lambda c: unhandled_through_on(c, channel=CHANNEL, chat_key=chat_key, update_id=through)
         )
 
-    async def done(self, row_id: int) -> None:
-        """Note that an update was handled and its replies sent (its content is dropped)."""
+    async def done(self, row_id: int, *, last: bool = False) -> None:
+        """Note that an update was handled and its replies sent (its content is dropped);
+        `last`: the turn's last update, so the lock goes back with it, once it is committed."""
         if self._connection is None:
             await asyncio.to_thread(self._done_here, row_id)
+        elif last and self._lock is not None:
+            params = {"working": self._lock[0], "key": self._lock[1]}
+            await self._connection.use(
+                lambda c: mark_processed_then_on(c, _GIVE_BACK, params, update_id=row_id)
+            )
+            self.given_back = True
         else:
             await self._connection.use(lambda c: mark_processed_on(c, update_id=row_id))
 

@@ -8,6 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.telegram.chatlocks import ChatLocks
+from bot.telegram.convert import CHANNEL
+from storage import session_scope
+from storage.inbound import store_update
 
 CHAT, OTHER_CHAT = 5550001, 5550002
 
@@ -55,3 +58,31 @@ async def _process_dies(engine: Engine) -> None:
 
 def test_a_dead_process_leaves_no_lock_behind(postgresql: Engine) -> None:
     asyncio.run(_process_dies(postgresql))
+
+
+async def _done_gives_back(engine: Engine, row_id: int) -> None:
+    first, second = ChatLocks(engine), ChatLocks(engine)
+    try:
+        async with first.working(CHAT, ("chat-key", row_id)) as turn:
+            assert await turn.waiting("chat-key", row_id) == [(row_id, "sealed")]
+            await turn.done(row_id, last=True)
+            assert await second._take(CHAT)  # given back with "done", before the block ends
+        await second.close()
+        async with first.working(CHAT, ("chat-key", row_id)) as turn:  # done: nothing waits
+            assert await turn.waiting("chat-key", row_id) == []
+    finally:
+        await first.close()
+        await second.close()
+
+
+def test_the_last_done_gives_the_lock_back_once_committed(postgresql: Engine) -> None:
+    with session_scope(postgresql) as session:
+        row_id = store_update(
+            session=session,
+            channel=CHANNEL,
+            update_key="lock-test-1",
+            payload="sealed",
+            chat_key="chat-key",
+        )
+    assert row_id is not None
+    asyncio.run(_done_gives_back(postgresql, row_id))
