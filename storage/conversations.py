@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, insert, update
+from sqlalchemy import ClauseElement, Connection, Table, and_, bindparam, insert, update
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, delete, select
 
 from storage.models import Conversation, Delivery, utcnow
@@ -68,30 +69,30 @@ _SAVE_STATE = (
 )
 
 
-# The same three statements as plain SQL for PostgreSQL, handed to psycopg as they are
+# The same three statements compiled once for PostgreSQL, handed to psycopg as they are
 # (`exec_driver_sql`: no construct to compile or cache-key each time, SQLAlchemy's error
 # handling kept: IntegrityError, OperationalError and disconnects as from `execute`); psycopg
 # prepares them server-side after a few uses. Three times an update.
-_PG_LOCK_FOR_MESSAGE = (
-    "SELECT conversation.id, conversation.user_ref, conversation.state, delivery.id,"
-    " delivery.conversation_id, delivery.replies, tipsterblock.id FROM conversation"
-    " LEFT OUTER JOIN delivery ON delivery.channel = %(channel)s::VARCHAR"
-    " AND delivery.delivery_key = %(delivery_key)s::VARCHAR"
-    " LEFT OUTER JOIN tipsterblock ON tipsterblock.tipster_key = %(user_key)s::VARCHAR"
-    " AND tipsterblock.lifted_at IS NULL"
-    " WHERE conversation.channel = %(channel)s::VARCHAR"
-    " AND conversation.user_key = %(user_key)s::VARCHAR FOR UPDATE OF conversation"
+_POSTGRESQL = postgresql.psycopg.dialect()  # type: ignore[no-untyped-call]
+
+
+def _for_postgresql(statement: ClauseElement, *columns: str) -> str:
+    """A statement as psycopg takes it (an INSERT with just these `columns`, returning its id
+    as `execute` has it do)."""
+    return str(statement.compile(dialect=_POSTGRESQL, column_keys=list(columns) or None))
+
+
+_PG_LOCK_FOR_MESSAGE = _for_postgresql(_LOCK_FOR_MESSAGE)
+_PG_RECORD_DELIVERY = _for_postgresql(
+    _RECORD_DELIVERY,
+    "channel",
+    "delivery_key",
+    "conversation_id",
+    "replies",
+    "redacted_replies",
+    "created_at",
 )
-_PG_RECORD_DELIVERY = (
-    "INSERT INTO delivery (channel, delivery_key, conversation_id, replies, redacted_replies,"
-    " created_at) VALUES (%(channel)s::VARCHAR, %(delivery_key)s::VARCHAR,"
-    " %(conversation_id)s::INTEGER, %(replies)s::VARCHAR, %(redacted_replies)s::VARCHAR,"
-    " %(created_at)s::TIMESTAMP WITH TIME ZONE)"
-)
-_PG_SAVE_STATE = (
-    "UPDATE conversation SET state = %(new_state)s::JSON,"
-    " updated_at = %(now)s::TIMESTAMP WITH TIME ZONE WHERE id = %(conversation_id)s::INTEGER"
-)
+_PG_SAVE_STATE = _for_postgresql(_SAVE_STATE)
 
 
 def _postgresql(session: Session) -> Connection | None:
