@@ -20,7 +20,7 @@ from storage.registry_search import get_entry
 from storage.reports import get_report
 from triage import QUEUE_NAME, dispatch_report, redis_connection
 from triage.decisions import decide_link, decide_match
-from triage.match_calibration import calibration_report, read_pairs
+from triage.match_calibration import PRIOR_NAMES, calibration_report, read_pairs
 from triage.matching_jobs import candidates_of, match_report, rematch_open_tips
 from triage.registry import ImportFailed, import_registry_csv
 from triage.registry_entries import entry_as_dict, list_entries
@@ -207,6 +207,18 @@ def add_registry_commands(cli: click.Group, load: Callable[[], Settings]) -> Non
             click.echo("too few confirmed and dismissed pairs to refit")
         else:
             click.echo(f"refitted CALIBRATION = {report.refitted} (triage/matching/calibration.py)")
+        for names in report.names:
+            counts = ", ".join(f"{way} {n}" for way, n in names.counts.items())
+            table = f"{names.whose.upper()}_SHARES"
+            heard = "the adults used" if names.whose == "adults" else "the child gave"
+            click.echo(f"names {heard}, on confirmed matches: {counts}")
+            if names.refitted is None:
+                click.echo(f"no such name heard yet: {table} stays {names.current}")
+            else:
+                click.echo(
+                    f"refitted {table} = {names.refitted} (triage/matching/name_channels.py; "
+                    f"the current shares count as {PRIOR_NAMES} names)"
+                )
 
     @cli.command()
     @click.argument("ref")

@@ -8,9 +8,11 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from storage.models import Report
 from storage.registry_models import MatchCandidate, MatchStatus, RegistryEntry
 
 __all__ = [
+    "confirmed_matches",
     "all_registry_entries",
     "candidate_for_case",
     "candidates_by_report",
@@ -59,6 +61,20 @@ def decided_match_scores(*, session: Session) -> list[tuple[float, bool]]:
         )
     )
     return [(float(score), status == MatchStatus.CONFIRMED) for score, status in rows]
+
+
+def confirmed_matches(*, session: Session) -> list[tuple[Report, RegistryEntry]]:
+    """Every tip with the registry entry a coordinator confirmed as its child."""
+    rows = session.exec(
+        select(Report, RegistryEntry)
+        .join(MatchCandidate, col(MatchCandidate.report_id) == Report.id)
+        .where(
+            MatchCandidate.entry_id == RegistryEntry.id,
+            MatchCandidate.status == MatchStatus.CONFIRMED,
+        )
+        .order_by(col(MatchCandidate.id))
+    )
+    return list(rows)
 
 
 def candidates_by_report(

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import REDIS_URL
+from tests.triage.coordinators import CoordinatorActor
 from tests.triage.test_registry import HEADER, SAMPLE
 
 SIGHTING = (
@@ -100,6 +101,19 @@ def test_registry_import_match_and_tips_round_trip(database_url, engine, tmp_pat
         assert again[field] == shown[field], field
     assert again["channel"] == "import"
     assert "imported 0 tip(s)" in run(["tips", "import", str(lines)], env).stdout  # idempotent
+
+    # A coordinator confirms the match: a labelled pair, and the names heard on it.
+    CoordinatorActor(engine, "alice")
+    decided = run(["decide", ref, "--match", "BBH-2019-0412", "--confirm", "--as", "alice"], env)
+    assert decided.returncode == 0, decided.stderr
+    learnt = run(["match-calibrate"], env).stdout
+    assert "1 verdicts, 0 generated pairs" in learnt
+    assert "names the child gave, on confirmed matches: exact 1," in learnt
+    assert "refitted CHILD_SHARES = {'exact': 0.619," in learnt
+    assert "the current shares count as 20 names" in learnt
+    assert json.loads(run(["match-calibrate", "--json"], env).stdout)["names"][1]["counts"] == {
+        "exact": 1, "given": 0, "other_surname": 0, "nickname": 0, "new": 0
+    }  # fmt: skip
 
 
 def on_a_terminal(args: list[str], env: dict[str, str]) -> str:

@@ -13,7 +13,7 @@ from tests.triage.coordinators import CoordinatorActor
 from tests.triage.test_registry import SAMPLE, load
 from tests.triage.test_registry_index import queued_tip
 from triage.decisions import decide_match
-from triage.match_calibration import calibration_report, read_pairs
+from triage.match_calibration import PRIOR_NAMES, calibration_report, read_pairs
 from triage.matching.calibration import calibrated, fit_calibration
 
 
@@ -46,6 +46,20 @@ def test_verdicts_are_counted_by_score_and_refit_the_curve(
     assert sum(b.confirmed for b in shown.bands) == 1
     assert shown.bands[-1].confirmed == 1  # the child was the high score
     assert shown.refitted is not None
+    # The confirmed child's own name as the child said it (李涌 for 李勇: the same sound).
+    adults, child = shown.names
+    assert child.whose == "child" and child.counts["exact"] == 1 and sum(child.counts.values()) == 1
+    assert child.refitted is not None and math.isclose(
+        sum(child.refitted.values()), 1, abs_tol=0.01
+    )
+    assert child.refitted["exact"] == round((1 + PRIOR_NAMES * 0.6) / (1 + PRIOR_NAMES), 3)
+    assert child.refitted["nickname"] < child.current["nickname"]
+    # What the adults called him (狗娃) is nothing like his registered names: a new name.
+    assert adults.whose == "adults" and adults.counts == {
+        **dict.fromkeys(adults.counts, 0),
+        "new": 1,
+    }
+    assert adults.refitted is not None and adults.refitted["new"] > adults.current["new"]
 
 
 def test_the_fit_recovers_a_known_curve() -> None:
