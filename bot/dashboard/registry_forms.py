@@ -189,5 +189,6 @@ async def remove(call: Call) -> Response:
     stored = await run_in_threadpool(_remove, call)
     if stored is None:
         return entry_not_found(call)
-    stored.unlink(missing_ok=True)
+    if stored.resolve().is_relative_to(call.dash.media_dir):  # never a file outside it
+        stored.unlink(missing_ok=True)
     return _to_entry(call, call.param("case_id"), "form.photo_removed")
