@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from functools import cache
 
+from bench.match_mixes import Mix
 from bench.match_model import (
     BOY_P,
     GIRL_P,
@@ -12,7 +13,6 @@ from bench.match_model import (
     SURNAME_P,
     WIDTHS,
     Child,
-    Mix,
     Seen,
     age_on,
     derived_nicknames,

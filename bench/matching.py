@@ -20,7 +20,8 @@ from pathlib import Path
 
 from bench.match_ceiling import likelihood
 from bench.match_db import add_tips, case_ids, fresh_database, registry_csv, timed_import
-from bench.match_model import MIXES, Child, Mix, Seen, as_tip, draw_seen, make_child
+from bench.match_mixes import MIXES, Mix
+from bench.match_model import Child, Seen, as_tip, draw_seen, make_child
 from storage import Report, session_scope
 from triage.matching.calibration import fit_calibration, uncalibrated
 from triage.matching_jobs import match_report
