@@ -123,6 +123,8 @@ def test_the_tipsters_screen_after_a_sighting_by_taps(
     with_buttons = [w for who, w in screen.lines if who == "bot" and screen.buttons(int(w))]
     assert with_buttons == []  # submitted: no button is left to tap
     assert "✓ 我看到一个可能被拐的孩子" in shown and "✓ 说想回家，或提到在别处的父母\n" in shown
+    # A question followed by a location or contact button shows its answer too.
+    assert "准备好了吗？\n      ✓ 继续\n" in shown and "\n      ✓ 留下电话号码\n" in shown
     assert "报告编号" in shown
 
 
