@@ -197,7 +197,8 @@ def tips_show(
         urgency = [score_words(report, language), *reason_words(report, language, tz, utcnow())]
         unreachable = why_not_askable(report)
         outcome = tip_outcome(session=session, report=report)
-        revealed = (revealer.name, reason or "") if revealer and data["contact"]["phone"] else None
+        shown = data["contact"]["phone"] or data["callback"]  # what a reveal records
+        revealed = (revealer.name, reason or "") if revealer and shown else None
     if as_json:
         click.echo(json.dumps(data | outcome_json(outcome, tz), ensure_ascii=False, indent=2))
         return
