@@ -104,6 +104,9 @@ class AlertDelivery(SQLModel, table=True):
     status: str = Field(default=DeliveryStatus.PENDING, max_length=16)
     attempts: int = 0
     claimed_at: datetime | None = _ts(nullable=True)
+    # When the photo went as a message of its own, before the text (Telegram's long alerts,
+    # WeChat's image): a retry after the text failed sends the text alone.
+    photo_sent_at: datetime | None = _ts(nullable=True)
     sent_at: datetime | None = _ts(nullable=True)
     failure: str | None = Field(default=None, max_length=128)
 

@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -150,3 +151,36 @@ def test_a_populated_0004_database_upgrades_to_the_newest_keeping_every_row(
     assert version == ScriptDirectory.from_config(alembic_config(empty_database)).get_current_head()
     assert [r.urgency for r in reports] == [None, None, None]  # no assessment wrote them
     assert [c.session_generation for c in coordinators] == [0, 0, 0]
+
+
+def test_0015_leaves_earlier_deliveries_without_a_photo_sent_and_downgrades(
+    empty_database: str,
+) -> None:
+    upgrade(empty_database, "0014")
+    engine = create_engine(empty_database)
+    tables = sa.MetaData()
+    tables.reflect(engine, only=["subscription", "alert", "alertdelivery"])
+    with engine.begin() as connection:  # two deliveries, each of its alert to its subscriber
+        for name in ("subscription", "alert", "alertdelivery"):
+            table = tables.tables[name]
+            connection.execute(
+                table.insert(),
+                [
+                    {
+                        c.name: None if c.foreign_keys and c.nullable else _a_value(c, row)
+                        for c in table.columns
+                    }
+                    for row in (1, 2)
+                ],
+            )
+
+    upgrade(empty_database, "0015")
+    with engine.connect() as connection:
+        marks = connection.execute(text("SELECT photo_sent_at FROM alertdelivery")).all()
+    command.downgrade(alembic_config(empty_database), "0014")
+    with engine.connect() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("alertdelivery")}
+        rows = connection.execute(text("SELECT count(*) FROM alertdelivery")).scalar_one()
+    engine.dispose()
+    assert marks == [(None,), (None,)]  # a retry of those sends the photo, as before 0015
+    assert "photo_sent_at" not in columns and rows == 2
