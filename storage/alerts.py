@@ -4,11 +4,16 @@ A delivery moves pending → sending → sent | blocked | unreachable | failed, 
 conditional UPDATE (as storage/outbox.py does), so two workers never both send a row. A row
 left "sending" by a worker killed mid-send is settled as "uncertain" once its claim is older
 than the lease (settle_lost_sends), never sent again: see triage/alerts/fanout.py for why.
+
+A message sent in two parts (the photo, then the text) marks its row once the photo went
+(mark_photo_sent), while the row is still claimed; a row put back after its text failed is
+then claimed again with the photo marked, and only its text is sent.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, text, update
@@ -20,11 +25,13 @@ from storage.models import utcnow
 
 __all__ = [
     "MAX_ATTEMPTS",
+    "Claim",
     "add_deliveries",
     "claim_delivery",
     "delivery_counts",
     "finish_delivery",
     "list_alerts",
+    "mark_photo_sent",
     "next_deliveries",
     "reached_subscriptions",
     "settle_lost_sends",
@@ -87,9 +94,16 @@ def next_deliveries(
     return list(session.exec(statement))
 
 
-def claim_delivery(*, session: Session, delivery_id: int, now: datetime) -> bool:
-    """Take a pending row for sending; False if another worker has it or it is done."""
-    result = session.execute(
+@dataclass(frozen=True)
+class Claim:
+    """A row taken for sending."""
+
+    photo_sent: bool  # its photo went before (its text failed): only the text is left
+
+
+def claim_delivery(*, session: Session, delivery_id: int, now: datetime) -> Claim | None:
+    """Take a pending row for sending; None if another worker has it or it is done."""
+    claimed = session.execute(
         update(AlertDelivery)
         .where(
             col(AlertDelivery.id) == delivery_id,
@@ -100,8 +114,25 @@ def claim_delivery(*, session: Session, delivery_id: int, now: datetime) -> bool
             claimed_at=now,
             attempts=col(AlertDelivery.attempts) + 1,
         )
+        .returning(col(AlertDelivery.photo_sent_at))
+        .execution_options(synchronize_session=False)
+    ).first()
+    return None if claimed is None else Claim(photo_sent=claimed[0] is not None)
+
+
+def mark_photo_sent(*, session: Session, delivery_id: int, now: datetime) -> None:
+    """Record that a claimed row's photo went as a message of its own (its text is next).
+
+    Committed before the text is tried, and (unlike finish_delivery) waiting for the disk:
+    it is what keeps a retry after the text failed from sending the photo again."""
+    session.execute(
+        update(AlertDelivery)
+        .where(
+            col(AlertDelivery.id) == delivery_id,
+            col(AlertDelivery.status) == DeliveryStatus.SENDING,
+        )
+        .values(photo_sent_at=now)
     )
-    return isinstance(result, CursorResult) and result.rowcount == 1
 
 
 def finish_delivery(

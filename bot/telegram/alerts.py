@@ -8,8 +8,9 @@ its caption and the button: the first message uploads the JPEG, every later one 
 file_id Telegram returned (kept on the alert in the database, so a restarted worker reuses it
 too). A caption holds 1024 characters; an alert whose text is longer (long marks) goes as the
 photo alone, then the whole text with its button: its reply and "how to stop" lines are what a
-shortened caption would cut. (Two calls: if the second fails, the row is tried again and
-that subscriber may see the photo twice; never the text twice.)
+shortened caption would cut. Between the two calls the row records that the photo went
+(`message.photo_sent()`, committed): if the text then fails, the row is tried again with the
+text alone, so that subscriber sees the photo once.
 
 The sender uses the process's kept HTTP connection (`bot.telegram.connection`) for the whole
 fan-out: a new client per call (as `httpx.post` makes) cost ~77 ms each here, against
@@ -65,6 +66,7 @@ class TelegramAlertSender:
                 self._send_photo(message.photo, {**payload, "caption": message.text})
             else:
                 self._send_photo(message.photo, {"chat_id": payload["chat_id"]})
+                message.photo_sent()
                 self._call("sendMessage", {**payload, **text})
         except BotApiError as error:
             if error.refused:

@@ -6,11 +6,12 @@ WECHAT_ALERT_TEMPLATE_ID) is the only way; without one the follower is recorded 
 A follower answers an alert by replying "见过 <id>" / "seen <id>".
 
 With the family's consent to a photo, a customer-service alert is an image message, then the
-text. The image is uploaded once as temporary media and its media_id reused for every later
-follower (kept in the database); WeChat keeps temporary media three days, so past
-MEDIA_LIFETIME, or when WeChat says the id is invalid (40007), it is uploaded again. A
-template message has no place for an image: followers past 48 hours get the text alone, whose
-link opens the public page with the photo.
+text; the row records the image once it went (`message.photo_sent()`, committed), so if the
+text fails the row is tried again with the text alone. The image is uploaded once as
+temporary media and its media_id reused for every later follower (kept in the database);
+WeChat keeps temporary media three days, so past MEDIA_LIFETIME, or when WeChat says the id is
+invalid (40007), it is uploaded again. A template message has no place for an image:
+followers past 48 hours get the text alone, whose link opens the public page with the photo.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class WeChatAlertSender:
             try:
                 if message.photo is not None:
                     self._send_image(client, message.user_id, message.photo)
+                    message.photo_sent()
                 with_token_refresh(
                     client, partial(client.message.send_text, message.user_id, message.text)
                 )

@@ -75,6 +75,7 @@ class _Fault:
     errcode: int
     openid: str | None
     times: int
+    msgtype: str | None = None
 
 
 @dataclass
@@ -144,10 +145,13 @@ class FakeWeChatAPI:
             for media_id, _ in self._state.uploads:
                 self._state.media.pop(media_id, None)
 
-    def fail_send(self, errcode: int, *, openid: str | None = None, times: int = 1) -> None:
-        """Make the next ``times`` customer messages (to openid, or anyone) fail with errcode."""
+    def fail_send(
+        self, errcode: int, *, openid: str | None = None, times: int = 1, msgtype: str | None = None
+    ) -> None:
+        """Make the next ``times`` customer messages (to openid, or anyone; of msgtype, or
+        any) fail with errcode."""
         with self._cond:
-            self._state.faults.append(_Fault(errcode, openid, times))
+            self._state.faults.append(_Fault(errcode, openid, times, msgtype))
 
     def expire_tokens(self) -> None:
         """Expire every issued access token (the next call gets errcode 42001)."""
@@ -274,7 +278,11 @@ class FakeWeChatAPI:
         if image is not None and image not in self._state.media:
             return error(40007)
         for fault in self._state.faults:
-            if fault.times > 0 and fault.openid in (None, message.get("touser")):
+            if (
+                fault.times > 0
+                and fault.openid in (None, message.get("touser"))
+                and fault.msgtype in (None, message.get("msgtype"))
+            ):
                 fault.times -= 1
                 return error(fault.errcode)
         self._state.sent.append(message)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import redis
 from rq import Queue, SimpleWorker
+from rq.job import Job
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -23,6 +24,7 @@ from storage import (
     utcnow,
 )
 from storage.coordinators import add_coordinator, find_coordinator
+from storage.registry_log import registry_photos
 from storage.registry_search import get_entry
 from triage import Runtime, configure
 from triage.alerts import (
@@ -39,7 +41,7 @@ from triage.alerts import (
     subscribe,
     unsubscribe,
 )
-from triage.registry_edit import add_photo
+from triage.registry_edit import add_photo, remove_photo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GUANGZHOU = (23.13, 113.26)
@@ -167,6 +169,17 @@ class AlertsWorld:
                 actor="lin",
             )
 
+    def removes_photos(self, case_id: str) -> None:
+        """The entry's photos are removed (the family withdrew them), as the dashboard does."""
+        with session_scope(self.engine) as session:
+            entry = get_entry(session=session, case_id=case_id)
+            assert entry is not None
+            for photo in registry_photos(session=session, entry_id=entry.id or 0):
+                gone = remove_photo(
+                    session=session, entry=entry, photo_id=photo.id or 0, actor="lin"
+                )
+                assert gone is not None
+
     def lead(self, name: str = "lin") -> str:
         """A lead on the allow-list."""
         with session_scope(self.engine) as session:
@@ -208,6 +221,16 @@ class AlertsWorld:
     def worker_runs(self) -> None:
         """The worker works the alert queue until it is empty."""
         SimpleWorker([self.queue], connection=self.redis).work(burst=True)
+
+    def retries_come_due(self) -> int:
+        """rq's retries of the failed jobs are due now (rq waits 10 s and more before them):
+        queued again as its scheduler would; how many."""
+        registry = self.queue.scheduled_job_registry
+        due = Job.fetch_many(registry.get_job_ids(), connection=self.redis)
+        for job in filter(None, due):
+            self.queue.enqueue_job(job)
+            registry.remove(job)
+        return len(due)
 
     def deliveries(self, alert_id: int) -> list[AlertDelivery]:
         """The alert's outbox rows, nearest first."""

@@ -4,10 +4,15 @@ DeliveryRefused (triage.relay_jobs)  blocked, left, deleted: recorded "blocked",
 Unreachable                          the platform's rules forbid writing now (WeChat past
                                      48 hours and no template): recorded, not retried
 any other exception                  network, Telegram down: the row is tried again
+
+A sender that sends the photo as a message of its own before the text calls the message's
+`photo_sent` between the two: the row records it, and when the text failed and the row is
+tried again, the message comes back without its photo (the subscriber has it already).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -48,6 +53,10 @@ class AlertPhoto(Protocol):
         """Drop the platform's id: it no longer takes it."""
 
 
+def _nothing() -> None:
+    """No row to record anything on (a message made outside the fan-out)."""
+
+
 @dataclass(frozen=True)
 class AlertMessage:
     """One message to one subscriber, already worded in their language."""
@@ -61,6 +70,8 @@ class AlertMessage:
     last_heard: datetime | None = None  # when they last wrote to us (WeChat's 48 hours)
     case_id: str = ""
     photo: AlertPhoto | None = None  # only when the family agreed and the alert is open
+    # Call once the photo went on its own, before the text (recorded, committed, on the row).
+    photo_sent: Callable[[], None] = _nothing
 
 
 class AlertSender(Protocol):

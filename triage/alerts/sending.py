@@ -2,12 +2,19 @@
 
 The pace is waited for before the claim, so a row stays claimed only for the moment of its
 send: a worker killed while it waits (most of its time at Telegram's pace) leaves nothing
-claimed, and one killed during the send leaves that one row to be sent again (fanout.py).
+claimed, and one killed during the send leaves that one row "sending", settled "uncertain" and
+never sent again (fanout.py).
+
+A message whose photo goes before its text records the photo on the row, committed, before
+the text is tried (AlertMessage.photo_sent): when the text fails and the row is claimed again,
+its message goes without the photo, so no subscriber is shown the photo twice.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -27,7 +34,7 @@ from storage import (
 from storage.alert_models import Subscription
 from storage.alert_photos import shows_photo
 from storage.alert_reads import last_heard
-from storage.alerts import MAX_ATTEMPTS, claim_delivery, finish_delivery
+from storage.alerts import MAX_ATTEMPTS, Claim, claim_delivery, finish_delivery, mark_photo_sent
 from storage.subscriptions import subscriptions_by_id
 from triage import runtime
 from triage.alerts.delivery import (
@@ -141,8 +148,11 @@ def send_row(
     if sender is not None:
         pacers[reader.platform].wait_turn()
     with session_scope(engine) as session:
-        if not claim_delivery(session=session, delivery_id=row.id or 0, now=utcnow()):
-            return 0  # another worker has it, or it is done
+        claim = claim_delivery(session=session, delivery_id=row.id or 0, now=utcnow())
+    if claim is None:
+        return 0  # another worker has it, or it is done
+    if message is not None:
+        message = _as_claimed(engine, message, row, claim)
     status: DeliveryStatus = DeliveryStatus.UNREACHABLE
     failure: str | None = f"no sender for {reader.platform}"
     if sender is not None and message is not None:
@@ -159,6 +169,27 @@ def send_row(
     with session_scope(engine) as session:
         finish_delivery(session=session, delivery_id=row.id or 0, status=status, failure=failure)
     return 1 if status == DeliveryStatus.SENT else 0
+
+
+def _as_claimed(
+    engine: Engine, message: AlertMessage, row: AlertDelivery, claim: Claim
+) -> AlertMessage:
+    """The message as the claimed row still owes it: without the photo if that went before
+    (known from the claim, not the batch read, which another worker may have tried since)."""
+    photo = None if claim.photo_sent else message.photo
+    if message.photo is not None and photo is None:
+        log.info("alert %s: delivery %s: its photo went before, its text now", row.alert_id, row.id)
+    return replace(message, photo=photo, photo_sent=_mark_photo(engine, row))
+
+
+def _mark_photo(engine: Engine, row: AlertDelivery) -> Callable[[], None]:
+    """What a sender calls once the row's photo went on its own: recorded and committed."""
+
+    def mark() -> None:
+        with session_scope(engine) as session:
+            mark_photo_sent(session=session, delivery_id=row.id or 0, now=utcnow())
+
+    return mark
 
 
 def _put_back(engine: Engine, row: AlertDelivery, error: Exception) -> None:
