@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import exists, insert, or_, text, update
 from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, col, func, select
 
@@ -102,12 +102,18 @@ class Claim:
 
 
 def claim_delivery(*, session: Session, delivery_id: int, now: datetime) -> Claim | None:
-    """Take a pending row for sending; None if another worker has it or it is done."""
+    """Take a pending row for sending; None if another worker has it, it is done, or it is
+    an alert's message and the alert has closed since (a row put back after a failed send:
+    the fan-out withdraws it)."""
+    alert_open = exists().where(
+        col(Alert.id) == col(AlertDelivery.alert_id), col(Alert.closed_at).is_(None)
+    )
     claimed = session.execute(
         update(AlertDelivery)
         .where(
             col(AlertDelivery.id) == delivery_id,
             col(AlertDelivery.status) == DeliveryStatus.PENDING,
+            or_(col(AlertDelivery.kind) != DeliveryKind.ALERT, alert_open),
         )
         .values(
             status=DeliveryStatus.SENDING,
@@ -184,14 +190,18 @@ def unfinished_fanouts(*, session: Session) -> list[tuple[int, str]]:
 
 def reached_subscriptions(*, session: Session, alert_id: int) -> list[int]:
     """Subscription ids the alert reached (or most likely did: being sent, or settled
-    uncertain after its worker died), in the order it reached them."""
+    uncertain after its worker died; or shown its photo, its text not yet), in the order it
+    reached them."""
     reached = (DeliveryStatus.SENT, DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN)
     statement = (
         select(AlertDelivery.subscription_id)
         .where(
             AlertDelivery.alert_id == alert_id,
             AlertDelivery.kind == DeliveryKind.ALERT,
-            col(AlertDelivery.status).in_(reached),
+            or_(
+                col(AlertDelivery.status).in_(reached),
+                col(AlertDelivery.photo_sent_at).is_not(None),
+            ),
         )
         .order_by(col(AlertDelivery.rank))
     )

@@ -91,6 +91,20 @@ def test_a_photo_removed_before_the_retry_goes_to_no_one_else(world, fake) -> No
     assert {r.status for r in world.deliveries(alert_id)} == {"sent"}
 
 
+def test_an_alert_closed_before_the_retry_tells_the_one_shown_its_photo(world, fake) -> None:
+    alert_id, first = a_long_alert_whose_first_text_fails(world, fake, error_code=502)
+    world.closes(alert_id, found=True)
+
+    world.retries_come_due()
+    world.worker_runs()
+
+    assert [c.params["chat_id"] for c in fake.calls("sendPhoto")] == [first]
+    (closing,) = [c for c in fake.calls("sendMessage") if not c.error_code]
+    assert closing.params["chat_id"] == first and "has been found" in closing.params["text"]
+    statuses = {(r.kind, r.status) for r in world.deliveries(alert_id)}
+    assert statuses == {("alert", "withdrawn"), ("closed", "sent")}
+
+
 def test_wechat_sends_the_image_once_when_the_text_after_it_failed(world, wx) -> None:  # noqa: F811
     subscribed(wx, world)
     configure_alerts(wx.svc)  # the worker's real senders, at the fake API

@@ -12,8 +12,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import col
 
-from storage import DeliveryStatus, utcnow
+from storage import AlertDelivery, DeliveryStatus, session_scope, utcnow
 from tests.conftest import REDIS_URL
 from tests.triage.alert_worker_proc import HUNG
 from tests.triage.alerts_world import DONGGUAN, AlertsWorld, MemoryAlertSender
@@ -142,3 +144,31 @@ def test_an_alert_closed_before_its_fan_out_sends_nothing_more(world) -> None:
     world.worker_runs()
     assert sender.sent == []
     assert {d.status for d in world.deliveries(alert_id)} == {DeliveryStatus.WITHDRAWN}
+
+
+def put(world: AlertsWorld, delivery_id: int | None, status: DeliveryStatus) -> None:
+    """A row's status, as a worker sets it (claiming a row, or putting it back)."""
+    with session_scope(world.engine) as session:
+        session.execute(
+            update(AlertDelivery).where(col(AlertDelivery.id) == delivery_id).values(status=status)
+        )
+
+
+def test_a_message_put_back_after_its_alert_closed_is_withdrawn_not_sent(world) -> None:
+    sender = world.senders["telegram"]
+    assert isinstance(sender, MemoryAlertSender)
+    chats = neighbours_in_dongguan(world, 2)
+    world.lead()
+    alert_id = world.publishes(world.family_case())
+    nearest = world.deliveries(alert_id)[0].id
+    put(world, nearest, DeliveryStatus.SENDING)  # a worker is sending it...
+    world.closes(alert_id, found=True)  # ...as the alert closes: it counts as reached
+    put(world, nearest, DeliveryStatus.PENDING)  # its send failed: put back for rq's retry
+    world.worker_runs()
+
+    assert [(m.user_id, m.seen_button) for m in sender.sent] == [(str(chats[0]), None)]
+    assert [(r.kind, r.status) for r in world.deliveries(alert_id)] == [
+        ("alert", "withdrawn"),
+        ("alert", "withdrawn"),
+        ("closed", "sent"),
+    ]

@@ -14,7 +14,10 @@ over. Sending it again would show most such subscribers the alert twice; not sen
 loses it only if the kill fell within those microseconds. So a row left "sending" longer than
 the lease (LEASE) is settled as "uncertain" by the sweeper (resume_fanouts) and never sent
 again: exactly once from the subscriber's view, as far as the platforms allow. A send that
-failed with an error we saw (network down, Telegram 5xx) is put back and tried again.
+failed with an error we saw (network down, Telegram 5xx) is put back and tried again; if its
+photo had gone before its text failed, only the text (sending.py). A row put back after its
+alert closed is withdrawn, not sent: closing told everyone the alert reached, or showed the
+photo to, that it is over.
 
 Jobs run on their own queue (ALERT_QUEUE), which the worker takes after the report queue,
 and each job sends for at most SLICE_SECONDS before queuing its own continuation: a 100,000-
@@ -29,9 +32,15 @@ from datetime import datetime, timedelta
 
 from rq import Queue, Retry
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from storage import Alert, DeliveryKind, session_scope, utcnow
-from storage.alerts import next_deliveries, settle_lost_sends, unfinished_fanouts
+from storage.alerts import (
+    next_deliveries,
+    settle_lost_sends,
+    unfinished_fanouts,
+    withdraw_unsent,
+)
 from triage import runtime
 from triage.alerts.delivery import AlertDeliveryConfig
 from triage.alerts.pacing import Pacer
@@ -103,6 +112,13 @@ def resume_fanouts(engine: Engine, queue: Queue, *, now: datetime | None = None)
     return queued
 
 
+def _withdraw(session: Session, alert_id: int) -> None:
+    """An alert closed since its rows were put back: they are never sent (as closing does)."""
+    withdrawn = withdraw_unsent(session=session, alert_id=alert_id)
+    if withdrawn:
+        log.info("alert %s: closed: %d messages put back are withdrawn", alert_id, withdrawn)
+
+
 def fan_out(alert_id: int, kind: str, part: int = 0) -> str:
     """Send an alert's pending messages for one slice, then queue the rest; safe to run twice."""
     rt, config = runtime.current(), _current()
@@ -113,6 +129,8 @@ def fan_out(alert_id: int, kind: str, part: int = 0) -> str:
         config.redis.set(active, time.time(), ex=int(LEASE.total_seconds()))
         with session_scope(rt.engine) as session:
             alert = session.get(Alert, alert_id)
+            if alert is not None and alert.closed_at is not None and kind == DeliveryKind.ALERT:
+                _withdraw(session, alert_id)  # rows put back after a failed send
             rows = next_deliveries(
                 session=session, alert_id=alert_id, kind=DeliveryKind(kind), limit=_BATCH
             )

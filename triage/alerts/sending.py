@@ -150,7 +150,7 @@ def send_row(
     with session_scope(engine) as session:
         claim = claim_delivery(session=session, delivery_id=row.id or 0, now=utcnow())
     if claim is None:
-        return 0  # another worker has it, or it is done
+        return 0  # another worker has it, it is done, or its alert closed
     if message is not None:
         message = _as_claimed(engine, message, row, claim)
     status: DeliveryStatus = DeliveryStatus.UNREACHABLE
