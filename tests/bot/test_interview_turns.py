@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.telegram.interview_turns import InterviewTurns
 from handlers import Inbound, Intake, Reply
+from handlers import quick_turn as quick_turn_module
 from storage import Delivery, Report, ReportEvent, Role
 from tests.stories import Tipster, other_information_to_review, receipt_ref
 from tests.triage.coordinators import CoordinatorActor
@@ -102,7 +103,7 @@ def test_the_same_conversation_reads_the_same_on_both_paths(turns, threaded, int
         lambda t: t.taps("Yesterday"),
         lambda t: t.says("/language"),
         lambda t: t.taps("中文"),
-        lambda t: t.says("一个女人想买孩子"),
+        lambda t: t.says("一个女人想买孩子，她说：\"别告诉别人\" \\ 'O''Brien' 😢 %(x)s {}"),
         lambda t: t.taps("完成"),
         lambda t: t.taps("留下电话号码"),
         lambda t: t.says("12345"),
@@ -150,13 +151,58 @@ def test_a_follow_up_is_handed_to_the_intake_and_works(turns, threaded, intake, 
 
 def test_a_blocked_tipster_is_handed_to_the_intake(turns, threaded, intake, engine):
     ref, _ = submit(Tipster(intake, user_id="loop-5", language_hint="zh-hans"))
-    CoordinatorActor(engine, "lee", Role.LEAD).blocks(ref, reason="flooding the line")
     tipster = on_the_loop(turns, user_id="loop-5", language_hint="zh-hans")
+    tipster.says("/start")
+    tipster.taps("other")  # the state this process stored last is known
+    CoordinatorActor(engine, "lee", Role.LEAD).blocks(ref, reason="flooding the line")
     threaded.clear()
 
     tipster.says("你们都是骗子")
 
     assert tipster.text == "谢谢，你的消息已收到。" and threaded == ["你们都是骗子"]
+
+
+@pytest.fixture
+def saved_at_once(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each turn on a known state was stored by its one statement."""
+    outcomes: list[bool] = []
+    save = quick_turn_module.save_if_unchanged_on
+
+    async def watched(*args: Any, **kwargs: Any) -> bool:
+        outcomes.append(await save(*args, **kwargs))
+        return outcomes[-1]
+
+    monkeypatch.setattr(quick_turn_module, "save_if_unchanged_on", watched)
+    return outcomes
+
+
+def test_a_known_state_is_stored_in_one_statement(turns, threaded, saved_at_once):
+    tipster = on_the_loop(turns, user_id="loop-7", language_hint="en")
+    tipster.says("/start")  # a new conversation: the thread
+    tipster.taps("Other information (traffickers, buyers, places)")  # locked: two round trips
+    tipster.taps("Continue")
+    tipster.says("Kunming bus station")
+
+    assert saved_at_once == [True, True] and tipster.step == "when"
+    assert tipster.draft["where"]["text"] == "Kunming bus station"
+
+
+def test_a_state_changed_elsewhere_is_read_again_not_overwritten(
+    turns, threaded, intake, saved_at_once
+):
+    tipster = on_the_loop(turns, user_id="loop-8", language_hint="en")
+    tipster.says("/start")
+    tipster.taps("Other information (traffickers, buyers, places)")
+    tipster.taps("Continue")  # known: the question "where"
+    elsewhere = Tipster(intake, user_id="loop-8", language_hint="en")  # another process
+    elsewhere.says("Kunming bus station")  # now at "when"
+    tipster.replies = elsewhere.replies  # the same chat: the question "when" on screen
+
+    tipster.taps("Yesterday")
+
+    assert saved_at_once == [True, False]  # the known state was stale: nothing written
+    assert tipster.draft["where"]["text"] == "Kunming bus station"
+    assert tipster.draft["when"]["choice"] == "yesterday" and tipster.step == "details"
 
 
 def test_a_lost_connection_falls_back_to_the_thread_then_the_loop_again(turns, threaded, engine):
