@@ -1,10 +1,11 @@
 """CPU of the parts of an update inside the web process under test, by the thread that ran it.
 
-bench/serve.py wraps the intake's transaction (run in a thread of its own, so
-`time.thread_time` around it is its CPU, not its neighbours'), the inbox's store and the
-reply (`Inbox.keep` and `ReplySender`: the update's INSERT on the inbox's own asyncio
-connection, the replies' Bot API calls through PTB and httpx; both on the event loop, timed
-step by step of their own coroutine, so not the other tasks that run while they wait),
+bench/serve.py wraps the interview's transaction (`InterviewTurns.handle`: on the event
+loop, timed step by step of its own coroutine, so not the other tasks that run while it
+waits; and `Intake.handle` when it goes to a thread, where `time.thread_time` around it is
+its CPU, not its neighbours'), the inbox's store and the reply (`Inbox.keep` and
+`ReplySender`: the update's INSERT on the inbox's own asyncio connection, the replies' Bot
+API calls through PTB and httpx; both on the event loop, timed step by step as well),
 and writes the running totals to a file twice a second; the throughput phase reads them
 before and after, and what is left of the process's CPU is the rest: webhook, dispatch and
 chat locks.
@@ -97,10 +98,12 @@ def track_parts(path: Path) -> None:
     """Time the store, the interview's transaction and the reply from now on; totals go to
     `path`."""
     from bot.telegram.inbox import Inbox
+    from bot.telegram.interview_turns import InterviewTurns
     from bot.telegram.replying import ReplySender
     from handlers import Intake
 
     Inbox.keep = _timed_async("store", Inbox.keep)  # type: ignore[method-assign]
+    InterviewTurns.handle = _timed_async("interview", InterviewTurns.handle)  # type: ignore[method-assign]
     Intake.handle = _timed("interview", Intake.handle)  # type: ignore[method-assign]
     for name in ("send", "after_tap", "acknowledge", "notice"):
         setattr(ReplySender, name, _timed_async("reply", getattr(ReplySender, name)))

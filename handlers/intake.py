@@ -25,7 +25,7 @@ from handlers.catalogue import DEFAULT_LANGUAGE, catalogue
 from handlers.followup_port import StoredFollowup
 from handlers.interview import handle
 from handlers.messages import Inbound, InboundKind, Reply
-from handlers.state import Env, InterviewConfig, State
+from handlers.state import Env, FollowupPort, InterviewConfig, State
 from handlers.submit import build_report
 from storage import FieldCipher, session_scope, utcnow
 from storage.blocks import block_in_force, keep_blocked_message
@@ -41,7 +41,7 @@ from storage.pin_stock import PinStock, pin_stock
 from storage.reports import new_ref, save_report
 from storage.retention import forget_tipster
 
-__all__ = ["Intake", "queue_after_reply"]
+__all__ = ["Intake", "queue_after_reply", "storable"]
 
 log = logging.getLogger(__name__)
 _ATTEMPTS = 4
@@ -50,6 +50,12 @@ _ATTEMPTS = 4
 _QUEUE_LATER: ContextVar[Callable[[Callable[[], None]], object] | None] = ContextVar(
     "intake_queue_later", default=None
 )
+
+
+def storable(msg: Inbound) -> Inbound:
+    """The message without NUL characters: PostgreSQL text can't hold them, and nobody types
+    them on purpose."""
+    return replace(msg, text=msg.text.replace("\x00", "")) if "\x00" in msg.text else msg
 
 
 @contextmanager
@@ -106,8 +112,7 @@ class Intake:
 
     def handle(self, msg: Inbound) -> list[Reply]:
         """Handle one inbound message durably and return the replies to send."""
-        if "\x00" in msg.text:  # PostgreSQL text can't hold NUL; nobody types it on purpose
-            msg = replace(msg, text=msg.text.replace("\x00", ""))
+        msg = storable(msg)
         for attempt in range(_ATTEMPTS):
             try:
                 replies, touched = self._handle_once(msg)
@@ -155,7 +160,7 @@ class Intake:
         scope: Callable[[Engine], AbstractContextManager[Session]] = session_scope,
     ) -> tuple[list[Reply], set[int]]:
         """One transaction; returns the replies and the reports with new outbox work."""
-        user_key = self.cipher.blind_index(f"{msg.channel}:{msg.user_id}")
+        user_key = self.user_key(msg)
         with scope(self.engine) as session:
             lookup = partial(
                 lock_for_message,
@@ -177,7 +182,7 @@ class Intake:
             if (seen := conversation.seen) is not None:
                 if seen.conversation_id == conversation.id:
                     log.info("conversation %s: repeated delivery answered again", conversation.id)
-                    return self._load_replies(seen.replies), set()
+                    return self.load_replies(seen.replies), set()
                 # another tipster's id: never replay their replies
                 log.warning(
                     "conversation %s: delivery id seen on another conversation", conversation.id
@@ -195,13 +200,32 @@ class Intake:
                     channel=msg.channel,
                     delivery_key=msg.delivery_id,
                     conversation_id=conversation.id,
-                    replies=self._store_replies(replies),
-                    redacted_replies=self._store_replies(redacted) if redacted else None,
+                    replies=self.store_replies(replies),
+                    redacted_replies=self.store_replies(redacted) if redacted else None,
                 )
         return replies, touched
 
-    def _store_replies(self, replies: list[Reply]) -> str:
+    def user_key(self, msg: Inbound) -> str:
+        """How the tipster's conversation is found without keeping their platform id."""
+        return self.cipher.blind_index(f"{msg.channel}:{msg.user_id}")
+
+    def env(self, now: datetime, followup: FollowupPort, alerts: AlertPort | None) -> Env:
+        """What one step of the interview may use, with the ports bound for this message."""
+        return Env(
+            config=self.config,
+            now=now,
+            encrypt=self.cipher.encrypt,
+            followup=followup,
+            alerts=alerts,
+        )
+
+    def store_replies(self, replies: list[Reply]) -> str:
+        """Replies as a delivery's record keeps them (encrypted)."""
         return self.cipher.encrypt(json.dumps([r.to_dict() for r in replies]))
+
+    def load_replies(self, stored: str) -> list[Reply]:
+        """Replies kept by `store_replies`."""
+        return [Reply.from_dict(r) for r in json.loads(self.cipher.decrypt(stored))]
 
     def _interview(
         self, session: Session, conversation: LockedConversation, msg: Inbound, user_key: str
@@ -214,13 +238,7 @@ class Intake:
             session=session, cipher=self.cipher, who=user_key, channel=msg.channel, now=now
         )
         alerts = self.alerts(session, msg.channel, msg.user_id) if self.alerts else None
-        env = Env(
-            config=self.config,
-            now=now,
-            encrypt=self.cipher.encrypt,
-            followup=followup,
-            alerts=alerts,
-        )
+        env = self.env(now, followup, alerts)
         outcome = handle(state, msg, env)
         replies, touched = outcome.replies, followup.touched
         redacted: list[Reply] | None = None
@@ -269,6 +287,3 @@ class Intake:
         user_key = self.cipher.blind_index(f"{channel}:{user_id}")
         with session_scope(self.engine) as session:
             return conversation_language(session=session, channel=channel, user_key=user_key)
-
-    def _load_replies(self, stored: str) -> list[Reply]:
-        return [Reply.from_dict(r) for r in json.loads(self.cipher.decrypt(stored))]

@@ -39,13 +39,17 @@ class Tipster:
         self.last_delivery = fields["delivery_id"]
         fields.setdefault("language_hint", self.language_hint)
         self.last_sent = Inbound(self.channel, self.user_id, kind, **fields)
-        self.replies = self.intake.handle(self.last_sent)
+        self.replies = self.deliver(self.last_sent)
         return self.replies
+
+    def deliver(self, inbound: Inbound) -> list[Reply]:
+        """Hand a message to the intake as a channel does; its replies."""
+        return self.intake.handle(inbound)
 
     def is_redelivered(self) -> list[Reply]:
         """The channel delivers the last message again, with the same delivery id."""
         assert self.last_sent is not None, "nothing sent yet"
-        self.replies = self.intake.handle(self.last_sent)
+        self.replies = self.deliver(self.last_sent)
         return self.replies
 
     def says(self, text: str) -> list[Reply]:

@@ -20,6 +20,7 @@ from bot.telegram.conversation import Conversation, set_menus
 from bot.telegram.convert import CHANNEL, notice_language
 from bot.telegram.coordinators import CoordinatorGroup
 from bot.telegram.inbox import Inbox
+from bot.telegram.interview_turns import InterviewTurns
 from bot.telegram.limits import ChatRateLimiter
 from bot.telegram.ordering import ChatQueues
 from bot.telegram.parsing import parse_update
@@ -88,7 +89,8 @@ class TelegramChannel:
         self.coordinators = CoordinatorGroup(svc, self.app.bot, language=opts.coordinator_language)
         # The whole adapter as one table, run by `_dispatch`: the first row that takes an
         # update handles it.
-        conversation = Conversation(svc.intake, self.sender)
+        self.turns = InterviewTurns(svc.intake, svc.engine)
+        conversation = Conversation(self.turns, self.sender)
         self.handlers: list[BaseHandler[Any, Any, Any]] = (
             self.coordinators.handlers() + conversation.handlers()
         )
@@ -155,7 +157,8 @@ class TelegramChannel:
             await asyncio.wait([self._poller], timeout=_CLOSING_SECONDS)
         grace = deadline - loop.time() - 3 * _CLOSING_SECONDS
         await self.queues.drain(max(grace, 0.0), cancel_wait=_CLOSING_SECONDS)
-        for closing in (self.app.shutdown(), self.locks.close(), self.inbox.close()):
+        closings = (self.app.shutdown(), self.locks.close(), self.inbox.close(), self.turns.close())
+        for closing in closings:
             try:
                 await asyncio.wait_for(closing, _CLOSING_SECONDS)
             except Exception as error:

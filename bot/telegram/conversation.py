@@ -12,9 +12,10 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.telegram.convert import delivery_id, from_button, from_message, notice_language
+from bot.telegram.interview_turns import InterviewTurns
 from bot.telegram.replying import ReplySender
 from bot.telegram.tapped import Tap, chosen_label
-from handlers import InboundKind, Intake, catalogue
+from handlers import InboundKind, catalogue
 
 if TYPE_CHECKING:
     from bot.telegram.coordinators import CoordinatorGroup
@@ -48,8 +49,8 @@ async def set_menus(bot: Bot, coordinators: CoordinatorGroup) -> None:
 class Conversation:
     """The interview on Telegram: private messages and taps go to the intake, replies come back."""
 
-    def __init__(self, intake: Intake, sender: ReplySender) -> None:
-        self.intake = intake
+    def __init__(self, turns: InterviewTurns, sender: ReplySender) -> None:
+        self.turns = turns
         self.sender = sender
         self.taps = CallbackQueryHandler(self.button)  # the row whose taps the webhook answers
 
@@ -67,7 +68,7 @@ class Conversation:
         """Hand a private message to the interview; send what it answers."""
         assert update.message is not None
         inbound = from_message(update.message, delivery=delivery_id(update))
-        replies = await asyncio.to_thread(self.intake.handle, inbound)
+        replies = await self.turns.handle(inbound)
         await self.sender.send(update.message.chat.id, replies)
 
     async def button(self, update: Update, context: Context) -> None:
@@ -79,7 +80,7 @@ class Conversation:
             await self.sender.acknowledge(query)
             return  # we never put buttons anywhere else
         inbound = from_button(query, delivery=delivery_id(update))
-        handled = asyncio.to_thread(self.intake.handle, inbound)
+        handled = self.turns.handle(inbound)
         if self.sender.answered(query):  # by the webhook's 200
             replies = await handled
         else:  # the spinner stops while the interview runs, not before it: one wait, not two
@@ -103,7 +104,7 @@ class Conversation:
         inbound = replace(
             from_message(edited, delivery=delivery_id(update)), kind=InboundKind.EDITED, text=""
         )
-        replies = await asyncio.to_thread(self.intake.handle, inbound)
+        replies = await self.turns.handle(inbound)
         await self.sender.send(edited.chat.id, replies)
         log.info("update %s: edited message not read", update.update_id)
 

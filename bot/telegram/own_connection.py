@@ -25,7 +25,7 @@ T = TypeVar("T")
 class OwnConnection:
     """An autocommit asyncio connection to the engine's database, opened on first use."""
 
-    def __init__(self, engine: Engine, *, durable: bool = True) -> None:
+    def __init__(self, engine: Engine, *, durable: bool = True, exclusive: bool = False) -> None:
         args, kwargs = engine.dialect.create_connect_args(engine.url)
         kwargs.pop("context", None)  # SQLAlchemy's adapters; plain psycopg needs none
         if not durable:  # each commit returns before it is on disk (see its user for why)
@@ -34,13 +34,22 @@ class OwnConnection:
         self._args, self._kwargs = args, kwargs
         self._connection: psycopg.AsyncConnection[Any] | None = None
         self._connecting: asyncio.Lock | None = None
+        # Exclusive: one use at a time (a use that holds a transaction open between its
+        # statements); else psycopg runs concurrent uses' statements in turn.
+        self._exclusive = exclusive
+        self._using: asyncio.Lock | None = None
         self.pending = 0  # uses running or waiting their turn on this connection
 
     async def use(self, work: Callable[[psycopg.AsyncConnection[Any]], Awaitable[T]]) -> T:
         """Run `work` on the connection (psycopg's errors as OperationalError)."""
         self.pending += 1
+        if self._exclusive and self._using is None:
+            self._using = asyncio.Lock()
         try:
-            return await work(await self._connect())
+            if self._using is None:
+                return await work(await self._connect())
+            async with self._using:
+                return await work(await self._connect())
         except psycopg.Error as error:
             # The server went away (and whatever the connection held with it): start afresh.
             await self.close()
