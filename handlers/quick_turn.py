@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import psycopg
@@ -70,28 +73,47 @@ class _Unbound:
 
 class KnownStates:
     """The state this process stored last for each of its recent conversations, as the JSON
-    text it wrote (at most `size`, the least recently used forgotten first)."""
+    text it wrote: at most `size`, none older than `keep` seconds (a draft the sweeper deletes
+    is not kept in memory for long either), the longest unchanged forgotten first."""
 
-    def __init__(self, size: int = 1024) -> None:
-        self._size = size
-        self._known: OrderedDict[str, tuple[int, str]] = OrderedDict()
+    def __init__(
+        self,
+        size: int = 1024,
+        keep: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._size, self._keep, self._clock = size, keep, clock
+        self._known: OrderedDict[str, tuple[int, str, float]] = OrderedDict()
 
     def get(self, user_key: str) -> tuple[int, str] | None:
         """(conversation id, state text), if known."""
-        if (known := self._known.get(user_key)) is not None:
-            self._known.move_to_end(user_key)
-        return known
+        self._drop_old()
+        known = self._known.get(user_key)
+        return None if known is None else (known[0], known[1])
 
     def put(self, user_key: str, conversation_id: int, state: str) -> None:
         """Remember what was just stored."""
-        self._known[user_key] = (conversation_id, state)
+        self._known[user_key] = (conversation_id, state, self._clock())
         self._known.move_to_end(user_key)
         if len(self._known) > self._size:
             self._known.popitem(last=False)
+        self._drop_old()
 
     def forget(self, user_key: str) -> None:
         """Not known any more (changed elsewhere, or about to be)."""
         self._known.pop(user_key, None)
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def _drop_old(self) -> None:
+        """Forget what was stored more than `keep` seconds ago (kept in the order stored)."""
+        limit = self._clock() - self._keep
+        while self._known:
+            key, (_, _, stored_at) = next(iter(self._known.items()))
+            if stored_at >= limit:
+                break
+            del self._known[key]
 
 
 def _run(
@@ -111,6 +133,13 @@ def _run(
 Turn = tuple[list[Reply] | None, tuple[int, str] | None]  # replies, (conversation, state) stored
 
 
+class _Missed(Enum):
+    """Why a turn on the known state stored nothing."""
+
+    STALE = "stale"  # the known state is not the stored one (or none is known)
+    HAND_OVER = "hand over"  # the message needs `Intake.handle`
+
+
 async def quick_turn(
     intake: Intake,
     msg: Inbound,
@@ -126,9 +155,12 @@ async def quick_turn(
     if known is not None:
         known.forget(user_key)  # until this turn says what is stored now
     try:
-        replies, stored = await _on_known(intake, msg, connection, user_key, last)
-        if replies is None:
-            replies, stored = await _locked(intake, msg, connection, user_key)
+        turn = await _on_known(intake, msg, connection, user_key, last)
+        if turn is _Missed.HAND_OVER:  # on the state stored last, the message needs the session
+            return None
+        replies, stored = (
+            await _locked(intake, msg, connection, user_key) if turn is _Missed.STALE else turn
+        )
     except BaseException:
         # A failed statement, a fault, or cancelled mid-statement: what the connection holds
         # is unknown, and closing it ends any transaction (it is opened afresh next time).
@@ -145,14 +177,17 @@ async def _on_known(
     connection: psycopg.AsyncConnection[Any],
     user_key: str,
     last: tuple[int, str] | None,
-) -> Turn:
-    """The interview on the state stored last, saved in one statement if it still is."""
+) -> Turn | _Missed:
+    """The interview on the state stored last, saved in one statement if it still is.
+
+    A message that needs the session on that state is handed over without reading the
+    stored one: were it stale, `Intake.handle` still answers on the stored one."""
     if last is None or msg.delivery_id is None:
-        return None, None
+        return _Missed.STALE
     conversation_id, old_state = last
     now = intake.clock()
     if (ran := _run(intake, msg, json.loads(old_state), now)) is None:
-        return None, None
+        return _Missed.HAND_OVER
     state, outcome = ran
     new_state = json.dumps(state.to_dict())
     saved = await save_if_unchanged_on(
@@ -165,7 +200,7 @@ async def _on_known(
         delivered=(msg.channel, msg.delivery_id, intake.store_replies(outcome.replies)),
     )
     if not saved:
-        return None, None
+        return _Missed.STALE
     log.debug("conversation %s now at step %s", conversation_id, state.step)
     return outcome.replies, (conversation_id, new_state)
 
