@@ -2,7 +2,9 @@
 
 Run with `python -m bench.matching [--entries 20000] [--tips 400] [--database-url URL]`.
 Children and tips come from `bench.match_model` (its docstring documents the mix); the
-ceiling ranks each tip's candidates by the model's exact likelihood (`bench.match_ceiling`).
+ceiling ranks each tip's candidates by the model's exact likelihood (`bench.match_ceiling`),
+and its posterior weighs "not registered" by the tip's likelihood for any child the model
+draws, so its alerts at 90% quiet are the most any matcher can reach on the draw.
 The matcher runs as the worker runs it: the registry imported with 1,000 open tips waiting,
 then `match_report` per tip on a warm index, timed, its stored candidates read back.
 """
