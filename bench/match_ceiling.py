@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
 from functools import cache
 
 from bench.match_mixes import Mix
-from bench.match_model import (
-    BOY_P,
-    GIRL_P,
-    PROVINCE_P,
-    SURNAME_P,
-    WIDTHS,
-    Child,
-    Seen,
-    age_on,
-    derived_nicknames,
-    homophones,
-    parts_for,
-    pinyin_of,
-)
+from bench.match_model import PROVINCE_P, WIDTHS, Child, Seen, age_on, parts_for
+from bench.match_names import any_child_names, names_likelihood
 from bench.match_vocab import KIND_SHARES, PROVINCES, WORK_PROVINCES, MarkConcept
 
+BOY_SHARE = 0.6  # make_child's
+BIRTH_DAYS = (date(2008, 1, 1), 15 * 365)  # make_child's: the first day, how many
 _DIALECT_PROVINCE = {label: p for p, (_, label, _) in PROVINCES.items()}
 
 
@@ -32,9 +23,51 @@ def likelihood(seen: Seen, child: Child) -> float:
         _sex(seen.sex, child.sex, mix)
         * _dialect(seen.dialect_province, child, mix)
         * _mark(seen.mark, child.marks, mix)
-        * _names(seen.names, seen.given_names, child, mix)
+        * names_likelihood(
+            seen.names,
+            seen.given_names,
+            (child.sex, child.surname, child.given, child.nicknames),
+            mix,
+        )
     )
     return rest * _age(seen, child) if rest else 0.0
+
+
+def unregistered_likelihood(seen: Seen) -> float:
+    """P(this sighting | the child is not registered): `likelihood` summed over every child.
+
+    Such a child is drawn by `make_child` like a registered one: its sex, name (with the
+    sex), birth day, home and marks independently, so the sum over children is a product of
+    per-feature sums: exact for names per heard string (`bench.match_names`), closed-form for
+    the dialect and the marks, and over every birth day for the age.
+    """
+    mix = seen.mix
+    by_sex = sum(
+        share * _sex(seen.sex, sex, mix) * any_child_names(seen.names, seen.given_names, sex, mix)
+        for sex, share in (("M", BOY_SHARE), ("F", 1 - BOY_SHARE))
+    )
+    said = seen.dialect_province  # from the home (any) or another province (any): by share
+    dialect = 1 - mix.p_dialect if said is None else mix.p_dialect * PROVINCE_P[said]
+    own, spurious = mix.p_mark * 3 / 4, mix.p_spurious  # 0, 1, 1 or 2 marks: some 3 times in 4
+    mark = (1 - spurious) * (1 - own)
+    if seen.mark is not None:  # a child's mark is drawn as a spurious one is
+        mark = _mark_anyone(seen.mark, mix.p_side_kept) * (spurious + (1 - spurious) * own)
+    if not by_sex:
+        return 0.0
+    return by_sex * dialect * mark * _any_age(seen.age, seen.seen_on, mix)
+
+
+_ANY_AGE: dict[tuple[tuple[int, int], date, float, float], float] = {}
+
+
+def _any_age(said: tuple[int, int], seen_on: date, mix: Mix) -> float:
+    """P(the age range said | a child born on any day `make_child` draws)."""
+    key = (said, seen_on, mix.p_wrong_age, mix.age_drift)
+    if key not in _ANY_AGE:
+        first, days = BIRTH_DAYS
+        ages = (age_on(first + timedelta(days=d), seen_on) for d in range(days))
+        _ANY_AGE[key] = sum(_age_said(said, true, mix) for true in ages) / days
+    return _ANY_AGE[key]
 
 
 def _sex(said: str | None, sex: str, mix: Mix) -> float:
@@ -50,12 +83,6 @@ def _phi(x: float) -> float:
 def _age(seen: Seen, child: Child) -> float:
     entry = child.entry
     assert entry.birth_date is not None
-    low, high = seen.age
-    width = high - low
-    if width not in WIDTHS:
-        return 0.0
-    # The apparent age `a` gave low = round(a - width/2): a lies in this interval.
-    start, end = low - 0.5 + width / 2, low + 0.5 + width / 2
     if entry.birth_year_only:  # the registry shows the year alone: average over it
         year = entry.birth_date.year
         ages = [
@@ -64,13 +91,21 @@ def _age(seen: Seen, child: Child) -> float:
         ]
     else:
         ages = [age_on(entry.birth_date, seen.seen_on)]
-    total = 0.0
-    for true in ages:
-        sd = seen.mix.age_drift * (0.3 + 0.1 * true)
-        normal = _phi((end - true) / sd) - _phi((start - true) / sd)
-        wrong = max(0.0, min(end, 17) - max(start, 1)) / 16
-        total += (1 - seen.mix.p_wrong_age) * normal + seen.mix.p_wrong_age * wrong
-    return total / len(ages) / len(WIDTHS)
+    return sum(_age_said(seen.age, true, seen.mix) for true in ages) / len(ages)
+
+
+def _age_said(said: tuple[int, int], true: float, mix: Mix) -> float:
+    """P(the age range said | the child's true age)."""
+    low, high = said
+    width = high - low
+    if width not in WIDTHS:
+        return 0.0
+    # The apparent age `a` gave low = round(a - width/2): a lies in this interval.
+    start, end = low - 0.5 + width / 2, low + 0.5 + width / 2
+    sd = mix.age_drift * (0.3 + 0.1 * true)
+    normal = _phi((end - true) / sd) - _phi((start - true) / sd)
+    wrong = max(0.0, min(end, 17) - max(start, 1)) / 16
+    return ((1 - mix.p_wrong_age) * normal + mix.p_wrong_age * wrong) / len(WIDTHS)
 
 
 _HOMES: dict[str, dict[str, float]] = {}
@@ -129,54 +164,3 @@ def _mark(said: MarkConcept | None, marks: tuple[MarkConcept, ...], mix: Mix) ->
         for m in marks
     )
     return spurious * _mark_anyone(said, kept) + (1 - spurious) * own * fits / max(len(marks), 1)
-
-
-def _split(name: str) -> list[tuple[str, str]]:
-    return [(name[:n], name[n:]) for n in (1, 2) if name[:n] in SURNAME_P and len(name) > n]
-
-
-def _new_name(name: str, sex: str) -> float:
-    pool = BOY_P if sex == "M" else GIRL_P
-    return sum(SURNAME_P[s] * pool.get(g, 0.0) for s, g in _split(name) if len(g) == 1)
-
-
-def _homophone(said: str, child: Child) -> float:
-    name, sounds = child.entry.name, homophones()
-    spots = [i for i in range(len(child.surname), len(name)) if name[i] in sounds]
-    if not spots:
-        return float(said == pinyin_of(name))
-    if len(said) != len(name):
-        return 0.0
-    differ = [i for i in range(len(name)) if said[i] != name[i]]
-    if len(differ) != 1 or differ[0] not in spots or said[differ[0]] not in sounds[name[differ[0]]]:
-        return 0.0
-    return 1 / len(spots) / len(sounds[name[differ[0]]])
-
-
-def _names(names: tuple[str, ...], given: tuple[str, ...], child: Child, mix: Mix) -> float:
-    share = mix.names
-    if given:
-        own = 0.5 * (given[0] == child.entry.name) + 0.5 * _homophone(given[0], child)
-        return share["child_and_new"] * own * _new_name(names[0], child.sex)
-    if not names:
-        return share["no_names"]
-    said, name = names[0], child.entry.name
-    others = [s for s in SURNAME_P if s != child.surname]
-    changed = 0.0
-    if said.endswith(child.given) and said[: -len(child.given)] in others:
-        changed = SURNAME_P[said[: -len(child.given)]] / (1 - SURNAME_P[child.surname])
-    derived = derived_nicknames(child.given).count(said) / 3
-    nick = derived
-    if child.nicknames:
-        registered = child.nicknames.count(said) / len(child.nicknames)
-        kept = mix.p_registered_nickname
-        nick = kept * registered + (1 - kept) * derived
-    return (
-        share["exact"] * (said == name)
-        + share["homophone"] * _homophone(said, child)
-        + share["pinyin"] * (said == pinyin_of(name))
-        + share["given_only"] * (said == child.given)
-        + share["nickname"] * nick
-        + share["surname_changed"] * changed
-        + share["new_name_only"] * _new_name(said, child.sex)
-    )

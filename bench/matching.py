@@ -2,7 +2,9 @@
 
 Run with `python -m bench.matching [--entries 20000] [--tips 400] [--database-url URL]`.
 Children and tips come from `bench.match_model` (its docstring documents the mix); the
-ceiling ranks each tip's candidates by the model's exact likelihood (`bench.match_ceiling`).
+ceiling ranks each tip's candidates by the model's exact likelihood (`bench.match_ceiling`),
+and its posterior weighs "not registered" by the tip's likelihood for any child the model
+draws, so its alerts at 90% quiet are the most any matcher can reach on the draw.
 The matcher runs as the worker runs it: the registry imported with 1,000 open tips waiting,
 then `match_report` per tip on a warm index, timed, its stored candidates read back.
 """
@@ -18,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.match_ceiling import likelihood
+from bench.match_ceiling import likelihood, unregistered_likelihood
 from bench.match_db import add_tips, case_ids, fresh_database, registry_csv, timed_import
 from bench.match_mixes import MIXES, Mix
 from bench.match_model import Child, Seen, as_tip, draw_seen, make_child
@@ -74,11 +76,17 @@ class Outcome:
 
 
 def ceiling_ranking(seen: Seen, children: Sequence[Child]) -> list[tuple[str, float]]:
-    """The model's posterior for its five likeliest entries."""
+    """The model's exact posterior for its five likeliest entries.
+
+    Each entry is the child with prior (1 - p) / N, "not registered" with prior p, whose
+    likelihood is the tip's under a child drawn from the model (`unregistered_likelihood`).
+    """
     weights = [(likelihood(seen, c), c.entry.case_id) for c in children]
-    total = sum(w for w, _ in weights) or 1.0
+    each = (1 - seen.mix.p_unregistered) / max(len(children), 1)
+    elsewhere = seen.mix.p_unregistered * unregistered_likelihood(seen)
+    total = each * sum(w for w, _ in weights) + elsewhere
     best = sorted(weights, reverse=True)[:5]
-    return [(case, (1 - seen.mix.p_unregistered) * w / total) for w, case in best]
+    return [(case, each * w / total if total else 0.0) for w, case in best]
 
 
 def reliability(pairs: list[tuple[float, bool]]) -> list[str]:

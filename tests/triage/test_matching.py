@@ -220,7 +220,7 @@ def test_empty_profiles_give_no_evidence_and_do_not_crash() -> None:
     )
     assert all(e.score is None for e in found)
     assert match.reasons == []
-    assert 0.0 < match.score < 0.01
+    assert 0.0 < match.score < 0.02  # one in 300 before the calibration curve
 
 
 def test_a_fact_unknown_on_one_side_neither_helps_nor_hurts() -> None:

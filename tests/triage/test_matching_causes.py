@@ -6,9 +6,10 @@ from datetime import date
 
 from tests.triage.test_matching import TODAY, a_family_report, a_sighting, names_of
 from triage.matching import CandidateIndex, Matcher, RegistryProfile
+from triage.matching.age import age_evidence
 from triage.matching.dialect import dialect_evidence
 from triage.matching.marks import marks_evidence
-from triage.matching.names import name_evidence
+from triage.matching.names import name_evidence, unregistered_name_llr
 from triage.matching.rarity import Rarity
 from triage.matching.scoring import weigh, weigh_pair
 
@@ -218,3 +219,38 @@ def test_a_child_whose_sex_the_tipster_mistook_is_still_scored_among_namesakes()
     )  # fmt: skip
     scored = {e.case_id for e in index.candidates(tip, today=TODAY, budget=30)}
     assert "CHILD" in scored
+
+
+def test_a_name_one_registered_child_carries_makes_not_registered_unlikelier() -> None:
+    # The registry counts 欧阳瀚 once in its size; a child outside it is named so only as
+    # often as 欧阳 times 瀚, both rare. A name of common parts changes nothing.
+    common = [
+        a_family_report(case_id=f"N{i}-{s}{g}", name=s + g)
+        for s in "王李张刘"
+        for g in "伟娜敏洋"
+        for i in range(100)
+    ]
+    rarity = CandidateIndex([*common, a_family_report(case_id="CHILD", name="欧阳瀚")]).rarity
+    rare = unregistered_name_llr(a_sighting(names=["欧阳瀚"]), rarity)
+    usual = unregistered_name_llr(a_sighting(names=["王伟"]), rarity)
+    assert rare < -2 and abs(usual) < 0.5
+
+
+def test_an_age_no_registered_child_has_reached_counts_against_none_of_them() -> None:
+    # Children born 2012-2016: a tip saying 25 is a wrong guess about any of them, not proof
+    # against the oldest; a tip saying 12 still separates the 12-year-old from the 9-year-old.
+    registry = [
+        a_family_report(case_id=f"C{year}-{i}", birth_date=date(year, 3, 1))
+        for year in range(2012, 2017)
+        for i in range(600)
+    ]
+    rarity = CandidateIndex(registry).rarity
+    oldest, younger = registry[0], registry[-1]
+    said_25 = age_evidence(a_sighting(age_min=25, age_max=25), oldest, today=TODAY, rarity=rarity)
+    said_12 = [
+        age_evidence(a_sighting(age_min=12, age_max=12), entry, today=TODAY, rarity=rarity)
+        for entry in (registry[1200], younger)
+    ]
+    evenly = age_evidence(a_sighting(age_min=25, age_max=25), oldest, today=TODAY)
+    assert weigh(evenly) < -2 < -1 < weigh(said_25) < 0
+    assert weigh(said_12[0]) > 0 > weigh(said_12[1])

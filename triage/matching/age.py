@@ -7,6 +7,7 @@ from datetime import date
 
 from triage.matching.evidence import Evidence, Feature, no_evidence
 from triage.matching.profiles import RegistryProfile, TipProfile
+from triage.matching.rarity import Rarity
 from triage.matching.reasons import reason
 
 _DAYS_PER_YEAR = 365.25
@@ -14,6 +15,8 @@ _DAYS_PER_YEAR = 365.25
 _AGE_SPAN = 18.0
 # How often a tipster's age is simply wrong (a tall child, a guess): never rules a child out.
 _WRONG_AGE = 0.12
+# Share of a birth year (of a sex) before any registry counts: children over ~18 years.
+_YEAR_PRIOR = 1 / 54
 
 
 def expected_age(entry: RegistryProfile, on: date) -> float | None:
@@ -38,8 +41,14 @@ def apparent_range(tip: TipProfile) -> tuple[int, int] | None:
     return (min(low, high), max(low, high))
 
 
-def age_evidence(tip: TipProfile, entry: RegistryProfile, *, today: date) -> Evidence:
-    """How well the apparent age fits the age the registered child would have reached."""
+def age_evidence(
+    tip: TipProfile, entry: RegistryProfile, *, today: date, rarity: Rarity | None = None
+) -> Evidence:
+    """How well the apparent age fits the age the registered child would have reached.
+
+    Against any registered child (`rarity`: the registry's birth years), else against ages
+    spread evenly over the span.
+    """
     seen = apparent_range(tip)
     on = tip.seen_on or today
     expected = expected_age(entry, on)
@@ -56,7 +65,33 @@ def age_evidence(tip: TipProfile, entry: RegistryProfile, *, today: date) -> Evi
     shown = f"{low}" if low == high else f"{low}-{high}"
     why = reason("age.fits", seen=shown, expected=f"{expected:.0f}")
     llr = age_log_likelihood_ratio(seen, expected, year_only=entry.birth_year_only)
+    if rarity is not None:
+        llr += math.log(1 / _AGE_SPAN / any_childs_age(seen, on, rarity))
     return Evidence(Feature.AGE, score, why, llr=llr)
+
+
+def any_childs_age(seen: tuple[int, int], on: date, rarity: Rarity) -> float:
+    """P(this apparent range | a registered child at random), by how many were born each year.
+
+    An age no registered child has reached (a teenager of 25, a baby of 1 where the
+    youngest are 3) is then read as a wrong guess about any of them, not as proof against.
+    """
+    return rarity.remembered(("age", seen, on), lambda: _any_childs_age(seen, on, rarity))
+
+
+def _any_childs_age(seen: tuple[int, int], on: date, rarity: Rarity) -> float:
+    years = range(on.year - 30, on.year + 1)
+    counts = [sum(rarity.share(f"y:{sex}:{y}", _YEAR_PRIOR) for sex in "MF?") for y in years]
+    total = sum(counts)
+    return sum(
+        count / total * _apparent(seen, (on - date(y, 7, 1)).days / _DAYS_PER_YEAR)
+        for y, count in zip(years, counts, strict=True)
+    )
+
+
+def _apparent(seen: tuple[int, int], expected: float) -> float:
+    """P(this apparent range | the child's age), per year of the span (as the ratio's numerator)."""
+    return math.exp(age_log_likelihood_ratio(seen, expected, year_only=False)) / _AGE_SPAN
 
 
 def age_log_likelihood_ratio(seen: tuple[int, int], expected: float, *, year_only: bool) -> float:

@@ -19,17 +19,21 @@ REGISTERED_SHARE = 0.5
 # A pair scored on its own is treated as one entry among this many unremarkable ones.
 ISOLATED_POPULATION = 150
 # (slope, intercept) on the log-odds, as fitted by `python -m bench.matching --fit`.
-CALIBRATION = (1.06, 1.334)
+CALIBRATION = (0.988, 1.154)
 _EDGE = 1e-6
 _MOST = 0.999
 
 
-def posteriors(log_likelihood_ratios: Sequence[float], *, population: int) -> list[float]:
+def posteriors(
+    log_likelihood_ratios: Sequence[float], *, population: int, unregistered_llr: float = 0.0
+) -> list[float]:
     """P(each scored entry is the child | evidence), all entries equally likely beforehand.
 
     Entries not scored count with likelihood ratio 1 (the average for strangers), and
-    "the child is not registered" keeps its share, so ties split the probability and a
-    sighting of an unregistered child stays low however large the registry grows.
+    "the child is not registered" keeps its share times the tip's likelihood ratio for a
+    child outside the registry (`unregistered_llr`: a name only the registry holds makes
+    it lower), so ties split the probability and a sighting of an unregistered child stays
+    low however large the registry grows.
     """
     if not log_likelihood_ratios:
         return []
@@ -38,7 +42,8 @@ def posteriors(log_likelihood_ratios: Sequence[float], *, population: int) -> li
     unscored = population - len(log_likelihood_ratios)
     unregistered = population * (1.0 - REGISTERED_SHARE) / REGISTERED_SHARE
     weights = [math.exp(llr - shift) for llr in log_likelihood_ratios]
-    total = sum(weights) + (unscored + unregistered) * math.exp(-shift)
+    total = sum(weights) + unscored * math.exp(-shift)
+    total += unregistered * math.exp(unregistered_llr - shift)
     return [calibrated(weight / total) for weight in weights]
 
 

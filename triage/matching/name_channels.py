@@ -68,21 +68,41 @@ def background(said: NameForm, rarity: Rarity, shares: dict[Channel, float]) -> 
     )
 
 
-def _background(said: NameForm, rarity: Rarity, shares: dict[Channel, float]) -> float:
+def _background(
+    said: NameForm, rarity: Rarity, shares: dict[Channel, float], *, outside: bool = False
+) -> float:
     given_key = said.given_key if said.surname else said.full_key
+    full = composed(said, rarity) if outside else rarity.chance(NameKey.FULL, said.full_key)
+    given = rarity.chance(NameKey.GIVEN, given_key)
     tail = said.nickname or said.given[-1]
     linked = {
-        Channel.EXACT: rarity.chance(NameKey.FULL, said.full_key),
-        Channel.GIVEN: rarity.chance(NameKey.GIVEN, given_key) if not said.surname else 0.0,
-        Channel.OTHER_SURNAME: (
-            rarity.chance(NameKey.GIVEN, given_key) * surname_fit(said, rarity)
-            if said.surname
-            else 0.0
-        ),
+        Channel.EXACT: full,
+        Channel.GIVEN: given if not said.surname else 0.0,
+        Channel.OTHER_SURNAME: given * surname_fit(said, rarity) if said.surname else 0.0,
         Channel.NICKNAME: rarity.chance(NameKey.NICK, tail) * DERIVED_FIT if said.nickname else 0.0,
-        Channel.NEW: commonness(said, rarity),
+        Channel.NEW: full,
     }
     return sum(shares[channel] * chance for channel, chance in linked.items())
+
+
+def outside_background(said: NameForm, rarity: Rarity, shares: dict[Channel, float]) -> float:
+    """P(this name heard | a child who is not in the registry).
+
+    The same ways as `background`, but a whole name is as common as its surname times its
+    given name: the registry counts a name it holds once at 1 in its size, however rare the
+    name is among children, so a child not registered would seem to carry it as often.
+    """
+    return rarity.remembered(
+        ("outside", said.text, id(shares)),
+        lambda: _background(said, rarity, shares, outside=True),
+    )
+
+
+def composed(said: NameForm, rarity: Rarity) -> float:
+    """How often a child carries this name, from its parts: surname share x given name share."""
+    if not said.surname:
+        return rarity.chance(NameKey.FULL, said.full_key)
+    return surname_fit(said, rarity) * rarity.chance(NameKey.GIVEN, said.given_key)
 
 
 def sex_fit(said: NameForm, rarity: Rarity, sex: str | None) -> float:

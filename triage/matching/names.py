@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +17,9 @@ from triage.matching.name_channels import (
     DERIVED_FIT,
     SOUND_FIT,
     Channel,
+    background,
     channel_llr,
+    outside_background,
 )
 from triage.matching.name_forms import NameForm, parse_name
 from triage.matching.profiles import RegistryProfile, TipProfile
@@ -187,6 +191,27 @@ def _said_llr(
     if best.derived and len(registered) > 1:
         fit *= _DERIVED_BESIDE_REGISTERED  # the family told us what the child was called
     return channel_llr(best.channel, fit, said, rarity, shares, sex), best.why, fit
+
+
+def unregistered_name_llr(tip: TipProfile, rarity: Rarity) -> float:
+    """log P(the names heard | a child not registered) / P(them | a registered child at random).
+
+    Not 0: a rare name that one registered child carries is counted 1 in the registry's
+    size, but a child outside the registry carries it far less often (`outside_background`),
+    so hearing it says the child is likelier registered. Several names heard of one kind
+    count by their mean.
+    """
+    total = 0.0
+    for forms, shares in (
+        (_parsed(tip.given_names), CHILD_SHARES),
+        (_parsed(tip.names), ADULTS_SHARES),
+    ):
+        if forms:
+            total += statistics.fmean(
+                math.log(outside_background(f, rarity, shares) / background(f, rarity, shares))
+                for f in forms
+            )
+    return total
 
 
 def _unlinked(label: Reason, forms: list[NameForm], entry: RegistryProfile) -> Reason:

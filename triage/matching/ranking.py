@@ -8,15 +8,22 @@ from datetime import date
 
 from triage.matching.calibration import ISOLATED_POPULATION, posteriors
 from triage.matching.index import DEFAULT_BUDGET, CandidateIndex
+from triage.matching.names import unregistered_name_llr
 from triage.matching.profiles import Match, RegistryProfile, TipProfile
 from triage.matching.scoring import WeighedPair, weigh_pair
 
 logger = logging.getLogger(__name__)
 
 
-def _best(pairs: list[WeighedPair], population: int, limit: int) -> list[Match]:
+def _best(
+    pairs: list[WeighedPair], population: int, limit: int, unregistered_llr: float = 0.0
+) -> list[Match]:
     """Highest posterior first, ties broken by id; only the shown few get their reasons."""
-    scores = posteriors([p.log_likelihood_ratio for p in pairs], population=population)
+    scores = posteriors(
+        [p.log_likelihood_ratio for p in pairs],
+        population=population,
+        unregistered_llr=unregistered_llr,
+    )
     ranked = sorted(
         zip(scores, pairs, strict=True), key=lambda s: (-s[0], s[1].case_id, s[1].tip_id)
     )
@@ -60,7 +67,8 @@ class Matcher:
         logger.debug("matching.ranked tip=%s scored=%d", tip.tip_id, len(candidates))
         rarity = self._index.rarity
         weighed = [weigh_pair(tip, e, rarity=rarity, today=today) for e in candidates]
-        return _best(weighed, max(len(self._index), ISOLATED_POPULATION), limit)
+        population = max(len(self._index), ISOLATED_POPULATION)
+        return _best(weighed, population, limit, unregistered_name_llr(tip, rarity))
 
     def rank_tips(
         self, entry: RegistryProfile, tips: Iterable[TipProfile], *, limit: int = 5

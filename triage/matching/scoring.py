@@ -37,7 +37,7 @@ def collect_evidence(
     return [
         name_evidence(tip, entry, rarity),
         sex_evidence(tip, entry),
-        age_evidence(tip, entry, today=today),
+        age_evidence(tip, entry, today=today, rarity=rarity),
         dialect_evidence(tip, entry, rarity),
         marks_evidence(tip, entry),
         timeline_evidence(tip, entry),
