@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, select
 
@@ -113,8 +113,22 @@ class Tipster:
         return "\n".join(r.text for r in self.replies)
 
 
+class Talks(Protocol):
+    """Any tipster of these stories: one through the intake, or one on Telegram."""
+
+    def says(self, text: str) -> object: ...
+
+    def taps(self, label: str) -> object: ...
+
+
 def other_information_to_review(tipster: Tipster) -> None:
     """An English tipster's short report of other information, answered up to the review."""
+    answers_other_information(tipster)
+    assert tipster.step == "review"
+
+
+def answers_other_information(tipster: Talks) -> None:
+    """An English tipster's short report of other information, up to the review's question."""
     tipster.says("/start")
     tipster.taps("Other information (traffickers, buyers, places)")
     tipster.taps("Continue")
@@ -123,7 +137,6 @@ def other_information_to_review(tipster: Tipster) -> None:
     tipster.says("A woman offering to buy children")
     tipster.taps("Done")
     tipster.taps("Stay anonymous")
-    assert tipster.step == "review"
 
 
 def receipt_ref(text: str) -> str:

@@ -28,7 +28,7 @@ from handlers.quick_turn import quick_turn
 from storage import Report
 from tests.bot.telegram_helpers import RunningBot, TelegramTipster
 from tests.fakes.telegram_updates import UpdateFactory
-from tests.stories import receipt_ref
+from tests.stories import answers_other_information, receipt_ref
 
 TIPSTER = 5550042
 LIMITED = ("sendMessage", "editMessageText", "editMessageReplyMarkup")  # Telegram's send limits
@@ -125,14 +125,7 @@ def test_a_submission_goes_to_the_intakes_transaction_in_a_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     tipster = TelegramTipster(bot, updates, TIPSTER, language_code="en")
-    tipster.says("/start")
-    tipster.taps("Other information (traffickers, buyers, places)")
-    tipster.taps("Continue")
-    tipster.says("Kunming bus station")
-    tipster.taps("Yesterday")
-    tipster.says("A woman offering to buy children")
-    tipster.taps("Done")
-    tipster.taps("Stay anonymous")
+    answers_other_information(tipster)
     bot.settle()
 
     with counting(engine, monkeypatch) as counts:
