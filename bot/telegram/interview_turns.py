@@ -2,9 +2,9 @@
 
 On PostgreSQL a message that only moves the interview on is handled on one of a few asyncio
 connections of this process's own (`handlers.quick_turn`: one transaction, no thread; one
-round trip when the state this process stored last is still the stored one, else two); the
-rest, and everything on SQLite, goes to `Intake.handle` in a thread, as does
-a message whose quick turn failed on the database (it retries and reports as it always has).
+round trip when the state this process stored last is still the stored one, else two). The
+rest, everything on SQLite, and a message whose quick turn failed on the database go to
+`Intake.handle` in a thread (which retries and reports as it always has).
 """
 
 from __future__ import annotations
