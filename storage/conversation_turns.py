@@ -21,9 +21,9 @@ from typing import Any
 import psycopg
 
 from storage.conversations import (
-    _PG_LOCK_FOR_MESSAGE,
-    _PG_RECORD_DELIVERY,
-    _PG_SAVE_STATE,
+    PG_LOCK_FOR_MESSAGE,
+    PG_RECORD_DELIVERY,
+    PG_SAVE_STATE,
     LockedConversation,
     SeenDelivery,
 )
@@ -80,7 +80,7 @@ async def lock_for_message_on(
     None when there is none yet (the transaction is still open: roll it back)."""
     params = {"channel": channel, "user_key": user_key, "delivery_key": delivery_key}
     cursor = psycopg.AsyncClientCursor(connection)
-    await cursor.execute(f"BEGIN; {_PG_LOCK_FOR_MESSAGE}", params)
+    await cursor.execute(f"BEGIN; {PG_LOCK_FOR_MESSAGE}", params)
     row = await _last_result(cursor)
     if row is None:
         return None
@@ -100,7 +100,7 @@ async def commit_turn_on(
     """Store the state (JSON text) and the delivery's record, and commit (waiting for the
     disk)."""
     params: dict[str, Any] = {"conversation_id": conversation_id, "new_state": state, "now": now}
-    statements = [_PG_SAVE_STATE]
+    statements = [PG_SAVE_STATE]
     if delivered is not None:
         channel, delivery_key, replies, redacted = delivered
         params |= {
@@ -110,7 +110,7 @@ async def commit_turn_on(
             "redacted_replies": redacted,
             "created_at": utcnow(),
         }
-        statements.append(_PG_RECORD_DELIVERY)
+        statements.append(PG_RECORD_DELIVERY)
     cursor = psycopg.AsyncClientCursor(connection)
     await cursor.execute("; ".join([*statements, "COMMIT"]), params)
 

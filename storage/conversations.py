@@ -21,6 +21,9 @@ __all__ = [
     "LockedConversation",
     "lock_conversation",
     "lock_for_message",
+    "PG_LOCK_FOR_MESSAGE",
+    "PG_RECORD_DELIVERY",
+    "PG_SAVE_STATE",
     "purge_expired_drafts",
     "purge_old_deliveries",
     "record_delivery",
@@ -72,7 +75,8 @@ _SAVE_STATE = (
 # The same three statements compiled once for PostgreSQL, handed to psycopg as they are
 # (`exec_driver_sql`: no construct to compile or cache-key each time, SQLAlchemy's error
 # handling kept: IntegrityError, OperationalError and disconnects as from `execute`); psycopg
-# prepares them server-side after a few uses. Three times an update.
+# prepares them server-side after a few uses. Three times an update; the interview's turn on
+# the event loop sends the same text (`storage.conversation_turns`).
 _POSTGRESQL = postgresql.psycopg.dialect()  # type: ignore[no-untyped-call]
 
 
@@ -82,8 +86,8 @@ def _for_postgresql(statement: ClauseElement, *columns: str) -> str:
     return str(statement.compile(dialect=_POSTGRESQL, column_keys=list(columns) or None))
 
 
-_PG_LOCK_FOR_MESSAGE = _for_postgresql(_LOCK_FOR_MESSAGE)
-_PG_RECORD_DELIVERY = _for_postgresql(
+PG_LOCK_FOR_MESSAGE = _for_postgresql(_LOCK_FOR_MESSAGE)
+PG_RECORD_DELIVERY = _for_postgresql(
     _RECORD_DELIVERY,
     "channel",
     "delivery_key",
@@ -92,7 +96,7 @@ _PG_RECORD_DELIVERY = _for_postgresql(
     "redacted_replies",
     "created_at",
 )
-_PG_SAVE_STATE = _for_postgresql(_SAVE_STATE)
+PG_SAVE_STATE = _for_postgresql(_SAVE_STATE)
 
 
 def _postgresql(session: Session) -> Connection | None:
@@ -127,7 +131,7 @@ def lock_for_message(
     the same statement find the message's delivery handled before and a block in force."""
     params = {"channel": channel, "user_key": user_key, "delivery_key": delivery_key}
     if (pg := _postgresql(session)) is not None:
-        row = pg.exec_driver_sql(_PG_LOCK_FOR_MESSAGE, params).first()
+        row = pg.exec_driver_sql(PG_LOCK_FOR_MESSAGE, params).first()
     else:
         row = session.connection().execute(_LOCK_FOR_MESSAGE, params).first()
     if row is None:
@@ -143,7 +147,7 @@ def save_state(
     """Store a conversation's interview state (one UPDATE, not the ORM's unit of work)."""
     params = {"conversation_id": conversation_id, "new_state": state, "now": now}
     if (pg := _postgresql(session)) is not None:
-        pg.exec_driver_sql(_PG_SAVE_STATE, {**params, "new_state": json.dumps(state)})
+        pg.exec_driver_sql(PG_SAVE_STATE, {**params, "new_state": json.dumps(state)})
     else:
         session.connection().execute(_SAVE_STATE, params)
 
@@ -210,7 +214,7 @@ def record_delivery(
         "created_at": utcnow(),
     }
     if (pg := _postgresql(session)) is not None:
-        pg.exec_driver_sql(_PG_RECORD_DELIVERY, params)
+        pg.exec_driver_sql(PG_RECORD_DELIVERY, params)
     else:
         session.connection().execute(_RECORD_DELIVERY, params)
 
