@@ -57,15 +57,8 @@ class _NeedsSession(Exception):
 
 
 class _Unbound:
-    """The follow-up and alert ports for the quick turn: any use hands the message over."""
-
-    @property
-    def subscribable(self) -> bool:
-        raise _NeedsSession
-
-    @subscribable.setter
-    def subscribable(self, value: bool) -> None:
-        raise _NeedsSession
+    """The follow-up and alert ports for the quick turn: any use (a method, `subscribable`)
+    hands the message over."""
 
     def __getattr__(self, name: str) -> Any:
         raise _NeedsSession
