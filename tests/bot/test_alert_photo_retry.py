@@ -9,16 +9,14 @@ from typing import Any
 
 import pytest
 
-from bot.alert_wiring import configure_alerts
 from tests.bot.test_alert_photo import NEIGHBOURS, a_case_with_a_photo, on_telegram
 from tests.bot.test_alert_photo_wechat import (
     FOLLOWERS,
     QUIET,
+    a_photo_case_with_followers,
     alert_messages,
-    subscribed,
     wx,  # noqa: F401 (fixture)
 )
-from tests.fakes.wechat_media import jpeg_with_gps
 from tests.triage.alerts_world import AlertsWorld
 
 LONG_MARKS = "左手腕有一道疤痕，走路时右腿稍跛。" * 70  # past a caption: the photo, then the text
@@ -106,11 +104,7 @@ def test_an_alert_closed_before_the_retry_tells_the_one_shown_its_photo(world, f
 
 
 def test_wechat_sends_the_image_once_when_the_text_after_it_failed(world, wx) -> None:  # noqa: F811
-    subscribed(wx, world)
-    configure_alerts(wx.svc)  # the worker's real senders, at the fake API
-    world.lead()
-    case_id = world.family_case()
-    world.family_photo(case_id, jpeg_with_gps(size=(640, 480)))
+    case_id = a_photo_case_with_followers(world, wx)
     before = len(wx.api.customer_messages())
     sends_before = len(wx.api.calls_to("/cgi-bin/message/custom/send"))
     wx.api.fail_send(WECHAT_BUSY, msgtype="text")  # the first follower's text, after its image

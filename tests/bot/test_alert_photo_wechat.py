@@ -86,12 +86,19 @@ def a_late_reader(wx: WeChatWorld, world: AlertsWorld, alert_id: int, openid: st
     enqueue_fanout(world.queue, alert_id, DeliveryKind.ALERT)
 
 
-def test_the_photo_is_an_image_uploaded_once_then_again_when_wechat_dropped_it(world, wx) -> None:
+def a_photo_case_with_followers(world, wx) -> str:
+    """Followers subscribed, the worker's real senders at the fake API, and a lead's case
+    whose family gave a photo; its case id."""
     subscribed(wx, world)
-    configure_alerts(wx.svc)  # the worker's real senders, at the fake API
+    configure_alerts(wx.svc)
     world.lead()
     case_id = world.family_case()
     world.family_photo(case_id, jpeg_with_gps(size=(640, 480)))
+    return case_id
+
+
+def test_the_photo_is_an_image_uploaded_once_then_again_when_wechat_dropped_it(world, wx) -> None:
+    case_id = a_photo_case_with_followers(world, wx)
     before = len(wx.api.customer_messages())
     alert_id = world.publishes(case_id, photo=True)
     world.worker_runs()
