@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from tests.triage.pace_helpers import START, Clock, fan_out, most_in_a_second
-from triage.alerts.pacing import BURST_MEMORY, FANOUT_WINDOW, Pacer, note_replies
+from triage.alerts.pacing import BURST_MEMORY, FANOUT_WINDOW, Pacer, note_replies, pace_keys
 from triage.alerts.reply_pace import ReplyPace
 
 
@@ -85,6 +85,16 @@ def test_a_pace_is_kept_per_platform(redis_client: redis.Redis) -> None:
     wechat = Pacer(redis_client, "wechat", 29, clock=lambda: clock.now, sleep=clock.sleep)
     wechat.wait_turn()
     assert clock.now == START  # Telegram's replies don't hold WeChat's fan-out
+
+
+def test_replies_noted_together_go_to_redis_in_one_call(redis_client: redis.Redis) -> None:
+    pace = ReplyPace(redis_client, "telegram", per_second=29)
+    pace.start()
+    for _ in range(20):  # twenty chats answered in the same instant
+        pace.note()
+    pace.close(timeout=10)
+    assert (pace.noted, pace.calls) == (20, 1)
+    assert redis_client.zcard(pace_keys("telegram")[2]) == 20  # each counted as a reply
 
 
 def test_replies_go_on_when_redis_is_away(caplog: pytest.LogCaptureFixture) -> None:
