@@ -97,10 +97,12 @@ class RunningBot:
         return response.status_code
 
     def settle(self) -> None:
-        """Wait until every update handed over so far is handled and marked done."""
+        """Wait until every update handed over so far is handled and marked done, and its
+        replies counted in the alerts' pace."""
         portal = self.client.portal
         assert portal is not None
         assert portal.call(self.channel.queues.join, WAIT), "updates still being handled"
+        assert self.channel.pace.settle(WAIT), "replies still being counted"
 
     def deliver(self, update: dict[str, Any]) -> None:
         """Hand an update to the bot: webhook POST, or the fake's queue when polling."""

@@ -44,10 +44,22 @@ class ReplyPace:
         self._warned = 0.0
         self.noted = 0  # replies handed to Redis so far (for tests and benchmarks)
         self.calls = 0  # script calls that handed them over
+        self._taken = 0  # notes taken by `note` (on the caller's thread)
+        self._through = 0  # notes handed over or dropped (on the pace's thread)
+        self._progress = threading.Condition()
 
     def note(self) -> None:
         """A reply goes now (called just before its Bot API call; never blocks)."""
+        self._taken += 1
         self._moments.put(time.time())
+
+    def settle(self, timeout: float) -> bool:
+        """Wait until every note taken so far is handed over (or dropped); True if so."""
+        target = self._taken
+        with self._progress:
+            if self._thread is None:
+                return self._through >= target
+            return self._progress.wait_for(lambda: self._through >= target, timeout)
 
     def note_now(self) -> None:
         """A send counted at once, in this thread: for the worker's jobs, which have no
@@ -77,6 +89,9 @@ class ReplyPace:
             moments = [m for m in batch if m != _STOP]
             if moments:
                 self._hand_over(moments)
+                with self._progress:
+                    self._through += len(moments)
+                    self._progress.notify_all()
             if len(moments) < len(batch):
                 return
 
