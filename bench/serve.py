@@ -2,8 +2,8 @@
 
 Child process of `python -m bench`: the same steps as `homeward serve` (settings,
 migrations, services, `create_app`, uvicorn) except that the Telegram channel is built with
-send limits far above Telegram's, and as many chats handled at once as the echo bot handles
-updates (256; `homeward serve` keeps 16), bound to 127.0.0.1. The production-limit phase
+send limits far above Telegram's, no limit on new chats, and as many chats handled at once
+as the echo bot handles updates (256; `homeward serve` keeps 16), bound to 127.0.0.1. The production-limit phase
 runs the real `homeward serve` instead. With BENCH_PROFILE=path, the event loop's thread
 is profiled (cProfile) and the profile written to `path` at the end.
 """
@@ -34,6 +34,10 @@ LIFTED = TelegramOptions(
     per_chat_per_second=10_000,
     chat_burst=100,
     max_parallel_chats=256,  # bench/echo.py's concurrent_updates
+    # No limit on new chats either: each closed-loop tipster starts a new chat every 22
+    # updates, and `homeward serve`'s 300 a minute would cap Homeward near 110 updates/s +
+    # its burst, whatever the software costs.
+    new_chats_per_minute=0,
 )
 
 
