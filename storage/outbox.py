@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
@@ -64,8 +65,8 @@ def pending_outbox_items(*, session: Session, report_id: int) -> list[OutboxItem
     return list(session.exec(statement.order_by(col(OutboxItem.id))))
 
 
-def mark_enqueued(*, session: Session, item_id: int) -> None:
-    """Note that an item's job is on the queue, unless the job is done already.
+def mark_enqueued(*, session: Session, item_ids: Sequence[int]) -> None:
+    """Note that items' jobs are on the queue, unless a job is done already.
 
     One conditional UPDATE, never read-then-write: a worker may run the job and commit
     "done" between our enqueue and this call, and overwriting that with "enqueued" would
@@ -73,7 +74,7 @@ def mark_enqueued(*, session: Session, item_id: int) -> None:
     """
     session.exec(
         update(OutboxItem)
-        .where(col(OutboxItem.id) == item_id, col(OutboxItem.status) != OutboxStatus.DONE)
+        .where(col(OutboxItem.id).in_(item_ids), col(OutboxItem.status) != OutboxStatus.DONE)
         .values(
             status=OutboxStatus.ENQUEUED,
             enqueued_at=utcnow(),

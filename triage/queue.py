@@ -10,6 +10,7 @@ import redis
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from rq.queue import EnqueueData
 from sqlalchemy.engine import Engine
 
 from handlers import Intake, InterviewConfig
@@ -24,7 +25,6 @@ from triage.relay_jobs import match_decided, relay_to_tipster, tip_changed, tips
 __all__ = [
     "QUEUE_NAME",
     "dispatch_report",
-    "enqueue_item",
     "enqueue_once",
     "job_id",
     "queued_intake",
@@ -44,6 +44,7 @@ JOBS: dict[str, Callable[..., str]] = {
     OutboxJob.MATCH_DECIDED: match_decided,
 }
 RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])
+RESULT_TTL, FAILURE_TTL = 86400, 30 * 86400  # a job's result is kept a day, a failure 30
 _LIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -69,41 +70,58 @@ def enqueue_once(
                 return False
         except NoSuchJobError:
             pass
-    queue.enqueue(job, *args, job_id=job_id, retry=retry, result_ttl=86400, failure_ttl=30 * 86400)
+    queue.enqueue(
+        job, *args, job_id=job_id, retry=retry, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL
+    )
     return True
 
 
-def enqueue_item(queue: Queue, item: OutboxItem) -> None:
-    """Put one outbox item's job on the queue unless it is waiting or running.
+def _enqueue_all(engine: Engine, queue: Queue, items: list[OutboxItem]) -> int:
+    """Put the items' jobs on the queue and note them enqueued; how many (0: Redis is away,
+    they wait for the sweeper).
 
+    One Redis round trip asks which of the never-queued items' jobs are waiting or running
+    already (those are left), one pipeline queues the rest, one transaction notes them all.
     An item queued long ago and still not done had its job lost (a worker killed mid-job
     leaves it "started" forever): that one is queued again whatever rq says. Jobs are safe
     to run twice, so the worst case is a second run that finds the work done.
     """
+    if not items:
+        return 0
+    ids = [job_id(item) for item in items]
+    try:
+        jobs = Job.fetch_many(
+            [i for i, item in zip(ids, items, strict=True) if _fresh(item)], queue.connection
+        )
+        live = {
+            job.id for job in jobs if job is not None and job.get_status(refresh=False) in _LIVE
+        }
+        queue.enqueue_many(
+            [_job_data(item, job) for item, job in zip(items, ids, strict=True) if job not in live]
+        )
+    except redis.RedisError:
+        log.warning("queue unavailable; %d outbox items wait for the next sweep", len(items))
+        return 0
+    with session_scope(engine) as session:
+        mark_enqueued(session=session, item_ids=[item.id or 0 for item in items])
+    return len(items)
+
+
+def _fresh(item: OutboxItem) -> bool:
+    """Never queued: its job is queued unless waiting or running."""
+    return item.status == OutboxStatus.PENDING
+
+
+def _job_data(item: OutboxItem, job: str) -> EnqueueData:
     args = (item.report_id, item.subject_id) if item.subject_id else (item.report_id,)
-    enqueue_once(
-        queue,
+    return Queue.prepare_data(
         JOBS[item.job],
-        *args,
-        job_id=job_id(item),
-        even_if_live=item.status != OutboxStatus.PENDING,
+        args,
+        job_id=job,
+        retry=RETRY,
+        result_ttl=RESULT_TTL,
+        failure_ttl=FAILURE_TTL,
     )
-
-
-def _enqueue_all(engine: Engine, queue: Queue, items: list[OutboxItem]) -> int:
-    queued = 0
-    for item in items:
-        try:
-            enqueue_item(queue, item)
-        except redis.RedisError:
-            log.warning(
-                "queue unavailable; report %s follow-up waits for the sweeper", item.report_id
-            )
-            break
-        with session_scope(engine) as session:
-            mark_enqueued(session=session, item_id=item.id or 0)
-        queued += 1
-    return queued
 
 
 def dispatch_report(engine: Engine, queue: Queue, report_id: int) -> int:
