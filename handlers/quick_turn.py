@@ -14,9 +14,10 @@ the new state and the delivery's record only if the stored state is still that o
 block, no earlier delivery); if anyone changed it since (another process, the intake's own
 transaction, the sweeper), nothing is written and the turn above runs instead.
 
-Whatever needs more is left to `Intake.handle`, untouched (the transaction rolled back,
-`None` returned): a tipster's first message (no conversation yet), a blocked tipster, a
-delivery id seen on another conversation, a submission (the report, its attachments and
+A tipster's first message creates their conversation in the same transaction, as
+`Intake.handle` does. Whatever needs more is left to `Intake.handle`, untouched (the
+transaction rolled back, `None` returned): a blocked tipster, a delivery id seen on another
+conversation, a submission (the report, its attachments and
 outbox row), a request to delete their data, and any use of the follow-up or alert ports
 (they work on the intake's session). The interview is pure, so running it again there gives
 the same answer.
@@ -42,6 +43,7 @@ from handlers.navigation import Outcome
 from handlers.state import State
 from storage.conversation_turns import (
     commit_turn_on,
+    create_for_message_on,
     lock_for_message_on,
     roll_back_on,
     save_if_unchanged_on,
@@ -206,13 +208,21 @@ async def _locked(
     locked = await lock_for_message_on(
         connection, channel=msg.channel, user_key=user_key, delivery_key=msg.delivery_id
     )
+    if locked is None:  # a tipster not seen on this channel: their conversation, here
+        locked = await create_for_message_on(
+            connection,
+            channel=msg.channel,
+            user_key=user_key,
+            user_ref=intake.cipher.encrypt(msg.user_id),
+            delivery_key=msg.delivery_id,
+        )
     now, ran = intake.clock(), None
     if locked is not None and not locked.blocked and locked.seen is None:
         ran = _run(intake, msg, locked.state, now)
     if locked is None or ran is None:
-        await roll_back_on(connection)  # nothing to keep
+        await roll_back_on(connection)  # nothing to keep (a conversation created: not kept)
         if locked is None or locked.blocked or (seen := locked.seen) is None:
-            return None, None  # a new or blocked tipster, or the message needs the session
+            return None, None  # a blocked tipster, or the message needs the session
         if seen.conversation_id != locked.id:
             return None, None  # another tipster's delivery id: the full path says so
         log.info("conversation %s: repeated delivery answered again", locked.id)

@@ -10,7 +10,9 @@ the connection is the caller's, autocommit, used by nobody else until the turn e
 - Otherwise `storage.conversations`' `lock_for_message`, `save_state` and `record_delivery`
   (the same statements, compiled once for psycopg): the transaction begins with the lock in
   one simple query (`lock_for_message_on`), and the state, the delivery's record and the
-  commit go in a second (`commit_turn_on`), or it is rolled back (`roll_back_on`).
+  commit go in a second (`commit_turn_on`), or it is rolled back (`roll_back_on`). A
+  tipster not seen on the channel before gets their conversation in between, created and
+  locked in one more (`create_for_message_on`, `create_conversation`'s row).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 import psycopg
 
 from storage.conversations import (
+    PG_CREATE_CONVERSATION,
     PG_LOCK_FOR_MESSAGE,
     PG_RECORD_DELIVERY,
     PG_SAVE_STATE,
@@ -33,6 +36,7 @@ from storage.workflow_models import TipsterBlock
 __all__ = [
     "Delivered",
     "commit_turn_on",
+    "create_for_message_on",
     "lock_for_message_on",
     "roll_back_on",
     "save_if_unchanged_on",
@@ -81,7 +85,36 @@ async def lock_for_message_on(
     params = {"channel": channel, "user_key": user_key, "delivery_key": delivery_key}
     cursor = psycopg.AsyncClientCursor(connection)
     await cursor.execute(f"BEGIN; {PG_LOCK_FOR_MESSAGE}", params)
-    row = await _last_result(cursor)
+    return _locked(await _last_result(cursor))
+
+
+async def create_for_message_on(
+    connection: psycopg.AsyncConnection[Any],
+    *,
+    channel: str,
+    user_key: str,
+    user_ref: str,
+    delivery_key: str | None,
+) -> LockedConversation | None:
+    """In the transaction `lock_for_message_on` began and found no conversation in: create the
+    tipster's (`create_conversation`: an empty state) and lock it, as `lock_for_message_on`
+    (None only if one made meanwhile by another turn was deleted before the lock)."""
+    now = utcnow()
+    params = {
+        "channel": channel,
+        "user_key": user_key,
+        "user_ref": user_ref,
+        "state": "{}",
+        "created_at": now,
+        "updated_at": now,
+        "delivery_key": delivery_key,
+    }
+    cursor = psycopg.AsyncClientCursor(connection)
+    await cursor.execute(f"{PG_CREATE_CONVERSATION}; {PG_LOCK_FOR_MESSAGE}", params)
+    return _locked(await _last_result(cursor))
+
+
+def _locked(row: tuple[Any, ...] | None) -> LockedConversation | None:
     if row is None:
         return None
     conversation_id, user_ref, state, seen_id, seen_conversation, replies, block_id = row

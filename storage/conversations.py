@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ClauseElement, Connection, Table, and_, bindparam, insert, update
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, delete, select
 
 from storage.models import Conversation, Delivery, utcnow
@@ -21,6 +22,7 @@ __all__ = [
     "LockedConversation",
     "lock_conversation",
     "lock_for_message",
+    "PG_CREATE_CONVERSATION",
     "PG_LOCK_FOR_MESSAGE",
     "PG_RECORD_DELIVERY",
     "PG_SAVE_STATE",
@@ -97,6 +99,16 @@ PG_RECORD_DELIVERY = _for_postgresql(
     "created_at",
 )
 PG_SAVE_STATE = _for_postgresql(_SAVE_STATE)
+# `create_conversation`'s row for the turn on the event loop (one that is there is kept).
+PG_CREATE_CONVERSATION = _for_postgresql(
+    pg_insert(_CONVERSATION).on_conflict_do_nothing(index_elements=["channel", "user_key"]),
+    "channel",
+    "user_key",
+    "user_ref",
+    "state",
+    "created_at",
+    "updated_at",
+)
 
 
 def _postgresql(session: Session) -> Connection | None:

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from bot.telegram.interview_turns import InterviewTurns
 from handlers import Inbound, Intake, Reply
 from handlers import quick_turn as quick_turn_module
-from storage import Delivery, Report, ReportEvent, Role
+from storage import Conversation, Delivery, Report, ReportEvent, Role
 from tests.stories import Tipster, other_information_to_review, receipt_ref
 from tests.triage.coordinators import CoordinatorActor
 from tests.triage.test_workflow import submit
@@ -66,15 +66,13 @@ def on_the_loop(turns: tuple[InterviewTurns, asyncio.AbstractEventLoop], **kw: A
     return LoopTipster(*turns, **kw)
 
 
-def test_a_whole_report_is_answered_on_the_loop_but_its_first_message_and_submission(
-    turns, threaded, engine, queue
-):
+def test_a_whole_report_is_answered_on_the_loop_but_its_submission(turns, threaded, engine, queue):
     tipster = on_the_loop(turns, user_id="loop-1", language_hint="en")
     other_information_to_review(tipster)
     tipster.taps("Submit")
 
     ref = receipt_ref(tipster.text)
-    assert threaded == ["start", "submit"]  # no conversation yet; the report and its outbox
+    assert threaded == ["submit"]  # the report and its outbox
     with Session(engine) as session:
         [report] = session.exec(select(Report)).all()
         assert report.ref == ref and report.place_text == "Kunming bus station"
@@ -114,7 +112,7 @@ def test_the_same_conversation_reads_the_same_on_both_paths(turns, threaded, int
     on_loop = transcript(on_the_loop(turns, user_id="loop-2", language_hint="en"), script)
 
     assert on_loop == in_thread
-    assert threaded == ["start"]
+    assert threaded == []
 
 
 def test_a_redelivered_message_gets_the_same_replies_and_has_one_effect(turns, engine):
@@ -149,6 +147,34 @@ def test_a_follow_up_is_handed_to_the_intake_and_works(turns, threaded, intake, 
         assert event.actor == "tipster"
 
 
+def test_a_first_message_creates_the_conversation_on_the_loop(turns, threaded, engine):
+    tipster = on_the_loop(turns, user_id="loop-10", language_hint="en")
+    tipster.says("/start")
+
+    assert threaded == [] and tipster.step == "kind"
+    with Session(engine) as session:
+        [conversation] = session.exec(select(Conversation)).all()
+        [delivery] = session.exec(select(Delivery)).all()
+    assert delivery.conversation_id == conversation.id
+    assert conversation.user_ref != "loop-10"  # the platform id encrypted, as the intake keeps it
+
+
+def test_a_blocked_tipster_without_a_conversation_is_handed_to_the_intake(
+    turns, threaded, intake, engine
+):
+    ref, _ = submit(Tipster(intake, user_id="loop-9", language_hint="zh-hans"))
+    CoordinatorActor(engine, "lee", Role.LEAD).blocks(ref, reason="flooding the line")
+    with Session(engine) as session:  # the conversation gone since (the drafts' sweeper)
+        session.exec(delete(Conversation))
+        session.commit()
+    threaded.clear()
+
+    tipster = on_the_loop(turns, user_id="loop-9", language_hint="zh-hans")
+    tipster.says("/start")
+
+    assert tipster.text == "谢谢，你的消息已收到。" and threaded == ["start"]
+
+
 def test_a_blocked_tipster_is_handed_to_the_intake(turns, threaded, intake, engine):
     ref, _ = submit(Tipster(intake, user_id="loop-5", language_hint="zh-hans"))
     tipster = on_the_loop(turns, user_id="loop-5", language_hint="zh-hans")
@@ -178,12 +204,12 @@ def saved_at_once(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
 def test_a_known_state_is_stored_in_one_statement(turns, threaded, saved_at_once):
     tipster = on_the_loop(turns, user_id="loop-7", language_hint="en")
-    tipster.says("/start")  # a new conversation: the thread
-    tipster.taps("Other information (traffickers, buyers, places)")  # locked: two round trips
+    tipster.says("/start")  # a new conversation: created and locked, three round trips
+    tipster.taps("Other information (traffickers, buyers, places)")  # known: one
     tipster.taps("Continue")
     tipster.says("Kunming bus station")
 
-    assert saved_at_once == [True, True] and tipster.step == "when"
+    assert saved_at_once == [True, True, True] and tipster.step == "when"
     assert tipster.draft["where"]["text"] == "Kunming bus station"
 
 
@@ -200,7 +226,7 @@ def test_a_state_changed_elsewhere_is_read_again_not_overwritten(
 
     tipster.taps("Yesterday")
 
-    assert saved_at_once == [True, False]  # the known state was stale: nothing written
+    assert saved_at_once == [True, True, False]  # the known state was stale: nothing written
     assert tipster.draft["where"]["text"] == "Kunming bus station"
     assert tipster.draft["when"]["choice"] == "yesterday" and tipster.step == "details"
 
