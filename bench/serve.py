@@ -3,9 +3,9 @@
 Child process of `python -m bench`: the same steps as `homeward serve` (settings,
 migrations, services, `create_app`, uvicorn) except that the Telegram channel is built with
 send limits far above Telegram's, no limit on new chats, and as many chats handled at once
-as the echo bot handles updates (256; `homeward serve` keeps 16), bound to 127.0.0.1. The production-limit phase
-runs the real `homeward serve` instead. With BENCH_PROFILE=path, the event loop's thread
-is profiled (cProfile) and the profile written to `path` at the end.
+as the echo bot handles updates (256; `homeward serve` keeps 16), bound to 127.0.0.1. The
+production-limit phase runs the real `homeward serve` instead. With BENCH_PROFILE=path, the
+event loop's thread is profiled (cProfile) and the profile written to `path` at the end.
 """
 
 from __future__ import annotations

@@ -17,10 +17,9 @@ transaction, the sweeper), nothing is written and the turn above runs instead.
 A tipster's first message creates their conversation in the same transaction, as
 `Intake.handle` does. Whatever needs more is left to `Intake.handle`, untouched (the
 transaction rolled back, `None` returned): a blocked tipster, a delivery id seen on another
-conversation, a submission (the report, its attachments and
-outbox row), a request to delete their data, and any use of the follow-up or alert ports
-(they work on the intake's session). The interview is pure, so running it again there gives
-the same answer.
+conversation, a submission (the report, its attachments and outbox row), a request to
+delete their data, and any use of the follow-up or alert ports (they work on the intake's
+session). The interview is pure, so running it again there gives the same answer.
 """
 
 from __future__ import annotations
