@@ -9,7 +9,7 @@ from storage.alert_models import (
     Subscription,
 )
 from storage.channels import Channel
-from storage.coordinator_chat import ChatPrompt, TipCard
+from storage.coordinator_chat import ChatPrompt, MatchNotice, TipCard
 from storage.crypto import NO_PIN, FieldCipher, InvalidKey, generate_key
 from storage.db import is_sqlite, make_engine, session_scope, upgrade
 from storage.logins import LoginAttempt, LoginOutcome
@@ -82,6 +82,7 @@ __all__ = [
     "DnaStatus",
     "EntryStatus",
     "MatchCandidate",
+    "MatchNotice",
     "MatchStatus",
     "RegistryEntry",
     "RegistryEvent",

@@ -1,4 +1,5 @@
-"""The coordinators' Telegram group: where each tip's card is, and prompts awaiting a reply."""
+"""The coordinators' Telegram group: where each tip's card and match notices are, and prompts
+awaiting a reply."""
 
 from __future__ import annotations
 
@@ -13,17 +14,22 @@ from storage.reports import queue_order
 from storage.workflow_models import Coordinator
 
 __all__ = [
+    "NOTICE_KEEP",
     "ChatPrompt",
+    "MatchNotice",
     "TipCard",
     "add_prompt",
     "claim_holder",
     "find_card",
+    "find_notice",
     "find_prompt",
     "save_card",
+    "save_notice",
     "tips_claimed_by",
 ]
 
 PROMPT_KEEP = timedelta(days=7)  # unanswered prompts older than this are dropped
+NOTICE_KEEP = timedelta(days=180)  # a match notice is remembered this long, for its verdict
 
 
 class TipCard(SQLModel, table=True):
@@ -34,6 +40,23 @@ class TipCard(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     message_id: int
     updated_at: datetime = _ts(nullable=False, default=utcnow)
+
+
+class MatchNotice(SQLModel, table=True):
+    """A match's notice under a tip's card (with Confirm / Dismiss), edited to say its verdict.
+
+    Its text is what the group was shown: the tip's reference, scores and the case; never
+    anything the tipster said."""
+
+    __table_args__ = (UniqueConstraint("report_id", "case_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE")
+    case_id: str = Field(max_length=64)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int
+    text: str
+    created_at: datetime = _ts(nullable=False, default=utcnow, index=True)
 
 
 class ChatPrompt(SQLModel, table=True):
@@ -64,6 +87,29 @@ def save_card(*, session: Session, report_id: int, chat_id: int, message_id: int
     card.chat_id, card.message_id, card.updated_at = chat_id, message_id, utcnow()
     session.add(card)
     return card
+
+
+def find_notice(*, session: Session, report_id: int, case_id: str) -> MatchNotice | None:
+    """Where a match's notice is, if one was posted and not forgotten since."""
+    statement = select(MatchNotice).where(
+        MatchNotice.report_id == report_id, MatchNotice.case_id == case_id
+    )
+    return session.exec(statement).first()
+
+
+def save_notice(
+    *, session: Session, report_id: int, case_id: str, chat_id: int, message_id: int, text: str
+) -> MatchNotice:
+    """Remember a match's notice (the latest one for the tip and case); forget notices older
+    than `NOTICE_KEEP`."""
+    session.exec(delete(MatchNotice).where(col(MatchNotice.created_at) < utcnow() - NOTICE_KEEP))
+    notice = find_notice(session=session, report_id=report_id, case_id=case_id) or MatchNotice(
+        report_id=report_id, case_id=case_id, chat_id=chat_id, message_id=message_id, text=text
+    )
+    notice.chat_id, notice.message_id, notice.text = chat_id, message_id, text
+    notice.created_at = utcnow()
+    session.add(notice)
+    return notice
 
 
 def add_prompt(

@@ -184,3 +184,16 @@ def test_0015_leaves_earlier_deliveries_without_a_photo_sent_and_downgrades(
     engine.dispose()
     assert marks == [(None,), (None,)]  # a retry of those sends the photo, as before 0015
     assert "photo_sent_at" not in columns and rows == 2
+
+
+def test_0016_adds_the_match_notices_table_and_downgrades(empty_database: str) -> None:
+    upgrade(empty_database, "0016")
+    engine = create_engine(empty_database)
+    with engine.connect() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("matchnotice")}
+    command.downgrade(alembic_config(empty_database), "0015")
+    with engine.connect() as connection:
+        left = sa.inspect(connection).has_table("matchnotice")
+    engine.dispose()
+    assert columns == {"id", "report_id", "case_id", "chat_id", "message_id", "text", "created_at"}
+    assert not left

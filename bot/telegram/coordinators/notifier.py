@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rq import Queue, Retry
@@ -19,7 +20,7 @@ from bot.telegram.coordinators.card import card
 from bot.telegram.coordinators.verdicts import noticed_verdict, verdict_markup
 from handlers import catalogue
 from storage import RegistryEntry, Report, session_scope, utcnow
-from storage.coordinator_chat import claim_holder, find_card, save_card
+from storage.coordinator_chat import claim_holder, find_card, find_notice, save_card, save_notice
 from triage import runtime
 from triage.notify import MatchVerdict
 from triage.urgency_words import score_words
@@ -28,7 +29,6 @@ __all__ = ["TelegramNotifier", "post_to_group", "say_verdict"]
 
 log = logging.getLogger(__name__)
 RETRY = Retry(max=5, interval=[10, 30, 120, 600, 1800])
-NOTICE_KEEP = 180 * 86400  # seconds a match notice is remembered, to say its verdict on it
 NOTICES = {
     "imminent": "coordinator.alert.imminent",
     "replied": "coordinator.notice.replied",
@@ -138,10 +138,17 @@ class TelegramNotifier:
         return int(sent["message_id"])
 
     def send_notice(
-        self, report: Report, what: str, card_id: int, case_id: str, match: float, entry_id: int = 0
+        self,
+        session: Session,
+        report: Report,
+        what: str,
+        card_id: int,
+        case_id: str,
+        match: float,
+        entry_id: int = 0,
     ) -> None:
         """A short message under the card: reference and scores, nothing the tipster said;
-        a match notice carries Confirm / Dismiss."""
+        a match notice carries Confirm / Dismiss, and where it is is kept (in `session`)."""
         text = catalogue().text(
             self.language,
             NOTICES[what],
@@ -163,19 +170,22 @@ class TelegramNotifier:
             reply_markup=markup,
         )
         if markup is not None:  # where the notice is, to say its verdict there later
-            where = {"chat": self.chat_id, "message": sent["message_id"], "text": text}
-            self.queue.connection.set(
-                _notice_key(report.id or 0, case_id), json.dumps(where), ex=NOTICE_KEEP
+            save_notice(
+                session=session,
+                report_id=report.id or 0,
+                case_id=case_id,
+                chat_id=self.chat_id,
+                message_id=int(sent["message_id"]),
+                text=text,
             )
 
     def say_verdict(
         self, report_id: int, case_id: str, confirmed: bool, by: str, through: str | None
     ) -> str:
         """Edit a match's notice to say the verdict and who gave it; no buttons left."""
-        stored = self.queue.connection.get(_notice_key(report_id, case_id))
-        if stored is None:
+        where = self._notice(report_id, case_id)
+        if where is None:
             return "no notice"
-        where = json.loads(stored)
         text = noticed_verdict(
             where["text"],
             self.language,
@@ -196,10 +206,15 @@ class TelegramNotifier:
                 raise
         return "done"
 
-
-def _notice_key(report_id: int, case_id: str) -> str:
-    """The Redis key remembering where a match's notice is in the group."""
-    return f"homeward:match-notice:{report_id}:{case_id}"
+    def _notice(self, report_id: int, case_id: str) -> dict[str, Any] | None:
+        """Where a match's notice is: in the database, or (posted before migration 0016) in
+        the Redis key that kept it then, for 180 days (until June 2027)."""
+        with session_scope(runtime.current().engine) as session:
+            notice = find_notice(session=session, report_id=report_id, case_id=case_id)
+            if notice is not None:
+                return {"chat": notice.chat_id, "message": notice.message_id, "text": notice.text}
+        stored = self.queue.connection.get(f"homeward:match-notice:{report_id}:{case_id}")
+        return None if stored is None else dict(json.loads(stored))
 
 
 def say_verdict(
@@ -227,6 +242,6 @@ def post_to_group(report_id: int, what: str, entry_id: int = 0, score: float = 0
         if what in NOTICES:
             entry = session.get(RegistryEntry, entry_id) if entry_id else None
             case_id = entry.case_id if entry is not None else str(entry_id)
-            notifier.send_notice(report, what, card_id, case_id, score, entry_id)
+            notifier.send_notice(session, report, what, card_id, case_id, score, entry_id)
     log.info("report %s: %s shown to the coordinators' group", report_id, what)
     return "done"

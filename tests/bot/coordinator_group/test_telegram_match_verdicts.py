@@ -158,6 +158,23 @@ def test_a_verdict_given_on_the_dashboard_is_said_on_the_groups_notice(
     assert now.buttons == []
 
 
+def test_a_verdict_is_said_on_the_notice_after_redis_forgot_everything(
+    bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
+) -> None:
+    ref, notice = a_noticed_tip(bot, updates, engine, queue)
+    listed(engine, "alice", ALICE)
+    queue.connection.flushdb()  # a Redis restarted without persistence: the notice is in PostgreSQL
+
+    decided(engine, queue, ref, on_the_match(confirm=True))
+
+    now = shown_now(bot, notice)
+    assert (
+        now.text
+        == f"{notice.text}\n✅ Confirmed by alice: registry case FAM-2019-07 is this child."
+    )
+    assert now.buttons == []
+
+
 def test_once_two_tips_are_one_child_an_entry_confirmed_on_one_is_said_on_the_others_notice(
     bot: RunningBot, updates: UpdateFactory, engine: Engine, queue: Queue
 ) -> None:
