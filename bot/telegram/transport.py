@@ -10,9 +10,11 @@ PTB's public `BaseRequest` over one aiohttp session, and does what `HTTPXRequest
 parameters form-encoded, files as multipart, the same default timeouts (connect 5 s, read
 5 s, pool 1 s; an upload may take 20 s to send), a timeout becomes PTB's `TimedOut` and a
 connection failure its `NetworkError`, and PTB turns Telegram's answers into its own errors
-(`BadRequest`, `Forbidden`, `RetryAfter`, ...) as before. A proxy set in the environment
-(`HTTPS_PROXY`, `NO_PROXY`) is used, as httpx uses it; it is looked up once per host (aiohttp's
-own `trust_env` looks it up in a thread at every request).
+(`BadRequest`, `Forbidden`, `RetryAfter`, ...) as before. Telegram's certificate is checked
+against the same authorities as httpx's (`httpx.create_ssl_context`: certifi's bundle, or
+`SSL_CERT_FILE`/`SSL_CERT_DIR`), so a slim image without system certificates works as before.
+A proxy set in the environment (`HTTPS_PROXY`, `NO_PROXY`) is used, as httpx uses it; it is
+looked up once per host (aiohttp's own `trust_env` looks it up in a thread at every request).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
+import httpx
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -59,7 +62,9 @@ class AiohttpRequest(BaseRequest):
         """Open the session (in the running event loop)."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(
+                    limit=self._pool_size, ssl=httpx.create_ssl_context()
+                ),
                 headers={"User-Agent": self.USER_AGENT},
             )
 

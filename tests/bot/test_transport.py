@@ -1,16 +1,26 @@
 """The web process's Bot API client (`AiohttpRequest`) through a real PTB `Bot`, against the
 fake Bot API over HTTP: parameters and uploads arrive as Telegram reads them, a silent server
-is a `TimedOut`, a closed port a `NetworkError`, and a proxy from the environment is used."""
+is a `TimedOut`, a closed port a `NetworkError`, a proxy from the environment is used, and a
+certificate is checked (SSL_CERT_FILE honoured, as httpx honours it)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+import ipaddress
 import socket
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, NetworkError, TimedOut
 
@@ -129,3 +139,68 @@ def test_a_proxy_from_the_environment_is_used(
 
     assert asyncio.run(call()) is True
     assert seen == [b"POST http://api.telegram.invalid/bot123:abc/deleteWebhook HTTP/1.1"]
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by itself, and its key, as PEM files."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "homeward-test")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def test_telegrams_certificate_is_checked_and_ssl_cert_file_is_honoured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert_file, key_file = _self_signed(tmp_path)
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError, ssl.SSLError):
+            await reader.readuntil(b"\r\n\r\n")
+            body = b'{"ok":true,"result":true}'
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+            writer.write(b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+            await writer.drain()
+        writer.close()
+
+    async def call() -> object:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert_file, key_file)
+        server = await asyncio.start_server(answer, "127.0.0.1", 0, ssl=context)
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            request = AiohttpRequest()
+            await request.initialize()
+            try:
+                return await request.post(f"https://127.0.0.1:{port}/bot123:abc/deleteWebhook")
+            finally:
+                await request.shutdown()
+
+    with pytest.raises(NetworkError):  # an authority nobody trusts
+        asyncio.run(call())
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))  # as httpx reads it
+    assert asyncio.run(call()) is True
