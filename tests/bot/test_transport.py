@@ -107,6 +107,18 @@ def test_a_closed_port_is_a_network_error() -> None:
     assert "aiohttp.ClientConnectorError" in str(raised.value)
 
 
+async def _answered(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+    """Read a request's head and answer it as Telegram answers `deleteWebhook`, then close;
+    the request line."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    body = b'{"ok":true,"result":true}'
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+    writer.write(b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+    await writer.drain()
+    writer.close()
+    return head.split(b"\r\n")[0]
+
+
 def test_a_proxy_from_the_environment_is_used(
     fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,13 +126,7 @@ def test_a_proxy_from_the_environment_is_used(
 
     async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """An HTTP proxy that only notes the request line and answers as Telegram would."""
-        head = await reader.readuntil(b"\r\n\r\n")
-        seen.append(head.split(b"\r\n")[0])
-        body = b'{"ok":true,"result":true}'
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
-        writer.write(b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
-        await writer.drain()
-        writer.close()
+        seen.append(await _answered(reader, writer))
 
     async def call() -> bool:
         server = await asyncio.start_server(proxy, "127.0.0.1", 0)
@@ -179,12 +185,8 @@ def test_telegrams_certificate_is_checked_and_ssl_cert_file_is_honoured(
     cert_file, key_file = _self_signed(tmp_path)
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(ConnectionError, ssl.SSLError):
-            await reader.readuntil(b"\r\n\r\n")
-            body = b'{"ok":true,"result":true}'
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
-            writer.write(b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
-            await writer.drain()
+        with contextlib.suppress(ConnectionError, ssl.SSLError):  # the client refused us
+            await _answered(reader, writer)
         writer.close()
 
     async def call() -> object:
