@@ -66,7 +66,7 @@ def enqueue_once(
     (`even_if_live`: whatever rq says); True if it was queued."""
     if not even_if_live:
         try:
-            if Job.fetch(job_id, connection=queue.connection).get_status(refresh=False) in _LIVE:
+            if _live(Job.fetch(job_id, connection=queue.connection)):
                 return False
         except NoSuchJobError:
             pass
@@ -93,9 +93,7 @@ def _enqueue_all(engine: Engine, queue: Queue, items: list[OutboxItem]) -> int:
         jobs = Job.fetch_many(
             [i for i, item in zip(ids, items, strict=True) if _fresh(item)], queue.connection
         )
-        live = {
-            job.id for job in jobs if job is not None and job.get_status(refresh=False) in _LIVE
-        }
+        live = {job.id for job in jobs if job is not None and _live(job)}
         queue.enqueue_many(
             [_job_data(item, job) for item, job in zip(items, ids, strict=True) if job not in live]
         )
@@ -105,6 +103,11 @@ def _enqueue_all(engine: Engine, queue: Queue, items: list[OutboxItem]) -> int:
     with session_scope(engine) as session:
         mark_enqueued(session=session, item_ids=[item.id or 0 for item in items])
     return len(items)
+
+
+def _live(job: Job) -> bool:
+    """Whether a job is waiting or running, as rq last saved it."""
+    return job.get_status(refresh=False) in _LIVE
 
 
 def _fresh(item: OutboxItem) -> bool:
